@@ -1,0 +1,82 @@
+import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ValidationPlugin from '@pothos/plugin-validation';
+import { DateTimeResolver } from 'graphql-scalars';
+import type PrismaTypes from '../generated/pothos-types.js';
+import { getDatamodel } from '../generated/pothos-types.js';
+import type { Context } from './context.js';
+import { badInput, forbidden, unauthenticated } from './errors.js';
+
+/** Relay connections never return more than this many nodes in one page. */
+export const MAX_PAGE_SIZE = 100;
+
+/**
+ * Configuration only: the types live in their modules. The Prisma client is
+ * taken per request from the context (`deps.db`), so the schema is built
+ * without one and nothing here opens a connection.
+ */
+export const builder = new SchemaBuilder<{
+  PrismaTypes: PrismaTypes;
+  Context: Context;
+  AuthScopes: { user: boolean; admin: boolean };
+  DefaultFieldNullability: false;
+  DefaultInputFieldRequiredness: true;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    ID: { Input: string; Output: string | number };
+  };
+}>({
+  defaultFieldNullability: false,
+  defaultInputFieldRequiredness: true,
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin, ValidationPlugin],
+  prisma: {
+    client: (ctx) => ctx.deps.db,
+    dmmf: getDatamodel(),
+    exposeDescriptions: true,
+    filterConnectionTotalCount: true,
+    maxConnectionSize: MAX_PAGE_SIZE,
+    defaultConnectionSize: 20,
+    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'error',
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+  },
+  scopeAuth: {
+    authorizeOnSubscribe: true,
+    authScopes: (ctx) => ({
+      user: ctx.viewer !== null,
+      admin: ctx.viewer?.role === 'ADMIN',
+    }),
+    unauthorizedError: (_parent, ctx) => (ctx.viewer ? forbidden() : unauthenticated()),
+  },
+  complexity: {
+    defaultComplexity: 1,
+    defaultListMultiplier: 10,
+    // Limits come from config at request time; see graphql/yoga.ts.
+    limit: (ctx) => ({
+      complexity: ctx.deps.config.limits.maxComplexity,
+      depth: ctx.deps.config.limits.maxDepth,
+      breadth: 500,
+    }),
+    complexityError: (kind, result) => {
+      const measure = kind.toLowerCase() as 'complexity' | 'depth' | 'breadth';
+      const max = { complexity: result.maxComplexity, depth: result.maxDepth, breadth: result.maxBreadth }[measure];
+      return badInput(`This query's ${measure} is ${result[measure]}, above the limit of ${max}. Ask for fewer or less nested fields.`);
+    },
+  },
+  validation: {
+    validationError: (result) =>
+      badInput(result.issues.map((issue) => issue.message).join('; '), {
+        issues: result.issues.map((issue) => ({
+          path: issue.path?.map((segment) => (typeof segment === 'object' ? segment.key : segment)),
+          message: issue.message,
+        })),
+      }),
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeResolver);

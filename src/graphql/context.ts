@@ -1,0 +1,52 @@
+import type { Deps } from '../infra/deps.js';
+import { InvalidTokenError, parseBearer } from '../modules/users/auth.js';
+import type { Role } from '../generated/prisma/client.js';
+import { unauthenticated } from './errors.js';
+
+export interface Viewer {
+  id: number;
+  role: Role;
+}
+
+export interface Context {
+  deps: Deps;
+  viewer: Viewer | null;
+  /** Identifies an anonymous client for per-client counting (e.g. views); from the `x-client-id` header. */
+  clientId: string | null;
+}
+
+/** What a transport hands over: HTTP/SSE give a Request, graphql-ws gives connectionParams. */
+export interface ContextSource {
+  request?: Request;
+  connectionParams?: Record<string, unknown>;
+}
+
+function credentialOf(source: ContextSource): string | null | undefined {
+  const fromParams = source.connectionParams?.authorization ?? source.connectionParams?.Authorization;
+  if (fromParams !== undefined && fromParams !== null) {
+    return typeof fromParams === 'string' ? parseBearer(fromParams) : undefined;
+  }
+  return parseBearer(source.request?.headers.get('authorization'));
+}
+
+/**
+ * Resolves the viewer. A credential that is present but bad fails the whole
+ * operation with UNAUTHENTICATED: it is never treated as anonymous.
+ */
+export async function buildContext(deps: Deps, source: ContextSource): Promise<Context> {
+  const clientHeader = source.request?.headers.get('x-client-id') ?? source.connectionParams?.clientId;
+  const clientId = typeof clientHeader === 'string' && /^[\w-]{8,64}$/.test(clientHeader) ? clientHeader : null;
+  const token = credentialOf(source);
+  if (token === null) return { deps, viewer: null, clientId };
+  if (token === undefined) throw unauthenticated('The Authorization header must be "Bearer <token>".');
+  let userId: number;
+  try {
+    userId = await deps.tokens.verify(token);
+  } catch (error) {
+    if (error instanceof InvalidTokenError) throw unauthenticated(error.message);
+    throw error;
+  }
+  const user = await deps.db.user.findUnique({ where: { id: userId }, select: { id: true, role: true } });
+  if (!user) throw unauthenticated('The user of this token no longer exists.');
+  return { deps, viewer: user, clientId };
+}

@@ -1,0 +1,35 @@
+import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import type { Plugin } from 'graphql-yoga';
+import type { Metrics } from '../infra/metrics.js';
+import type { Context } from './context.js';
+
+/** Counts open subscriptions by transport; graphql-ws contexts carry connectionParams, SSE ones a request. */
+export function useSubscriptionGauge(metrics: Metrics): Plugin<Context> {
+  return {
+    onSubscribe({ args }) {
+      const transport = (args.contextValue as { connectionParams?: unknown }).connectionParams !== undefined ? 'ws' : 'sse';
+      return {
+        onSubscribeResult({ result }) {
+          if (!(Symbol.asyncIterator in result)) return;
+          metrics.openSubscriptions.inc({ transport });
+          return { onEnd: () => metrics.openSubscriptions.dec({ transport }) };
+        },
+      };
+    },
+  };
+}
+
+/** GraphQL operation latency and HTTP duration, into the process registry served at /metrics. */
+export function useOperationMetrics(metrics: Metrics): Plugin {
+  return usePrometheus({
+    registry: metrics.registry,
+    endpoint: false,
+    metrics: {
+      graphql_envelop_request_duration: true,
+      graphql_envelop_error_result: true,
+      graphql_envelop_phase_execute: true,
+      graphql_envelop_phase_subscribe: true,
+      graphql_yoga_http_duration: true,
+    },
+  });
+}

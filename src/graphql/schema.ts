@@ -1,0 +1,9 @@
+import { builder } from './builder.js';
+import '../modules/users/users.schema.js';
+
+builder.queryType({});
+builder.mutationType({});
+builder.subscriptionType({});
+
+/** The executable schema: every module registers its types on import. */
+export const schema = builder.toSchema({ sortSchema: true });

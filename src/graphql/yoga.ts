@@ -1,0 +1,51 @@
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
+import type { Deps } from '../infra/deps.js';
+import { buildContext, type Context, type ContextSource } from './context.js';
+import { useOperationMetrics, useSubscriptionGauge } from './plugins.js';
+import { schema } from './schema.js';
+
+export type Yoga = YogaServerInstance<ContextSource, Context>;
+
+/**
+ * The GraphQL endpoint: HTTP, SSE (yoga's default for subscriptions over
+ * HTTP) and, through http/server.ts, graphql-ws on the same path.
+ */
+export function createYogaServer(deps: Deps): Yoga {
+  return createYoga<ContextSource, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    context: (initial) => buildContext(deps, initial),
+    graphiql: deps.config.graphiql
+      ? { title: 'liveboard', subscriptionsProtocol: 'WS', defaultQuery: DEFAULT_QUERY }
+      : false,
+    // The bundled GraphiQL works without a CDN, e.g. on an offline machine.
+    renderGraphiQL,
+    landingPage: false,
+    logging: deps.logger.child({ component: 'graphql' }) as never,
+    maskedErrors: {
+      // Never development mode: clients must not see stack traces or SQL, whatever NODE_ENV says.
+      isDev: false,
+      maskError(error, message) {
+        const masked = maskError(error, message, false);
+        if (masked !== error) deps.logger.error({ err: error }, 'unexpected error in a GraphQL operation');
+        return masked;
+      },
+    },
+    plugins: [useOperationMetrics(deps.metrics), useSubscriptionGauge(deps.metrics)],
+  });
+}
+
+const DEFAULT_QUERY = `# Welcome to liveboard. Sign up, then put the token in the Headers tab:
+# { "Authorization": "Bearer <token>" }
+mutation SignUp {
+  signUp(input: { handle: "newcomer", password: "correct-horse", displayName: "Newcomer" }) {
+    token
+    user { id handle }
+  }
+}
+
+query Viewer {
+  viewer { id handle displayName }
+}
+`;

@@ -1,0 +1,86 @@
+import type { Config } from '../config.js';
+import { createTokenService, type TokenService } from '../modules/users/auth.js';
+import type { Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { createPrisma, type Db } from './prisma.js';
+import { createPubSub, type PubSub } from './pubsub.js';
+import { closeQueues, createQueues, type Queues } from './queues.js';
+import { createBlockingRedis, createKeySpace, createRedis, type KeySpace, type Redis } from './redis.js';
+
+/**
+ * Everything a service, resolver or job needs, built once per process and
+ * passed in explicitly. Nothing else creates a Prisma client or a Redis connection.
+ */
+export interface Deps {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  /** Fail-fast connection for request paths; see createRedis. */
+  redis: Redis;
+  keys: KeySpace;
+  pubsub: PubSub;
+  queues: Queues;
+  tokens: TokenService;
+  metrics: Metrics;
+  /** A new connection for a BullMQ worker or another blocking consumer. */
+  blockingConnection(): Redis;
+}
+
+export interface OwnedDeps extends Deps {
+  close(): Promise<void>;
+}
+
+async function waitUntilReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      reject(new Error(`Redis was not reachable within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once('ready', onReady);
+  });
+}
+
+export async function createDeps(config: Config, logger: Logger): Promise<OwnedDeps> {
+  const db = createPrisma(config.database);
+  const redis = createRedis(config.redis.url);
+  const subscriber = createBlockingRedis(config.redis.url);
+  const extraConnections: Redis[] = [];
+  // Connection errors are reported by readiness checks and by the calls that fail; log them once here.
+  for (const connection of [redis, subscriber]) {
+    connection.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
+  }
+  await waitUntilReady(redis, 10_000);
+
+  const prefix = config.redis.prefix;
+  const pubsub = createPubSub({ publisher: redis, subscriber, prefix: `${prefix}:events`, logger });
+  const queues = createQueues(redis, `${prefix}:bull`);
+
+  return {
+    config,
+    logger,
+    db,
+    redis,
+    keys: createKeySpace(prefix),
+    pubsub,
+    queues,
+    tokens: createTokenService(config.auth),
+    metrics: createMetrics(),
+    blockingConnection() {
+      const connection = createBlockingRedis(config.redis.url);
+      connection.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
+      extraConnections.push(connection);
+      return connection;
+    },
+    async close() {
+      await closeQueues(queues);
+      await pubsub.close().catch(() => {});
+      await Promise.all([...extraConnections, redis, subscriber].map((connection) => connection.quit().catch(() => connection.disconnect())));
+      await db.$disconnect();
+    },
+  };
+}

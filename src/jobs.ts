@@ -1,0 +1,5 @@
+import type { Deps } from './infra/deps.js';
+import type { JobHandler } from './infra/queues.js';
+
+/** Every job a worker can run, gathered from the domain modules' `*.jobs.ts`. */
+export const jobHandlers: JobHandler<Deps>[] = [];

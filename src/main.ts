@@ -1,0 +1,75 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.js';
+import { startApp } from './app.js';
+import { createDeps } from './infra/deps.js';
+import { createLogger } from './infra/logger.js';
+import { applyMigrations } from './infra/migrator.js';
+import { seedDemoData } from '../prisma/seed.js';
+
+/**
+ * `main.ts` runs the API and the workers in one process by default;
+ * `--api` or `--worker` runs one of them, to scale each apart.
+ * `--migrate` applies pending migrations first, `--seed` seeds an empty database.
+ */
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      api: { type: 'boolean', default: false },
+      worker: { type: 'boolean', default: false },
+      migrate: { type: 'boolean', default: false },
+      seed: { type: 'boolean', default: false },
+    },
+  });
+  const roles = values.api || values.worker ? { api: values.api, worker: values.worker } : { api: true, worker: true };
+
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel, { role: Object.keys(roles).filter((role) => roles[role as keyof typeof roles]).join('+') });
+
+  if (values.migrate) {
+    const result = await applyMigrations(config.database.url, { log: (message) => logger.info(message) });
+    logger.info({ applied: result.applied.length, alreadyApplied: result.alreadyApplied.length }, 'database migrated');
+  }
+  const deps = await createDeps(config, logger);
+  if (values.seed && config.seedDemoData) await seedDemoData(deps);
+
+  const app = await startApp(deps, roles);
+  if (app.url) logger.info(`liveboard API on ${app.url}/graphql`);
+  if (roles.worker) logger.info({ workers: app.workers.length }, 'workers started');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('graceful shutdown timed out; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    force.unref();
+    try {
+      await app.stop();
+      await deps.close();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`liveboard failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { encodeBoardScore } from './board-score.js';
+
+/** A Lua script identified by its SHA-1, so it can be sent with EVALSHA. */
+export interface LuaScript {
+  readonly source: string;
+  readonly sha: string;
+  readonly numberOfKeys: number;
+}
+
+/** One invocation of a {@link LuaScript}. */
+export interface ScriptCall {
+  keys: readonly string[];
+  args: readonly (string | number)[];
+}
+
+/** Prepares a Lua script; nothing is sent to Redis until it runs. */
+export function defineLuaScript(source: string, numberOfKeys: number): LuaScript {
+  return { source, sha: createHash('sha1').update(source).digest('hex'), numberOfKeys };
+}
+
+function isNoScript(error: Error): boolean {
+  return error.message.startsWith('NOSCRIPT');
+}
+
+/**
+ * Runs a script once per call in a single pipeline (one round trip) and returns
+ * the replies in call order. Calls Redis has no cached copy of the script for
+ * (first use after a start or SCRIPT FLUSH) are re-sent with EVAL in a second
+ * round trip; a NOSCRIPT reply means the script did not run, so this is safe.
+ * @throws the first Redis error any call replied with.
+ */
+export async function runScript(redis: Redis, script: LuaScript, calls: readonly ScriptCall[]): Promise<unknown[]> {
+  if (calls.length === 0) return [];
+  const send = async (indexes: readonly number[], mode: 'evalsha' | 'eval') => {
+    const pipeline = redis.pipeline();
+    for (const index of indexes) {
+      const call = calls[index];
+      if (!call) continue;
+      const body = mode === 'evalsha' ? script.sha : script.source;
+      pipeline[mode](body, script.numberOfKeys, ...call.keys, ...call.args);
+    }
+    const replies = await pipeline.exec();
+    if (!replies || replies.length !== indexes.length) {
+      throw new Error(`Redis pipeline returned ${replies?.length ?? 'no'} replies for ${indexes.length} calls`);
+    }
+    return replies;
+  };
+
+  const results: unknown[] = new Array(calls.length);
+  const missing: number[] = [];
+  const first = await send(calls.map((_call, index) => index), 'evalsha');
+  first.forEach(([error, reply], index) => {
+    if (error && isNoScript(error)) missing.push(index);
+    else if (error) throw error;
+    else results[index] = reply;
+  });
+  if (missing.length > 0) {
+    const retried = await send(missing, 'eval');
+    retried.forEach(([error, reply], position) => {
+      if (error) throw error;
+      results[missing[position] ?? -1] = reply;
+    });
+  }
+  return results;
+}
+
+/**
+ * KEYS = [board (sorted set), versions (hash userId → version)]
+ * ARGV = [userId, version, points, score]
+ *
+ * The score is encoded by `encodeBoardScore` in TypeScript and passed as a decimal
+ * string, so the tie-order formula exists once and Lua never rounds it. The
+ * version stays in the hash after a ZREM, so a late older write cannot bring a
+ * removed user back.
+ */
+const WRITE_STANDING = defineLuaScript(
+  `local stored = redis.call('HGET', KEYS[2], ARGV[1])
+if stored and tonumber(stored) >= tonumber(ARGV[2]) then
+  return 0
+end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+if tonumber(ARGV[3]) == 0 then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+else
+  redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1])
+end
+return 1`,
+  2,
+);
+
+/**
+ * Redis keys of one season board. In Redis Cluster both must share a hash tag
+ * (e.g. `lb:{2026-11}:board` and `lb:{2026-11}:versions`).
+ */
+export interface BoardKeys {
+  board: string;
+  versions: string;
+}
+
+/** A user's absolute season standing, as of one version of their total. */
+export interface StandingWrite {
+  userId: string;
+  /**
+   * Grows with every change of the user's total (e.g. the award's seq); a write
+   * whose version is not above the stored one is ignored.
+   */
+  version: number;
+  /** Season total; 0 removes the user from the board. */
+  points: number;
+  /** Sequence number of the award that set this total; see `encodeBoardScore`. */
+  seq: number;
+}
+
+function toCall(keys: BoardKeys, standing: StandingWrite): ScriptCall {
+  const { userId, version, points, seq } = standing;
+  if (userId.length === 0) throw new RangeError('userId must not be empty');
+  if (!Number.isSafeInteger(version) || version < 0) {
+    throw new RangeError(`version must be a non-negative safe integer, got ${version}`);
+  }
+  // Validates points and seq even when points is 0 and the score goes unused.
+  const score = encodeBoardScore(points, seq);
+  return { keys: [keys.board, keys.versions], args: [userId, String(version), String(points), String(score)] };
+}
+
+/**
+ * Atomically sets a user's standing on a board unless a same or newer version was
+ * already written, so retried and out-of-order writes never regress the board.
+ * @returns true when the write was applied, false when it was stale.
+ * @throws RangeError for out-of-range input (nothing is sent to Redis).
+ */
+export async function writeStanding(redis: Redis, keys: BoardKeys, standing: StandingWrite): Promise<boolean> {
+  const [reply] = await runScript(redis, WRITE_STANDING, [toCall(keys, standing)]);
+  return reply === 1;
+}
+
+/**
+ * {@link writeStanding} for many users in one pipelined round trip; writes run in
+ * array order, each atomically.
+ * @returns per input, whether it was applied.
+ * @throws RangeError for out-of-range input (nothing is sent to Redis).
+ */
+export async function writeStandings(
+  redis: Redis,
+  keys: BoardKeys,
+  standings: readonly StandingWrite[],
+): Promise<boolean[]> {
+  const calls = standings.map((standing) => toCall(keys, standing));
+  const replies = await runScript(redis, WRITE_STANDING, calls);
+  return replies.map((reply) => reply === 1);
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('configuration', () => {
+  it('has safe development defaults', () => {
+    const config = loadConfig({});
+    expect(config.http.port).toBe(4000);
+    expect(config.database.url).toBe('postgresql://postgres@127.0.0.1:5432/liveboard');
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.timeZone).toBe('UTC');
+    expect(config.graphiql).toBe(true);
+    expect(config.auth.jwtSecret?.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('reads and converts every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      APP_TIMEZONE: 'Asia/Shanghai',
+      LOG_LEVEL: 'debug',
+      GRAPHIQL: 'false',
+      JWT_SECRET: 'x'.repeat(40),
+      REDIS_PREFIX: 'prod:eu',
+    });
+    expect(config).toMatchObject({
+      http: { port: 8080 },
+      timeZone: 'Asia/Shanghai',
+      logLevel: 'debug',
+      graphiql: false,
+      auth: { jwtSecret: 'x'.repeat(40) },
+      redis: { prefix: 'prod:eu' },
+    });
+  });
+
+  it('names each bad variable with a clear reason', () => {
+    const problems = problemsOf({
+      PORT: 'abc',
+      DATABASE_URL: 'mysql://localhost/db',
+      REDIS_URL: 'localhost:6379',
+      APP_TIMEZONE: 'Mars/Olympus',
+      LOG_LEVEL: 'loud',
+      JWT_SECRET: 'short',
+      GRAPHIQL: 'maybe',
+    });
+    expect(problems).toHaveLength(7);
+    expect(problems.find((p) => p.startsWith('PORT'))).toMatch(/must be a number.*"abc"/);
+    expect(problems.find((p) => p.startsWith('DATABASE_URL'))).toMatch(/postgresql:\/\//);
+    expect(problems.find((p) => p.startsWith('REDIS_URL'))).toMatch(/redis:\/\//);
+    expect(problems.find((p) => p.startsWith('APP_TIMEZONE'))).toMatch(/IANA time zone.*"Mars\/Olympus"/);
+    expect(problems.find((p) => p.startsWith('LOG_LEVEL'))).toMatch(/"loud"/);
+    expect(problems.find((p) => p.startsWith('JWT_SECRET'))).toMatch(/at least 32 characters/);
+    expect(problems.find((p) => p.startsWith('JWT_SECRET'))).not.toMatch(/short/);
+    expect(problems.find((p) => p.startsWith('GRAPHIQL'))).toMatch(/true or false/);
+  });
+
+  it('rejects a port out of range', () => {
+    expect(problemsOf({ PORT: '70000' })[0]).toMatch(/^PORT/);
+  });
+
+  it('requires a real secret in production', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'JWT_SECRET is required in production (or set JWT_JWKS_URL)',
+    ]);
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32) });
+    expect(config.graphiql).toBe(false);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '' }).http.port).toBe(4000);
+  });
+});

@@ -1,0 +1,23 @@
+import type { TestProject } from 'vitest/node';
+import { applyMigrations } from '../../src/infra/migrator.js';
+import { createDatabase, dropDatabase, uniqueName } from './databases.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    templateDatabase: string;
+  }
+}
+
+/**
+ * Migrates one template database per test run; each test file then clones it
+ * (CREATE DATABASE … TEMPLATE), which takes milliseconds instead of a migration run.
+ */
+export default async function setup(project: TestProject) {
+  const template = uniqueName('lb_tpl');
+  const url = await createDatabase(template);
+  await applyMigrations(url);
+  project.provide('templateDatabase', template);
+  return async () => {
+    await dropDatabase(template);
+  };
+}

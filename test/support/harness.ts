@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { startApp, type RunningApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createDeps, type OwnedDeps } from '../../src/infra/deps.js';
+import { createLogger } from '../../src/infra/logger.js';
+import { createYogaServer, type Yoga } from '../../src/graphql/yoga.js';
+import type { Role, User } from '../../src/generated/prisma/client.js';
+import { hashPassword } from '../../src/modules/users/passwords.js';
+import { createDatabase, dropDatabase, uniqueName } from './databases.js';
+
+export const TEST_PASSWORD = 'test-password';
+let testPasswordHash: Promise<string> | undefined;
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  data?: T | null;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: { code?: string; [key: string]: unknown } }>;
+}
+
+export interface TestContext {
+  config: Config;
+  deps: OwnedDeps;
+  yoga: Yoga;
+  databaseUrl: string;
+  /** Runs an operation through yoga.fetch (no port), optionally as a user. */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: { token?: string; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
+  /** A user straight in the database (hashing once per file), with a valid token. */
+  createUser(options?: { handle?: string; role?: Role; displayName?: string }): Promise<{ user: User; token: string }>;
+  /** Starts the real HTTP server on a free port (API only unless asked). */
+  startServer(roles?: { api: boolean; worker: boolean }): Promise<RunningApp & { url: string }>;
+  cleanup(): Promise<void>;
+}
+
+let userCounter = 0;
+
+/**
+ * An isolated world for one test file: its own database cloned from the
+ * migrated template, and its own Redis prefix for keys, queues and channels.
+ */
+export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+  const dbName = uniqueName('lb_t');
+  const databaseUrl = await createDatabase(dbName, inject('templateDatabase'));
+  const prefix = `test:${randomBytes(5).toString('hex')}`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: '20',
+    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: prefix,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ...env,
+  });
+  const deps = await createDeps(config, createLogger(config.logLevel));
+  const yoga = createYogaServer(deps);
+  const apps: RunningApp[] = [];
+
+  const context: TestContext = {
+    config,
+    deps,
+    yoga,
+    databaseUrl,
+    async gql(query, variables, options = {}) {
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      const response = await yoga.fetch('http://localhost/graphql', {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as GraphQLResponse<any>;
+    },
+    async createUser(options = {}) {
+      testPasswordHash ??= hashPassword(TEST_PASSWORD);
+      userCounter += 1;
+      const handle = options.handle ?? `user_${process.pid}_${userCounter}_${randomBytes(2).toString('hex')}`;
+      const user = await deps.db.user.create({
+        data: {
+          handle,
+          displayName: options.displayName ?? handle,
+          passwordHash: await testPasswordHash,
+          role: options.role ?? 'USER',
+        },
+      });
+      return { user, token: await deps.tokens.issue(user.id) };
+    },
+    async startServer(roles = { api: true, worker: false }) {
+      const app = await startApp(deps, roles, 0);
+      apps.push(app);
+      return app as RunningApp & { url: string };
+    },
+    async cleanup() {
+      await Promise.all(apps.map((app) => app.stop()));
+      await deleteKeys(deps, `${prefix}:*`);
+      await deps.close();
+      await dropDatabase(dbName);
+    },
+  };
+  return context;
+}
+
+async function deleteKeys(deps: OwnedDeps, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await deps.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await deps.redis.unlink(...keys);
+  } while (cursor !== '0');
+}
