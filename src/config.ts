@@ -18,7 +18,12 @@ const isValidTimeZone = (zone: string) => {
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    PORT: z.coerce.number({ message: 'must be a number' }).int().min(1).max(65535).default(4000),
+    PORT: z.coerce
+      .number({ message: 'must be a number' })
+      .int('must be a whole number')
+      .min(0, 'must be 0 (any free port) to 65535')
+      .max(65535, 'must be 0 (any free port) to 65535')
+      .default(4000),
     HOST: z.string().min(1).default('0.0.0.0'),
     DATABASE_URL: z
       .string()

@@ -1,5 +1,7 @@
 import type { Config } from '../config.js';
 import { createTokenService, type TokenService } from '../modules/users/auth.js';
+import { eventHandlers } from '../events.js';
+import { createEventBus, type EventBus } from './events.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createPrisma, type Db } from './prisma.js';
@@ -22,6 +24,8 @@ export interface Deps {
   queues: Queues;
   tokens: TokenService;
   metrics: Metrics;
+  /** Transactions that emit domain events through the outbox. */
+  events: EventBus;
   /** A new connection for a BullMQ worker or another blocking consumer. */
   blockingConnection(): Redis;
 }
@@ -60,7 +64,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<OwnedD
   const pubsub = createPubSub({ publisher: redis, subscriber, prefix: `${prefix}:events`, logger });
   const queues = createQueues(redis, `${prefix}:bull`);
 
-  return {
+  const deps: OwnedDeps = {
     config,
     logger,
     db,
@@ -70,6 +74,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<OwnedD
     queues,
     tokens: createTokenService(config.auth),
     metrics: createMetrics(),
+    events: createEventBus({ db, logger, handlers: eventHandlers, deps: () => deps }),
     blockingConnection() {
       const connection = createBlockingRedis(config.redis.url);
       connection.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
@@ -83,4 +88,5 @@ export async function createDeps(config: Config, logger: Logger): Promise<OwnedD
       await db.$disconnect();
     },
   };
+  return deps;
 }

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
 
 /** One queue per domain. */
-export const QUEUE_NAMES = ['activities', 'hot', 'leaderboards', 'points'] as const;
+export const QUEUE_NAMES = ['activities', 'events', 'hot', 'leaderboards', 'points'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** A named job a domain processes; `process` receives the shared dependencies. */

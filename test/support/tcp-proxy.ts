@@ -12,6 +12,7 @@ export class TcpProxy {
   constructor(private readonly target: { host: string; port: number }) {}
 
   async start(port = this.port): Promise<number> {
+    if (this.server) return this.port;
     this.server = net.createServer((client) => {
       const upstream = net.connect(this.target.port, this.target.host);
       for (const socket of [client, upstream]) {
@@ -24,7 +25,10 @@ export class TcpProxy {
       }
       client.pipe(upstream).pipe(client);
     });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, '127.0.0.1', resolve);
+    });
     this.port = (this.server.address() as net.AddressInfo).port;
     return this.port;
   }
