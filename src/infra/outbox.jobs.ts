@@ -9,7 +9,7 @@ import type { JobHandler } from './queues.js';
 export const outboxJobs: JobHandler<Deps>[] = [
   {
     queue: 'events',
-    name: 'events-drain',
+    name: 'events.drain',
     schedule: { every: 5_000 },
     async process(_job, deps) {
       const batchSize = 200;
