@@ -1,0 +1,43 @@
+import type { ActivityStatus } from '../../generated/prisma/client.js';
+
+/** The four boundary times as ISO strings: outbox payloads are JSON. */
+export interface BoundaryTimesPayload {
+  signupStartsAt: string;
+  signupEndsAt: string;
+  startsAt: string;
+  endsAt: string;
+}
+
+/** A participation-level event: who did what with which seat. */
+export interface ParticipationEventPayload {
+  activityId: number;
+  userId: number;
+  participationId: number;
+}
+
+/**
+ * Domain events of the activities domain, written to the outbox in the same
+ * transaction as the change and delivered after commit. `occurredAt` is the
+ * event time: the boundary time for clock-driven status changes, so a late
+ * job still dates ENDED at `endsAt`.
+ */
+declare module '../../infra/events.js' {
+  interface DomainEventMap {
+    'activity.published': { activityId: number; organizerId: number; category: string };
+    /** Details or times changed; `previousTimes` is set when the times did, so their jobs are re-planned. */
+    'activity.updated': { activityId: number; version: number; previousTimes: BoundaryTimesPayload | null };
+    'activity.joined': ParticipationEventPayload;
+    /** The seat is freed; the participation row no longer exists. */
+    'activity.quit': ParticipationEventPayload;
+    'activity.checkedIn': ParticipationEventPayload;
+    'activity.favorited': { activityId: number; userId: number };
+    'activity.unfavorited': { activityId: number; userId: number };
+    /** A counted view (at most one per viewer, activity and local day); `userId` is null for anonymous clients. */
+    'activity.viewed': { activityId: number; userId: number | null };
+    /** Every status change, clock-driven or not, with the version it produced (ENDED included). */
+    'activity.statusChanged': { activityId: number; from: ActivityStatus; to: ActivityStatus; version: number };
+    'activity.cancelled': { activityId: number; reason: string | null; participantIds: number[] };
+  }
+}
+
+export {};

@@ -1,0 +1,136 @@
+import type { Prisma } from '../../generated/prisma/client.js';
+import { builder } from '../../graphql/builder.js';
+import { decodeId } from '../../graphql/ids.js';
+import { activityNotFound, visibleActivitiesWhere } from './access.js';
+import { categorySchema, pageArgsSchema } from './activities.validation.js';
+import { viewerFlags } from './viewer-flags.js';
+import './activities.topics.js';
+
+export const ActivityStatusEnum = builder.enumType('ActivityStatus', {
+  description: 'DRAFT → UPCOMING → SIGNUP_OPEN ⇄ FULL → SIGNUP_CLOSED → ONGOING → ENDED; CANCELLED from any state before ENDED.',
+  values: ['DRAFT', 'UPCOMING', 'SIGNUP_OPEN', 'FULL', 'SIGNUP_CLOSED', 'ONGOING', 'ENDED', 'CANCELLED'] as const,
+});
+
+const ORDERS = ['START_TIME', 'CREATED'] as const;
+export const ActivityOrderEnum = builder.enumType('ActivityOrder', {
+  description: 'START_TIME: soonest first. CREATED: newest first.',
+  values: ORDERS,
+});
+
+/**
+ * Database order of each `ActivityOrder`, always ending in `id` so cursors are stable.
+ * HEAT (the hot-ranking issue) is not a column: it orders by the Redis board and belongs here as its own branch.
+ */
+const ORDER_BY: Record<(typeof ORDERS)[number], Prisma.ActivityOrderByWithRelationInput[]> = {
+  START_TIME: [{ startsAt: 'asc' }, { id: 'asc' }],
+  CREATED: [{ createdAt: 'desc' }, { id: 'desc' }],
+};
+
+builder.prismaNode('Activity', {
+  id: { field: 'id' },
+  fields: (t) => ({
+    title: t.exposeString('title'),
+    description: t.exposeString('description'),
+    category: t.exposeString('category'),
+    organizer: t.relation('organizer'),
+    capacity: t.exposeInt('capacity', { nullable: true, description: 'Null means unlimited.' }),
+    signupStartsAt: t.expose('signupStartsAt', { type: 'DateTime' }),
+    signupEndsAt: t.expose('signupEndsAt', { type: 'DateTime' }),
+    startsAt: t.expose('startsAt', { type: 'DateTime' }),
+    endsAt: t.expose('endsAt', { type: 'DateTime' }),
+    status: t.expose('status', { type: ActivityStatusEnum }),
+    participantCount: t.exposeInt('participantCount'),
+    favoriteCount: t.exposeInt('favoriteCount'),
+    viewCount: t.exposeInt('viewCount', { description: 'Distinct viewers per local day, summed.' }),
+    checkInCount: t.exposeInt('checkInCount'),
+    viewerHasJoined: t.boolean({ resolve: (activity, _args, ctx) => viewerFlags(ctx).joined(activity.id) }),
+    viewerHasFavorited: t.boolean({ resolve: (activity, _args, ctx) => viewerFlags(ctx).favorited(activity.id) }),
+    participants: t.relatedConnection('participations', {
+      cursor: 'id',
+      totalCount: true,
+      validate: pageArgsSchema,
+      description: 'Who has a seat, in the order they joined.',
+      query: () => ({ orderBy: { id: 'asc' } }),
+    }),
+    publishedAt: t.expose('publishedAt', { type: 'DateTime', nullable: true }),
+    cancelledAt: t.expose('cancelledAt', { type: 'DateTime', nullable: true }),
+    cancelReason: t.exposeString('cancelReason', { nullable: true }),
+    version: t.exposeInt('version', { description: 'Pass it back to updateActivity; it changes with every change of the activity.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.prismaNode('Participation', {
+  id: { field: 'id' },
+  description: "A user's seat in an activity.",
+  fields: (t) => ({
+    activity: t.relation('activity'),
+    user: t.relation('user'),
+    joinedAt: t.expose('joinedAt', { type: 'DateTime' }),
+    checkedInAt: t.expose('checkedInAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+const ActivityFilter = builder.inputType('ActivityFilter', {
+  fields: (t) => ({
+    status: t.field({ type: ActivityStatusEnum, required: false }),
+    category: t.string({ required: false, validate: categorySchema.nullish() }),
+    organizerId: t.id({ required: false }),
+    startsAfter: t.field({ type: 'DateTime', required: false, description: 'Only activities starting at or after this time.' }),
+    startsBefore: t.field({ type: 'DateTime', required: false, description: 'Only activities starting before this time.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  activity: t.prismaField({
+    type: 'Activity',
+    nullable: true,
+    description: 'One activity; NOT_FOUND for an unknown id or someone else’s draft.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, { id }, ctx) => {
+      const where = { AND: [{ id: decodeId('Activity', id) }, visibleActivitiesWhere(ctx.viewer)] };
+      const activity = await ctx.deps.db.activity.findFirst({ ...query, where });
+      if (!activity) throw activityNotFound();
+      return activity;
+    },
+  }),
+  activities: t.prismaConnection({
+    type: 'Activity',
+    cursor: 'id',
+    description: `Published activities (and the viewer's own drafts), filtered and ordered; at most 100 per page.`,
+    args: {
+      filter: t.arg({ type: ActivityFilter, required: false }),
+      orderBy: t.arg({ type: ActivityOrderEnum, required: false, defaultValue: 'START_TIME' }),
+    },
+    validate: pageArgsSchema,
+    resolve: (query, _root, { filter, orderBy }, ctx) => {
+      const where: Prisma.ActivityWhereInput = {
+        status: filter?.status ?? undefined,
+        category: filter?.category ?? undefined,
+        organizerId: filter?.organizerId ? decodeId('User', filter.organizerId) : undefined,
+        startsAt: { gte: filter?.startsAfter ?? undefined, lt: filter?.startsBefore ?? undefined },
+      };
+      return ctx.deps.db.activity.findMany({
+        ...query,
+        where: { AND: [where, visibleActivitiesWhere(ctx.viewer)] },
+        orderBy: ORDER_BY[orderBy ?? 'START_TIME'],
+      });
+    },
+  }),
+}));
+
+builder.subscriptionField('activityChanged', (t) =>
+  t.prismaField({
+    type: 'Activity',
+    description: 'An activity each time its status, details or counts change (including cancellation).',
+    args: { id: t.arg.id({ required: true }) },
+    subscribe: async (_root, { id }, ctx) => {
+      const activityId = decodeId('Activity', String(id));
+      const where = { AND: [{ id: activityId }, visibleActivitiesWhere(ctx.viewer)] };
+      if (!(await ctx.deps.db.activity.findFirst({ where, select: { id: true } }))) throw activityNotFound();
+      return ctx.deps.pubsub.subscribe('activity:changed', activityId);
+    },
+    resolve: (query, payload, _args, ctx) =>
+      ctx.deps.db.activity.findUniqueOrThrow({ ...query, where: { id: (payload as { activityId: number }).activityId } }),
+  }),
+);

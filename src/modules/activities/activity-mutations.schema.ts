@@ -1,0 +1,174 @@
+import { builder } from '../../graphql/builder.js';
+import type { Context } from '../../graphql/context.js';
+import { decodeId } from '../../graphql/ids.js';
+import { activityNotFound, visibleActivitiesWhere } from './access.js';
+import { createActivity, updateActivity } from './activities.service.js';
+import {
+  cancelReasonSchema,
+  capacitySchema,
+  categorySchema,
+  descriptionSchema,
+  timeOrderSchema,
+  titleSchema,
+  versionSchema,
+} from './activities.validation.js';
+import { favoriteActivity, recordView, unfavoriteActivity } from './engagement.service.js';
+import { cancelActivity, publishActivity } from './lifecycle.service.js';
+import { checkIn, joinActivity, quitActivity } from './signups.service.js';
+
+const CreateActivityInput = builder.inputType('CreateActivityInput', {
+  validate: timeOrderSchema,
+  fields: (t) => ({
+    title: t.string({ validate: titleSchema, description: '1–120 characters.' }),
+    description: t.string({ required: false, validate: descriptionSchema.nullish(), description: 'At most 5000 characters.' }),
+    category: t.string({ validate: categorySchema, description: 'A short slug, such as "running" or "board-games".' }),
+    capacity: t.int({ required: false, validate: capacitySchema, description: '1–100000 seats; null or absent for unlimited.' }),
+    signupStartsAt: t.field({ type: 'DateTime' }),
+    signupEndsAt: t.field({ type: 'DateTime' }),
+    startsAt: t.field({ type: 'DateTime' }),
+    endsAt: t.field({ type: 'DateTime' }),
+  }),
+});
+
+const UpdateActivityInput = builder.inputType('UpdateActivityInput', {
+  description: 'Absent fields stay as they are. `capacity: null` makes the activity unlimited.',
+  validate: timeOrderSchema,
+  fields: (t) => ({
+    id: t.id(),
+    version: t.int({ validate: versionSchema, description: 'The version you last read; VERSION_CONFLICT if it changed since.' }),
+    title: t.string({ required: false, validate: titleSchema.nullish() }),
+    description: t.string({ required: false, validate: descriptionSchema.nullish() }),
+    category: t.string({ required: false, validate: categorySchema.nullish() }),
+    capacity: t.int({ required: false, validate: capacitySchema }),
+    signupStartsAt: t.field({ type: 'DateTime', required: false }),
+    signupEndsAt: t.field({ type: 'DateTime', required: false }),
+    startsAt: t.field({ type: 'DateTime', required: false }),
+    endsAt: t.field({ type: 'DateTime', required: false }),
+  }),
+});
+
+/** Reads an activity back after a write, with the selections the client asked for. */
+const reload = <Q extends object>(ctx: Context, query: Q, id: number) =>
+  ctx.deps.db.activity.findUniqueOrThrow({ ...query, where: { id } });
+
+/** The signed-in caller; authScopes `user` has already refused anonymous requests. */
+const actorOf = (ctx: Context) => ctx.viewer!;
+
+builder.mutationFields((t) => ({
+  createActivity: t.prismaField({
+    type: 'Activity',
+    authScopes: { user: true },
+    description: 'Creates a DRAFT organized by the caller; publish it to open it to others.',
+    args: { input: t.arg({ type: CreateActivityInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const activity = await createActivity(ctx.deps, {
+        ...input,
+        description: input.description ?? '',
+        capacity: input.capacity ?? null,
+        organizerId: actorOf(ctx).id,
+      });
+      return reload(ctx, query, activity.id);
+    },
+  }),
+  updateActivity: t.prismaField({
+    type: 'Activity',
+    authScopes: { user: true },
+    description: '(organizer or admin) Edits an activity; times that already passed cannot change.',
+    args: { input: t.arg({ type: UpdateActivityInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const activityId = decodeId('Activity', input.id);
+      const { id: _id, version, ...fields } = input;
+      const changes = Object.fromEntries(
+        Object.entries(fields).filter(([name, value]) => value !== undefined && (value !== null || name === 'capacity')),
+      );
+      await updateActivity(ctx.deps, { activityId, actor: actorOf(ctx), version, changes });
+      return reload(ctx, query, activityId);
+    },
+  }),
+  publishActivity: t.prismaField({
+    type: 'Activity',
+    authScopes: { user: true },
+    description: '(organizer or admin) DRAFT → UPCOMING, then on to whatever status the clock says.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, { id }, ctx) => {
+      const activityId = decodeId('Activity', id);
+      await publishActivity(ctx.deps, { activityId, actor: actorOf(ctx) });
+      return reload(ctx, query, activityId);
+    },
+  }),
+  cancelActivity: t.prismaField({
+    type: 'Activity',
+    authScopes: { user: true },
+    description: '(organizer or admin) Cancels from any status before ENDED; participants are notified.',
+    args: { id: t.arg.id({ required: true }), reason: t.arg.string({ required: false, validate: cancelReasonSchema }) },
+    resolve: async (query, _root, { id, reason }, ctx) => {
+      const activityId = decodeId('Activity', id);
+      await cancelActivity(ctx.deps, { activityId, actor: actorOf(ctx), reason: reason || null });
+      return reload(ctx, query, activityId);
+    },
+  }),
+  joinActivity: t.prismaField({
+    type: 'Participation',
+    authScopes: { user: true },
+    description: 'Takes a seat while SIGNUP_OPEN; ACTIVITY_FULL when none is left. Joining again returns the same participation.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, { id }, ctx) => {
+      const participation = await joinActivity(ctx.deps, { activityId: decodeId('Activity', id), userId: actorOf(ctx).id });
+      return ctx.deps.db.participation.findUniqueOrThrow({ ...query, where: { id: participation.id } });
+    },
+  }),
+  quitActivity: t.prismaField({
+    type: 'Activity',
+    authScopes: { user: true },
+    description: 'Gives the seat back; allowed until the activity starts.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, { id }, ctx) => {
+      const activityId = decodeId('Activity', id);
+      await quitActivity(ctx.deps, { activityId, userId: actorOf(ctx).id });
+      return reload(ctx, query, activityId);
+    },
+  }),
+  checkIn: t.prismaField({
+    type: 'Participation',
+    authScopes: { user: true },
+    description: 'Marks a participant present while the activity is ONGOING; once.',
+    args: { activityId: t.arg.id({ required: true }) },
+    resolve: async (query, _root, { activityId }, ctx) => {
+      const participation = await checkIn(ctx.deps, { activityId: decodeId('Activity', activityId), userId: actorOf(ctx).id });
+      return ctx.deps.db.participation.findUniqueOrThrow({ ...query, where: { id: participation.id } });
+    },
+  }),
+  favoriteActivity: t.prismaField({
+    type: 'Activity',
+    authScopes: { user: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, { id }, ctx) => {
+      const activityId = decodeId('Activity', id);
+      await favoriteActivity(ctx.deps, { activityId, userId: actorOf(ctx).id });
+      return reload(ctx, query, activityId);
+    },
+  }),
+  unfavoriteActivity: t.prismaField({
+    type: 'Activity',
+    authScopes: { user: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, { id }, ctx) => {
+      const activityId = decodeId('Activity', id);
+      await unfavoriteActivity(ctx.deps, { activityId, userId: actorOf(ctx).id });
+      return reload(ctx, query, activityId);
+    },
+  }),
+  recordView: t.prismaField({
+    type: 'Activity',
+    description:
+      'Counts a view: at most once per viewer, activity and day. The viewer is the signed-in user, else the `x-client-id` header; requests with neither are not counted.',
+    args: { activityId: t.arg.id({ required: true }) },
+    resolve: async (query, _root, { activityId }, ctx) => {
+      const id = decodeId('Activity', activityId);
+      await recordView(ctx.deps, { activityId: id, viewer: { userId: ctx.viewer?.id ?? null, clientId: ctx.clientId } });
+      const activity = await ctx.deps.db.activity.findFirst({ ...query, where: { AND: [{ id }, visibleActivitiesWhere(ctx.viewer)] } });
+      if (!activity) throw activityNotFound();
+      return activity;
+    },
+  }),
+}));

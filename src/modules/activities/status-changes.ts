@@ -1,0 +1,33 @@
+import type { Emit, Tx } from '../../infra/events.js';
+import type { ActivityStatus } from './lifecycle.js';
+import './activities.events.js';
+
+/** A status change that an activity row update (which bumped `version` to this value) has just made. */
+export interface StatusChange {
+  activityId: number;
+  /** The version the guarded update produced. */
+  version: number;
+  from: ActivityStatus;
+  to: ActivityStatus;
+  /** When it was applied. */
+  at: Date;
+  /** The event time, when it differs from `at` (a clock-driven step dates from its boundary). */
+  occurredAt?: Date;
+}
+
+/**
+ * Records a status change in the history table and emits `activity.statusChanged`,
+ * inside the transaction that made it. The history is unique on
+ * (activity, version), a second guard behind the version check: a step can
+ * never be recorded twice.
+ */
+export async function recordStatusChange(tx: Tx, emit: Emit, change: StatusChange): Promise<void> {
+  await tx.activityStatusChange.create({
+    data: { activityId: change.activityId, version: change.version, fromStatus: change.from, toStatus: change.to, at: change.at },
+  });
+  emit({
+    type: 'activity.statusChanged',
+    payload: { activityId: change.activityId, from: change.from, to: change.to, version: change.version },
+    occurredAt: change.occurredAt ?? change.at,
+  });
+}
