@@ -1,5 +1,6 @@
 import { builder } from '../../graphql/builder.js';
 import type { Context } from '../../graphql/context.js';
+import { appError, ErrorCode } from '../../graphql/errors.js';
 import { decodeId } from '../../graphql/ids.js';
 import { activityNotFound, visibleActivitiesWhere } from './access.js';
 import { createActivity, updateActivity } from './activities.service.js';
@@ -50,6 +51,18 @@ const UpdateActivityInput = builder.inputType('UpdateActivityInput', {
 /** Reads an activity back after a write, with the selections the client asked for. */
 const reload = <Q extends object>(ctx: Context, query: Q, id: number) =>
   ctx.deps.db.activity.findUniqueOrThrow({ ...query, where: { id } });
+
+/**
+ * Reads a participation back after a write. It is gone only if the same user
+ * quit concurrently, after this write committed; say so rather than fail.
+ */
+async function reloadParticipation<Q extends object>(ctx: Context, query: Q, id: number) {
+  const participation = await ctx.deps.db.participation.findUnique({ ...query, where: { id } });
+  if (!participation) {
+    throw appError(ErrorCode.INVALID_STATE, 'You quit this activity while this request was in flight; join again to take a seat.');
+  }
+  return participation;
+}
 
 /** The signed-in caller; authScopes `user` has already refused anonymous requests. */
 const actorOf = (ctx: Context) => ctx.viewer!;
@@ -114,7 +127,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
       const participation = await joinActivity(ctx.deps, { activityId: decodeId('Activity', id), userId: actorOf(ctx).id });
-      return ctx.deps.db.participation.findUniqueOrThrow({ ...query, where: { id: participation.id } });
+      return reloadParticipation(ctx, query, participation.id);
     },
   }),
   quitActivity: t.prismaField({
@@ -135,7 +148,7 @@ builder.mutationFields((t) => ({
     args: { activityId: t.arg.id({ required: true }) },
     resolve: async (query, _root, { activityId }, ctx) => {
       const participation = await checkIn(ctx.deps, { activityId: decodeId('Activity', activityId), userId: actorOf(ctx).id });
-      return ctx.deps.db.participation.findUniqueOrThrow({ ...query, where: { id: participation.id } });
+      return reloadParticipation(ctx, query, participation.id);
     },
   }),
   favoriteActivity: t.prismaField({
