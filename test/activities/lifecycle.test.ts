@@ -132,11 +132,11 @@ describe('late and duplicated walks', () => {
       startsAt: new Date(base - 2 * HOUR),
       endsAt: new Date(base - HOUR),
     });
-    const results = await Promise.all([
-      ...Array.from({ length: 6 }, () => advanceActivity(t.deps, { activityId: activity.id })),
+    const [walks, swept] = await Promise.all([
+      Promise.all(Array.from({ length: 6 }, () => advanceActivity(t.deps, { activityId: activity.id }))),
       sweepDueActivities(t.deps),
     ]);
-    const applied = results.slice(0, 6).reduce((sum, steps) => sum + (steps as unknown[]).length, 0) + (results[6] as number);
+    const applied = walks.reduce((sum, steps) => sum + steps.length, 0) + swept;
     expect(applied).toBe(4);
     const steps = await history(activity.id);
     expect(steps.map((s) => s.step)).toEqual(FULL_WALK.slice(1));

@@ -41,10 +41,10 @@ async function all(variables: Record<string, unknown>, token?: string, pageSize 
   const nodes: Node[] = [];
   let after: string | null = null;
   for (;;) {
-    const result = await t.gql(LIST, { ...variables, first: pageSize, after }, { token });
+    const result: { data?: any; errors?: unknown } = await t.gql(LIST, { ...variables, first: pageSize, after }, { token });
     expect(result.errors).toBeUndefined();
-    const page = result.data!.activities;
-    nodes.push(...page.edges.map((edge: { node: Node }) => edge.node));
+    const page: { edges: Array<{ node: Node }>; pageInfo: { hasNextPage: boolean; endCursor: string } } = result.data!.activities;
+    nodes.push(...page.edges.map((edge) => edge.node));
     if (!page.pageInfo.hasNextPage) return nodes;
     after = page.pageInfo.endCursor;
   }
