@@ -158,5 +158,8 @@ describe('ids', () => {
     expect(outcome(await t.gql(ACTIVITY, { id: activity.id }, { token: stranger.token }))).toBe('NOT_FOUND');
     expect((await t.gql(ACTIVITY, { id: activity.id }, { token: organizer.token })).data!.activity.title).toBe('Secret plan');
     expect((await t.gql(ACTIVITY, { id: activity.id }, { token: admin.token })).data!.activity.title).toBe('Secret plan');
+    const NODE = 'query ($id: ID!) { node(id: $id) { id ... on Activity { title } } }';
+    expect((await t.gql(NODE, { id: activity.id }, { token: stranger.token })).data!.node).toBeNull();
+    expect((await t.gql(NODE, { id: activity.id }, { token: organizer.token })).data!.node.title).toBe('Secret plan');
   });
 });

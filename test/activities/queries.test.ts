@@ -89,6 +89,15 @@ describe('activities', () => {
     expect((await t.gql(LIST, { first: 100 })).data!.activities.edges).toHaveLength(30);
   });
 
+  it('refuses cursors it did not issue with BAD_USER_INPUT', async () => {
+    const forged = Buffer.from('GPC:S:x').toString('base64');
+    for (const after of ['garbage', forged]) {
+      const result = await t.gql(LIST, { first: 2, after });
+      expect(outcome(result)).toBe('BAD_USER_INPUT');
+      expect(result.errors![0]!.message).toMatch(/after is not a cursor of this list/);
+    }
+  });
+
   it('refuses a bad category filter and a malformed organizer id', async () => {
     expect(outcome(await t.gql(LIST, { filter: { category: 'not a slug' } }))).toBe('BAD_USER_INPUT');
     expect(outcome(await t.gql(LIST, { filter: { organizerId: 'nope' } }))).toBe('BAD_USER_INPUT');

@@ -28,6 +28,9 @@ const ORDER_BY: Record<(typeof ORDERS)[number], Prisma.ActivityOrderByWithRelati
 
 builder.prismaNode('Activity', {
   id: { field: 'id' },
+  // `node(id:)` and fallback loads honour draft privacy too; a hidden or unknown activity is null there.
+  nullable: true,
+  findUnique: (id, ctx) => ({ id: /^\d{1,9}$/.test(id) ? Number(id) : -1, AND: [visibleActivitiesWhere(ctx.viewer)] }),
   fields: (t) => ({
     title: t.exposeString('title'),
     description: t.exposeString('description'),

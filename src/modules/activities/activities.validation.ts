@@ -47,9 +47,21 @@ export const timeOrderSchema = z
     if (problems.length > 0) ctx.addIssue({ code: 'custom', message: timeOrderMessage(problems) });
   });
 
-/** Relay page sizes: above the maximum is an error, never silently clamped. */
+/** Cursors of these connections encode an Int id (`GPC:N:<id>`); anything else is refused before Prisma sees it. */
+const idCursorSchema = (name: string) =>
+  z
+    .string()
+    .refine((cursor) => {
+      const match = /^GPC:N:(\d{1,10})$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
+      return match !== null && Number(match[1]) <= 2_147_483_647;
+    }, `${name} is not a cursor of this list; pass an endCursor or startCursor it returned.`)
+    .nullish();
+
+/** Relay page arguments: a page above the maximum is an error, never silently clamped; cursors must be ours. */
 export const pageArgsSchema = z
   .looseObject({
+    after: idCursorSchema('after'),
+    before: idCursorSchema('before'),
     first: z.number().int().min(0, 'first cannot be negative.').max(MAX_PAGE_SIZE, `first can be at most ${MAX_PAGE_SIZE}.`).nullish(),
     last: z.number().int().min(0, 'last cannot be negative.').max(MAX_PAGE_SIZE, `last can be at most ${MAX_PAGE_SIZE}.`).nullish(),
   });
