@@ -4,6 +4,7 @@ import { createDeps, type Deps } from '../src/infra/deps.js';
 import { createLogger } from '../src/infra/logger.js';
 import { hashPassword } from '../src/modules/users/passwords.js';
 import { createOrPromoteAdmin } from '../src/modules/users/users.service.js';
+import { seedDemoActivities } from './demo-activities.js';
 
 /** Credentials of the demo data, printed in the README; for local use only. */
 export const DEMO_ADMIN = { handle: 'admin', password: 'liveboard-admin', displayName: 'Demo Admin' };
@@ -18,10 +19,10 @@ const DEMO_USERS = [
 ] as const;
 
 /**
- * Fills an empty database with a demo admin and a few users. Does nothing
- * when users exist, so it is safe on every start.
+ * Fills an empty database with a demo admin, a few users and activities in
+ * every status. Does nothing when users exist, so it is safe on every start.
  */
-export async function seedDemoData(deps: Pick<Deps, 'db' | 'logger'>): Promise<boolean> {
+export async function seedDemoData(deps: Pick<Deps, 'db' | 'logger' | 'events' | 'config'>): Promise<boolean> {
   if ((await deps.db.user.count()) > 0) return false;
   await createOrPromoteAdmin(deps, DEMO_ADMIN);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -29,7 +30,8 @@ export async function seedDemoData(deps: Pick<Deps, 'db' | 'logger'>): Promise<b
     data: DEMO_USERS.map(([handle, displayName]) => ({ handle, displayName, passwordHash })),
     skipDuplicates: true,
   });
-  deps.logger.info({ admin: DEMO_ADMIN.handle, users: DEMO_USERS.length }, 'seeded demo data');
+  const activities = await seedDemoActivities(deps);
+  deps.logger.info({ admin: DEMO_ADMIN.handle, users: DEMO_USERS.length, activities }, 'seeded demo data');
   return true;
 }
 
