@@ -34,12 +34,17 @@ export async function joinActivity(deps: SignupDeps, input: { activityId: number
   const { activityId, userId } = input;
   return deps.events.transaction(async (tx, emit) => {
     const now = new Date();
-    // The existence check keeps a bad id from surfacing as a foreign-key error; the seat check is the UPDATE below.
-    if (!(await tx.activity.findUnique({ where: { id: activityId }, select: { id: true } }))) throw activityNotFound();
+    // WHERE EXISTS keeps an unknown id from surfacing as a foreign-key error without a separate round trip;
+    // it only checks the activity exists, the seat check is the UPDATE below.
     const [inserted] = await tx.$queryRaw<Array<{ id: number }>>`
-      INSERT INTO participations (activity_id, user_id, joined_at) VALUES (${activityId}, ${userId}, ${now})
+      INSERT INTO participations (activity_id, user_id, joined_at)
+      SELECT ${activityId}, ${userId}, ${now} WHERE EXISTS (SELECT 1 FROM activities WHERE id = ${activityId})
       ON CONFLICT (activity_id, user_id) DO NOTHING RETURNING id`;
-    if (!inserted) return tx.participation.findUniqueOrThrow({ where: { activityId_userId: { activityId, userId } } });
+    if (!inserted) {
+      const existing = await tx.participation.findUnique({ where: { activityId_userId: { activityId, userId } } });
+      if (!existing) throw activityNotFound();
+      return existing;
+    }
 
     const [seat] = await tx.$queryRaw<SeatRow[]>`
       UPDATE activities SET participant_count = participant_count + 1,
