@@ -51,6 +51,7 @@ const envSchema = z
     MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
     MAX_QUERY_COMPLEXITY: z.coerce.number().int().min(10).default(5000),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(100_000),
+    RATE_LIMIT_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(0).default(300),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
   })
   .superRefine((env, ctx) => {
@@ -80,6 +81,7 @@ function toConfig(env: z.output<typeof envSchema>) {
     graphiql: env.GRAPHIQL ?? env.NODE_ENV !== 'production',
     seedDemoData: env.SEED_DEMO_DATA,
     limits: { maxDepth: env.MAX_QUERY_DEPTH, maxComplexity: env.MAX_QUERY_COMPLEXITY },
+    rateLimit: { perMinute: env.RATE_LIMIT_MUTATIONS_PER_MINUTE },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   };
 }

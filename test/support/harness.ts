@@ -49,6 +49,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     REDIS_PREFIX: prefix,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PORT: '0',
+    RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000',
     HOST: '127.0.0.1',
     ...env,
   });
