@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { startApp } from './app.js';
 import { createDeps } from './infra/deps.js';
 import { createLogger } from './infra/logger.js';
-import { applyMigrations } from './infra/migrator.js';
+import { applyMigrations, ensureDatabase } from './infra/migrator.js';
 import { seedDemoData } from '../prisma/seed.js';
 
 /**
@@ -35,6 +35,7 @@ async function main() {
   const logger = createLogger(config.logLevel, { role: Object.keys(roles).filter((role) => roles[role as keyof typeof roles]).join('+') });
 
   if (values.migrate) {
+    if (await ensureDatabase(config.database.url)) logger.info('created the database');
     const result = await applyMigrations(config.database.url, { log: (message) => logger.info(message) });
     logger.info({ applied: result.applied.length, alreadyApplied: result.alreadyApplied.length }, 'database migrated');
   }
