@@ -51,7 +51,7 @@ export async function buildContext(deps: Deps, source: ContextSource): Promise<C
     if (error instanceof InvalidTokenError) throw unauthenticated(error.message);
     throw error;
   }
-  const user = await deps.db.user.findUnique({ where: { id: userId }, select: { id: true, role: true } });
+  const user = await deps.viewers.fetch(userId);
   if (!user) throw unauthenticated('The user of this token no longer exists.');
   return { deps, viewer: user, clientId, remoteAddress };
 }

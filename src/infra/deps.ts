@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import { createTokenService, type TokenService } from '../modules/users/auth.js';
+import { createViewerCache, type ViewerCache } from '../modules/users/viewer-cache.js';
 import { eventHandlers } from '../events.js';
 import { createEventBus, type EventBus } from './events.js';
 import type { Logger } from './logger.js';
@@ -23,6 +24,8 @@ export interface Deps {
   pubsub: PubSub;
   queues: Queues;
   tokens: TokenService;
+  /** Who a token's user is (id, role), cached briefly so each request does not hit PostgreSQL. */
+  viewers: ViewerCache;
   metrics: Metrics;
   /** Transactions that emit domain events through the outbox. */
   events: EventBus;
@@ -73,6 +76,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<OwnedD
     pubsub,
     queues,
     tokens: createTokenService(config.auth),
+    viewers: createViewerCache(db),
     metrics: createMetrics(),
     events: createEventBus({ db, logger, handlers: eventHandlers, deps: () => deps }),
     blockingConnection() {
