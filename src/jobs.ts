@@ -1,5 +1,6 @@
 import type { Deps } from './infra/deps.js';
 import type { JobHandler } from './infra/queues.js';
+import { jobsModuleJobs } from './modules/jobs/jobs.jobs.js';
 
 /** Every job a worker can run, gathered from the domain modules' `*.jobs.ts`. */
-export const jobHandlers: JobHandler<Deps>[] = [];
+export const jobHandlers: JobHandler<Deps>[] = [...jobsModuleJobs];

@@ -86,7 +86,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
       return { user, token: await deps.tokens.issue(user.id) };
     },
     async startServer(roles = { api: true, worker: false }) {
-      const app = await startApp(deps, roles, 0);
+      const app = await startApp(deps, roles, { port: 0 });
       apps.push(app);
       return app as RunningApp & { url: string };
     },
