@@ -18,7 +18,8 @@ const isValidTimeZone = (zone: string) => {
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    PORT: z.coerce.number({ message: 'must be a number' }).int().min(1).max(65535).default(4000),
+    /** 0 picks a free port (tests). */
+    PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).default(4000),
     HOST: z.string().min(1).default('0.0.0.0'),
     DATABASE_URL: z
       .string()
