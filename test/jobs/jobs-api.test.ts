@@ -111,12 +111,16 @@ describe('the jobs admin API', () => {
     const ticksWhenPaused = await fixtureCount(TEST_JOBS.tick);
     await sleep(3 * TICK_MS);
     expect(await fixtureCount(TEST_JOBS.tick)).toBe(ticksWhenPaused);
+    // A deliberate one-off run still works while paused, and does not bring the schedule back.
+    await ctx.gql(`mutation { runJob(name: "${TEST_JOBS.tick}") { jobId } }`, {}, { token: admin });
+    await waitFor(async () => (await fixtureCount(TEST_JOBS.tick)) === ticksWhenPaused + 1, { what: 'the manual run' });
+    expect(await ctx.deps.queues.hot.getJobScheduler(TEST_JOBS.tick)).toBeUndefined();
 
     const resumed = await ctx.gql<{ resumeJob: { paused: boolean; nextRunAt: string | null } }>(
       `mutation { resumeJob(name: "${TEST_JOBS.tick}") { ${JOB_FIELDS} } }`, {}, { token: admin });
     expect(resumed.data?.resumeJob.paused).toBe(false);
     expect(resumed.data?.resumeJob.nextRunAt).not.toBeNull();
-    await waitFor(async () => (await fixtureCount(TEST_JOBS.tick)) > ticksWhenPaused, { what: 'a tick after resumeJob' });
+    await waitFor(async () => (await fixtureCount(TEST_JOBS.tick)) > ticksWhenPaused + 1, { what: 'a tick after resumeJob' });
   });
 
   it('runJob runs the job once now and leaves its schedule unchanged', async () => {
