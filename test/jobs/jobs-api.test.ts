@@ -164,8 +164,8 @@ describe('the jobs admin API', () => {
     expect(gap(1)).toBeGreaterThanOrEqual(FAIL_BACKOFF_MS - 5);
     expect(gap(2)).toBeGreaterThanOrEqual(2 * FAIL_BACKOFF_MS - 5);
 
-    const bullJob = (await ctx.deps.queues.hot.getJob(jobId))!;
-    expect(await bullJob.getState()).toBe('failed');
-    expect(bullJob.failedReason).toBe(FAILURE_MESSAGE);
+    // The history is written by the worker before BullMQ moves the job on; wait for BullMQ to agree.
+    await waitFor(async () => (await ctx.deps.queues.hot.getJobState(jobId)) === 'failed', { what: 'BullMQ to fail the job' });
+    expect((await ctx.deps.queues.hot.getJob(jobId))!.failedReason).toBe(FAILURE_MESSAGE);
   });
 });

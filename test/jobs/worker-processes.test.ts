@@ -82,11 +82,10 @@ describe('several worker processes', () => {
     victim.child.kill('SIGKILL');
     expect(await victim.exited).toMatchObject({ signal: 'SIGKILL' });
 
-    const bullJob = await waitFor(async () => {
-      const found = await ctx.deps.queues.hot.getJob('slow-stall');
-      return found && (await found.getState()) === 'completed' ? found : undefined;
-    }, { what: 'the job to complete on the surviving worker' });
-    expect(bullJob.returnvalue).toEqual({ held: 0 });
+    await waitFor(async () => (await ctx.deps.queues.hot.getJobState('slow-stall')) === 'completed', {
+      what: 'the job to complete on the surviving worker',
+    });
+    expect((await ctx.deps.queues.hot.getJob('slow-stall'))!.returnvalue).toEqual({ held: 0 });
 
     const runs = await ctx.deps.db.jobRun.findMany({ where: { jobId: 'slow-stall' }, orderBy: { attempt: 'asc' } });
     expect(runs.map((run) => [run.attempt, run.state, run.worker?.split(':').at(-1)])).toEqual([
