@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { pauseJob } from '../../src/modules/jobs/jobs.service.js';
+import { pauseJob, resumeJob } from '../../src/modules/jobs/jobs.service.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 import { fixtureEnv, killFixtures, startFixture } from '../support/processes.js';
 import { FIXTURE_TABLE_SQL, TEST_JOBS, testJobs } from '../support/test-jobs.js';
@@ -39,9 +39,13 @@ afterAll(async () => {
 
 describe('several worker processes', () => {
   it('run each tick of a schedule exactly once: three ticks, three runs', async () => {
+    // Paused until both workers are up, so both compete for every tick from the first one.
+    await ctx.deps.db.jobSchedule.create({ data: { name: TEST_JOBS.tick, paused: true } });
     const env = fixtureEnv(ctx, { ...FAST_STALL, FIXTURE_TICK_MS: String(TICK_MS) });
     const workers = await Promise.all([startFixture(env), startFixture(env)]);
     expect(new Set(workers.map((worker) => worker.pid)).size).toBe(2);
+    expect(await ctx.deps.queues.hot.getJobScheduler(TEST_JOBS.tick)).toBeUndefined();
+    await resumeJob(ctx.deps, { name: TEST_JOBS.tick, userId: null });
 
     const tickOf = (jobId: string) => Number(jobId.split(':').at(-1));
     await waitFor(async () => new Set((await fixtureRows(TEST_JOBS.tick)).map((row) => row.job_id)).size >= 3, { what: 'three ticks' });
