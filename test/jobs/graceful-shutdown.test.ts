@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../support/harness.js';
-import { fixtureEnv, killFixtures, startFixture } from '../support/processes.js';
+import { fixtureEnv, killFixtures, PROCESS_TEST_TIMEOUT_MS, PROCESS_WAIT_MS, startFixture } from '../support/processes.js';
 import { FIXTURE_TABLE_SQL, TEST_JOBS, testJobs } from '../support/test-jobs.js';
 import { waitFor } from '../support/wait.js';
 
@@ -23,7 +23,7 @@ describe('SIGTERM', () => {
     await ctx.deps.queues.hot.add(TEST_JOBS.slow, { holdMs: 2_000 }, { jobId: 'slow-sigterm', attempts: 1 });
     await waitFor(
       () => ctx.deps.db.jobRun.findFirst({ where: { jobId: 'slow-sigterm', state: 'RUNNING' } }).then((run) => run ?? undefined),
-      { what: 'the job to start' },
+      { what: 'the job to start', timeoutMs: PROCESS_WAIT_MS },
     );
     // Headers arrive at once, the body 1.5 s later: the request is in flight when the signal lands.
     const response = await fetch(`${app.url}/test/slow?ms=1500`);
@@ -41,14 +41,14 @@ describe('SIGTERM', () => {
     const job = (await ctx.deps.queues.hot.getJob('slow-sigterm'))!;
     expect(await job.getState()).toBe('completed');
     expect(job.returnvalue).toEqual({ held: 2_000 });
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it('stops a worker-only process once its running job is done, leaving queued jobs for the next worker', async () => {
     const worker = await startFixture(fixtureEnv(ctx, { FIXTURE_ROLES: 'worker', WORKER_CONCURRENCY: '1' }));
     await ctx.deps.queues.hot.add(TEST_JOBS.slow, { holdMs: 1_500 }, { jobId: 'slow-first', attempts: 1 });
     await waitFor(
       () => ctx.deps.db.jobRun.findFirst({ where: { jobId: 'slow-first', state: 'RUNNING' } }).then((run) => run ?? undefined),
-      { what: 'the first job to start' },
+      { what: 'the first job to start', timeoutMs: PROCESS_WAIT_MS },
     );
     await ctx.deps.queues.hot.add(TEST_JOBS.slow, { holdMs: 0 }, { jobId: 'slow-queued', attempts: 1 });
 
@@ -58,5 +58,5 @@ describe('SIGTERM', () => {
     // Not taken while stopping: still waiting, safe in Redis for another worker.
     expect(await (await ctx.deps.queues.hot.getJob('slow-queued'))!.getState()).toBe('waiting');
     expect(await ctx.deps.db.jobRun.count({ where: { jobId: 'slow-queued' } })).toBe(0);
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 });

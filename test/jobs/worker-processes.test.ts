@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pauseJob, resumeJob } from '../../src/modules/jobs/jobs.service.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
-import { fixtureEnv, killFixtures, startFixture } from '../support/processes.js';
+import { fixtureEnv, killFixtures, PROCESS_TEST_TIMEOUT_MS, PROCESS_WAIT_MS, startFixture } from '../support/processes.js';
 import { FIXTURE_TABLE_SQL, TEST_JOBS, testJobs } from '../support/test-jobs.js';
 import { waitFor } from '../support/wait.js';
 
@@ -48,11 +48,12 @@ describe('several worker processes', () => {
     await resumeJob(ctx.deps, { name: TEST_JOBS.tick, userId: null });
 
     const tickOf = (jobId: string) => Number(jobId.split(':').at(-1));
-    await waitFor(async () => new Set((await fixtureRows(TEST_JOBS.tick)).map((row) => row.job_id)).size >= 3, { what: 'three ticks' });
+    await waitFor(async () => new Set((await fixtureRows(TEST_JOBS.tick)).map((row) => row.job_id)).size >= 3, { what: 'three ticks', timeoutMs: PROCESS_WAIT_MS });
     // Stop the schedule so the set of ticks is final, then let any tick in flight finish.
     await pauseJob(ctx.deps, { name: TEST_JOBS.tick, userId: null });
     await waitFor(async () => (await ctx.deps.queues.hot.getJobs(['active', 'wait', 'delayed'])).every((job) => job.name !== TEST_JOBS.tick), {
       what: 'no tick in flight',
+      timeoutMs: PROCESS_WAIT_MS,
     });
 
     const rows = await fixtureRows(TEST_JOBS.tick);
@@ -70,7 +71,7 @@ describe('several worker processes', () => {
     expect(runs.every((run) => run.state === 'COMPLETED' && run.attempt === 1 && run.trigger === 'SCHEDULE')).toBe(true);
     const workerPids = new Set(workers.map((worker) => worker.pid));
     expect(runs.every((run) => workerPids.has(Number(run.worker!.split(':').at(-1))))).toBe(true);
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it('hand a job whose worker was killed halfway to another worker after the stall interval, which completes it', async () => {
     const env = fixtureEnv(ctx, FAST_STALL);
@@ -79,7 +80,7 @@ describe('several worker processes', () => {
 
     const first = await waitFor(
       () => ctx.deps.db.jobRun.findFirst({ where: { jobId: 'slow-stall', attempt: 1, state: 'RUNNING' } }).then((run) => run ?? undefined),
-      { what: 'the first attempt to start' },
+      { what: 'the first attempt to start', timeoutMs: PROCESS_WAIT_MS },
     );
     const victim = workers.find((worker) => first.worker!.endsWith(`:${worker.pid}`))!;
     const survivor = workers.find((worker) => worker !== victim)!;
@@ -88,6 +89,7 @@ describe('several worker processes', () => {
 
     await waitFor(async () => (await ctx.deps.queues.hot.getJobState('slow-stall')) === 'completed', {
       what: 'the job to complete on the surviving worker',
+      timeoutMs: PROCESS_WAIT_MS,
     });
     expect((await ctx.deps.queues.hot.getJob('slow-stall'))!.returnvalue).toEqual({ held: 0 });
 
@@ -105,5 +107,5 @@ describe('several worker processes', () => {
     const metrics = await (await fetch(`${survivor.url}/metrics`)).text();
     expect(metrics).toContain(`liveboard_job_runs_total{queue="hot",job="${TEST_JOBS.slow}",outcome="stalled"} 1`);
     expect(metrics).toContain(`liveboard_job_runs_total{queue="hot",job="${TEST_JOBS.slow}",outcome="completed"} 1`);
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 });

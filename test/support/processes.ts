@@ -17,6 +17,14 @@ export interface FixtureProcess {
 
 const running = new Set<FixtureProcess>();
 
+/**
+ * Tests that start processes get a generous limit: on a busy 2-core machine
+ * loading the app in a fresh Node process can take many seconds.
+ */
+export const PROCESS_TEST_TIMEOUT_MS = 120_000;
+/** How long such tests wait for a state another process brings about. */
+export const PROCESS_WAIT_MS = 45_000;
+
 /** The environment a fixture needs to share the test's database and Redis prefix. */
 export function fixtureEnv(ctx: TestContext, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -39,7 +47,7 @@ export function fixtureEnv(ctx: TestContext, extra: Record<string, string> = {})
  * wrapper process in between, so a signal reaches the process itself) and
  * waits until it reports ready.
  */
-export function startFixture(env: Record<string, string>, timeoutMs = 30_000): Promise<FixtureProcess> {
+export function startFixture(env: Record<string, string>, timeoutMs = 60_000): Promise<FixtureProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
