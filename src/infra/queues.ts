@@ -123,6 +123,7 @@ export function startWorkers<D>(options: WorkerOptions<D>): Worker[] {
       async (job) => {
         const handler = names.get(job.name);
         if (!handler) throw new Error(`No handler for job "${job.name}" on queue "${queue}"`);
+        // If the check itself fails (PostgreSQL down) the tick runs: skipping work silently is worse.
         if (observer && !(await observer.shouldRun(queue, job).catch(() => true))) {
           logger.info({ queue, job: job.name, jobId: job.id }, 'skipped a tick of a paused schedule');
           return { skipped: 'paused' };

@@ -24,9 +24,13 @@ async function applyToRedis(deps: ScheduleDeps, handler: JobHandler<Deps>, pause
 
 /**
  * Makes BullMQ's schedulers match the code and the operators' switches: each
- * periodic job gets its scheduler (stable id = job name), unless it is paused
- * in PostgreSQL; a scheduler whose job no longer exists in the code is removed.
- * Every worker instance runs this at start; it is idempotent.
+ * periodic job gets its scheduler (stable id = job name) unless it is paused
+ * in PostgreSQL. Every worker instance runs this at start; it is idempotent.
+ *
+ * A scheduler whose job is not in this instance's code is only reported, not
+ * removed: during a rolling deploy an instance of the previous version must
+ * not delete a job the new version just added. Remove a retired job's
+ * scheduler in Bull Board.
  */
 export async function syncSchedules(deps: ScheduleDeps & Pick<Deps, 'jobHandlers'>): Promise<void> {
   const periodic = deps.jobHandlers.filter((handler) => handler.schedule);
@@ -40,9 +44,9 @@ export async function syncSchedules(deps: ScheduleDeps & Pick<Deps, 'jobHandlers
   for (const [queueName, queue] of Object.entries(deps.queues)) {
     for (const scheduler of await queue.getJobSchedulers()) {
       const id = scheduler.id ?? scheduler.key;
-      if (known.has(`${queueName}/${id}`)) continue;
-      await queue.removeJobScheduler(id);
-      deps.logger.info({ queue: queueName, scheduler: id }, 'removed the scheduler of a job that no longer exists');
+      if (!known.has(`${queueName}/${id}`)) {
+        deps.logger.warn({ queue: queueName, scheduler: id }, 'a job scheduler in Redis has no job in this version of the code');
+      }
     }
   }
 }
