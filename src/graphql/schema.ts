@@ -1,5 +1,6 @@
 import { builder } from './builder.js';
 import '../modules/users/users.schema.js';
+import '../modules/jobs/jobs.schema.js';
 
 builder.queryType({});
 builder.mutationType({});
