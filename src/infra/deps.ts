@@ -80,7 +80,7 @@ export async function createDeps(
 
   const prefix = config.redis.prefix;
   const pubsub = createPubSub({ publisher: redis, subscriber, prefix: `${prefix}:events`, logger });
-  const queues = createQueues(redis, `${prefix}:bull`);
+  const queues = createQueues(redis, `${prefix}:bull`, logger);
   const metrics = createMetrics();
   registerQueueGauge(metrics, queues);
 

@@ -35,9 +35,14 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
  * API-side queues share one fail-fast connection: adding a job while Redis is
  * down errors at once instead of hanging a request.
  */
-export function createQueues(connection: Redis, prefix: string): Queues {
+export function createQueues(connection: Redis, prefix: string, logger: Logger): Queues {
   return Object.fromEntries(
-    QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS })]),
+    QUEUE_NAMES.map((name) => {
+      const queue = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      // Without a listener BullMQ prints connection errors raw to stderr during a Redis outage.
+      queue.on('error', (error) => logger.debug({ err: error, queue: name }, 'queue connection error'));
+      return [name, queue];
+    }),
   ) as Queues;
 }
 
