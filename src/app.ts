@@ -1,42 +1,67 @@
-import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import type { Worker } from 'bullmq';
 import type { Deps } from './infra/deps.js';
-import { registerSchedulers, startWorkers } from './infra/queues.js';
+import { initJobSeries } from './infra/metrics.js';
+import { startWorkers } from './infra/queues.js';
 import { createYogaServer } from './graphql/yoga.js';
-import { createHttpServer, type HttpServer } from './http/server.js';
-import { jobHandlers } from './jobs.js';
+import { ADMIN_QUEUES_PATH, createAdminQueuesRoute } from './http/admin-queues.js';
+import { createProbeServer, listen, type Route } from './http/routes.js';
+import { createHttpServer } from './http/server.js';
+import { createRunRecorder } from './modules/jobs/job-runs.js';
+import { syncSchedules } from './modules/jobs/job-schedules.js';
 
 export interface RunningApp {
-  /** Base URL of the API, when it runs in this process. */
+  /** Base URL of this process's HTTP server: the API, or a worker-only process's health and metrics. */
   url?: string;
   workers: Worker[];
   /** Graceful stop: no new requests or jobs; in-flight ones finish; subscriptions close. */
   stop(): Promise<void>;
 }
 
-/** Starts the API, the workers, or both, on already-built dependencies. */
-export async function startApp(deps: Deps, roles: { api: boolean; worker: boolean }, port = deps.config.http.port): Promise<RunningApp> {
-  let http: HttpServer | undefined;
+export interface StartOptions {
+  /** Defaults to PORT for the API, WORKER_HTTP_PORT for a worker-only process; 0 picks a free port. */
+  port?: number;
+  /** More path prefixes on the API's server (tests mount slow endpoints here). */
+  extraRoutes?: Record<string, Route>;
+}
+
+/**
+ * Starts the API, the workers, or both, on already-built dependencies. The
+ * jobs run are `deps.jobHandlers`; each periodic one gets its scheduler
+ * (unless an admin paused it) and every attempt is recorded in `job_runs`.
+ */
+export async function startApp(deps: Deps, roles: { api: boolean; worker: boolean }, options: StartOptions = {}): Promise<RunningApp> {
+  let server: { close(): Promise<void> } | undefined;
   let url: string | undefined;
   if (roles.api) {
-    http = createHttpServer(deps, createYogaServer(deps));
-    await new Promise<void>((resolve, reject) => {
-      http!.server.once('error', reject);
-      http!.server.listen(port, deps.config.http.host, () => resolve());
+    const http = createHttpServer(deps, createYogaServer(deps), {
+      [ADMIN_QUEUES_PATH]: createAdminQueuesRoute(deps),
+      ...options.extraRoutes,
     });
-    const address = http.server.address() as AddressInfo;
-    url = `http://${address.family === 'IPv6' ? 'localhost' : '127.0.0.1'}:${address.port}`;
+    url = await listen(http.server, options.port ?? deps.config.http.port, deps.config.http.host);
+    server = http;
+  } else if (roles.worker) {
+    const probe = createProbeServer(deps);
+    url = await listen(probe.server, options.port ?? deps.config.jobs.workerHttpPort, deps.config.http.host);
+    server = probe;
   }
 
   let workers: Worker[] = [];
   if (roles.worker) {
-    await registerSchedulers(deps.queues, jobHandlers, deps.config.timeZone);
+    await syncSchedules(deps);
+    initJobSeries(deps.metrics, deps.jobHandlers);
+    const workerName = `${hostname()}:${process.pid}`;
     workers = startWorkers({
-      handlers: jobHandlers,
+      handlers: deps.jobHandlers,
       deps,
+      observer: createRunRecorder(deps, workerName),
+      workerName,
       connection: () => deps.blockingConnection(),
       prefix: `${deps.config.redis.prefix}:bull`,
       logger: deps.logger.child({ component: 'worker' }),
+      concurrency: deps.config.jobs.concurrency,
+      lockDuration: deps.config.jobs.lockDurationMs,
+      stalledInterval: deps.config.jobs.stalledIntervalMs,
     });
   }
 
@@ -44,8 +69,9 @@ export async function startApp(deps: Deps, roles: { api: boolean; worker: boolea
     url,
     workers,
     async stop() {
-      // Order matters: stop taking work first, then let what is running finish.
-      await Promise.all([http?.close(), ...workers.map((worker) => worker.close())]);
+      // Both stop taking new work at once; the server lets requests in flight finish and
+      // worker.close() waits for the jobs it is running.
+      await Promise.all([server?.close(), ...workers.map((worker) => worker.close())]);
     },
   };
 }

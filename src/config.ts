@@ -51,7 +51,17 @@ const envSchema = z
     MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
     MAX_QUERY_COMPLEXITY: z.coerce.number().int().min(10).default(5000),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(100_000),
+    RATE_LIMIT_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(0).default(300),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
+    /** Health and metrics port of a worker-only process (`npm run start:worker`); the API port serves them otherwise. */
+    WORKER_HTTP_PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).default(4001),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+    /** How long a worker's lock on a running job lasts; it is renewed every half of it while the worker lives. */
+    JOB_LOCK_DURATION_MS: z.coerce.number().int().min(500).default(30_000),
+    /** How often workers look for jobs whose worker died (lock expired), to hand them to another worker. */
+    JOB_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+    /** Job run history older than this is deleted by the `job-runs.prune` job. */
+    JOB_HISTORY_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWT_JWKS_URL) {
@@ -80,7 +90,15 @@ function toConfig(env: z.output<typeof envSchema>) {
     graphiql: env.GRAPHIQL ?? env.NODE_ENV !== 'production',
     seedDemoData: env.SEED_DEMO_DATA,
     limits: { maxDepth: env.MAX_QUERY_DEPTH, maxComplexity: env.MAX_QUERY_COMPLEXITY },
+    rateLimit: { perMinute: env.RATE_LIMIT_MUTATIONS_PER_MINUTE },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    jobs: {
+      workerHttpPort: env.WORKER_HTTP_PORT,
+      concurrency: env.WORKER_CONCURRENCY,
+      lockDurationMs: env.JOB_LOCK_DURATION_MS,
+      stalledIntervalMs: env.JOB_STALLED_INTERVAL_MS,
+      historyDays: env.JOB_HISTORY_DAYS,
+    },
   };
 }
 

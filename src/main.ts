@@ -3,7 +3,8 @@ import { ConfigError, loadConfig } from './config.js';
 import { startApp } from './app.js';
 import { createDeps } from './infra/deps.js';
 import { createLogger } from './infra/logger.js';
-import { applyMigrations } from './infra/migrator.js';
+import { applyMigrations, ensureDatabase } from './infra/migrator.js';
+import { stopOnSignals } from './lifecycle.js';
 import { seedDemoData } from '../prisma/seed.js';
 
 /**
@@ -35,6 +36,7 @@ async function main() {
   const logger = createLogger(config.logLevel, { role: Object.keys(roles).filter((role) => roles[role as keyof typeof roles]).join('+') });
 
   if (values.migrate) {
+    if (await ensureDatabase(config.database.url)) logger.info('created the database');
     const result = await applyMigrations(config.database.url, { log: (message) => logger.info(message) });
     logger.info({ applied: result.applied.length, alreadyApplied: result.alreadyApplied.length }, 'database migrated');
   }
@@ -42,31 +44,11 @@ async function main() {
   if (values.seed && config.seedDemoData) await seedDemoData(deps);
 
   const app = await startApp(deps, roles);
-  if (app.url) logger.info(`liveboard API on ${app.url}/graphql`);
+  if (roles.api) logger.info(`liveboard API on ${app.url}/graphql`);
+  else logger.info(`worker health and metrics on ${app.url}/metrics`);
   if (roles.worker) logger.info({ workers: app.workers.length }, 'workers started');
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => {
-      logger.error('graceful shutdown timed out; exiting');
-      process.exit(1);
-    }, config.shutdownTimeoutMs);
-    force.unref();
-    try {
-      await app.stop();
-      await deps.close();
-      logger.info('stopped');
-      process.exit(0);
-    } catch (error) {
-      logger.error({ err: error }, 'error during shutdown');
-      process.exit(1);
-    }
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  stopOnSignals(app, deps, logger, config.shutdownTimeoutMs);
 }
 
 main().catch((error: unknown) => {

@@ -13,11 +13,15 @@ export interface Context {
   viewer: Viewer | null;
   /** Identifies an anonymous client for per-client counting (e.g. views); from the `x-client-id` header. */
   clientId: string | null;
+  /** The peer address, for limits on anonymous callers. */
+  remoteAddress: string | null;
 }
 
 /** What a transport hands over: HTTP/SSE give a Request, graphql-ws gives connectionParams. */
 export interface ContextSource {
   request?: Request;
+  /** Node's request, when served over HTTP (absent under yoga.fetch in tests). */
+  req?: { socket?: { remoteAddress?: string } };
   connectionParams?: Record<string, unknown>;
 }
 
@@ -36,8 +40,9 @@ function credentialOf(source: ContextSource): string | null | undefined {
 export async function buildContext(deps: Deps, source: ContextSource): Promise<Context> {
   const clientHeader = source.request?.headers.get('x-client-id') ?? source.connectionParams?.clientId;
   const clientId = typeof clientHeader === 'string' && /^[\w-]{8,64}$/.test(clientHeader) ? clientHeader : null;
+  const remoteAddress = source.req?.socket?.remoteAddress ?? null;
   const token = credentialOf(source);
-  if (token === null) return { deps, viewer: null, clientId };
+  if (token === null) return { deps, viewer: null, clientId, remoteAddress };
   if (token === undefined) throw unauthenticated('The Authorization header must be "Bearer <token>".');
   let userId: number;
   try {
@@ -46,7 +51,7 @@ export async function buildContext(deps: Deps, source: ContextSource): Promise<C
     if (error instanceof InvalidTokenError) throw unauthenticated(error.message);
     throw error;
   }
-  const user = await deps.db.user.findUnique({ where: { id: userId }, select: { id: true, role: true } });
+  const user = await deps.viewers.fetch(userId);
   if (!user) throw unauthenticated('The user of this token no longer exists.');
-  return { deps, viewer: user, clientId };
+  return { deps, viewer: user, clientId, remoteAddress };
 }

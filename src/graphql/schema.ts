@@ -2,6 +2,7 @@ import { builder } from './builder.js';
 import '../modules/users/users.schema.js';
 import '../modules/activities/activities.schema.js';
 import '../modules/activities/activity-mutations.schema.js';
+import '../modules/jobs/jobs.schema.js';
 
 builder.queryType({});
 builder.mutationType({});

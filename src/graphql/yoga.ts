@@ -3,6 +3,7 @@ import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import type { Deps } from '../infra/deps.js';
 import { buildContext, type Context, type ContextSource } from './context.js';
 import { useOperationMetrics, useSubscriptionGauge } from './plugins.js';
+import { useMutationRateLimit } from './rate-limit.js';
 import { schema } from './schema.js';
 
 export type Yoga = YogaServerInstance<ContextSource, Context>;
@@ -32,7 +33,7 @@ export function createYogaServer(deps: Deps): Yoga {
         return masked;
       },
     },
-    plugins: [useOperationMetrics(deps.metrics), useSubscriptionGauge(deps.metrics)],
+    plugins: [useOperationMetrics(deps.metrics), useSubscriptionGauge(deps.metrics), useMutationRateLimit(deps)],
   });
 }
 

@@ -4,18 +4,12 @@ import { WebSocketServer } from 'ws';
 import type { ExecutionArgs } from 'graphql';
 import type { Deps } from '../infra/deps.js';
 import type { Yoga } from '../graphql/yoga.js';
-import { checkReadiness } from './health.js';
+import { matchRoute, probeRoutes, sendJson, type Route } from './routes.js';
 
 export interface HttpServer {
   server: http.Server;
   /** Stops accepting, closes subscriptions, lets requests in flight finish. */
   close(): Promise<void>;
-}
-
-type Route = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void;
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
 /**
@@ -25,17 +19,7 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown) {
  */
 export function createHttpServer(deps: Deps, yoga: Yoga, extraRoutes: Record<string, Route> = {}): HttpServer {
   const { metrics, config } = deps;
-  const routes: Record<string, Route> = {
-    '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
-    '/readyz': async (_req, res) => {
-      const readiness = await checkReadiness(deps);
-      sendJson(res, readiness.ready ? 200 : 503, readiness);
-    },
-    '/metrics': async (_req, res) => {
-      res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
-    },
-    ...extraRoutes,
-  };
+  const routes: Record<string, Route> = { ...probeRoutes(deps), ...extraRoutes };
 
   // Subscriptions over SSE are requests that never finish on their own; shutdown ends them explicitly.
   const eventStreams = new Set<http.ServerResponse>();
@@ -46,7 +30,7 @@ export function createHttpServer(deps: Deps, yoga: Yoga, extraRoutes: Record<str
       res.on('close', () => eventStreams.delete(res));
     }
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const routeKey = Object.keys(routes).find((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+    const routeKey = matchRoute(routes, path);
     const stopTimer = metrics.httpRequests.startTimer({ route: routeKey ?? (path === yoga.graphqlEndpoint ? path : 'other'), method: req.method });
     res.on('finish', () => stopTimer({ status: res.statusCode }));
 

@@ -1,12 +1,14 @@
 import type { Config } from '../config.js';
+import { jobHandlers as defaultJobHandlers } from '../jobs.js';
 import { createTokenService, type TokenService } from '../modules/users/auth.js';
+import { createViewerCache, type ViewerCache } from '../modules/users/viewer-cache.js';
 import { eventHandlers } from '../events.js';
 import { createEventBus, type EventBus } from './events.js';
 import type { Logger } from './logger.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import { createMetrics, registerQueueGauge, type Metrics } from './metrics.js';
 import { createPrisma, type Db } from './prisma.js';
 import { createPubSub, type PubSub } from './pubsub.js';
-import { closeQueues, createQueues, type Queues } from './queues.js';
+import { closeQueues, createQueues, type JobHandler, type Queues } from './queues.js';
 import { createBlockingRedis, createKeySpace, createRedis, type KeySpace, type Redis } from './redis.js';
 
 /**
@@ -23,9 +25,13 @@ export interface Deps {
   pubsub: PubSub;
   queues: Queues;
   tokens: TokenService;
+  /** Who a token's user is (id, role), cached briefly so each request does not hit PostgreSQL. */
+  viewers: ViewerCache;
   metrics: Metrics;
   /** Transactions that emit domain events through the outbox. */
   events: EventBus;
+  /** Every job this deployment knows: workers run them, the `jobs` admin API lists and steers them. */
+  jobHandlers: readonly JobHandler<Deps>[];
   /** A new connection for a BullMQ worker or another blocking consumer. */
   blockingConnection(): Redis;
 }
@@ -49,7 +55,19 @@ async function waitUntilReady(redis: Redis, timeoutMs: number): Promise<void> {
   });
 }
 
-export async function createDeps(config: Config, logger: Logger): Promise<OwnedDeps> {
+/**
+ * Builds the process's dependencies. `jobHandlers` defaults to the
+ * application's jobs (src/jobs.ts); tests pass extra ones.
+ */
+export async function createDeps(
+  config: Config,
+  logger: Logger,
+  options: { jobHandlers?: readonly JobHandler<Deps>[] } = {},
+): Promise<OwnedDeps> {
+  const jobHandlers = options.jobHandlers ?? defaultJobHandlers;
+  const duplicate = jobHandlers.find((handler, index) => jobHandlers.findIndex((other) => other.name === handler.name) !== index);
+  if (duplicate) throw new Error(`Two jobs are named "${duplicate.name}"; job names are scheduler ids and must be unique.`);
+
   const db = createPrisma(config.database);
   const redis = createRedis(config.redis.url);
   const subscriber = createBlockingRedis(config.redis.url);
@@ -62,7 +80,9 @@ export async function createDeps(config: Config, logger: Logger): Promise<OwnedD
 
   const prefix = config.redis.prefix;
   const pubsub = createPubSub({ publisher: redis, subscriber, prefix: `${prefix}:events`, logger });
-  const queues = createQueues(redis, `${prefix}:bull`);
+  const queues = createQueues(redis, `${prefix}:bull`, logger);
+  const metrics = createMetrics();
+  registerQueueGauge(metrics, queues);
 
   const deps: OwnedDeps = {
     config,
@@ -73,8 +93,10 @@ export async function createDeps(config: Config, logger: Logger): Promise<OwnedD
     pubsub,
     queues,
     tokens: createTokenService(config.auth),
-    metrics: createMetrics(),
+    viewers: createViewerCache(db),
     events: createEventBus({ db, logger, handlers: eventHandlers, deps: () => deps }),
+    metrics,
+    jobHandlers,
     blockingConnection() {
       const connection = createBlockingRedis(config.redis.url);
       connection.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));

@@ -1,5 +1,12 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** Label values known up front, so every series is exported (as 0) before its first event. */
+export const JOB_OUTCOMES = ['completed', 'failed', 'stalled'] as const;
+export const SUBSCRIPTION_TRANSPORTS = ['ws', 'sse'] as const;
+export const BOARD_CACHES = ['hot', 'leaderboard'] as const;
+export const CACHE_RESULTS = ['hit', 'miss', 'stale'] as const;
+const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'paused', 'prioritized'] as const;
+
 /**
  * The process's Prometheus registry and the application's own series. One
  * registry per process (not prom-client's global), so tests can run several
@@ -8,7 +15,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'liveboard_' });
-  return {
+  const metrics = {
     registry,
     httpRequests: new Histogram({
       name: 'liveboard_http_request_duration_seconds',
@@ -19,14 +26,14 @@ export function createMetrics() {
     }),
     jobRuns: new Counter({
       name: 'liveboard_job_runs_total',
-      help: 'Job runs by queue, job name and outcome',
+      help: 'Job attempts by queue, job name and outcome (completed, failed, stalled)',
       labelNames: ['queue', 'job', 'outcome'] as const,
       registers: [registry],
     }),
     jobDuration: new Histogram({
       name: 'liveboard_job_duration_seconds',
-      help: 'Job run duration by queue and job name, in seconds',
-      labelNames: ['queue', 'job'] as const,
+      help: 'Job attempt duration by queue, job name and outcome (completed, failed), in seconds',
+      labelNames: ['queue', 'job', 'outcome'] as const,
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
       registers: [registry],
     }),
@@ -43,6 +50,44 @@ export function createMetrics() {
       registers: [registry],
     }),
   };
+  for (const transport of SUBSCRIPTION_TRANSPORTS) metrics.openSubscriptions.set({ transport }, 0);
+  for (const cache of BOARD_CACHES) {
+    for (const result of CACHE_RESULTS) metrics.cacheLookups.inc({ cache, result }, 0);
+  }
+  return metrics;
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Exports each job's series at 0 on a process that runs it, so dashboards and alerts see it before its first run. */
+export function initJobSeries(metrics: Metrics, jobs: ReadonlyArray<{ queue: string; name: string }>): void {
+  for (const { queue, name: job } of jobs) {
+    for (const outcome of JOB_OUTCOMES) metrics.jobRuns.inc({ queue, job, outcome }, 0);
+    for (const outcome of ['completed', 'failed'] as const) metrics.jobDuration.zero({ queue, job, outcome });
+  }
+}
+
+/**
+ * Queue depths by state, read from Redis at scrape time. They are global, so
+ * every instance reports the same numbers: aggregate with max(), not sum().
+ */
+export function registerQueueGauge(metrics: Metrics, queues: Record<string, { getJobCounts(...states: string[]): Promise<Record<string, number>> }>): void {
+  new Gauge({
+    name: 'liveboard_queue_jobs',
+    help: 'Jobs in each BullMQ queue by state (shared by all instances; use max())',
+    labelNames: ['queue', 'state'] as const,
+    registers: [metrics.registry],
+    async collect() {
+      await Promise.all(
+        Object.entries(queues).map(async ([queue, q]) => {
+          try {
+            const counts = await q.getJobCounts(...QUEUE_STATES);
+            for (const state of QUEUE_STATES) this.set({ queue, state }, counts[state] ?? 0);
+          } catch {
+            // Redis is unreachable: leave the last values; /readyz reports the outage.
+          }
+        }),
+      );
+    },
+  });
+}

@@ -51,6 +51,39 @@ export async function readMigrations(dir = DEFAULT_MIGRATIONS_DIR): Promise<Migr
 }
 
 /**
+ * Creates the database named in `databaseUrl` when it does not exist yet, so
+ * a fresh machine needs nothing but a running PostgreSQL. Connects to the
+ * server's `postgres` maintenance database to do it.
+ */
+export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!name) return false;
+  const probe = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await probe.connect();
+    return false;
+  } catch (error) {
+    if ((error as { code?: string }).code !== '3D000') throw error;
+  } finally {
+    await probe.end().catch(() => {});
+  }
+  url.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
+    return true;
+  } catch (error) {
+    // Another instance created it between our probe and now.
+    if ((error as { code?: string }).code === '42P04') return false;
+    throw error;
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
  * Applies every pending migration in order, each in its own transaction, under
  * an advisory lock. Refuses to continue past a migration that failed earlier
  * (Prisma's P3009) or one whose file changed after it was applied.

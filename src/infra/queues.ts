@@ -2,17 +2,22 @@ import { Queue, Worker, type Job, type JobsOptions, type RepeatOptions } from 'b
 import type { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
 
-/** One queue per domain. */
-export const QUEUE_NAMES = ['activities', 'events', 'hot', 'leaderboards', 'points'] as const;
+/** One queue per domain; `system` carries the service's own housekeeping. */
+export const QUEUE_NAMES = ['activities', 'events', 'hot', 'leaderboards', 'points', 'system'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
+
+/** When a periodic job runs: every `every` ms, or on a cron `pattern` read in the app's time zone. */
+export type JobScheduleSpec = { every: number } | { pattern: string };
 
 /** A named job a domain processes; `process` receives the shared dependencies. */
 export interface JobHandler<D> {
   queue: QueueName;
   name: string;
+  /** One line for operators (the `jobs` query and the docs). */
+  description?: string;
   process(job: Job, deps: D): Promise<unknown>;
   /** Periodic jobs: a BullMQ job scheduler with this stable id runs each tick once across all workers. */
-  schedule?: { every: number } | { pattern: string };
+  schedule?: JobScheduleSpec;
   options?: JobsOptions;
 }
 
@@ -30,9 +35,14 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
  * API-side queues share one fail-fast connection: adding a job while Redis is
  * down errors at once instead of hanging a request.
  */
-export function createQueues(connection: Redis, prefix: string): Queues {
+export function createQueues(connection: Redis, prefix: string, logger: Logger): Queues {
   return Object.fromEntries(
-    QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS })]),
+    QUEUE_NAMES.map((name) => {
+      const queue = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      // Without a listener BullMQ prints connection errors raw to stderr during a Redis outage.
+      queue.on('error', (error) => logger.debug({ err: error, queue: name }, 'queue connection error'));
+      return [name, queue];
+    }),
   ) as Queues;
 }
 
@@ -40,48 +50,121 @@ export async function closeQueues(queues: Queues): Promise<void> {
   await Promise.all(Object.values(queues).map((queue) => queue.close()));
 }
 
-/** Registers every periodic job; `upsertJobScheduler` with a stable id is idempotent across instances. */
-export async function registerSchedulers<D>(queues: Queues, handlers: JobHandler<D>[], timeZone: string): Promise<void> {
-  for (const handler of handlers) {
-    if (!handler.schedule) continue;
-    const repeat: RepeatOptions =
-      'every' in handler.schedule ? { every: handler.schedule.every } : { pattern: handler.schedule.pattern, tz: timeZone };
-    await queues[handler.queue].upsertJobScheduler(handler.name, repeat, { name: handler.name, opts: handler.options });
-  }
+/** The scheduler's repeat options; `tz` is always explicit, so a cron tick never depends on the server's zone. */
+export function repeatOptionsOf(schedule: JobScheduleSpec, timeZone: string): RepeatOptions {
+  return 'every' in schedule ? { every: schedule.every, tz: timeZone } : { pattern: schedule.pattern, tz: timeZone };
+}
+
+/**
+ * Creates or updates the job scheduler whose stable id is the handler's name.
+ * Idempotent: every instance calls it at start and the schedule is not shifted.
+ */
+export async function upsertScheduler<D>(queues: Queues, handler: JobHandler<D>, timeZone: string): Promise<void> {
+  if (!handler.schedule) return;
+  await queues[handler.queue].upsertJobScheduler(handler.name, repeatOptionsOf(handler.schedule, timeZone), {
+    name: handler.name,
+    opts: handler.options,
+  });
+}
+
+/** Timing of one attempt, measured around the processor. */
+export interface RunTiming {
+  startedAt: Date;
+  durationMs: number;
+}
+
+/**
+ * Sees every attempt a worker makes: for run history and metrics. Its errors
+ * are logged and never fail a job; bookkeeping must not break the work.
+ */
+export interface JobObserver {
+  /** False skips the attempt without running it (e.g. its schedule was paused after the tick was due). */
+  shouldRun(queue: QueueName, job: Job): Promise<boolean>;
+  started(queue: QueueName, job: Job, startedAt: Date): Promise<void>;
+  completed(queue: QueueName, job: Job, timing: RunTiming): Promise<void>;
+  failed(queue: QueueName, job: Job, error: Error, timing: RunTiming): Promise<void>;
+  /** A worker found the job's lock expired (its worker died): BullMQ handed it back, or failed it if it stalled too often. */
+  stalled(queue: QueueName, jobId: string): Promise<void>;
+}
+
+export interface WorkerOptions<D> {
+  handlers: readonly JobHandler<D>[];
+  deps: D;
+  connection: () => Redis;
+  prefix: string;
+  logger: Logger;
+  observer?: JobObserver;
+  /** Shown in Bull Board and recorded with each run (`host:pid`). */
+  workerName?: string;
+  concurrency?: number;
+  /** A dead worker's job is handed back after its lock expires and a stalled check runs. */
+  lockDuration?: number;
+  stalledInterval?: number;
 }
 
 /**
  * Starts one worker per queue that has handlers. Each worker dispatches by
  * job name; an unknown name fails the job loudly rather than dropping it.
  */
-export function startWorkers<D>(options: {
-  handlers: JobHandler<D>[];
-  deps: D;
-  connection: () => Redis;
-  prefix: string;
-  logger: Logger;
-  concurrency?: number;
-}): Worker[] {
+export function startWorkers<D>(options: WorkerOptions<D>): Worker[] {
   const byQueue = new Map<QueueName, Map<string, JobHandler<D>>>();
   for (const handler of options.handlers) {
     const names = byQueue.get(handler.queue) ?? new Map<string, JobHandler<D>>();
     names.set(handler.name, handler);
     byQueue.set(handler.queue, names);
   }
+  const { observer, logger } = options;
+  const observe = async (what: string, job: Job, call: () => Promise<void>) => {
+    try {
+      await call();
+    } catch (error) {
+      logger.warn({ err: error, job: job.name, jobId: job.id }, `could not record the job's ${what}`);
+    }
+  };
+
   return [...byQueue].map(([queue, names]) => {
     const worker = new Worker(
       queue,
       async (job) => {
         const handler = names.get(job.name);
         if (!handler) throw new Error(`No handler for job "${job.name}" on queue "${queue}"`);
-        return handler.process(job, options.deps);
+        // If the check itself fails (PostgreSQL down) the tick runs: skipping work silently is worse.
+        if (observer && !(await observer.shouldRun(queue, job).catch(() => true))) {
+          logger.info({ queue, job: job.name, jobId: job.id }, 'skipped a tick of a paused schedule');
+          return { skipped: 'paused' };
+        }
+        const startedAt = new Date();
+        const start = performance.now();
+        if (observer) await observe('start', job, () => observer.started(queue, job, startedAt));
+        try {
+          const result = await handler.process(job, options.deps);
+          const timing = { startedAt, durationMs: Math.round(performance.now() - start) };
+          if (observer) await observe('completion', job, () => observer.completed(queue, job, timing));
+          return result;
+        } catch (error) {
+          const timing = { startedAt, durationMs: Math.round(performance.now() - start) };
+          const failure = error instanceof Error ? error : new Error(String(error));
+          if (observer) await observe('failure', job, () => observer.failed(queue, job, failure, timing));
+          throw error;
+        }
       },
-      { connection: options.connection(), prefix: options.prefix, concurrency: options.concurrency ?? 4 },
+      {
+        connection: options.connection(),
+        prefix: options.prefix,
+        name: options.workerName,
+        concurrency: options.concurrency ?? 4,
+        lockDuration: options.lockDuration,
+        stalledInterval: options.stalledInterval,
+      },
     );
     worker.on('failed', (job, error) =>
-      options.logger.warn({ err: error, queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade }, 'job failed'),
+      logger.warn({ err: error, queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsStarted }, 'job failed'),
     );
-    worker.on('error', (error) => options.logger.error({ err: error, queue }, 'worker error'));
+    worker.on('stalled', (jobId) => {
+      logger.warn({ queue, jobId }, 'job stalled: its worker stopped without finishing it');
+      if (observer) observer.stalled(queue, jobId).catch((error) => logger.warn({ err: error, jobId }, 'could not record a stalled job'));
+    });
+    worker.on('error', (error) => logger.error({ err: error, queue }, 'worker error'));
     return worker;
   });
 }

@@ -50,7 +50,7 @@ describe('time-driven transitions with two workers', () => {
   beforeAll(async () => {
     // A second "process": its own pools and connections, same database and Redis prefix.
     other = await createDeps(t.config, createLogger('silent'));
-    otherApp = await startApp(other, { api: false, worker: true }, 0);
+    otherApp = await startApp(other, { api: false, worker: true }, { port: 0 });
     await t.startServer({ api: false, worker: true });
   });
   afterAll(async () => {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations, DEFAULT_MIGRATIONS_DIR, MigrationError, readMigrations } from '../../src/infra/migrator.js';
+import { applyMigrations, DEFAULT_MIGRATIONS_DIR, ensureDatabase, MigrationError, readMigrations } from '../../src/infra/migrator.js';
 import { createPrisma } from '../../src/infra/prisma.js';
 import { getDatamodel } from '../../src/generated/pothos-types.js';
 import { createDatabase, dropDatabase, uniqueName } from '../support/databases.js';
@@ -146,5 +146,17 @@ describe('the migrated database matches schema.prisma', () => {
     expect(found).toEqual(expected);
     expect(expected.length).toBeGreaterThan(5);
     await db.$disconnect();
+  });
+});
+
+describe('ensureDatabase', () => {
+  it('creates a missing database once, and leaves an existing one alone', async () => {
+    const name = uniqueName('lb_new');
+    created.push(name);
+    const url = new URL(await freshDatabase());
+    url.pathname = `/${name}`;
+    expect(await ensureDatabase(url.toString())).toBe(true);
+    expect(await ensureDatabase(url.toString())).toBe(false);
+    expect(await query(url.toString(), 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
   });
 });

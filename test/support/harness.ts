@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createDeps, type OwnedDeps } from '../../src/infra/deps.js';
+import { createDeps, type Deps, type OwnedDeps } from '../../src/infra/deps.js';
+import type { JobHandler } from '../../src/infra/queues.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { createYogaServer, type Yoga } from '../../src/graphql/yoga.js';
 import type { Role, User } from '../../src/generated/prisma/client.js';
@@ -36,8 +37,12 @@ let userCounter = 0;
 /**
  * An isolated world for one test file: its own database cloned from the
  * migrated template, and its own Redis prefix for keys, queues and channels.
+ * `jobHandlers` replaces the application's jobs (e.g. with test jobs).
  */
-export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+export async function createTestContext(
+  env: Record<string, string> = {},
+  options: { jobHandlers?: readonly JobHandler<Deps>[] } = {},
+): Promise<TestContext> {
   const dbName = uniqueName('lb_t');
   const databaseUrl = await createDatabase(dbName, inject('templateDatabase'));
   const prefix = `test:${randomBytes(5).toString('hex')}`;
@@ -49,10 +54,11 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     REDIS_PREFIX: prefix,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PORT: '0',
+    RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000',
     HOST: '127.0.0.1',
     ...env,
   });
-  const deps = await createDeps(config, createLogger(config.logLevel));
+  const deps = await createDeps(config, createLogger(config.logLevel), { jobHandlers: options.jobHandlers });
   const yoga = createYogaServer(deps);
   const apps: RunningApp[] = [];
 
@@ -86,7 +92,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
       return { user, token: await deps.tokens.issue(user.id) };
     },
     async startServer(roles = { api: true, worker: false }) {
-      const app = await startApp(deps, roles, 0);
+      const app = await startApp(deps, roles, { port: 0 });
       apps.push(app);
       return app as RunningApp & { url: string };
     },

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { startApp, type RunningApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createDeps, type OwnedDeps } from '../../src/infra/deps.js';
+import { createLogger } from '../../src/infra/logger.js';
+import { applyMigrations } from '../../src/infra/migrator.js';
+
+export interface BenchEnvironment {
+  deps: OwnedDeps;
+  app: RunningApp & { url: string };
+  close(): Promise<void>;
+}
+
+const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+/** A throwaway database and Redis prefix with a liveboard API on a free port. */
+export async function createBenchEnvironment(): Promise<BenchEnvironment> {
+  const name = `lb_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  await applyMigrations(url.toString());
+  const prefix = `bench:${randomBytes(4).toString('hex')}`;
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    DATABASE_URL: url.toString(),
+    REDIS_PREFIX: prefix,
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    RATE_LIMIT_MUTATIONS_PER_MINUTE: '0',
+  });
+  const deps = await createDeps(config, createLogger('silent'));
+  const app = (await startApp(deps, { api: true, worker: false })) as RunningApp & { url: string };
+  return {
+    deps,
+    app,
+    async close() {
+      await app.stop();
+      let cursor = '0';
+      do {
+        const [next, keys] = await deps.redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await deps.redis.unlink(...keys);
+      } while (cursor !== '0');
+      await deps.close();
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { builder } from '../../graphql/builder.js';
+import type { JobRun } from '../../generated/prisma/client.js';
+import { recentRuns } from './job-runs.js';
+import { getJob, listJobs, pauseJob, resumeJob, runJob, type JobInfo } from './jobs.service.js';
+
+const JobRunStateEnum = builder.enumType('JobRunState', {
+  values: {
+    RUNNING: { description: 'A worker is running this attempt now.' },
+    COMPLETED: { description: 'The attempt finished successfully.' },
+    RETRYING: { description: 'The attempt failed; the job is retried after a backoff.' },
+    FAILED: { description: 'The attempt failed and no attempts are left.' },
+    STALLED: { description: 'The worker died during the attempt; the job was handed to another worker.' },
+  } as const,
+});
+
+const JobTriggerEnum = builder.enumType('JobTrigger', {
+  values: {
+    SCHEDULE: { description: "A tick of the job's schedule." },
+    MANUAL: { description: 'Started by an admin with `runJob`.' },
+    EVENT: { description: 'Enqueued by the application.' },
+  } as const,
+});
+
+const JobScheduleRef = builder.objectRef<NonNullable<JobInfo['schedule']>>('JobSchedule').implement({
+  description: 'When a periodic job ticks: every N milliseconds, or on a cron pattern in `timeZone`.',
+  fields: (t) => ({
+    every: t.exposeInt('every', { nullable: true, description: 'Interval in milliseconds.' }),
+    cron: t.exposeString('cron', { nullable: true }),
+    timeZone: t.exposeString('timeZone'),
+  }),
+});
+
+const JobRunRef = builder.objectRef<JobRun>('JobRun').implement({
+  description: 'One attempt of one job run. A retry is a new attempt of the same `jobId`.',
+  fields: (t) => ({
+    id: t.id({ resolve: (run) => String(run.id) }),
+    jobId: t.exposeString('jobId', { description: 'The BullMQ job id, as shown in Bull Board.' }),
+    state: t.expose('state', { type: JobRunStateEnum }),
+    trigger: t.expose('trigger', { type: JobTriggerEnum }),
+    attempt: t.exposeInt('attempt', { description: '1 for the first try.' }),
+    maxAttempts: t.exposeInt('maxAttempts'),
+    startedAt: t.expose('startedAt', { type: 'DateTime' }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    durationMs: t.exposeInt('durationMs', { nullable: true }),
+    error: t.exposeString('error', { nullable: true, description: 'The error message of a failed attempt.' }),
+    worker: t.exposeString('worker', { nullable: true, description: 'The worker process (`host:pid`).' }),
+  }),
+});
+
+const JobRef = builder.objectRef<JobInfo>('Job').implement({
+  description: 'A background job: periodic (with a schedule) or run on events.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    queue: t.exposeString('queue'),
+    description: t.exposeString('description', { nullable: true }),
+    schedule: t.field({ type: JobScheduleRef, nullable: true, resolve: (job) => job.schedule }),
+    paused: t.exposeBoolean('paused', { description: 'Paused by an admin: its schedule does not tick on any instance.' }),
+    nextRunAt: t.expose('nextRunAt', { type: 'DateTime', nullable: true, description: 'The next scheduled tick; null when paused or not periodic.' }),
+    runs: t.field({
+      type: [JobRunRef],
+      description: 'The latest attempts, newest first, from the run history in PostgreSQL.',
+      args: { first: t.arg.int({ defaultValue: 10, validate: z.number().int().min(1).max(100) }) },
+      resolve: (job, { first }, ctx) => recentRuns(ctx.deps, { name: job.name, first: first ?? 10 }),
+    }),
+  }),
+});
+
+const RunJobPayloadRef = builder.objectRef<{ jobId: string; job: JobInfo }>('RunJobPayload').implement({
+  fields: (t) => ({
+    jobId: t.exposeString('jobId', { description: 'The id of the run that was queued; its attempts appear in `Job.runs`.' }),
+    job: t.field({ type: JobRef, resolve: (payload) => payload.job }),
+  }),
+});
+
+builder.queryField('jobs', (t) =>
+  t.field({
+    type: [JobRef],
+    authScopes: { admin: true },
+    description: '(admin) Every background job with its schedule, next tick, paused flag and latest runs.',
+    resolve: (_root, _args, ctx) => listJobs(ctx.deps),
+  }),
+);
+
+builder.mutationFields((t) => ({
+  runJob: t.field({
+    type: RunJobPayloadRef,
+    authScopes: { admin: true },
+    description: '(admin) Starts one run of a periodic job now. Its schedule is not changed.',
+    args: { name: t.arg.string({ required: true }) },
+    resolve: async (_root, { name }, ctx) => {
+      const { jobId } = await runJob(ctx.deps, { name, requestedBy: ctx.viewer!.id });
+      return { jobId, job: await getJob(ctx.deps, name) };
+    },
+  }),
+  pauseJob: t.field({
+    type: JobRef,
+    authScopes: { admin: true },
+    description: "(admin) Stops a periodic job's ticks on every instance until `resumeJob`; survives restarts.",
+    args: { name: t.arg.string({ required: true }) },
+    resolve: (_root, { name }, ctx) => pauseJob(ctx.deps, { name, userId: ctx.viewer!.id }),
+  }),
+  resumeJob: t.field({
+    type: JobRef,
+    authScopes: { admin: true },
+    description: "(admin) Restarts a paused job's schedule.",
+    args: { name: t.arg.string({ required: true }) },
+    resolve: (_root, { name }, ctx) => resumeJob(ctx.deps, { name, userId: ctx.viewer!.id }),
+  }),
+}));
