@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { createTokenService, type TokenService } from '../modules/users/auth.js';
 import { createViewerCache, type ViewerCache } from '../modules/users/viewer-cache.js';
+import { createHotCache, type HotCache } from '../modules/hot/hot-cache.js';
 import { eventHandlers } from '../events.js';
 import { createEventBus, type EventBus } from './events.js';
 import type { Logger } from './logger.js';
@@ -29,6 +30,13 @@ export interface Deps {
   metrics: Metrics;
   /** Transactions that emit domain events through the outbox. */
   events: EventBus;
+  /**
+   * The clock of time-dependent domain logic (e.g. hackernews heat decay).
+   * Tests replace it to move time for one deps object, never for the whole process.
+   */
+  now: () => Date;
+  /** This process's copy of the hot boards; see modules/hot/hot-reader.ts. */
+  hotCache: HotCache;
   /** A new connection for a BullMQ worker or another blocking consumer. */
   blockingConnection(): Redis;
 }
@@ -79,6 +87,8 @@ export async function createDeps(config: Config, logger: Logger): Promise<OwnedD
     viewers: createViewerCache(db),
     metrics: createMetrics(),
     events: createEventBus({ db, logger, handlers: eventHandlers, deps: () => deps }),
+    now: () => new Date(),
+    hotCache: createHotCache(config.hot.cacheTtlMs),
     blockingConnection() {
       const connection = createBlockingRedis(config.redis.url);
       connection.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
