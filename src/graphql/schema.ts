@@ -1,5 +1,8 @@
 import { builder } from './builder.js';
 import '../modules/users/users.schema.js';
+// TEMPORARY: the activities branch defines the real Activity type; drop this import with the stub at merge.
+import '../modules/hot/activity-type.stub.js';
+import '../modules/hot/hot.schema.js';
 
 builder.queryType({});
 builder.mutationType({});
