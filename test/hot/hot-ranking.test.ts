@@ -208,3 +208,16 @@ describe('exact-score ties', () => {
     expect(titles(await hot(t, { category: 'ties', first: 3 }))).toEqual(['S1', 'HALF', 'LOW_ID']);
   });
 });
+
+describe('a board write that never happened', () => {
+  it('still never shows an activity that is no longer visible, and renumbers the rest', async () => {
+    const before = titles(await hot(t));
+    expect(before[0]).toBe('Park run');
+    // Ended in PostgreSQL, but (say) Redis refused the refresh: the board still has it.
+    await t.deps.db.activity.update({ where: { id: ids['Park run']! }, data: { status: 'ENDED' } });
+    t.deps.hotCache.invalidate();
+    const result = await hot(t, { first: 2 });
+    expect(titles(result)).toEqual(before.slice(1, 3));
+    expect(result.entries.map((entry) => entry.rank)).toEqual([1, 2]);
+  });
+});
