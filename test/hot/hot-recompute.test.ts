@@ -7,7 +7,7 @@ import { recomputeHotBoards } from '../../src/modules/hot/hot-recompute.js';
 import { refreshActivityHeat } from '../../src/modules/hot/hot-refresh.js';
 import { HEAT_ROW_SELECT, heatSettings, toHotEntry, VISIBLE_STATUSES, type HotEntry } from '../../src/modules/hot/hot-scoring.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
-import { hot, insertActivities, type ActivitySpec } from './hot-fixtures.js';
+import { bulkInsertActivities, hot, type ActivitySpec } from './hot-fixtures.js';
 
 const VISIBLE = 2_500;
 const BATCH = 500;
@@ -71,7 +71,7 @@ beforeAll(async () => {
   }
   // Shuffled so that id order says nothing about heat.
   specs.sort(() => random() - 0.5);
-  await insertActivities(t, organizer.user.id, specs);
+  await bulkInsertActivities(t, organizer.user.id, specs);
 });
 afterAll(() => t?.cleanup());
 
