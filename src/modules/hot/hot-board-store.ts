@@ -62,6 +62,7 @@ function sortGroup(members: string[], scores: Array<string | number>, ties: Arra
   return entries.sort(compareHotEntries);
 }
 
+/** A slice of a board as {@link readBoardRange} returns it. */
 export interface BoardRange {
   /** False until a full recompute has written this algorithm's boards. */
   ready: boolean;

@@ -39,6 +39,7 @@ export const HOT_CACHE_DEPTH = 100;
 /** Boards kept per process: one global board and one per category read recently. */
 const MAX_BOARDS = 1_000;
 
+/** Builds the process's hot-board cache; `ttlMs` is HOT_CACHE_TTL_MS. */
 export function createHotCache(ttlMs: number): HotCache {
   const fresh = new LRUCache<string, HotList>({ max: MAX_BOARDS, ttl: ttlMs });
   // No TTL: a copy is only replaced by a newer good read, never expired, so there is always something to fall back on.

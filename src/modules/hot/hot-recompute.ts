@@ -38,6 +38,7 @@ export async function* scanHeatRows(
   }
 }
 
+/** The best entries per board after one streaming pass, best first, and what the pass cost. */
 export interface CollectedBoards {
   global: HotEntry[];
   /** Per category, only when asked for. */
@@ -84,6 +85,7 @@ export async function collectHotBoards(
   };
 }
 
+/** What one `hot.recompute` run did; returned as the job's result. */
 export interface RecomputeResult {
   computedAt: Date;
   queries: number;

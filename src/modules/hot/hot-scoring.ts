@@ -5,6 +5,7 @@ import { computeHeat, interactionPoints, type HeatAlgorithm, type HeatWeights, t
 /** Statuses shown on the hot boards (SPEC §3). Drafts are unpublished; ended and cancelled ones have left. */
 export const VISIBLE_STATUSES: readonly ActivityStatus[] = ['UPCOMING', 'SIGNUP_OPEN', 'FULL', 'SIGNUP_CLOSED', 'ONGOING'];
 
+/** Whether an activity in this status belongs on the hot boards. */
 export function isVisibleStatus(status: ActivityStatus): boolean {
   return VISIBLE_STATUSES.includes(status);
 }
@@ -22,6 +23,7 @@ export const HEAT_ROW_SELECT = {
   checkInCount: true,
 } as const;
 
+/** An activity row as selected by {@link HEAT_ROW_SELECT}. */
 export interface HeatRow {
   id: number;
   category: string;
@@ -46,6 +48,7 @@ export interface HeatSettings {
   now: Date;
 }
 
+/** The configured algorithm and weights, at `now`. */
 export function heatSettings(config: Config, now: Date): HeatSettings {
   return { algorithm: config.hot.algorithm, weights: config.hot.weights, now };
 }
@@ -58,6 +61,7 @@ export function publicationTime(row: Pick<HeatRow, 'publishedAt' | 'createdAt'>)
   return row.publishedAt ?? row.createdAt;
 }
 
+/** The behaviour counts of a row, as the heat formula names them. */
 export function countsOf(row: Pick<HeatRow, 'participantCount' | 'favoriteCount' | 'viewCount' | 'checkInCount'>) {
   return { joins: row.participantCount, favorites: row.favoriteCount, views: row.viewCount, checkIns: row.checkInCount };
 }

@@ -14,6 +14,7 @@ function dayValue(day: string): Date {
   return new Date(`${day}T00:00:00.000Z`);
 }
 
+/** What one `hot.snapshot` run did; returned as the job's result. */
 export interface SnapshotResult {
   day: string;
   /** False when the day already had a snapshot (a retried or repeated run): nothing was written. */

@@ -16,6 +16,7 @@ export function scheduledTime(job: Pick<Job, 'opts' | 'timestamp'>): Date {
   return new Date(typeof tick === 'number' && tick > 0 ? tick : job.timestamp);
 }
 
+/** The hot ranking's periodic jobs, on the `hot` queue; both are idempotent. */
 export const hotJobs: JobHandler<Deps>[] = [
   {
     queue: 'hot',
