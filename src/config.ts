@@ -1,10 +1,15 @@
 import { z } from 'zod';
+import { DEFAULT_HEAT_WEIGHTS, HEAT_ALGORITHMS } from './modules/hot/heat-formula.js';
 
 const DEV_JWT_SECRET = 'liveboard-development-secret-change-me-0123456789';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/** A finite decimal such as `0.05` or `-1`; weights may be negative (a behaviour that cools an activity). */
+const heatWeight = (fallback: number) =>
+  z.coerce.number({ message: 'must be a number' }).refine(Number.isFinite, 'must be a finite number').default(fallback);
 
 const isValidTimeZone = (zone: string) => {
   try {
@@ -62,6 +67,24 @@ const envSchema = z
     JOB_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
     /** Job run history older than this is deleted by the `job-runs.prune` job. */
     JOB_HISTORY_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    HOT_ALGORITHM: z.enum(HEAT_ALGORITHMS, { message: `must be one of ${HEAT_ALGORITHMS.join(', ')}` }).default('reddit'),
+    HOT_WEIGHT_JOIN: heatWeight(DEFAULT_HEAT_WEIGHTS.join),
+    HOT_WEIGHT_FAVORITE: heatWeight(DEFAULT_HEAT_WEIGHTS.favorite),
+    HOT_WEIGHT_VIEW: heatWeight(DEFAULT_HEAT_WEIGHTS.view),
+    HOT_WEIGHT_CHECK_IN: heatWeight(DEFAULT_HEAT_WEIGHTS.checkIn),
+    /** At least 100 so `hotActivities(first: 100)` can always be answered from the board. */
+    HOT_BOARD_SIZE: z.coerce
+      .number({ message: 'must be a number' })
+      .int('must be a whole number')
+      .min(100, 'must be 100 to 5000')
+      .max(5000, 'must be 100 to 5000')
+      .default(500),
+    HOT_CACHE_TTL_MS: z.coerce
+      .number({ message: 'must be a number' })
+      .int('must be a whole number')
+      .min(1, 'must be 1 to 3600000')
+      .max(3_600_000, 'must be 1 to 3600000')
+      .default(2_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWT_JWKS_URL) {
@@ -98,6 +121,17 @@ function toConfig(env: z.output<typeof envSchema>) {
       lockDurationMs: env.JOB_LOCK_DURATION_MS,
       stalledIntervalMs: env.JOB_STALLED_INTERVAL_MS,
       historyDays: env.JOB_HISTORY_DAYS,
+    },
+    hot: {
+      algorithm: env.HOT_ALGORITHM,
+      weights: {
+        join: env.HOT_WEIGHT_JOIN,
+        favorite: env.HOT_WEIGHT_FAVORITE,
+        view: env.HOT_WEIGHT_VIEW,
+        checkIn: env.HOT_WEIGHT_CHECK_IN,
+      },
+      boardSize: env.HOT_BOARD_SIZE,
+      cacheTtlMs: env.HOT_CACHE_TTL_MS,
     },
   };
 }

@@ -2,7 +2,8 @@ import type { Deps } from './infra/deps.js';
 import { outboxJobs } from './infra/outbox.jobs.js';
 import type { JobHandler } from './infra/queues.js';
 import { activityJobs } from './modules/activities/activities.jobs.js';
+import { hotJobs } from './modules/hot/hot.jobs.js';
 import { jobsModuleJobs } from './modules/jobs/jobs.jobs.js';
 
 /** Every job a worker can run, gathered from the domain modules' `*.jobs.ts`. */
-export const jobHandlers: JobHandler<Deps>[] = [...outboxJobs, ...jobsModuleJobs, ...activityJobs];
+export const jobHandlers: JobHandler<Deps>[] = [...outboxJobs, ...jobsModuleJobs, ...activityJobs, ...hotJobs];

@@ -8,6 +8,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type { Context } from './context.js';
+import { DateScalar } from './date-scalar.js';
 import { badInput, forbidden, unauthenticated } from './errors.js';
 
 /** Relay connections never return more than this many nodes in one page. */
@@ -26,6 +27,7 @@ export const builder = new SchemaBuilder<{
   DefaultInputFieldRequiredness: true;
   Scalars: {
     DateTime: { Input: Date; Output: Date };
+    Date: { Input: string; Output: string };
     ID: { Input: string; Output: string | number };
   };
 }>({
@@ -80,3 +82,4 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.addScalarType('DateTime', DateTimeResolver);
+builder.addScalarType('Date', DateScalar);

@@ -3,6 +3,7 @@ import '../modules/users/users.schema.js';
 import '../modules/activities/activities.schema.js';
 import '../modules/activities/activity-mutations.schema.js';
 import '../modules/jobs/jobs.schema.js';
+import '../modules/hot/hot.schema.js';
 
 builder.queryType({});
 builder.mutationType({});

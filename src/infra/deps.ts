@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import { jobHandlers as defaultJobHandlers } from '../jobs.js';
 import { createTokenService, type TokenService } from '../modules/users/auth.js';
 import { createViewerCache, type ViewerCache } from '../modules/users/viewer-cache.js';
+import { createHotCache, type HotCache } from '../modules/hot/hot-cache.js';
 import { eventHandlers } from '../events.js';
 import { createEventBus, type EventBus } from './events.js';
 import type { Logger } from './logger.js';
@@ -32,6 +33,13 @@ export interface Deps {
   events: EventBus;
   /** Every job this deployment knows: workers run them, the `jobs` admin API lists and steers them. */
   jobHandlers: readonly JobHandler<Deps>[];
+  /**
+   * The clock of time-dependent domain logic (e.g. hackernews heat decay).
+   * Tests replace it to move time for one deps object, never for the whole process.
+   */
+  now: () => Date;
+  /** This process's copy of the hot boards; see modules/hot/hot-reader.ts. */
+  hotCache: HotCache;
   /** A new connection for a BullMQ worker or another blocking consumer. */
   blockingConnection(): Redis;
 }
@@ -97,6 +105,8 @@ export async function createDeps(
     events: createEventBus({ db, logger, handlers: eventHandlers, deps: () => deps }),
     metrics,
     jobHandlers,
+    now: () => new Date(),
+    hotCache: createHotCache(config.hot.cacheTtlMs),
     blockingConnection() {
       const connection = createBlockingRedis(config.redis.url);
       connection.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));

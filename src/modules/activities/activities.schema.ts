@@ -2,6 +2,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import { builder } from '../../graphql/builder.js';
 import { decodeId } from '../../graphql/ids.js';
 import { activityNotFound, visibleActivitiesWhere } from './access.js';
+import { findByHeat } from './heat-order.js';
 import { categorySchema, pageArgsSchema } from './activities.validation.js';
 import { viewerFlags } from './viewer-flags.js';
 import './activities.topics.js';
@@ -11,17 +12,17 @@ export const ActivityStatusEnum = builder.enumType('ActivityStatus', {
   values: ['DRAFT', 'UPCOMING', 'SIGNUP_OPEN', 'FULL', 'SIGNUP_CLOSED', 'ONGOING', 'ENDED', 'CANCELLED'] as const,
 });
 
-const ORDERS = ['START_TIME', 'CREATED'] as const;
+const ORDERS = ['START_TIME', 'CREATED', 'HEAT'] as const;
 export const ActivityOrderEnum = builder.enumType('ActivityOrder', {
-  description: 'START_TIME: soonest first. CREATED: newest first.',
+  description: 'START_TIME: soonest first. CREATED: newest first. HEAT: as the hot ranking orders them (visible, ranked activities only).',
   values: ORDERS,
 });
 
 /**
  * Database order of each `ActivityOrder`, always ending in `id` so cursors are stable.
- * HEAT (the hot-ranking issue) is not a column: it orders by the Redis board and belongs here as its own branch.
+ * HEAT is not a column: it follows the hot board (see heat-order.ts).
  */
-const ORDER_BY: Record<(typeof ORDERS)[number], Prisma.ActivityOrderByWithRelationInput[]> = {
+const ORDER_BY: Record<Exclude<(typeof ORDERS)[number], 'HEAT'>, Prisma.ActivityOrderByWithRelationInput[]> = {
   START_TIME: [{ startsAt: 'asc' }, { id: 'asc' }],
   CREATED: [{ createdAt: 'desc' }, { id: 'desc' }],
 };
@@ -108,16 +109,18 @@ builder.queryFields((t) => ({
     validate: pageArgsSchema,
     resolve: (query, _root, { filter, orderBy }, ctx) => {
       const where: Prisma.ActivityWhereInput = {
-        status: filter?.status ?? undefined,
-        category: filter?.category ?? undefined,
-        organizerId: filter?.organizerId ? decodeId('User', filter.organizerId) : undefined,
-        startsAt: { gte: filter?.startsAfter ?? undefined, lt: filter?.startsBefore ?? undefined },
+        AND: [
+          {
+            status: filter?.status ?? undefined,
+            category: filter?.category ?? undefined,
+            organizerId: filter?.organizerId ? decodeId('User', filter.organizerId) : undefined,
+            startsAt: { gte: filter?.startsAfter ?? undefined, lt: filter?.startsBefore ?? undefined },
+          },
+          visibleActivitiesWhere(ctx.viewer),
+        ],
       };
-      return ctx.deps.db.activity.findMany({
-        ...query,
-        where: { AND: [where, visibleActivitiesWhere(ctx.viewer)] },
-        orderBy: ORDER_BY[orderBy ?? 'START_TIME'],
-      });
+      if (orderBy === 'HEAT') return findByHeat(ctx.deps, { query, where, category: filter?.category ?? null });
+      return ctx.deps.db.activity.findMany({ ...query, where, orderBy: ORDER_BY[orderBy ?? 'START_TIME'] });
     },
   }),
 }));

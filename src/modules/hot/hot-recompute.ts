@@ -1,0 +1,134 @@
+import type { Deps } from '../../infra/deps.js';
+import { compareHotEntries } from './heat-formula.js';
+import { replaceBoards, touchedSince } from './hot-board-store.js';
+import { refreshActivitiesHeat } from './hot-refresh.js';
+import { HEAT_ROW_SELECT, heatSettings, toHotEntry, VISIBLE_STATUSES, type HeatRow, type HeatSettings, type HotEntry } from './hot-scoring.js';
+import { TopN } from './top-n-heap.js';
+
+/** Rows per keyset page: big enough to amortise round trips, small enough to bound memory. */
+export const DEFAULT_RECOMPUTE_BATCH_SIZE = 500;
+
+/**
+ * Writes younger than this (wall clock) before a recompute started are applied
+ * again after its swap, to cover clock differences between instances.
+ */
+const TOUCHED_MARGIN_MS = 5_000;
+
+/**
+ * Visible activities in keyset-paginated batches (`WHERE id > $last ORDER BY
+ * id LIMIT $batch`), so memory holds one batch, never the whole table.
+ * `onQuery` is told each batch's size, the last one possibly 0.
+ */
+export async function* scanHeatRows(
+  deps: Pick<Deps, 'db'>,
+  input: { batchSize: number; category?: string | null; onQuery?: (rows: number) => void },
+): AsyncGenerator<HeatRow[]> {
+  let lastId = 0;
+  for (;;) {
+    const rows = await deps.db.activity.findMany({
+      where: { id: { gt: lastId }, status: { in: [...VISIBLE_STATUSES] }, ...(input.category ? { category: input.category } : {}) },
+      orderBy: { id: 'asc' },
+      take: input.batchSize,
+      select: HEAT_ROW_SELECT,
+    });
+    input.onQuery?.(rows.length);
+    if (rows.length > 0) yield rows;
+    if (rows.length < input.batchSize) return;
+    lastId = rows[rows.length - 1]!.id;
+  }
+}
+
+/** The best entries per board after one streaming pass, best first, and what the pass cost. */
+export interface CollectedBoards {
+  global: HotEntry[];
+  /** Per category, only when asked for. */
+  categories: Map<string, HotEntry[]>;
+  /** SQL queries made and rows seen: what the streaming costs. */
+  queries: number;
+  scanned: number;
+}
+
+/**
+ * Streams visible activities through one bounded top-`limit` heap per board
+ * (global, and per category when `perCategory`), holding at most a batch plus
+ * `limit` entries per board at any time.
+ */
+export async function collectHotBoards(
+  deps: Pick<Deps, 'db'>,
+  input: { limit: number; settings: HeatSettings; perCategory: boolean; category?: string | null; batchSize?: number },
+): Promise<CollectedBoards> {
+  const global = new TopN<HotEntry>(input.limit, compareHotEntries);
+  const categories = new Map<string, TopN<HotEntry>>();
+  let queries = 0;
+  let scanned = 0;
+  const batches = scanHeatRows(deps, {
+    batchSize: input.batchSize ?? DEFAULT_RECOMPUTE_BATCH_SIZE,
+    category: input.category,
+    onQuery: () => (queries += 1),
+  });
+  for await (const rows of batches) {
+    scanned += rows.length;
+    for (const row of rows) {
+      const entry = toHotEntry(row, input.settings);
+      global.push(entry);
+      if (!input.perCategory) continue;
+      let board = categories.get(entry.category);
+      if (!board) categories.set(entry.category, (board = new TopN<HotEntry>(input.limit, compareHotEntries)));
+      board.push(entry);
+    }
+  }
+  return {
+    global: global.toSortedArray(),
+    categories: new Map([...categories].map(([category, board]) => [category, board.toSortedArray()])),
+    queries,
+    scanned,
+  };
+}
+
+/** What one `hot.recompute` run did; returned as the job's result. */
+export interface RecomputeResult {
+  computedAt: Date;
+  queries: number;
+  scanned: number;
+  /** Boards written: the global one plus one per category with a visible activity. */
+  boards: number;
+  /** Activities written while the recompute ran, applied again after the swap. */
+  reapplied: number;
+}
+
+/**
+ * The `hot.recompute` job: rebuilds every board of the configured algorithm
+ * from PostgreSQL and swaps them into Redis at once. Under `hackernews` this
+ * is what makes scores decay; under `reddit` it repairs writes that failed.
+ *
+ * A failure anywhere (PostgreSQL, Redis) throws before the swap, so the live
+ * boards stay as they were: failed recomputes never empty a board.
+ */
+export async function recomputeHotBoards(
+  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'config' | 'now' | 'hotCache'>,
+  input: { batchSize?: number } = {},
+): Promise<RecomputeResult> {
+  const startedAt = Date.now();
+  const computedAt = deps.now();
+  const { algorithm, boardSize } = deps.config.hot;
+  const collected = await collectHotBoards(deps, {
+    limit: boardSize,
+    settings: heatSettings(deps.config, computedAt),
+    perCategory: true,
+    batchSize: input.batchSize,
+  });
+  await replaceBoards(deps, { algorithm, global: collected.global, categories: collected.categories, computedAt });
+  deps.hotCache.invalidate();
+
+  // A join scored while the scan had already passed its activity would be undone by the swap: score those again.
+  const touched = await touchedSince(deps, algorithm, startedAt - TOUCHED_MARGIN_MS);
+  if (touched.length > 0) await refreshActivitiesHeat(deps, touched);
+
+  return {
+    computedAt,
+    queries: collected.queries,
+    scanned: collected.scanned,
+    boards: 1 + collected.categories.size,
+    reapplied: touched.length,
+  };
+}

@@ -1,0 +1,39 @@
+import type { Job } from 'bullmq';
+import type { Deps } from '../../infra/deps.js';
+import type { JobHandler } from '../../infra/queues.js';
+import { recomputeHotBoards } from './hot-recompute.js';
+import { takeHotSnapshot } from './hot-snapshot.js';
+
+/** How often the full recompute runs: the decay step of `hackernews`, the repair bound of `reddit`. */
+export const HOT_RECOMPUTE_EVERY_MS = 60_000;
+
+/**
+ * When a run was due: a job scheduler's jobs carry their tick in `opts.prevMillis`;
+ * a job added by hand (e.g. `runJob`) is due when it was added.
+ */
+export function scheduledTime(job: Pick<Job, 'opts' | 'timestamp'>): Date {
+  const tick = job.opts?.prevMillis;
+  return new Date(typeof tick === 'number' && tick > 0 ? tick : job.timestamp);
+}
+
+/** The hot ranking's periodic jobs, on the `hot` queue; both are idempotent. */
+export const hotJobs: JobHandler<Deps>[] = [
+  {
+    queue: 'hot',
+    name: 'hot.recompute',
+    schedule: { every: HOT_RECOMPUTE_EVERY_MS },
+    async process(_job, deps) {
+      const result = await recomputeHotBoards(deps);
+      return { ...result, computedAt: result.computedAt.toISOString() };
+    },
+  },
+  {
+    queue: 'hot',
+    name: 'hot.snapshot',
+    // Midnight in APP_TIMEZONE: registerSchedulers passes the zone with every cron pattern.
+    schedule: { pattern: '0 0 * * *' },
+    async process(job, deps) {
+      return takeHotSnapshot(deps, { at: scheduledTime(job) });
+    },
+  },
+];

@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { builder } from '../../graphql/builder.js';
+import type { Context } from '../../graphql/context.js';
+import type { Activity } from '../../generated/prisma/client.js';
+import { heatBreakdown, type HeatBreakdown } from './heat-formula.js';
+import { loadActivity } from './hot-activity-loader.js';
+import type { HotList, HotListEntry } from './hot-cache.js';
+import { HOT_CACHE_DEPTH } from './hot-cache.js';
+import { hotRankOf, readHotActivities } from './hot-reader.js';
+import { countsOf, HEAT_ROW_SELECT, heatSettings, isVisibleStatus, publicationTime, toHotEntry, VISIBLE_STATUSES } from './hot-scoring.js';
+import { readHotSnapshot } from './hot-snapshot.js';
+
+/** Most entries one `hotActivities` call returns. */
+export const MAX_HOT_FIRST = HOT_CACHE_DEPTH;
+
+const HeatAlgorithmEnum = builder.enumType('HeatAlgorithm', {
+  description: 'How heat is computed (HOT_ALGORITHM).',
+  values: {
+    REDDIT: { value: 'reddit', description: 'sign(s)·log10(max(|s|,1)) + (publishedAt − 2024-01-01)/45000 s: does not decay.' },
+    HACKERNEWS: { value: 'hackernews', description: 'max(s−1,0)/(ageHours+2)^1.8: decays as time passes.' },
+  } as const,
+});
+
+const HeatBehaviourEnum = builder.enumType('HeatBehaviour', { values: ['JOIN', 'FAVORITE', 'VIEW', 'CHECK_IN'] as const });
+
+const HeatBreakdownItemRef = builder.objectRef<HeatBreakdown['items'][number]>('HeatBreakdownItem').implement({
+  description: "One behaviour's part of a heat score.",
+  fields: (t) => ({
+    behaviour: t.expose('behaviour', { type: HeatBehaviourEnum }),
+    count: t.exposeInt('count'),
+    weight: t.exposeFloat('weight', { description: 'Points per unit (HOT_WEIGHT_*).' }),
+    points: t.exposeFloat('points', { description: 'weight × count: its share of the interaction points s.' }),
+    contribution: t.exposeFloat('contribution', { description: 'Its share of the score.' }),
+  }),
+});
+
+const HeatBreakdownRef = builder.objectRef<HeatBreakdown & { computedAt: Date }>('HeatBreakdown').implement({
+  description:
+    'Why an activity has its heat: Σ items.contribution + timeTerm = score. reddit splits the log term by points and ' +
+    'timeTerm is the publication term; hackernews folds the decay D=(ageHours+2)^1.8 into each part (points/D) and timeTerm is −1/D.',
+  fields: (t) => ({
+    algorithm: t.expose('algorithm', { type: HeatAlgorithmEnum }),
+    interactionPoints: t.exposeFloat('interactionPoints', { description: 's = Σ weight × count.' }),
+    items: t.field({ type: [HeatBreakdownItemRef], resolve: (breakdown) => breakdown.items }),
+    timeTerm: t.exposeFloat('timeTerm'),
+    score: t.exposeFloat('score'),
+    computedAt: t.expose('computedAt', { type: 'DateTime', description: 'The time the score was computed for (hackernews decays).' }),
+  }),
+});
+
+const HotEntryRef = builder.objectRef<HotListEntry>('HotEntry').implement({
+  fields: (t) => ({
+    rank: t.exposeInt('rank', { description: '1 = hottest.' }),
+    score: t.exposeFloat('score', { description: 'Heat when the list was computed (see computedAt).' }),
+    activity: t.prismaField({
+      type: 'Activity',
+      resolve: (query, entry, _args, ctx) => loadActivity(ctx, query, entry.activityId) as Promise<Activity>,
+    }),
+  }),
+});
+
+interface HotActivitiesResult extends HotList {
+  date: string | null;
+  category: string | null;
+}
+
+const HotActivitiesRef = builder.objectRef<HotActivitiesResult>('HotActivities').implement({
+  description: 'A hot list: live (from the hot boards) or, with `date`, that day\'s snapshot.',
+  fields: (t) => ({
+    entries: t.field({ type: [HotEntryRef], resolve: (list) => list.entries }),
+    computedAt: t.expose('computedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the scores were computed. Null only for a `date` with no snapshot (entries is then empty).',
+    }),
+    algorithm: t.expose('algorithm', { type: HeatAlgorithmEnum }),
+    stale: t.exposeBoolean('stale', { description: 'True while Redis is unreachable and an older local copy is served.' }),
+    date: t.expose('date', { type: 'Date', nullable: true, description: 'The snapshot day asked for; null for the live list.' }),
+    category: t.exposeString('category', { nullable: true, description: 'The category board; null for all categories.' }),
+  }),
+});
+
+/**
+ * Drops entries whose activity is no longer visible and renumbers the rest.
+ * Normally a no-op: it only matters when the board write of a cancellation
+ * failed, which the next recompute repairs, so a cancelled activity is never
+ * shown even meanwhile. One primary-key query for at most 100 ids.
+ */
+async function withoutInvisible(deps: Context['deps'], list: HotList, first: number): Promise<HotList> {
+  const rows = await deps.db.activity.findMany({
+    where: { id: { in: list.entries.map((entry) => entry.activityId) }, status: { in: [...VISIBLE_STATUSES] } },
+    select: { id: true },
+  });
+  const visible = new Set(rows.map((row) => row.id));
+  const entries = list.entries
+    .filter((entry) => visible.has(entry.activityId))
+    .slice(0, first)
+    .map((entry, index) => ({ ...entry, rank: index + 1 }));
+  return { ...list, entries };
+}
+
+builder.queryField('hotActivities', (t) =>
+  t.field({
+    type: HotActivitiesRef,
+    description: 'The hottest visible activities (all, or one category), or with `date` that day\'s snapshot taken at 00:00 APP_TIMEZONE.',
+    args: {
+      first: t.arg.int({
+        required: false,
+        defaultValue: 50,
+        validate: z.number().int().min(1, '`first` must be at least 1.').max(MAX_HOT_FIRST, `\`first\` must be at most ${MAX_HOT_FIRST}.`).nullish(),
+      }),
+      category: t.arg.string({
+        required: false,
+        validate: z.string().min(1, '`category` cannot be empty.').max(32, '`category` has at most 32 characters.').nullish(),
+      }),
+      date: t.arg({ type: 'Date', required: false }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const first = args.first ?? 50;
+      const category = args.category ?? null;
+      if (args.date) {
+        const snapshot = await readHotSnapshot(ctx.deps, { day: args.date, category, first });
+        return { ...snapshot, date: args.date, category };
+      }
+      // The whole cached top 100 is read, so entries dropped by withoutInvisible are made up from below.
+      const live = await readHotActivities(ctx.deps, { category, first: MAX_HOT_FIRST });
+      return { ...(await withoutInvisible(ctx.deps, live, first)), date: null, category };
+    },
+  }),
+);
+
+builder.prismaObjectFields('Activity', (t) => ({
+  heat: t.float({
+    nullable: true,
+    select: HEAT_ROW_SELECT,
+    description: 'Heat now (HOT_ALGORITHM); null unless the activity is visible on the hot boards (published, not ended or cancelled).',
+    resolve: (activity, _args, ctx) =>
+      isVisibleStatus(activity.status) ? toHotEntry(activity, heatSettings(ctx.deps.config, ctx.deps.now())).score : null,
+  }),
+  heatRank: t.int({
+    nullable: true,
+    select: { id: true, status: true },
+    description: 'Rank on the global hot board (1 = hottest); null when not on it (not visible, or below HOT_BOARD_SIZE).',
+    resolve: (activity, _args, ctx) => (isVisibleStatus(activity.status) ? hotRankOf(ctx.deps, activity.id) : null),
+  }),
+  heatBreakdown: t.field({
+    type: HeatBreakdownRef,
+    nullable: true,
+    select: HEAT_ROW_SELECT,
+    description: 'How `heat` is made up: each behaviour\'s count, weight and contribution, and the time term. Null when `heat` is.',
+    resolve: (activity, _args, ctx) => {
+      if (!isVisibleStatus(activity.status)) return null;
+      const { algorithm, weights } = ctx.deps.config.hot;
+      const now = ctx.deps.now();
+      return { ...heatBreakdown(algorithm, countsOf(activity), weights, publicationTime(activity), now), computedAt: now };
+    },
+  }),
+}));
