@@ -1,0 +1,120 @@
+import type { Deps } from '../../infra/deps.js';
+import { boardKeys } from './board-store.js';
+import { writeStanding, writeStandings, type StandingWrite } from './board-script.js';
+
+/** A season standing as PostgreSQL committed it: what the Redis board must end up holding. */
+export interface StandingChange {
+  seasonId: string;
+  userId: number;
+  points: number;
+  seq: number;
+  version: number;
+}
+
+type SyncDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger'>;
+
+const toWrite = (change: StandingChange): StandingWrite => ({
+  userId: String(change.userId),
+  version: change.version,
+  points: change.points,
+  seq: change.seq,
+});
+
+/**
+ * Records that these versions are on the board. GREATEST keeps a newer mark
+ * set meanwhile; rows are locked in key order so two batches never deadlock.
+ */
+async function markSynced(db: Deps['db'], changes: readonly StandingChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  await db.$executeRaw`
+    WITH synced AS (
+      SELECT * FROM unnest(${changes.map((c) => c.seasonId)}::text[], ${changes.map((c) => c.userId)}::int[],
+                           ${changes.map((c) => c.version)}::int[]) AS v(season_id, user_id, version)
+    ), locked AS (
+      SELECT s.season_id, s.user_id, synced.version FROM season_standings s
+      JOIN synced ON synced.season_id = s.season_id AND synced.user_id = s.user_id
+      ORDER BY s.season_id, s.user_id FOR UPDATE OF s
+    )
+    UPDATE season_standings s SET synced_version = GREATEST(s.synced_version, locked.version)
+    FROM locked WHERE s.season_id = locked.season_id AND s.user_id = locked.user_id`;
+}
+
+/**
+ * Puts a committed standing on the Redis board, right after its transaction.
+ * Never throws: if Redis is unreachable or this process dies first, the row
+ * stays pending (version > synced_version) and `leaderboard.sync` pushes it.
+ * The write is version-guarded, so doing it twice or late is harmless.
+ * @returns whether the board is known to hold this version now.
+ */
+export async function publishStanding(deps: SyncDeps, change: StandingChange): Promise<boolean> {
+  try {
+    await writeStanding(deps.redis, boardKeys(deps.keys, change.seasonId), toWrite(change));
+    await markSynced(deps.db, [change]);
+    return true;
+  } catch (error) {
+    deps.logger.warn({ err: error, seasonId: change.seasonId, userId: change.userId }, 'board write deferred to leaderboard.sync');
+    return false;
+  }
+}
+
+/**
+ * A season board whose versions hash is gone (Redis restarted without
+ * persistence, or the key was deleted) while its season is live: every
+ * standing of it is marked pending again, so the sync rebuilds the board.
+ * A concurrent live write only makes the rebuild repeat its version, which the
+ * script ignores.
+ */
+async function requeueLostBoards(deps: SyncDeps): Promise<string[]> {
+  const live = await deps.db.season.findMany({ where: { state: { not: 'ARCHIVED' } }, select: { id: true } });
+  if (live.length === 0) return [];
+  const pipeline = deps.redis.pipeline();
+  for (const { id } of live) pipeline.exists(boardKeys(deps.keys, id).versions);
+  const replies = (await pipeline.exec()) ?? [];
+  const lost = live.filter((_season, index) => {
+    const [error, exists] = replies[index] ?? [new Error('no reply'), 0];
+    if (error) throw error;
+    return exists === 0;
+  });
+  if (lost.length === 0) return [];
+  const requeued = await deps.db.$executeRaw`
+    UPDATE season_standings SET synced_version = 0
+    WHERE season_id = ANY(${lost.map((season) => season.id)}::text[]) AND synced_version > 0`;
+  return requeued > 0 ? lost.map((season) => season.id) : [];
+}
+
+/**
+ * The `leaderboard.sync` job: pushes every standing whose latest version is
+ * not known to be on the board, in batches of one pipelined round trip per
+ * season, oldest seasons first. Archived seasons are left to the rollover.
+ */
+export async function syncPendingStandings(
+  deps: SyncDeps,
+  options: { batchSize?: number; maxBatches?: number } = {},
+): Promise<{ pushed: number; rebuilt: string[] }> {
+  const { batchSize = 500, maxBatches = 200 } = options;
+  const rebuilt = await requeueLostBoards(deps);
+  let pushed = 0;
+  for (let batch = 0; batch < maxBatches; batch += 1) {
+    const rows = await deps.db.$queryRaw<Array<{ season_id: string; user_id: number; points: number; seq: bigint; version: number }>>`
+      SELECT s.season_id, s.user_id, s.points, s.seq, s.version FROM season_standings s
+      JOIN seasons ON seasons.id = s.season_id AND seasons.state <> 'ARCHIVED'
+      WHERE s.version > s.synced_version
+      ORDER BY s.season_id, s.user_id LIMIT ${batchSize}`;
+    const changes: StandingChange[] = rows.map((row) => ({
+      seasonId: row.season_id,
+      userId: row.user_id,
+      points: row.points,
+      seq: Number(row.seq),
+      version: row.version,
+    }));
+    const bySeason = new Map<string, StandingChange[]>();
+    for (const change of changes) bySeason.set(change.seasonId, [...(bySeason.get(change.seasonId) ?? []), change]);
+    for (const [seasonId, seasonChanges] of bySeason) {
+      await writeStandings(deps.redis, boardKeys(deps.keys, seasonId), seasonChanges.map(toWrite));
+    }
+    await markSynced(deps.db, changes);
+    pushed += changes.length;
+    if (rows.length < batchSize) break;
+  }
+  return { pushed, rebuilt };
+}
