@@ -1,5 +1,7 @@
 import { builder } from './builder.js';
 import '../modules/users/users.schema.js';
+import '../modules/leaderboards/leaderboards.schema.js';
+import '../modules/points/points.schema.js';
 
 builder.queryType({});
 builder.mutationType({});
