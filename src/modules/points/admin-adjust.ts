@@ -1,6 +1,7 @@
 import { badInput, notFound } from '../../graphql/errors.js';
 import type { Deps } from '../../infra/deps.js';
-import { findAward, recordAward, type AwardOutcome } from './points.service.js';
+import { MAX_BOARD_POINTS } from '../leaderboards/board-score.js';
+import { applyAward, commitAward, findAward, type AwardOutcome } from './points.service.js';
 
 /** Largest amount one admin adjustment may add or remove. */
 export const MAX_ADJUSTMENT = 1_000_000;
@@ -28,15 +29,23 @@ export async function adjustPoints(
     const user = await deps.db.user.findUnique({ where: { id: input.userId }, select: { id: true } });
     if (!user) throw notFound('There is no such user.');
   }
+  const occurredAt = input.occurredAt ?? new Date();
+  // In a transaction, so a total pushed beyond what the board can hold is rolled back (caps keep other awards far below it).
   const outcome =
     existing ??
-    (await recordAward(deps, {
-      userId: input.userId,
-      type: 'ADMIN_ADJUST',
-      points: input.points,
-      idempotencyKey: key,
-      occurredAt: input.occurredAt ?? new Date(),
-      reason,
+    (await commitAward(deps, occurredAt, async (tx) => {
+      const applied = await applyAward(tx, deps.config.timeZone, {
+        userId: input.userId,
+        type: 'ADMIN_ADJUST',
+        points: input.points,
+        idempotencyKey: key,
+        occurredAt,
+        reason,
+      });
+      if (applied.standing && Math.abs(applied.standing.points) > MAX_BOARD_POINTS) {
+        throw badInput(`A season total must stay within ±${MAX_BOARD_POINTS} points.`, { field: 'points' });
+      }
+      return applied;
     }));
   if (outcome.duplicate && (outcome.userId !== input.userId || outcome.requested !== input.points)) {
     throw badInput('This idempotencyKey was already used for a different award.', { field: 'idempotencyKey' });

@@ -1,9 +1,7 @@
 import type { PointsType } from '../../generated/prisma/client.js';
-import { badInput } from '../../graphql/errors.js';
 import type { Deps } from '../../infra/deps.js';
 import type { Tx } from '../../infra/events.js';
 import { Prisma } from '../../infra/prisma.js';
-import { MAX_BOARD_POINTS } from '../leaderboards/board-score.js';
 import { publishStanding, type StandingChange } from '../leaderboards/board-sync.js';
 import { localDay } from '../leaderboards/season-calendar.js';
 import { ensureSeason } from '../leaderboards/seasons.service.js';
@@ -98,77 +96,102 @@ function grantedCte(input: AwardInput, day: string): Prisma.Sql {
     RETURNING last_granted AS granted`;
 }
 
-/**
- * Applies one award inside the caller's transaction:
- * 1. insert the record, `ON CONFLICT (idempotency_key) DO NOTHING` — a used
- *    key returns the first outcome and changes nothing;
- * 2. one statement: grant what the daily cap allows, add it to the season
- *    standing with a fresh `board_seq` (taken under the standing's row lock,
- *    so per user seqs follow commit order), and store grant and seq on the record.
- * The caller publishes `standing` to Redis after commit ({@link commitAward}).
- */
-export async function applyAward(tx: Tx, timeZone: string, input: AwardInput): Promise<AwardOutcome> {
-  const day = localDay(input.occurredAt, timeZone);
-  const seasonId = day.slice(0, 7);
-  const [inserted] = await tx.$queryRaw<RecordRow[]>`
-    INSERT INTO points_records (user_id, type, requested, points, idempotency_key, season_id, day, occurred_at,
-                                reason, activity_id, participation_id)
-    VALUES (${input.userId}, ${input.type}::"PointsType", ${input.points}, 0, ${input.idempotencyKey}, ${seasonId},
-            ${day}::date, ${input.occurredAt}, ${input.reason ?? null}, ${input.activityId ?? null}, ${input.participationId ?? null})
-    ON CONFLICT (idempotency_key) DO NOTHING
-    RETURNING id, user_id, type, requested, points, season_id, day, occurred_at, reason`;
-  if (!inserted) {
-    const existing = await findAward(tx, input.idempotencyKey);
-    if (!existing) throw new Error(`Points record ${input.idempotencyKey} conflicted but cannot be read`);
-    return existing;
+/** A used idempotency key met inside a statement; the statement (and its transaction) changed nothing. */
+export class DuplicateAwardError extends Error {
+  constructor(readonly idempotencyKey: string) {
+    super(`Points record ${idempotencyKey} exists`);
   }
+}
 
-  const [applied] = await tx.$queryRaw<Array<{ granted: number; points: number | null; seq: bigint | null; version: number | null }>>`
-    WITH allowed AS (${grantedCte(input, day)}),
-    standing AS (
-      INSERT INTO season_standings AS s (season_id, user_id, points, seq, version)
-      SELECT ${seasonId}, ${input.userId}, granted, nextval('board_seq'), 1 FROM allowed WHERE granted <> 0
-      ON CONFLICT (season_id, user_id) DO UPDATE
-        SET points = s.points + excluded.points, seq = nextval('board_seq'), version = s.version + 1, updated_at = now()
-      RETURNING points, seq, version
-    ),
-    record AS (
-      UPDATE points_records r SET points = allowed.granted, seq = standing.seq
-      FROM allowed LEFT JOIN standing ON true WHERE r.id = ${inserted.id}
-    )
-    SELECT allowed.granted, standing.points, standing.seq, standing.version FROM allowed LEFT JOIN standing ON true`;
-  if (!applied) throw new Error(`Points record ${input.idempotencyKey} was not applied`);
-
-  let standing: StandingChange | null = null;
-  if (applied.points !== null && applied.seq !== null && applied.version !== null) {
-    // Only admin adjustments can get here; throwing rolls the award back.
-    if (Math.abs(applied.points) > MAX_BOARD_POINTS) {
-      throw badInput(`A season total must stay within ±${MAX_BOARD_POINTS} points.`);
-    }
-    standing = { seasonId, userId: input.userId, points: applied.points, seq: Number(applied.seq), version: applied.version };
-  }
-  return outcomeOf({ ...inserted, points: applied.granted }, false, standing);
+function isDuplicateKey(error: unknown): boolean {
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string; constraint?: { index?: string } } } } })
+    ?.meta?.driverAdapterError?.cause;
+  return cause?.originalCode === '23505' && cause.constraint?.index === 'points_records_idempotency_key_key';
 }
 
 /**
- * Runs award work in one transaction (the season of `occurredAt` is created
- * first if needed), then puts the committed standing on the Redis board.
+ * Applies one award in ONE statement (one round trip, atomic on its own or
+ * inside the caller's transaction):
+ * 1. `allowed`: what the daily cap lets in (conditional upsert of the day's counter);
+ * 2. `standing`: the season total plus the grant, with a fresh `board_seq` taken
+ *    in ON CONFLICT's SET, i.e. while holding the standing's row lock, so per
+ *    user the seqs follow commit order (who reached a total first);
+ * 3. `record`: the PointsRecord with its grant and seq, inserted last. A used
+ *    key fails this insert with a unique violation, which undoes steps 1–2 of
+ *    the same statement: a repeated key changes nothing. A grant of 0 is
+ *    recorded too, so its retry is a no-op, but leaves the standing alone.
+ * @throws DuplicateAwardError when the key was used; the caller returns the first outcome.
  */
-export async function commitAward<T extends AwardOutcome>(
-  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config'>,
-  occurredAt: Date,
-  work: (tx: Tx) => Promise<T>,
-): Promise<T> {
-  await ensureSeason(deps, localDay(occurredAt, deps.config.timeZone).slice(0, 7));
-  const outcome = await deps.db.$transaction(work, { timeout: 15_000, maxWait: 10_000 });
+export async function applyAward(db: Tx | Deps['db'], timeZone: string, input: AwardInput): Promise<AwardOutcome> {
+  const day = localDay(input.occurredAt, timeZone);
+  const seasonId = day.slice(0, 7);
+  let applied: (RecordRow & { total: number | null; seq: bigint | null; version: number | null }) | undefined;
+  try {
+    [applied] = await db.$queryRaw<Array<RecordRow & { total: number | null; seq: bigint | null; version: number | null }>>`
+      WITH allowed AS (${grantedCte(input, day)}),
+      standing AS (
+        INSERT INTO season_standings AS s (season_id, user_id, points, seq, version)
+        SELECT ${seasonId}, ${input.userId}, granted, nextval('board_seq'), 1 FROM allowed WHERE granted <> 0
+        ON CONFLICT (season_id, user_id) DO UPDATE
+          SET points = s.points + excluded.points, seq = nextval('board_seq'), version = s.version + 1, updated_at = now()
+        RETURNING points, seq, version
+      ),
+      record AS (
+        INSERT INTO points_records (user_id, type, requested, points, seq, idempotency_key, season_id, day, occurred_at,
+                                    reason, activity_id, participation_id)
+        SELECT ${input.userId}, ${input.type}::"PointsType", ${input.points}, allowed.granted, standing.seq, ${input.idempotencyKey},
+               ${seasonId}, ${day}::date, ${input.occurredAt}, ${input.reason ?? null}, ${input.activityId ?? null},
+               ${input.participationId ?? null}
+        FROM allowed LEFT JOIN standing ON true
+        RETURNING id, user_id, type, requested, points, season_id, day, occurred_at, reason
+      )
+      SELECT record.*, standing.points AS total, standing.seq, standing.version FROM record LEFT JOIN standing ON true`;
+  } catch (error) {
+    if (isDuplicateKey(error)) throw new DuplicateAwardError(input.idempotencyKey);
+    throw error;
+  }
+  if (!applied) throw new Error(`Points record ${input.idempotencyKey} was not written`);
+
+  const standing: StandingChange | null =
+    applied.total !== null && applied.seq !== null && applied.version !== null
+      ? { seasonId, userId: input.userId, points: applied.total, seq: Number(applied.seq), version: applied.version }
+      : null;
+  return outcomeOf(applied, false, standing);
+}
+
+type AwardDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config'>;
+
+/** Puts a committed award's standing on the board; for a used key, returns the first outcome instead. */
+async function settle(deps: AwardDeps, run: () => Promise<AwardOutcome>): Promise<AwardOutcome> {
+  let outcome: AwardOutcome;
+  try {
+    outcome = await run();
+  } catch (error) {
+    if (!(error instanceof DuplicateAwardError)) throw error;
+    const existing = await findAward(deps.db, error.idempotencyKey);
+    if (!existing) throw error;
+    return existing;
+  }
   if (outcome.standing) await publishStanding(deps, outcome.standing);
   return outcome;
 }
 
 /**
  * Awards points exactly once per idempotency key, within the daily cap of its
- * type, and updates the season board. The engine behind every award.
+ * type, and updates the season board: one SQL statement, then one Redis call
+ * (and the synced mark). The engine behind every award.
  */
-export function recordAward(deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config'>, input: AwardInput): Promise<AwardOutcome> {
-  return commitAward(deps, input.occurredAt, (tx) => applyAward(tx, deps.config.timeZone, input));
+export async function recordAward(deps: AwardDeps, input: AwardInput): Promise<AwardOutcome> {
+  await ensureSeason(deps, localDay(input.occurredAt, deps.config.timeZone).slice(0, 7));
+  return settle(deps, () => applyAward(deps.db, deps.config.timeZone, input));
+}
+
+/**
+ * For awards that need more than the award statement (a sign-in's streak, a
+ * quit's join lookup): runs `work` in one transaction, then settles it like
+ * {@link recordAward}. The season of `occurredAt` is created first if needed.
+ */
+export async function commitAward(deps: AwardDeps, occurredAt: Date, work: (tx: Tx) => Promise<AwardOutcome>): Promise<AwardOutcome> {
+  await ensureSeason(deps, localDay(occurredAt, deps.config.timeZone).slice(0, 7));
+  return settle(deps, () => deps.db.$transaction(work, { timeout: 15_000, maxWait: 10_000 }));
 }

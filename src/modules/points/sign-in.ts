@@ -2,7 +2,7 @@ import { appError, ErrorCode } from '../../graphql/errors.js';
 import type { Deps } from '../../infra/deps.js';
 import { localDay, previousDay } from '../leaderboards/season-calendar.js';
 import { signInPoints } from './points-rules.js';
-import { applyAward, commitAward, type AwardOutcome } from './points.service.js';
+import { applyAward, commitAward, DuplicateAwardError, type AwardOutcome } from './points.service.js';
 
 /** A sign-in award and the streak day it was for. */
 export interface SignInOutcome extends AwardOutcome {
@@ -19,14 +19,15 @@ const alreadySignedIn = (day: string) =>
  * is keyed `signin:{userId}:{day}` as a second guard. A second call that day
  * is ALREADY_SIGNED_IN.
  */
-export function dailySignIn(
+export async function dailySignIn(
   deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config'>,
   input: { userId: number; occurredAt?: Date },
 ): Promise<SignInOutcome> {
   const occurredAt = input.occurredAt ?? new Date();
   const timeZone = deps.config.timeZone;
   const day = localDay(occurredAt, timeZone);
-  return commitAward(deps, occurredAt, async (tx) => {
+  let streakDay = 0;
+  const outcome = await commitAward(deps, occurredAt, async (tx) => {
     const [streak] = await tx.$queryRaw<Array<{ streak_day: number }>>`
       INSERT INTO sign_in_streaks AS s (user_id, last_day, streak_day) VALUES (${input.userId}, ${day}::date, 1)
       ON CONFLICT (user_id) DO UPDATE
@@ -35,16 +36,21 @@ export function dailySignIn(
         WHERE s.last_day < excluded.last_day
       RETURNING streak_day`;
     if (!streak) throw alreadySignedIn(day);
-    const outcome = await applyAward(tx, timeZone, {
-      userId: input.userId,
-      type: 'DAILY_SIGN_IN',
-      points: signInPoints(streak.streak_day),
-      idempotencyKey: `signin:${input.userId}:${day}`,
-      occurredAt,
-    });
-    if (outcome.duplicate) throw alreadySignedIn(day);
-    return { ...outcome, streakDay: streak.streak_day };
+    streakDay = streak.streak_day;
+    try {
+      return await applyAward(tx, timeZone, {
+        userId: input.userId,
+        type: 'DAILY_SIGN_IN',
+        points: signInPoints(streakDay),
+        idempotencyKey: `signin:${input.userId}:${day}`,
+        occurredAt,
+      });
+    } catch (error) {
+      if (error instanceof DuplicateAwardError) throw alreadySignedIn(day);
+      throw error;
+    }
   });
+  return { ...outcome, streakDay };
 }
 
 /**
