@@ -100,7 +100,6 @@ describe('a random workload', () => {
     const elapsed = performance.now() - started;
     t.deps.logger.info({ elapsed }, 'random workload done');
     process.stdout.write(`random workload: ${AWARDS} awards in ${Math.round(elapsed)} ms (${Math.round((AWARDS / elapsed) * 1000)}/s)\n`);
-    expect(await syncPendingStandings(t.deps)).toEqual({ pushed: 0, rebuilt: [] });
 
     const expected = await t.deps.db.$queryRaw<Array<{ user_id: number; points: bigint; last_seq: bigint }>>`
       SELECT user_id, sum(points) AS points, max(seq) FILTER (WHERE points <> 0) AS last_seq
@@ -115,6 +114,10 @@ describe('a random workload', () => {
     }
     expect(board.length).toBeGreaterThan(USERS * 0.9);
     expect(board).toEqual(expected.map((row) => ({ userId: row.user_id, points: Number(row.points), seq: Number(row.last_seq) })));
+    // The sync job (the board's outbox) finds nothing to change on a board the live writes kept exact.
+    const synced = await syncPendingStandings(t.deps);
+    expect(synced.rebuilt).toEqual([]);
+    expect(await t.deps.redis.zrevrange(keys.board, 0, -1, 'WITHSCORES')).toEqual(reply);
     // Ties are common (most awards are multiples of 10), so the tie order was really exercised.
     expect(new Set(board.map((entry) => entry.points)).size).toBeLessThan(board.length);
 
@@ -128,5 +131,5 @@ describe('a random workload', () => {
     expect(Number(overCap[0]!.n)).toBe(0);
     const partial = await t.deps.db.pointsRecord.count({ where: { type: { in: ['JOIN_ACTIVITY', 'CHECK_IN', 'HOST_ACTIVITY'] }, points: 0, requested: { gt: 0 } } });
     expect(partial).toBeGreaterThan(0);
-  });
+  }, 120_000); // ~20 s alone on 2 cores; the margin is for a machine shared with other suites.
 });

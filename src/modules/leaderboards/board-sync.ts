@@ -23,27 +23,16 @@ const toWrite = (change: StandingChange): StandingWrite => ({
 /**
  * Records that these versions are on the board. GREATEST keeps a newer mark
  * set meanwhile; rows are locked in key order so two batches never deadlock.
- * The mark is only a hint (losing it re-sends a version the script ignores), so
- * its commit does not wait for the WAL flush: that halves the fsyncs per award.
  */
 async function markSynced(db: Deps['db'], changes: readonly StandingChange[]): Promise<void> {
-  const [only] = changes;
-  if (!only) return;
-  if (changes.length === 1) {
-    await db.$executeRaw`
-      WITH no_flush AS (SELECT set_config('synchronous_commit', 'off', true))
-      UPDATE season_standings SET synced_version = GREATEST(synced_version, ${only.version})
-      FROM no_flush WHERE season_id = ${only.seasonId} AND user_id = ${only.userId}`;
-    return;
-  }
+  if (changes.length === 0) return;
   await db.$executeRaw`
-    WITH no_flush AS (SELECT set_config('synchronous_commit', 'off', true)),
-    synced AS (
+    WITH synced AS (
       SELECT * FROM unnest(${changes.map((c) => c.seasonId)}::text[], ${changes.map((c) => c.userId)}::int[],
                            ${changes.map((c) => c.version)}::int[]) AS v(season_id, user_id, version)
     ), locked AS (
       SELECT s.season_id, s.user_id, synced.version FROM season_standings s
-      JOIN synced ON synced.season_id = s.season_id AND synced.user_id = s.user_id, no_flush
+      JOIN synced ON synced.season_id = s.season_id AND synced.user_id = s.user_id
       ORDER BY s.season_id, s.user_id FOR UPDATE OF s
     )
     UPDATE season_standings s SET synced_version = GREATEST(s.synced_version, locked.version)
@@ -51,16 +40,17 @@ async function markSynced(db: Deps['db'], changes: readonly StandingChange[]): P
 }
 
 /**
- * Puts a committed standing on the Redis board, right after its transaction.
- * Never throws: if Redis is unreachable or this process dies first, the row
- * stays pending (version > synced_version) and `leaderboard.sync` pushes it.
- * The write is version-guarded, so doing it twice or late is harmless.
- * @returns whether the board is known to hold this version now.
+ * Puts a committed standing on the Redis board, right after its transaction:
+ * this is what keeps the board live. Never throws: if Redis is unreachable or
+ * this process dies first, `leaderboard.sync` pushes the standing, because
+ * only that job marks standings synced. (Marking here would cost every award a
+ * second PostgreSQL write; the job marks hundreds per statement, and re-sending
+ * a version the board already has is a no-op for the version-guarded script.)
+ * @returns whether the write reached Redis.
  */
 export async function publishStanding(deps: SyncDeps, change: StandingChange): Promise<boolean> {
   try {
     await writeStanding(deps.redis, boardKeys(deps.keys, change.seasonId), toWrite(change));
-    await markSynced(deps.db, [change]);
     return true;
   } catch (error) {
     deps.logger.warn({ err: error, seasonId: change.seasonId, userId: change.userId }, 'board write deferred to leaderboard.sync');
@@ -87,16 +77,25 @@ async function requeueLostBoards(deps: SyncDeps): Promise<string[]> {
     return exists === 0;
   });
   if (lost.length === 0) return [];
-  const requeued = await deps.db.$executeRaw`
-    UPDATE season_standings SET synced_version = 0
-    WHERE season_id = ANY(${lost.map((season) => season.id)}::text[]) AND synced_version > 0`;
-  return requeued > 0 ? lost.map((season) => season.id) : [];
+  const rows = await deps.db.$queryRaw<Array<{ id: string }>>`
+    WITH lost AS (
+      SELECT id FROM unnest(${lost.map((season) => season.id)}::text[]) AS id
+      WHERE EXISTS (SELECT 1 FROM season_standings WHERE season_id = id)
+    ), requeued AS (
+      UPDATE season_standings SET synced_version = 0
+      WHERE season_id IN (SELECT id FROM lost) AND synced_version > 0
+    )
+    SELECT id FROM lost ORDER BY id`;
+  return rows.map((row) => row.id);
 }
 
 /**
- * The `leaderboard.sync` job: pushes every standing whose latest version is
- * not known to be on the board, in batches of one pipelined round trip per
- * season, oldest seasons first. Archived seasons are left to the rollover.
+ * The `leaderboard.sync` job, the outbox of the board: pushes every standing
+ * whose latest version is not yet confirmed on the board (version >
+ * synced_version), in batches of one pipelined round trip per season, then
+ * marks the batch synced in one statement. Most were written live already and
+ * are ignored by the script; the rest (Redis was down, the process died) land
+ * now. Archived seasons are left to the rollover.
  */
 export async function syncPendingStandings(
   deps: SyncDeps,

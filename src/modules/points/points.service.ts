@@ -178,8 +178,8 @@ async function settle(deps: AwardDeps, run: () => Promise<AwardOutcome>): Promis
 
 /**
  * Awards points exactly once per idempotency key, within the daily cap of its
- * type, and updates the season board: one SQL statement, then one Redis call
- * (and the synced mark). The engine behind every award.
+ * type, and updates the season board: one SQL statement, then one Redis call.
+ * The engine behind every award.
  */
 export async function recordAward(deps: AwardDeps, input: AwardInput): Promise<AwardOutcome> {
   await ensureSeason(deps, localDay(input.occurredAt, deps.config.timeZone).slice(0, 7));
