@@ -89,6 +89,27 @@ describe('daily caps', () => {
   });
 });
 
+describe('quits racing their joins', () => {
+  it('nets every join and its quit to zero, whichever is processed first, without errors', async () => {
+    const users = await Promise.all(Array.from({ length: 30 }, () => t.createUser()));
+    await Promise.all(
+      users.flatMap(({ user }, index) => {
+        const input = { userId: user.id, activityId: 5_000 + index, occurredAt: on(15) };
+        const join = () => awardJoin(t.deps, input);
+        const quit = () => reverseJoin(t.deps, { ...input, participationId: index });
+        return index % 2 === 0 ? [join(), quit()] : [quit(), join()];
+      }),
+    );
+    const totals = await t.deps.db.pointsRecord.groupBy({
+      by: ['userId'],
+      where: { userId: { in: users.map(({ user }) => user.id) } },
+      _sum: { points: true },
+    });
+    expect(totals.map((row) => row._sum.points)).toEqual(users.map(() => 0));
+    for (const { user } of users) expect((await boardPoints(user.id)).points).toBeNull();
+  });
+});
+
 describe('idempotency', () => {
   it('turns the same key sent 50 times concurrently into one record and one board change', async () => {
     const { user } = await t.createUser();

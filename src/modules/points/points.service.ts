@@ -103,9 +103,14 @@ export class DuplicateAwardError extends Error {
   }
 }
 
+/** The PostgreSQL error behind a Prisma raw-query error, if any. */
+function pgCause(error: unknown): { originalCode?: string; constraint?: { index?: string } } | undefined {
+  return (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string; constraint?: { index?: string } } } } })?.meta
+    ?.driverAdapterError?.cause;
+}
+
 function isDuplicateKey(error: unknown): boolean {
-  const cause = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string; constraint?: { index?: string } } } } })
-    ?.meta?.driverAdapterError?.cause;
+  const cause = pgCause(error);
   return cause?.originalCode === '23505' && cause.constraint?.index === 'points_records_idempotency_key_key';
 }
 
@@ -161,19 +166,29 @@ export async function applyAward(db: Tx | Deps['db'], timeZone: string, input: A
 
 type AwardDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config'>;
 
-/** Puts a committed award's standing on the board; for a used key, returns the first outcome instead. */
+const DEADLOCK_ATTEMPTS = 3;
+
+/**
+ * Runs an award and puts its committed standing on the board; for a used key,
+ * returns the first outcome instead. A deadlock victim (possible when a quit
+ * and its join are processed at the same moment) was rolled back whole, so it
+ * is simply run again.
+ */
 async function settle(deps: AwardDeps, run: () => Promise<AwardOutcome>): Promise<AwardOutcome> {
-  let outcome: AwardOutcome;
-  try {
-    outcome = await run();
-  } catch (error) {
-    if (!(error instanceof DuplicateAwardError)) throw error;
-    const existing = await findAward(deps.db, error.idempotencyKey);
-    if (!existing) throw error;
-    return existing;
+  for (let attempt = 1; ; attempt += 1) {
+    let outcome: AwardOutcome;
+    try {
+      outcome = await run();
+    } catch (error) {
+      if (pgCause(error)?.originalCode === '40P01' && attempt < DEADLOCK_ATTEMPTS) continue;
+      if (!(error instanceof DuplicateAwardError)) throw error;
+      const existing = await findAward(deps.db, error.idempotencyKey);
+      if (!existing) throw error;
+      return existing;
+    }
+    if (outcome.standing) await publishStanding(deps, outcome.standing);
+    return outcome;
   }
-  if (outcome.standing) await publishStanding(deps, outcome.standing);
-  return outcome;
 }
 
 /**
