@@ -14,6 +14,7 @@ const SeasonStateEnum = builder.enumType('SeasonState', {
   description: 'CURRENT: its board is live. CLOSING: over, being archived (its board is still served). ARCHIVED: served from PostgreSQL.',
 });
 
+/** The GraphQL `Season`; other modules' types (e.g. `MyPoints`) embed it. */
 export const SeasonRef = builder.objectRef<Season>('Season').implement({
   description: 'A points season: one calendar month in the server time zone (APP_TIMEZONE).',
   fields: (t) => ({

@@ -7,8 +7,9 @@ import { resolveSeason } from './seasons.service.js';
 
 type ReadDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config'>;
 
-/** Most entries one leaderboard page, window radius or standings call may return. */
+/** Most entries one leaderboard page, or users one standings call, may ask for. */
 export const MAX_LEADERBOARD_PAGE = 100;
+/** Largest `radius` of leaderboardAround: at most 101 entries. */
 export const MAX_AROUND_RADIUS = 50;
 
 /**

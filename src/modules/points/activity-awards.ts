@@ -16,7 +16,9 @@ type AwardDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config'>;
 export const joinKey = (activityId: number, userId: number) => `join:${activityId}:${userId}`;
 /** One reversal per join award, whatever participation the quit came from. */
 export const quitKey = (activityId: number, userId: number) => `quit:${activityId}:${userId}`;
+/** One check-in award per participation. */
 export const checkInKey = (participationId: number) => `checkin:${participationId}`;
+/** One hosting award per activity. */
 export const hostKey = (activityId: number) => `host:${activityId}`;
 
 function rulePoints(type: 'JOIN_ACTIVITY' | 'CHECK_IN' | 'HOST_ACTIVITY'): number {
