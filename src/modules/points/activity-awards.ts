@@ -2,7 +2,7 @@ import type { Deps } from '../../infra/deps.js';
 import type { Tx } from '../../infra/events.js';
 import { localDay } from '../leaderboards/season-calendar.js';
 import { POINTS_RULES, QUIT_ACTIVITY_POINTS } from './points-rules.js';
-import { applyAward, commitAward, recordAward, type AwardOutcome } from './points.service.js';
+import { applyAward, commitAward, findAward, recordAward, type AwardOutcome } from './points.service.js';
 
 /**
  * Awards for what users do with activities. The activities module calls these
@@ -62,26 +62,28 @@ async function joinGrant(tx: Tx, timeZone: string, input: { userId: number; acti
  * The JOIN_ACTIVITY reversal for `activity.quit`: −10, or less if the join
  * award was capped (never more than it gave). Counted on the day and season of
  * the quit, and it does not lower the day's cap counter, so quitting never
- * makes room for another join award.
+ * makes room for another join award. Keyed per user and activity, like the
+ * join award it reverses, so rejoining and quitting again takes nothing more.
  */
-export function reverseJoin(
+export async function reverseJoin(
   deps: AwardDeps,
   input: { userId: number; activityId: number; participationId?: number; occurredAt: Date },
 ): Promise<AwardOutcome> {
   const timeZone = deps.config.timeZone;
-  return commitAward(deps, input.occurredAt, async (tx) => {
-    const granted = await joinGrant(tx, timeZone, input);
-    return applyAward(tx, timeZone, {
-      userId: input.userId,
-      type: 'JOIN_ACTIVITY',
-      points: Math.max(QUIT_ACTIVITY_POINTS, -Math.max(granted, 0)),
-      idempotencyKey: quitKey(input.activityId, input.userId),
-      occurredAt: input.occurredAt,
-      reason: 'quit',
-      activityId: input.activityId,
-      participationId: input.participationId ?? null,
-    });
+  const reversal = (joinGranted: number) => ({
+    userId: input.userId,
+    type: 'JOIN_ACTIVITY' as const,
+    points: Math.max(QUIT_ACTIVITY_POINTS, -Math.max(joinGranted, 0)),
+    idempotencyKey: quitKey(input.activityId, input.userId),
+    occurredAt: input.occurredAt,
+    reason: 'quit',
+    activityId: input.activityId,
+    participationId: input.participationId ?? null,
   });
+  // The usual case: the join was awarded long before. A committed record never changes, so no lock is needed.
+  const join = await findAward(deps.db, joinKey(input.activityId, input.userId));
+  if (join) return recordAward(deps, reversal(join.granted));
+  return commitAward(deps, input.occurredAt, async (tx) => applyAward(tx, timeZone, reversal(await joinGrant(tx, timeZone, input))));
 }
 
 /** CHECK_IN (+20, daily cap 60) for `activity.checkedIn`, once per participation. */
