@@ -5,6 +5,7 @@ import { syncPendingStandings } from '../../src/modules/leaderboards/board-sync.
 import { leaderboardJobs } from '../../src/modules/leaderboards/leaderboards.jobs.js';
 import { awardCheckIn, awardJoin } from '../../src/modules/points/activity-awards.js';
 import { jobHandlers } from '../../src/jobs.js';
+import { encodeId } from '../../src/graphql/ids.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 
@@ -78,6 +79,17 @@ describe('while Redis is unreachable', () => {
     expect(degraded.errors).toBeUndefined();
     expect(degraded.data!.leaderboard).toMatchObject({ stale: true, totalParticipants: 5, viewer: { points: 30 } });
     expect(degraded.data!.leaderboard.entries[0]).toMatchObject({ rank: 1, points: 40 });
+    const others = await t.gql(
+      `query ($ids: [ID!]!) {
+        standings(userIds: $ids, season: "${SEASON}") { stale standings { rank points } }
+        leaderboardAround(season: "${SEASON}", radius: 1) { stale standing { rank points } entries { rank } }
+      }`,
+      { ids: [encodeId('User', first.id), encodeId('User', second.id)] },
+      { token: second.token },
+    );
+    expect(others.errors).toBeUndefined();
+    expect(others.data!.standings).toEqual({ stale: true, standings: [{ rank: 1, points: 40 }, degraded.data!.leaderboard.viewer] });
+    expect(others.data!.leaderboardAround).toMatchObject({ stale: true, standing: degraded.data!.leaderboard.viewer });
     // A retried delivery while Redis is down still counts once.
     await awardJoin(t.deps, { userId: second.id, activityId: 2, occurredAt: at(2) });
 
