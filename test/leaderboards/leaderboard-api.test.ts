@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encodeId } from '../../src/graphql/ids.js';
-import { boardKeys } from '../../src/modules/leaderboards/board-store.js';
 import { syncPendingStandings } from '../../src/modules/leaderboards/board-sync.js';
 import { getStandings } from '../../src/modules/leaderboards/leaderboards.service.js';
 import { postgresBoard } from '../../src/modules/leaderboards/postgres-board.js';
@@ -70,10 +69,11 @@ describe('leaderboard', () => {
     let { data } = await t.gql(LEADERBOARD, { season: SEASON });
     expect(ranking(data!.leaderboard.entries)).toEqual([[1, c.gid, 80], [2, a.gid, 50], [3, b.gid, 50]]);
 
-    // Rebuild the board from PostgreSQL as if Redis had lost it.
-    const keys = boardKeys(t.deps.keys, SEASON);
-    await t.deps.redis.del(keys.board, keys.versions);
-    expect((await syncPendingStandings(t.deps)).rebuilt).toEqual([SEASON]);
+    // Rebuild the board from PostgreSQL as if Redis had lost everything.
+    await syncPendingStandings(t.deps);
+    const [, keys] = await t.deps.redis.scan('0', 'MATCH', `${t.deps.keys.prefix}:lb:{${SEASON}}:*`, 'COUNT', 1000);
+    await t.deps.redis.del(...keys);
+    expect(await syncPendingStandings(t.deps)).toMatchObject({ rebuilt: [SEASON], applied: 4 });
     ({ data } = await t.gql(LEADERBOARD, { season: SEASON }));
     expect(ranking(data!.leaderboard.entries)).toEqual([[1, c.gid, 80], [2, a.gid, 50], [3, b.gid, 50]]);
 

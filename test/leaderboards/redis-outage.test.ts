@@ -98,7 +98,7 @@ describe('while Redis is unreachable', () => {
     // Still behind until the sync job runs: only the pre-outage award is there.
     expect(await board()).toEqual(new Map([[first.id, 10]]));
     const job = leaderboardJobs.find((handler) => handler.name === 'leaderboard.sync')!;
-    expect(await job.process({} as never, t.deps)).toEqual({ pushed: users.length, rebuilt: [] });
+    expect(await job.process({} as never, t.deps)).toEqual({ pushed: users.length, applied: users.length, rebuilt: [] });
 
     const expected = await totalsFromRecords();
     expect(await board()).toEqual(expected);
@@ -106,7 +106,7 @@ describe('while Redis is unreachable', () => {
     expect(expected.get(second.id)).toBe(30);
     // Retries after the outage change nothing either; a second sync has nothing to do.
     await Promise.all(users.map((user) => awardJoin(t.deps, { userId: user.id, activityId: 2, occurredAt: at(2) })));
-    expect(await syncPendingStandings(t.deps)).toEqual({ pushed: 0, rebuilt: [] });
+    expect(await syncPendingStandings(t.deps)).toEqual({ pushed: 0, applied: 0, rebuilt: [] });
     expect(await board()).toEqual(expected);
 
     const live = await t.gql(LEADERBOARD, {}, { token: second.token });
@@ -123,7 +123,18 @@ describe('while Redis is unreachable', () => {
       INSERT INTO points_records (user_id, type, requested, points, seq, idempotency_key, season_id, day, occurred_at)
       SELECT ${user.id}, 'ADMIN_ADJUST', 5, 5, seq, 'crash-test', ${SEASON}, '2026-07-15', now()
       FROM season_standings WHERE season_id = ${SEASON} AND user_id = ${user.id}`;
-    expect(await syncPendingStandings(t.deps)).toMatchObject({ pushed: 1 });
+    expect(await syncPendingStandings(t.deps)).toMatchObject({ pushed: 1, applied: 1 });
+    expect(await board()).toEqual(await totalsFromRecords());
+  });
+
+  it('rebuilds a board Redis lost, even when live awards started a new one first', async () => {
+    // Redis restarted without persistence: every key of the season is gone.
+    const [, keys] = await t.deps.redis.scan('0', 'MATCH', `${t.deps.keys.prefix}:lb:{${SEASON}}:*`, 'COUNT', 1000);
+    expect(keys.length).toBeGreaterThanOrEqual(3);
+    await t.deps.redis.del(...keys);
+    await awardJoin(t.deps, { userId: users[4]!.id, activityId: 3, occurredAt: at(4) });
+    expect((await board()).size).toBe(1);
+    expect(await syncPendingStandings(t.deps)).toMatchObject({ rebuilt: [SEASON], applied: users.length - 1 });
     expect(await board()).toEqual(await totalsFromRecords());
   });
 });

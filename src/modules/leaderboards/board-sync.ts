@@ -1,4 +1,5 @@
 import type { Deps } from '../../infra/deps.js';
+import type { KeySpace } from '../../infra/redis.js';
 import { boardKeys } from './board-store.js';
 import { writeStanding, writeStandings, type StandingWrite } from './board-script.js';
 
@@ -59,17 +60,26 @@ export async function publishStanding(deps: SyncDeps, change: StandingChange): P
 }
 
 /**
- * A season board whose versions hash is gone (Redis restarted without
- * persistence, or the key was deleted) while its season is live: every
- * standing of it is marked pending again, so the sync rebuilds the board.
- * A concurrent live write only makes the rebuild repeat its version, which the
- * script ignores.
+ * Marks a live board as complete as far as this job knows. Only this job sets
+ * it (live writes never do), so after Redis lost its data (a restart without
+ * persistence) the marker is missing even if live writes have already started
+ * a new, partial board.
+ */
+function syncMarkerKey(keys: KeySpace, seasonId: string): string {
+  return keys.key('lb', `{${seasonId}}`, 'synced');
+}
+
+/**
+ * Finds live seasons whose board Redis lost and marks every standing of them
+ * pending again, so this run rebuilds the board; then sets their markers. If
+ * Redis loses data again mid-run, the marker goes with it and the next run
+ * repeats the rebuild. Re-sending versions the board already has is harmless.
  */
 async function requeueLostBoards(deps: SyncDeps): Promise<string[]> {
   const live = await deps.db.season.findMany({ where: { state: { not: 'ARCHIVED' } }, select: { id: true } });
   if (live.length === 0) return [];
   const pipeline = deps.redis.pipeline();
-  for (const { id } of live) pipeline.exists(boardKeys(deps.keys, id).versions);
+  for (const { id } of live) pipeline.exists(syncMarkerKey(deps.keys, id));
   const replies = (await pipeline.exec()) ?? [];
   const lost = live.filter((_season, index) => {
     const [error, exists] = replies[index] ?? [new Error('no reply'), 0];
@@ -78,14 +88,15 @@ async function requeueLostBoards(deps: SyncDeps): Promise<string[]> {
   });
   if (lost.length === 0) return [];
   const rows = await deps.db.$queryRaw<Array<{ id: string }>>`
-    WITH lost AS (
-      SELECT id FROM unnest(${lost.map((season) => season.id)}::text[]) AS id
-      WHERE EXISTS (SELECT 1 FROM season_standings WHERE season_id = id)
-    ), requeued AS (
+    WITH requeued AS (
       UPDATE season_standings SET synced_version = 0
-      WHERE season_id IN (SELECT id FROM lost) AND synced_version > 0
+      WHERE season_id = ANY(${lost.map((season) => season.id)}::text[]) AND synced_version > 0
+      RETURNING season_id
     )
-    SELECT id FROM lost ORDER BY id`;
+    SELECT DISTINCT season_id AS id FROM requeued ORDER BY id`;
+  const markers = deps.redis.pipeline();
+  for (const { id } of lost) markers.set(syncMarkerKey(deps.keys, id), new Date().toISOString());
+  await markers.exec();
   return rows.map((row) => row.id);
 }
 
@@ -94,37 +105,37 @@ async function requeueLostBoards(deps: SyncDeps): Promise<string[]> {
  * whose latest version is not yet confirmed on the board (version >
  * synced_version), in batches of one pipelined round trip per season, then
  * marks the batch synced in one statement. Most were written live already and
- * are ignored by the script; the rest (Redis was down, the process died) land
- * now. Archived seasons are left to the rollover.
+ * are ignored by the script; the rest (Redis was down, the process died, Redis
+ * lost the board) are `applied` now. Archived seasons are left to the rollover.
  */
 export async function syncPendingStandings(
   deps: SyncDeps,
   options: { batchSize?: number; maxBatches?: number } = {},
-): Promise<{ pushed: number; rebuilt: string[] }> {
+): Promise<{ pushed: number; applied: number; rebuilt: string[] }> {
   const { batchSize = 500, maxBatches = 200 } = options;
   const rebuilt = await requeueLostBoards(deps);
   let pushed = 0;
+  let applied = 0;
   for (let batch = 0; batch < maxBatches; batch += 1) {
     const rows = await deps.db.$queryRaw<Array<{ season_id: string; user_id: number; points: number; seq: bigint; version: number }>>`
       SELECT s.season_id, s.user_id, s.points, s.seq, s.version FROM season_standings s
       JOIN seasons ON seasons.id = s.season_id AND seasons.state <> 'ARCHIVED'
       WHERE s.version > s.synced_version
       ORDER BY s.season_id, s.user_id LIMIT ${batchSize}`;
-    const changes: StandingChange[] = rows.map((row) => ({
-      seasonId: row.season_id,
-      userId: row.user_id,
-      points: row.points,
-      seq: Number(row.seq),
-      version: row.version,
-    }));
     const bySeason = new Map<string, StandingChange[]>();
-    for (const change of changes) bySeason.set(change.seasonId, [...(bySeason.get(change.seasonId) ?? []), change]);
-    for (const [seasonId, seasonChanges] of bySeason) {
-      await writeStandings(deps.redis, boardKeys(deps.keys, seasonId), seasonChanges.map(toWrite));
+    for (const row of rows) {
+      const change = { seasonId: row.season_id, userId: row.user_id, points: row.points, seq: Number(row.seq), version: row.version };
+      const list = bySeason.get(change.seasonId) ?? [];
+      list.push(change);
+      bySeason.set(change.seasonId, list);
     }
-    await markSynced(deps.db, changes);
-    pushed += changes.length;
+    for (const [seasonId, changes] of bySeason) {
+      const written = await writeStandings(deps.redis, boardKeys(deps.keys, seasonId), changes.map(toWrite));
+      applied += written.filter(Boolean).length;
+    }
+    await markSynced(deps.db, [...bySeason.values()].flat());
+    pushed += rows.length;
     if (rows.length < batchSize) break;
   }
-  return { pushed, rebuilt };
+  return { pushed, applied, rebuilt };
 }
