@@ -1,8 +1,7 @@
 import type { Deps } from '../../infra/deps.js';
-import type { Tx } from '../../infra/events.js';
 import { localDay } from '../leaderboards/season-calendar.js';
 import { POINTS_RULES, QUIT_ACTIVITY_POINTS } from './points-rules.js';
-import { applyAward, commitAward, findAward, recordAward, type AwardOutcome } from './points.service.js';
+import { findAward, recordAward, type AwardOutcome } from './points.service.js';
 
 /**
  * Awards for what users do with activities. The activities module calls these
@@ -42,20 +41,18 @@ export function awardJoin(
 }
 
 /**
- * What the join award granted. If the quit is processed before the join (events
- * delivered out of order), a zero join record is written under the join's key,
- * so the late join award becomes a no-op instead of outliving the quit.
+ * Voids a join award that was never made (the quit is processed before the
+ * join: events delivered out of order) by writing a zero record under the
+ * join's key, so the late join award becomes a no-op instead of outliving the
+ * quit. Waits for a join award in flight; does nothing if one exists.
  */
-async function joinGrant(tx: Tx, timeZone: string, input: { userId: number; activityId: number; occurredAt: Date }): Promise<number> {
-  const key = joinKey(input.activityId, input.userId);
-  const day = localDay(input.occurredAt, timeZone);
-  await tx.$executeRaw`
+async function voidMissingJoin(deps: AwardDeps, input: { userId: number; activityId: number; occurredAt: Date }): Promise<void> {
+  const day = localDay(input.occurredAt, deps.config.timeZone);
+  await deps.db.$executeRaw`
     INSERT INTO points_records (user_id, type, requested, points, idempotency_key, season_id, day, occurred_at, reason, activity_id)
-    VALUES (${input.userId}, 'JOIN_ACTIVITY', ${rulePoints('JOIN_ACTIVITY')}, 0, ${key}, ${day.slice(0, 7)}, ${day}::date,
-            ${input.occurredAt}, 'voided: quit before the join was awarded', ${input.activityId})
+    VALUES (${input.userId}, 'JOIN_ACTIVITY', ${rulePoints('JOIN_ACTIVITY')}, 0, ${joinKey(input.activityId, input.userId)},
+            ${day.slice(0, 7)}, ${day}::date, ${input.occurredAt}, 'voided: quit before the join was awarded', ${input.activityId})
     ON CONFLICT (idempotency_key) DO NOTHING`;
-  const [row] = await tx.$queryRaw<Array<{ points: number }>>`SELECT points FROM points_records WHERE idempotency_key = ${key}`;
-  return row?.points ?? 0;
 }
 
 /**
@@ -69,7 +66,6 @@ export async function reverseJoin(
   deps: AwardDeps,
   input: { userId: number; activityId: number; participationId?: number; occurredAt: Date },
 ): Promise<AwardOutcome> {
-  const timeZone = deps.config.timeZone;
   const reversal = (joinGranted: number) => ({
     userId: input.userId,
     type: 'JOIN_ACTIVITY' as const,
@@ -80,10 +76,15 @@ export async function reverseJoin(
     activityId: input.activityId,
     participationId: input.participationId ?? null,
   });
-  // The usual case: the join was awarded long before. A committed record never changes, so no lock is needed.
-  const join = await findAward(deps.db, joinKey(input.activityId, input.userId));
-  if (join) return recordAward(deps, reversal(join.granted));
-  return commitAward(deps, input.occurredAt, async (tx) => applyAward(tx, timeZone, reversal(await joinGrant(tx, timeZone, input))));
+  // A committed record never changes, so reading the join award needs no lock or transaction.
+  const key = joinKey(input.activityId, input.userId);
+  let join = await findAward(deps.db, key);
+  if (!join) {
+    // A crash after voiding is harmless: the retried quit finds the voided join and takes nothing.
+    await voidMissingJoin(deps, input);
+    join = await findAward(deps.db, key);
+  }
+  return recordAward(deps, reversal(join?.granted ?? 0));
 }
 
 /** CHECK_IN (+20, daily cap 60) for `activity.checkedIn`, once per participation. */

@@ -170,9 +170,10 @@ const DEADLOCK_ATTEMPTS = 3;
 
 /**
  * Runs an award and puts its committed standing on the board; for a used key,
- * returns the first outcome instead. A deadlock victim (possible when a quit
- * and its join are processed at the same moment) was rolled back whole, so it
- * is simply run again.
+ * returns the first outcome instead. Every award locks the day's counter, then
+ * the standing, then its key, so awards do not deadlock one another; should a
+ * transaction around one (a sign-in) still lose a deadlock, it was rolled back
+ * whole and is simply run again.
  */
 async function settle(deps: AwardDeps, run: () => Promise<AwardOutcome>): Promise<AwardOutcome> {
   for (let attempt = 1; ; attempt += 1) {
@@ -202,8 +203,8 @@ export async function recordAward(deps: AwardDeps, input: AwardInput): Promise<A
 }
 
 /**
- * For awards that need more than the award statement (a sign-in's streak, a
- * quit's join lookup): runs `work` in one transaction, then settles it like
+ * For awards that must commit together with another write (a sign-in and its
+ * streak): runs `work` in one transaction, then settles it like
  * {@link recordAward}. The season of `occurredAt` is created first if needed.
  */
 export async function commitAward(deps: AwardDeps, occurredAt: Date, work: (tx: Tx) => Promise<AwardOutcome>): Promise<AwardOutcome> {
