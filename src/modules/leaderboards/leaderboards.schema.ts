@@ -50,7 +50,8 @@ const LeaderboardEntryRef = builder.objectRef<RankedStanding>('LeaderboardEntry'
 });
 
 const staleDescription =
-  'True when Redis could not be read and the board was computed from PostgreSQL instead: exact as of the last award, but live updates may lag.';
+  'True when Redis could not be read and the board was computed from PostgreSQL instead: ' +
+  'exact as of the last award, but live updates may lag.';
 
 interface LeaderboardShape {
   season: Season;
@@ -64,7 +65,12 @@ const LeaderboardRef = builder.objectRef<LeaderboardShape & { viewer: RankedStan
     season: t.field({ type: SeasonRef, resolve: (board) => board.season }),
     entries: t.field({ type: [LeaderboardEntryRef], resolve: (board) => board.entries }),
     totalParticipants: t.exposeInt('totalParticipants', { description: 'Users with a non-zero total this season.' }),
-    viewer: t.field({ type: StandingRef, nullable: true, description: 'Null without a token or without points.', resolve: (board) => board.viewer }),
+    viewer: t.field({
+      type: StandingRef,
+      nullable: true,
+      description: 'Null without a token or without points.',
+      resolve: (board) => board.viewer,
+    }),
     stale: t.exposeBoolean('stale', { description: staleDescription }),
   }),
 });
@@ -96,7 +102,11 @@ const StandingsRef = builder
   .implement({
     fields: (t) => ({
       season: t.field({ type: SeasonRef, resolve: (result) => result.season }),
-      standings: t.field({ type: [UserStandingRef], description: 'In the order asked; unknown users are left out.', resolve: (result) => result.standings }),
+      standings: t.field({
+        type: [UserStandingRef],
+        description: 'In the order asked; unknown users are left out.',
+        resolve: (result) => result.standings,
+      }),
       stale: t.exposeBoolean('stale', { description: staleDescription }),
     }),
   });
@@ -123,7 +133,12 @@ builder.queryFields((t) => ({
       first: t.arg.int({
         required: false,
         defaultValue: 20,
-        validate: z.number().int().min(0, 'first must be 0 or more.').max(MAX_LEADERBOARD_PAGE, `first must be at most ${MAX_LEADERBOARD_PAGE}.`).nullish(),
+        validate: z
+          .number()
+          .int()
+          .min(0, 'first must be 0 or more.')
+          .max(MAX_LEADERBOARD_PAGE, `first must be at most ${MAX_LEADERBOARD_PAGE}.`)
+          .nullish(),
       }),
       offset: t.arg.int({ required: false, defaultValue: 0, validate: z.number().int().min(0, 'offset must be 0 or more.').nullish() }),
     },
@@ -144,7 +159,12 @@ builder.queryFields((t) => ({
       radius: t.arg.int({
         required: false,
         defaultValue: 5,
-        validate: z.number().int().min(0, 'radius must be 0 or more.').max(MAX_AROUND_RADIUS, `radius must be at most ${MAX_AROUND_RADIUS}.`).nullish(),
+        validate: z
+          .number()
+          .int()
+          .min(0, 'radius must be 0 or more.')
+          .max(MAX_AROUND_RADIUS, `radius must be at most ${MAX_AROUND_RADIUS}.`)
+          .nullish(),
       }),
     },
     resolve: (_root, args, ctx) => {

@@ -71,7 +71,11 @@ export async function getStandings(deps: ReadDeps, input: { seasonId?: string | 
 }
 
 /** One user's standing in a season, or null when they have no points there. */
-export async function getStanding(deps: ReadDeps, season: Season, userId: number): Promise<{ standing: RankedStanding | null; stale: boolean }> {
+export async function getStanding(
+  deps: ReadDeps,
+  season: Season,
+  userId: number,
+): Promise<{ standing: RankedStanding | null; stale: boolean }> {
   const { value, stale } = await readBoard(deps, season, (source) => source.standings(season.id, [userId]));
   return { standing: value.get(userId) ?? null, stale };
 }

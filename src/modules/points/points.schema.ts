@@ -39,7 +39,10 @@ const PointsRecordRef = builder.objectRef<AwardOutcome>('PointsRecord').implemen
     day: t.exposeString('day', { description: 'Local day (`YYYY-MM-DD`, APP_TIMEZONE) of the event time.' }),
     occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
     reason: t.exposeString('reason', { nullable: true }),
-    seasonTotal: t.int({ description: "The user's total in that season now.", resolve: (record, _args, ctx) => seasonTotal(ctx.deps.db, record) }),
+    seasonTotal: t.int({
+      description: "The user's total in that season now.",
+      resolve: (record, _args, ctx) => seasonTotal(ctx.deps.db, record),
+    }),
   }),
 });
 
