@@ -4,6 +4,8 @@ import '../modules/activities/activities.schema.js';
 import '../modules/activities/activity-mutations.schema.js';
 import '../modules/jobs/jobs.schema.js';
 import '../modules/hot/hot.schema.js';
+import '../modules/leaderboards/leaderboards.schema.js';
+import '../modules/points/points.schema.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -1,0 +1,141 @@
+import type { Deps } from '../../infra/deps.js';
+import type { KeySpace } from '../../infra/redis.js';
+import { boardKeys } from './board-store.js';
+import { writeStanding, writeStandings, type StandingWrite } from './board-script.js';
+
+/** A season standing as PostgreSQL committed it: what the Redis board must end up holding. */
+export interface StandingChange {
+  seasonId: string;
+  userId: number;
+  points: number;
+  seq: number;
+  version: number;
+}
+
+type SyncDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger'>;
+
+const toWrite = (change: StandingChange): StandingWrite => ({
+  userId: String(change.userId),
+  version: change.version,
+  points: change.points,
+  seq: change.seq,
+});
+
+/**
+ * Records that these versions are on the board. GREATEST keeps a newer mark
+ * set meanwhile; rows are locked in key order so two batches never deadlock.
+ */
+async function markSynced(db: Deps['db'], changes: readonly StandingChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  await db.$executeRaw`
+    WITH synced AS (
+      SELECT * FROM unnest(${changes.map((c) => c.seasonId)}::text[], ${changes.map((c) => c.userId)}::int[],
+                           ${changes.map((c) => c.version)}::int[]) AS v(season_id, user_id, version)
+    ), locked AS (
+      SELECT s.season_id, s.user_id, synced.version FROM season_standings s
+      JOIN synced ON synced.season_id = s.season_id AND synced.user_id = s.user_id
+      ORDER BY s.season_id, s.user_id FOR UPDATE OF s
+    )
+    UPDATE season_standings s SET synced_version = GREATEST(s.synced_version, locked.version)
+    FROM locked WHERE s.season_id = locked.season_id AND s.user_id = locked.user_id`;
+}
+
+/**
+ * Puts a committed standing on the Redis board, right after its transaction:
+ * this is what keeps the board live. Never throws: if Redis is unreachable or
+ * this process dies first, `leaderboard.sync` pushes the standing, because
+ * only that job marks standings synced. (Marking here would cost every award a
+ * second PostgreSQL write; the job marks hundreds per statement, and re-sending
+ * a version the board already has is a no-op for the version-guarded script.)
+ * @returns whether the write reached Redis.
+ */
+export async function publishStanding(deps: SyncDeps, change: StandingChange): Promise<boolean> {
+  try {
+    await writeStanding(deps.redis, boardKeys(deps.keys, change.seasonId), toWrite(change));
+    return true;
+  } catch (error) {
+    deps.logger.warn({ err: error, seasonId: change.seasonId, userId: change.userId }, 'board write deferred to leaderboard.sync');
+    return false;
+  }
+}
+
+/**
+ * Marks a live board as complete as far as this job knows. Only this job sets
+ * it (live writes never do), so after Redis lost its data (a restart without
+ * persistence) the marker is missing even if live writes have already started
+ * a new, partial board.
+ */
+function syncMarkerKey(keys: KeySpace, seasonId: string): string {
+  return keys.key('lb', `{${seasonId}}`, 'synced');
+}
+
+/**
+ * Finds live seasons whose board Redis lost and marks every standing of them
+ * pending again, so this run rebuilds the board; then sets their markers. If
+ * Redis loses data again mid-run, the marker goes with it and the next run
+ * repeats the rebuild. Re-sending versions the board already has is harmless.
+ */
+async function requeueLostBoards(deps: SyncDeps): Promise<string[]> {
+  const live = await deps.db.season.findMany({ where: { state: { not: 'ARCHIVED' } }, select: { id: true } });
+  if (live.length === 0) return [];
+  const pipeline = deps.redis.pipeline();
+  for (const { id } of live) pipeline.exists(syncMarkerKey(deps.keys, id));
+  const replies = (await pipeline.exec()) ?? [];
+  const lost = live.filter((_season, index) => {
+    const [error, exists] = replies[index] ?? [new Error('no reply'), 0];
+    if (error) throw error;
+    return exists === 0;
+  });
+  if (lost.length === 0) return [];
+  const rows = await deps.db.$queryRaw<Array<{ id: string }>>`
+    WITH requeued AS (
+      UPDATE season_standings SET synced_version = 0
+      WHERE season_id = ANY(${lost.map((season) => season.id)}::text[]) AND synced_version > 0
+      RETURNING season_id
+    )
+    SELECT DISTINCT season_id AS id FROM requeued ORDER BY id`;
+  const markers = deps.redis.pipeline();
+  for (const { id } of lost) markers.set(syncMarkerKey(deps.keys, id), new Date().toISOString());
+  await markers.exec();
+  return rows.map((row) => row.id);
+}
+
+/**
+ * The `leaderboard.sync` job, the outbox of the board: pushes every standing
+ * whose latest version is not yet confirmed on the board (version >
+ * synced_version), in batches of one pipelined round trip per season, then
+ * marks the batch synced in one statement. Most were written live already and
+ * are ignored by the script; the rest (Redis was down, the process died, Redis
+ * lost the board) are `applied` now. Archived seasons are left to the rollover.
+ */
+export async function syncPendingStandings(
+  deps: SyncDeps,
+  options: { batchSize?: number; maxBatches?: number } = {},
+): Promise<{ pushed: number; applied: number; rebuilt: string[] }> {
+  const { batchSize = 500, maxBatches = 200 } = options;
+  const rebuilt = await requeueLostBoards(deps);
+  let pushed = 0;
+  let applied = 0;
+  for (let batch = 0; batch < maxBatches; batch += 1) {
+    const rows = await deps.db.$queryRaw<Array<{ season_id: string; user_id: number; points: number; seq: bigint; version: number }>>`
+      SELECT s.season_id, s.user_id, s.points, s.seq, s.version FROM season_standings s
+      JOIN seasons ON seasons.id = s.season_id AND seasons.state <> 'ARCHIVED'
+      WHERE s.version > s.synced_version
+      ORDER BY s.season_id, s.user_id LIMIT ${batchSize}`;
+    const bySeason = new Map<string, StandingChange[]>();
+    for (const row of rows) {
+      const change = { seasonId: row.season_id, userId: row.user_id, points: row.points, seq: Number(row.seq), version: row.version };
+      const list = bySeason.get(change.seasonId) ?? [];
+      list.push(change);
+      bySeason.set(change.seasonId, list);
+    }
+    for (const [seasonId, changes] of bySeason) {
+      const written = await writeStandings(deps.redis, boardKeys(deps.keys, seasonId), changes.map(toWrite));
+      applied += written.filter(Boolean).length;
+    }
+    await markSynced(deps.db, [...bySeason.values()].flat());
+    pushed += rows.length;
+    if (rows.length < batchSize) break;
+  }
+  return { pushed, applied, rebuilt };
+}

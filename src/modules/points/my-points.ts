@@ -1,0 +1,51 @@
+import type { PointsType } from '../../generated/prisma/client.js';
+import type { Deps } from '../../infra/deps.js';
+import { getStanding } from '../leaderboards/leaderboards.service.js';
+import { localDay } from '../leaderboards/season-calendar.js';
+import { getCurrentSeason } from '../leaderboards/seasons.service.js';
+import { POINTS_RULES, POINTS_TYPES } from './points-rules.js';
+import { currentStreak } from './sign-in.js';
+
+/** Today's points of one type against its daily cap. */
+export interface TodayPoints {
+  type: PointsType;
+  /** Net points of this type today, reversals included. */
+  points: number;
+  cap: number | null;
+  /** What the cap still lets in today (reversals do not give room back); null when uncapped. */
+  remaining: number | null;
+}
+
+/**
+ * The caller's points overview: today's points per type with caps (days in
+ * APP_TIMEZONE), the current season's total and rank, and the sign-in streak.
+ */
+export async function myPoints(deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config'>, input: { userId: number; now?: Date }) {
+  const now = input.now ?? new Date();
+  const day = localDay(now, deps.config.timeZone);
+  const season = await getCurrentSeason(deps, now);
+  const [rows, streak, { standing, stale }] = await Promise.all([
+    deps.db.$queryRaw<Array<{ type: PointsType; net: bigint; counted: bigint | null }>>`
+      SELECT type, sum(points) AS net, sum(points) FILTER (WHERE points > 0) AS counted
+      FROM points_records WHERE user_id = ${input.userId} AND day = ${day}::date GROUP BY type`,
+    currentStreak(deps, { userId: input.userId, day }),
+    getStanding(deps, season, input.userId),
+  ]);
+  const byType = new Map(rows.map((row) => [row.type, row]));
+  const today: TodayPoints[] = POINTS_TYPES.map((type) => {
+    const cap = POINTS_RULES[type].dailyCap;
+    const row = byType.get(type);
+    const counted = Number(row?.counted ?? 0);
+    return { type, points: Number(row?.net ?? 0), cap, remaining: cap === null ? null : Math.max(0, cap - counted) };
+  });
+  return {
+    day,
+    season,
+    today,
+    seasonTotal: standing?.points ?? 0,
+    rank: standing?.rank ?? null,
+    signInStreak: streak.streakDay,
+    signedInToday: streak.signedInToday,
+    stale,
+  };
+}

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { builder } from '../../graphql/builder.js';
+import { decodeId } from '../../graphql/ids.js';
+import { SeasonRef } from '../leaderboards/leaderboards.schema.js';
+import { userLoader } from '../users/users.loader.js';
+import { UserRef } from '../users/users.schema.js';
+import { adjustPoints, MAX_ADJUSTMENT } from './admin-adjust.js';
+import { myPoints, type TodayPoints } from './my-points.js';
+import { POINTS_RULES, POINTS_TYPES } from './points-rules.js';
+import type { AwardOutcome } from './points.service.js';
+import { dailySignIn, type SignInOutcome } from './sign-in.js';
+
+const PointsTypeEnum = builder.enumType('PointsType', {
+  values: Object.fromEntries(POINTS_TYPES.map((type) => [type, { description: POINTS_RULES[type].description }])) as Record<
+    (typeof POINTS_TYPES)[number],
+    { description: string }
+  >,
+});
+
+/** The user's total in the record's season, read from PostgreSQL (the source of truth). */
+async function seasonTotal(db: Parameters<typeof adjustPoints>[0]['db'], outcome: AwardOutcome): Promise<number> {
+  if (outcome.standing) return outcome.standing.points;
+  const standing = await db.seasonStanding.findUnique({
+    where: { seasonId_userId: { seasonId: outcome.seasonId, userId: outcome.userId } },
+    select: { points: true },
+  });
+  return standing?.points ?? 0;
+}
+
+const PointsRecordRef = builder.objectRef<AwardOutcome>('PointsRecord').implement({
+  description: 'One award or reversal of points.',
+  fields: (t) => ({
+    id: t.id({ resolve: (record) => String(record.recordId) }),
+    user: t.field({ type: UserRef, resolve: async (record, _args, ctx) => (await userLoader(ctx).load(record.userId))! }),
+    type: t.field({ type: PointsTypeEnum, resolve: (record) => record.type }),
+    requested: t.exposeInt('requested', { description: 'What the rule asked for, before the daily cap.' }),
+    points: t.exposeInt('granted', { description: 'What was granted: the part that fitted under the daily cap, or a negative reversal.' }),
+    season: t.exposeString('seasonId', { description: 'Season id (`YYYY-MM`) of the event time.' }),
+    day: t.exposeString('day', { description: 'Local day (`YYYY-MM-DD`, APP_TIMEZONE) of the event time.' }),
+    occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
+    reason: t.exposeString('reason', { nullable: true }),
+    seasonTotal: t.int({
+      description: "The user's total in that season now.",
+      resolve: (record, _args, ctx) => seasonTotal(ctx.deps.db, record),
+    }),
+  }),
+});
+
+const SignInResultRef = builder.objectRef<SignInOutcome>('SignInResult').implement({
+  fields: (t) => ({
+    streakDay: t.exposeInt('streakDay', { description: 'Day of the unbroken sign-in streak, from 1.' }),
+    points: t.exposeInt('granted'),
+    record: t.field({ type: PointsRecordRef, resolve: (outcome) => outcome }),
+  }),
+});
+
+const PointsAwardRef = builder.objectRef<AwardOutcome>('PointsAward').implement({
+  fields: (t) => ({
+    record: t.field({ type: PointsRecordRef, resolve: (outcome) => outcome }),
+    duplicate: t.exposeBoolean('duplicate', { description: 'True when this idempotencyKey was used before: nothing changed.' }),
+  }),
+});
+
+const TodayPointsRef = builder.objectRef<TodayPoints>('TodayPoints').implement({
+  fields: (t) => ({
+    type: t.field({ type: PointsTypeEnum, resolve: (row) => row.type }),
+    points: t.exposeInt('points', { description: 'Net points of this type today, reversals included.' }),
+    cap: t.exposeInt('cap', { nullable: true, description: 'Daily cap; null when uncapped.' }),
+    remaining: t.exposeInt('remaining', { nullable: true, description: 'What the cap still lets in today; reversals give no room back.' }),
+  }),
+});
+
+const MyPointsRef = builder.objectRef<Awaited<ReturnType<typeof myPoints>>>('MyPoints').implement({
+  fields: (t) => ({
+    day: t.exposeString('day', { description: 'Today in APP_TIMEZONE (`YYYY-MM-DD`).' }),
+    today: t.field({ type: [TodayPointsRef], resolve: (mine) => mine.today }),
+    season: t.field({ type: SeasonRef, resolve: (mine) => mine.season }),
+    seasonTotal: t.exposeInt('seasonTotal'),
+    rank: t.exposeInt('rank', { nullable: true, description: 'Null without points this season.' }),
+    signInStreak: t.exposeInt('signInStreak', { description: 'Current sign-in streak in days; 0 once a day was missed.' }),
+    signedInToday: t.exposeBoolean('signedInToday'),
+    stale: t.exposeBoolean('stale', { description: 'True when the rank was computed from PostgreSQL because Redis was unreachable.' }),
+  }),
+});
+
+builder.queryField('myPoints', (t) =>
+  t.field({
+    type: MyPointsRef,
+    authScopes: { user: true },
+    description: "The caller's points today per type with caps, season total and rank, and sign-in streak.",
+    resolve: (_root, _args, ctx) => myPoints(ctx.deps, { userId: ctx.viewer!.id }),
+  }),
+);
+
+builder.mutationFields((t) => ({
+  dailySignIn: t.field({
+    type: SignInResultRef,
+    authScopes: { user: true },
+    description: 'Signs in for today: 1 point, +10 on streak day 7, +20 on day 14, +40 on day 28. Once a day (ALREADY_SIGNED_IN).',
+    resolve: (_root, _args, ctx) => dailySignIn(ctx.deps, { userId: ctx.viewer!.id }),
+  }),
+  awardPoints: t.field({
+    type: PointsAwardRef,
+    authScopes: { admin: true },
+    description: '(admin) Adds or removes points (no cap). Re-sending the same idempotencyKey changes nothing.',
+    args: {
+      userId: t.arg.id({ required: true }),
+      points: t.arg.int({ required: true, description: `A non-zero integer within ±${MAX_ADJUSTMENT}.` }),
+      reason: t.arg.string({ required: true, validate: z.string().trim().min(1, 'reason must not be empty.').max(500) }),
+      idempotencyKey: t.arg.string({ required: true, description: 'Up to 128 printable ASCII characters, no spaces.' }),
+    },
+    resolve: (_root, args, ctx) =>
+      adjustPoints(ctx.deps, {
+        userId: decodeId('User', String(args.userId)),
+        points: args.points,
+        reason: args.reason,
+        idempotencyKey: args.idempotencyKey,
+      }),
+  }),
+}));
