@@ -1,9 +1,8 @@
 import http from 'node:http';
-import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { ExecutionArgs } from 'graphql';
 import type { Deps } from '../infra/deps.js';
 import type { Yoga } from '../graphql/yoga.js';
+import { serveGraphQLWs } from './graphql-ws.js';
 import { checkReadiness } from './health.js';
 
 export interface HttpServer {
@@ -66,42 +65,7 @@ export function createHttpServer(deps: Deps, yoga: Yoga, extraRoutes: Record<str
   server.requestTimeout = 30_000;
 
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: config.http.maxBodyBytes });
-  const wsServer = useServer(
-    {
-      execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
-      subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
-      onSubscribe: async (ctx, _id, payload) => {
-        const connectionParams = ctx.connectionParams ?? {};
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          connectionParams,
-        } as never);
-        let document;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error as never];
-        }
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
-        let contextValue;
-        try {
-          contextValue = await contextFactory();
-        } catch (error) {
-          return [error as never];
-        }
-        return {
-          schema,
-          document,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
-          contextValue,
-          rootValue: { execute, subscribe },
-        };
-      },
-    },
-    wss,
-  );
+  const wsServer = serveGraphQLWs(wss, yoga, deps.logger.child({ component: 'graphql-ws' }));
 
   return {
     server,
