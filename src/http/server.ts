@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { Deps } from '../infra/deps.js';
 import type { Yoga } from '../graphql/yoga.js';
@@ -38,8 +39,19 @@ export function createHttpServer(deps: Deps, yoga: Yoga, extraRoutes: Record<str
 
   // Subscriptions over SSE are requests that never finish on their own; shutdown ends them explicitly.
   const eventStreams = new Set<http.ServerResponse>();
+  // Responses in flight per keep-alive socket. Node's own idle tracking misses sockets whose SSE
+  // request the client aborted, and shutdown would wait for their keep-alive timeout.
+  const inFlight = new Map<Socket, number>();
+  let closing = false;
 
   const server = http.createServer((req, res) => {
+    const socket = req.socket;
+    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+    res.once('close', () => {
+      const left = (inFlight.get(socket) ?? 1) - 1;
+      if (inFlight.has(socket)) inFlight.set(socket, left);
+      if (closing && left === 0) socket.end();
+    });
     if (req.headers.accept?.includes('text/event-stream')) {
       eventStreams.add(res);
       res.on('close', () => eventStreams.delete(res));
@@ -63,6 +75,12 @@ export function createHttpServer(deps: Deps, yoga: Yoga, extraRoutes: Record<str
     });
   });
   server.requestTimeout = 30_000;
+  server.on('connection', (socket: Socket) => {
+    inFlight.set(socket, 0);
+    socket.once('close', () => inFlight.delete(socket));
+  });
+  // An upgraded socket belongs to the WebSocket server, which closes it with a proper close frame.
+  server.on('upgrade', (_req, socket: Socket) => inFlight.delete(socket));
 
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: config.http.maxBodyBytes });
   const wsServer = serveGraphQLWs(wss, yoga, deps.logger.child({ component: 'graphql-ws' }));
@@ -71,8 +89,10 @@ export function createHttpServer(deps: Deps, yoga: Yoga, extraRoutes: Record<str
     server,
     async close() {
       await new Promise<void>((resolve) => {
+        closing = true;
         server.close(() => resolve());
         server.closeIdleConnections();
+        for (const [socket, responses] of inFlight) if (responses === 0) socket.end();
         for (const stream of eventStreams) stream.end();
         void wsServer.dispose();
       });

@@ -28,7 +28,18 @@ export interface TestContext {
   createUser(options?: { handle?: string; role?: Role; displayName?: string }): Promise<{ user: User; token: string }>;
   /** Starts the real HTTP server on a free port (API only unless asked). */
   startServer(roles?: { api: boolean; worker: boolean }): Promise<RunningApp & { url: string }>;
+  /**
+   * Another instance, as a second process would be: its own dependencies
+   * (Prisma pool, Redis connections, pub/sub) and HTTP server, on the same
+   * database and Redis prefix. Stopped by cleanup().
+   */
+  startPeer(): Promise<PeerInstance>;
   cleanup(): Promise<void>;
+}
+
+export interface PeerInstance {
+  deps: OwnedDeps;
+  url: string;
 }
 
 let userCounter = 0;
@@ -56,6 +67,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
   const deps = await createDeps(config, createLogger(config.logLevel));
   const yoga = createYogaServer(deps);
   const apps: RunningApp[] = [];
+  const peers: OwnedDeps[] = [];
 
   const context: TestContext = {
     config,
@@ -91,8 +103,16 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
       apps.push(app);
       return app as RunningApp & { url: string };
     },
+    async startPeer() {
+      const peerDeps = await createDeps(config, createLogger(config.logLevel));
+      peers.push(peerDeps);
+      const app = await startApp(peerDeps, { api: true, worker: false }, 0);
+      apps.push(app);
+      return { deps: peerDeps, url: app.url! };
+    },
     async cleanup() {
       await Promise.all(apps.map((app) => app.stop()));
+      await Promise.all(peers.map((peer) => peer.close()));
       await deleteKeys(deps, `${prefix}:*`);
       await deps.close();
       await dropDatabase(dbName);
