@@ -85,6 +85,7 @@ describe('shared subscription execution', () => {
       recordings.push(record(client, SELECTION, variables));
     }
     await waitUntil(async () => (await gauge('ws')) === 200 && (await gauge('sse')) === 20, 20_000, () => 'all subscribers open');
+    await waitUntil(() => t.deps.pubsub.localSubscribers('user:changed', user.id) === 1);
     await waitForNumsub(t.deps.redis, channel, 1);
     expect(await metric('liveStreams')).toBe(1);
 
@@ -126,9 +127,9 @@ describe('shared subscription execution', () => {
       record(client, 'subscription ($id: ID!) { userChanged(id: $id) { displayName } }', { id: encodeId('User', a.user.id) }),
       record(client, SELECTION, { id: encodeId('User', b.user.id) }),
     ];
-    await waitUntil(async () => (await metric('liveStreams')) === 3, 10_000, () => 'three streams');
-    await waitForNumsub(t.deps.redis, `${t.config.redis.prefix}:events:user:changed:${b.user.id}`, 1);
-    await waitForNumsub(t.deps.redis, `${t.config.redis.prefix}:events:user:changed:${a.user.id}`, 1);
+    // Two selections of user A, one of user B: three streams, each with its own local subscription.
+    await waitUntil(() => t.deps.pubsub.localSubscribers('user:changed', a.user.id) === 2 && t.deps.pubsub.localSubscribers('user:changed', b.user.id) === 1);
+    expect(await metric('liveStreams')).toBe(3);
     const before = await metric('liveExecutions');
     await updateProfile(t.deps, { userId: a.user.id, displayName: 'Changed A' });
     await updateProfile(t.deps, { userId: b.user.id, displayName: 'Changed B' });

@@ -68,6 +68,10 @@ export function coalesce<T>(source: AsyncIterable<T>, intervalMs = COALESCE_INTE
     } catch (error) {
       if (closed) return;
       failure = { error };
+      // A source that failed half-way may still hold a subscription; releasing it is best effort.
+      Promise.resolve()
+        .then(() => iterator.return?.())
+        .catch(() => undefined);
     }
     flush();
   };
