@@ -33,6 +33,8 @@ export interface PubSub {
   subscribe<T extends TopicName>(topic: T, scope: TopicScope): AsyncIterableIterator<TopicMap[T]>;
   /** Subscriptions to `topic` for `scope` on this instance that Redis has confirmed (for tests and metrics). */
   localSubscribers(topic: TopicName, scope: TopicScope): number;
+  /** The connection that carries this instance's subscriptions (for leak checks: its listeners, PUBSUB NUMSUB). */
+  readonly subscriber: Redis;
   close(): Promise<void>;
 }
 
@@ -88,6 +90,7 @@ export function createPubSub(options: { publisher: Redis; subscriber: Redis; pre
         throw: (error: unknown) => ((returned = true), messages.throw(error)),
       };
     },
+    subscriber: options.subscriber,
     localSubscribers(topic, scope) {
       return confirmed.get(channel(topic, scope)) ?? 0;
     },
