@@ -140,3 +140,19 @@ describe('shared subscription execution', () => {
     await waitUntil(async () => (await numsub(t.deps.redis, `${t.config.redis.prefix}:events:user:changed:${a.user.id}`)) === 0);
   });
 });
+
+describe('graphql-ws with reused serialized results', () => {
+  it('still answers queries and formats errors itself', async () => {
+    const { user, token } = await t.createUser({ displayName: 'Quoted "name" \u2603' });
+    const client = wsClient(url, token);
+    try {
+      const viewer = record(client, '{ viewer { id displayName } }');
+      const invalid = record(client, '{ users(first: 1) { edges { cursor } } }');
+      await Promise.all([viewer.waitFor(1), invalid.waitFor(1)]);
+      expect(viewer.results).toEqual([{ data: { viewer: { id: encodeId('User', user.id), displayName: 'Quoted "name" \u2603' } } }]);
+      expect(invalid.results[0]).toMatchObject({ data: null, errors: [{ extensions: { code: 'FORBIDDEN' } }] });
+    } finally {
+      await client.dispose();
+    }
+  });
+});
