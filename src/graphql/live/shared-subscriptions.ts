@@ -14,6 +14,7 @@ import { Multicast } from './multicast.js';
 import { shareResultJson } from './result-json.js';
 import { selectsViewerDependentField } from './viewer-dependence.js';
 
+/** How subscribers are told apart and how shared executions run; see useSharedSubscriptions. */
 export interface SharedSubscriptionsOptions<C> {
   /** Identifies the viewer, for selections that depend on it; null for anonymous callers. */
   viewerKey(context: C): string | number | null;

@@ -5,6 +5,7 @@ import { PushIterator } from '../../infra/push-iterator.js';
 type Scope = string | number;
 type Member = string | number;
 
+/** What a StandingWatcher needs from its domain: how to read values, and what signals a change. */
 export interface StandingWatcherOptions<V> {
   /**
    * Current values of `members` in `scope`, in the same order, in one round
