@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { encodeId } from '../../src/graphql/ids.js';
 import { updateProfile } from '../../src/modules/users/users.service.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
-import { record, settle, sseClient, waitUntil, wsClient } from '../support/live-clients.js';
+import { record, settle, sseClient, waitForOpenSubscriptions, waitUntil, wsClient } from '../support/live-clients.js';
 
 let t: TestContext;
 let url: string;
@@ -34,6 +34,7 @@ it('turns a burst of 100 changes within one second into at most 5 results per su
     sseClients.push(sse);
     return [record(ws, query, variables), record(sse, query, variables)];
   });
+  await waitForOpenSubscriptions(t.deps.metrics, { ws: 2, sse: 2 });
   await waitUntil(() => t.deps.pubsub.localSubscribers('user:changed', user.id) === selections.length);
 
   const started = Date.now();

@@ -3,7 +3,7 @@ import type { Client as WsClient } from 'graphql-ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { encodeId } from '../../src/graphql/ids.js';
 import { createTestContext, type PeerInstance, type TestContext } from '../support/harness.js';
-import { numsub, record, sseClient, waitForNumsub, waitUntil, wsClient } from '../support/live-clients.js';
+import { numsub, record, sseClient, waitForNumsub, waitForOpenSubscriptions, waitUntil, wsClient } from '../support/live-clients.js';
 
 let t: TestContext;
 let urlA: string;
@@ -52,6 +52,7 @@ it('delivers a change made through instance A to subscribers on instance B, over
   const overWs = record(ws, SUBSCRIPTION, variables);
   const overSse = record(sse, SUBSCRIPTION, variables);
   // Both subscribers sit on B (one shared stream there); A has none.
+  await waitForOpenSubscriptions(b.deps.metrics, { ws: 1, sse: 1 });
   await waitUntil(() => b.deps.pubsub.localSubscribers('user:changed', user.id) === 1);
   await waitForNumsub(t.deps.redis, channel, 1);
   expect(t.deps.pubsub.localSubscribers('user:changed', user.id)).toBe(0);
@@ -65,6 +66,7 @@ it('delivers a change made through instance A to subscribers on instance B, over
   overWs.unsubscribe();
   overSse.unsubscribe();
   await waitForNumsub(t.deps.redis, channel, 0);
+  await waitForOpenSubscriptions(b.deps.metrics, { ws: 0, sse: 0 });
 });
 
 it('delivers to subscribers on both instances at once, each instance subscribed to Redis once', async () => {
@@ -78,6 +80,8 @@ it('delivers to subscribers on both instances at once, each instance subscribed 
     sseClients.push(sse);
     return [record(ws, SUBSCRIPTION, variables), record(sse, SUBSCRIPTION, variables)];
   });
+  await waitForOpenSubscriptions(t.deps.metrics, { ws: 1, sse: 1 });
+  await waitForOpenSubscriptions(b.deps.metrics, { ws: 1, sse: 1 });
   await waitUntil(() => t.deps.pubsub.localSubscribers('user:changed', user.id) === 1 && b.deps.pubsub.localSubscribers('user:changed', user.id) === 1);
   expect(await numsub(t.deps.redis, channel)).toBe(2);
 

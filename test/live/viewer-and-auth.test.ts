@@ -1,7 +1,17 @@
 import type { Client as WsClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../support/harness.js';
-import { record, type Recording, settle, sseClient, waitForNumsub, waitUntil, wsClient } from '../support/live-clients.js';
+import {
+  openSubscriptions,
+  record,
+  type Recording,
+  settle,
+  sseClient,
+  waitForNumsub,
+  waitForOpenSubscriptions,
+  waitUntil,
+  wsClient,
+} from '../support/live-clients.js';
 import { resolverCalls, startLiveTestServer } from '../support/live-schema.js';
 
 let t: TestContext;
@@ -29,7 +39,9 @@ function client(token?: string): WsClient {
 }
 
 async function subscribeAll(subscriptions: Array<[WsClient, string]>, channel: string, streams: number): Promise<Recording[]> {
+  const { ws: open } = await openSubscriptions(t.deps.metrics);
   const recordings = subscriptions.map(([subscriber, query]) => record(subscriber, query, { channel }));
+  await waitForOpenSubscriptions(t.deps.metrics, { ws: open + subscriptions.length });
   // Every shared stream holds one local subscription to the topic once Redis has confirmed it.
   await waitUntil(() => t.deps.pubsub.localSubscribers('test:tick', channel) === streams, 10_000, () => `${streams} shared streams listening`);
   await waitForNumsub(t.deps.redis, redisChannel(channel), 1);
@@ -120,7 +132,7 @@ describe('authorization before sharing', () => {
     const overSse = sseClient(server.url);
     const recordings = [...(await subscribeAll([[client(), query], [client(), query], [client(), query]], channel, 1))];
     const sse = record(overSse, query, { channel });
-    await waitUntil(async () => (await t.deps.metrics.openSubscriptions.get()).values.some((value) => value.labels.transport === 'sse' && value.value === 1));
+    await waitForOpenSubscriptions(t.deps.metrics, { sse: 1 });
     await t.deps.pubsub.publish('test:tick', channel, { value: 5 });
     await Promise.all([...recordings, sse].map((recording) => recording.waitFor(1)));
     await t.deps.pubsub.publish('test:tick', channel, { value: 6, fail: true });

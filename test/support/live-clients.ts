@@ -1,6 +1,7 @@
 import { createClient as createSseClient, type Client as SseClient } from 'graphql-sse';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import type { Metrics } from '../../src/infra/metrics.js';
 import type { Redis } from '../../src/infra/redis.js';
 
 /** A real graphql-ws client on the server's /graphql, optionally with a token in connectionParams. */
@@ -86,4 +87,29 @@ export async function settle(recordings: Recording[], quietMs = 600): Promise<vo
     seen = now;
     await new Promise((resolve) => setTimeout(resolve, quietMs));
   }
+}
+
+/** The open-subscription gauge of one instance, by transport. */
+export async function openSubscriptions(metrics: Metrics): Promise<{ ws: number; sse: number }> {
+  const values = (await metrics.openSubscriptions.get()).values;
+  const of = (transport: string) => values.find((value) => value.labels.transport === transport)?.value ?? 0;
+  return { ws: of('ws'), sse: of('sse') };
+}
+
+/**
+ * Waits until exactly this many subscriptions are open on the instance. A
+ * subscriber joining a shared stream is counted once it has joined, so after
+ * this a publish reaches every one of them (given the stream's topic
+ * subscription is confirmed: see PubSub.localSubscribers).
+ */
+export async function waitForOpenSubscriptions(metrics: Metrics, expected: { ws?: number; sse?: number }, timeoutMs = 10_000): Promise<void> {
+  let last = { ws: -1, sse: -1 };
+  await waitUntil(
+    async () => {
+      last = await openSubscriptions(metrics);
+      return (expected.ws === undefined || last.ws === expected.ws) && (expected.sse === undefined || last.sse === expected.sse);
+    },
+    timeoutMs,
+    () => `open subscriptions ${JSON.stringify(last)}, expected ${JSON.stringify(expected)}`,
+  );
 }
