@@ -84,8 +84,10 @@ export function useSharedSubscriptions<C extends object>(options: SharedSubscrip
     const key = streamKey(args, viewerDependent ? ['viewer', options.viewerKey(args.contextValue as C)] : ['public']);
     const existing = streams.get(key);
     if (existing?.open) {
-      await releaseUnread(source);
-      return existing.subscribe();
+      // Join before releasing: the stream cannot close in between, as it could across an await.
+      const joined = existing.subscribe();
+      void releaseUnread(source);
+      return joined;
     }
     const stream: Multicast<ExecutionResult> = new Multicast(
       executions(source, args, viewerDependent),
