@@ -1,18 +1,21 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
+import type { GraphQLSchema } from 'graphql';
 import type { Deps } from '../infra/deps.js';
 import { buildContext, type Context, type ContextSource } from './context.js';
+import { useSharedSubscriptions } from './live/shared-subscriptions.js';
 import { useOperationMetrics, useSubscriptionGauge } from './plugins.js';
 import { useMutationRateLimit } from './rate-limit.js';
-import { schema } from './schema.js';
+import { schema as appSchema } from './schema.js';
 
 export type Yoga = YogaServerInstance<ContextSource, Context>;
 
 /**
  * The GraphQL endpoint: HTTP, SSE (yoga's default for subscriptions over
- * HTTP) and, through http/server.ts, graphql-ws on the same path.
+ * HTTP) and, through http/server.ts, graphql-ws on the same path. The
+ * schema is the application's; tests of the live machinery serve their own.
  */
-export function createYogaServer(deps: Deps): Yoga {
+export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema): Yoga {
   return createYoga<ContextSource, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -33,7 +36,17 @@ export function createYogaServer(deps: Deps): Yoga {
         return masked;
       },
     },
-    plugins: [useOperationMetrics(deps.metrics), useSubscriptionGauge(deps.metrics), useMutationRateLimit(deps)],
+    plugins: [
+      useOperationMetrics(deps.metrics),
+      useSubscriptionGauge(deps.metrics),
+      useMutationRateLimit(deps),
+      useSharedSubscriptions<Context>({
+        viewerKey: (ctx) => ctx.viewer?.id ?? null,
+        // A public selection runs as nobody, so it cannot show one subscriber's view to the others.
+        executionContext: (ctx, { viewerDependent }) => ({ ...ctx, viewer: viewerDependent ? ctx.viewer : null }),
+        metrics: deps.metrics,
+      }),
+    ],
   });
 }
 

@@ -1,9 +1,9 @@
 import http from 'node:http';
-import { useServer } from 'graphql-ws/use/ws';
+import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
-import type { ExecutionArgs } from 'graphql';
 import type { Deps } from '../infra/deps.js';
 import type { Yoga } from '../graphql/yoga.js';
+import { serveGraphQLWs } from './graphql-ws.js';
 import { matchRoute, probeRoutes, sendJson, type Route } from './routes.js';
 
 export interface HttpServer {
@@ -23,8 +23,19 @@ export function createHttpServer(deps: Deps, yoga: Yoga, extraRoutes: Record<str
 
   // Subscriptions over SSE are requests that never finish on their own; shutdown ends them explicitly.
   const eventStreams = new Set<http.ServerResponse>();
+  // Responses in flight per keep-alive socket. Node's own idle tracking misses sockets whose SSE
+  // request the client aborted, and shutdown would wait for their keep-alive timeout.
+  const inFlight = new Map<Socket, number>();
+  let closing = false;
 
   const server = http.createServer((req, res) => {
+    const socket = req.socket;
+    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+    res.once('close', () => {
+      const left = (inFlight.get(socket) ?? 1) - 1;
+      if (inFlight.has(socket)) inFlight.set(socket, left);
+      if (closing && left === 0) socket.end();
+    });
     if (req.headers.accept?.includes('text/event-stream')) {
       eventStreams.add(res);
       res.on('close', () => eventStreams.delete(res));
@@ -48,51 +59,24 @@ export function createHttpServer(deps: Deps, yoga: Yoga, extraRoutes: Record<str
     });
   });
   server.requestTimeout = 30_000;
+  server.on('connection', (socket: Socket) => {
+    inFlight.set(socket, 0);
+    socket.once('close', () => inFlight.delete(socket));
+  });
+  // An upgraded socket belongs to the WebSocket server, which closes it with a proper close frame.
+  server.on('upgrade', (_req, socket: Socket) => inFlight.delete(socket));
 
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: config.http.maxBodyBytes });
-  const wsServer = useServer(
-    {
-      execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
-      subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
-      onSubscribe: async (ctx, _id, payload) => {
-        const connectionParams = ctx.connectionParams ?? {};
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          connectionParams,
-        } as never);
-        let document;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error as never];
-        }
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
-        let contextValue;
-        try {
-          contextValue = await contextFactory();
-        } catch (error) {
-          return [error as never];
-        }
-        return {
-          schema,
-          document,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
-          contextValue,
-          rootValue: { execute, subscribe },
-        };
-      },
-    },
-    wss,
-  );
+  const wsServer = serveGraphQLWs(wss, yoga, deps.logger.child({ component: 'graphql-ws' }));
 
   return {
     server,
     async close() {
       await new Promise<void>((resolve) => {
+        closing = true;
         server.close(() => resolve());
         server.closeIdleConnections();
+        for (const [socket, responses] of inFlight) if (responses === 0) socket.end();
         for (const stream of eventStreams) stream.end();
         void wsServer.dispose();
       });

@@ -43,6 +43,16 @@ export function createMetrics() {
       labelNames: ['transport'] as const,
       registers: [registry],
     }),
+    liveStreams: new Gauge({
+      name: 'liveboard_live_shared_streams',
+      help: 'Shared subscription streams open on this instance; subscribers with the same selection share one',
+      registers: [registry],
+    }),
+    liveExecutions: new Counter({
+      name: 'liveboard_live_executions_total',
+      help: 'Subscription executions: one per shared stream per coalesced event, whatever the number of subscribers',
+      registers: [registry],
+    }),
     cacheLookups: new Counter({
       name: 'liveboard_cache_lookups_total',
       help: 'Board reads by cache and result (hit, miss, stale)',

@@ -1,6 +1,7 @@
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
+import { PushIterator } from './push-iterator.js';
 
 /**
  * The typed topic map. Each domain adds its topics in its `*.topics.ts` by
@@ -14,17 +15,41 @@ export interface TopicMap {}
 export type TopicName = keyof TopicMap;
 export type TopicScope = string | number;
 
+/**
+ * Messages a subscriber that does not keep up may have waiting; older ones
+ * are dropped. Payloads are small change notices and readers re-read state,
+ * so a reader that far behind only needs the latest.
+ */
+const SUBSCRIBER_BUFFER = 256;
+
 export interface PubSub {
   /** Publishes to `topic` for `scope`. Never throws: live updates are best effort; state lives in PostgreSQL. */
   publish<T extends TopicName>(topic: T, scope: TopicScope, payload: TopicMap[T]): Promise<void>;
+  /**
+   * The messages of `topic` for `scope`, from the first `next()` on: that is
+   * when the Redis subscription is made, so an iterator that is never read
+   * costs nothing. `return()` releases it.
+   */
   subscribe<T extends TopicName>(topic: T, scope: TopicScope): AsyncIterableIterator<TopicMap[T]>;
+  /** Subscriptions to `topic` for `scope` on this instance that Redis has confirmed (for tests and metrics). */
+  localSubscribers(topic: TopicName, scope: TopicScope): number;
+  /** The connection that carries this instance's subscriptions (for leak checks: its listeners, PUBSUB NUMSUB). */
+  readonly subscriber: Redis;
   close(): Promise<void>;
 }
 
 /** Pub/sub over Redis, so a change on any instance reaches subscribers on every instance. */
 export function createPubSub(options: { publisher: Redis; subscriber: Redis; prefix: string; logger: Logger }): PubSub {
+  // The engine shares one Redis SUBSCRIBE per channel among this instance's subscribers (reference counted).
   const engine = new RedisPubSub({ publisher: options.publisher, subscriber: options.subscriber });
   const channel = (topic: string, scope: TopicScope) => `${options.prefix}:${topic}:${scope}`;
+  const confirmed = new Map<string, number>();
+  const count = (name: string, delta: number) => {
+    const next = (confirmed.get(name) ?? 0) + delta;
+    if (next === 0) confirmed.delete(name);
+    else confirmed.set(name, next);
+  };
+
   return {
     async publish(topic, scope, payload) {
       try {
@@ -33,8 +58,41 @@ export function createPubSub(options: { publisher: Redis; subscriber: Redis; pre
         options.logger.warn({ err: error, topic, scope }, 'could not publish a live update');
       }
     },
-    subscribe(topic, scope) {
-      return engine.asyncIterableIterator(channel(topic, scope));
+    subscribe<T extends TopicName>(topic: T, scope: TopicScope) {
+      const name = channel(topic, scope);
+      let subscription: Promise<number> | undefined;
+      let returned = false;
+      const messages = new PushIterator<TopicMap[T]>(SUBSCRIBER_BUFFER, () => {
+        // Unsubscribes once Redis has confirmed, even if the reader left while the SUBSCRIBE was in flight.
+        subscription?.then(
+          (id) => {
+            engine.unsubscribe(id);
+            count(name, -1);
+          },
+          () => undefined,
+        );
+      });
+      return {
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+        next() {
+          if (!subscription && !returned) {
+            subscription = engine.subscribe<TopicMap[T]>(name, (message) => messages.push(message));
+            subscription.then(
+              () => count(name, 1),
+              (error: unknown) => messages.end({ error }),
+            );
+          }
+          return messages.next();
+        },
+        return: () => ((returned = true), messages.return()),
+        throw: (error: unknown) => ((returned = true), messages.throw(error)),
+      };
+    },
+    subscriber: options.subscriber,
+    localSubscribers(topic, scope) {
+      return confirmed.get(channel(topic, scope)) ?? 0;
     },
     async close() {
       await engine.close();

@@ -29,7 +29,18 @@ export interface TestContext {
   createUser(options?: { handle?: string; role?: Role; displayName?: string }): Promise<{ user: User; token: string }>;
   /** Starts the real HTTP server on a free port (API only unless asked). */
   startServer(roles?: { api: boolean; worker: boolean }): Promise<RunningApp & { url: string }>;
+  /**
+   * Another instance, as a second process would be: its own dependencies
+   * (Prisma pool, Redis connections, pub/sub) and HTTP server, on the same
+   * database and Redis prefix. Stopped by cleanup().
+   */
+  startPeer(): Promise<PeerInstance>;
   cleanup(): Promise<void>;
+}
+
+export interface PeerInstance {
+  deps: OwnedDeps;
+  url: string;
 }
 
 let userCounter = 0;
@@ -61,6 +72,7 @@ export async function createTestContext(
   const deps = await createDeps(config, createLogger(config.logLevel), { jobHandlers: options.jobHandlers });
   const yoga = createYogaServer(deps);
   const apps: RunningApp[] = [];
+  const peers: OwnedDeps[] = [];
 
   const context: TestContext = {
     config,
@@ -96,8 +108,16 @@ export async function createTestContext(
       apps.push(app);
       return app as RunningApp & { url: string };
     },
+    async startPeer() {
+      const peerDeps = await createDeps(config, createLogger(config.logLevel));
+      peers.push(peerDeps);
+      const app = await startApp(peerDeps, { api: true, worker: false }, { port: 0 });
+      apps.push(app);
+      return { deps: peerDeps, url: app.url! };
+    },
     async cleanup() {
       await Promise.all(apps.map((app) => app.stop()));
+      await Promise.all(peers.map((peer) => peer.close()));
       await deleteKeys(deps, `${prefix}:*`);
       await deps.close();
       await dropDatabase(dbName);

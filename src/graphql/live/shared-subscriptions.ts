@@ -1,0 +1,140 @@
+import {
+  createSourceEventStream,
+  execute,
+  getOperationAST,
+  print,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+} from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { Metrics } from '../../infra/metrics.js';
+import { coalesce, COALESCE_INTERVAL_MS } from './coalesce.js';
+import { Multicast } from './multicast.js';
+import { shareResultJson } from './result-json.js';
+import { selectsViewerDependentField } from './viewer-dependence.js';
+
+/** How subscribers are told apart and how shared executions run; see useSharedSubscriptions. */
+export interface SharedSubscriptionsOptions<C> {
+  /** Identifies the viewer, for selections that depend on it; null for anonymous callers. */
+  viewerKey(context: C): string | number | null;
+  /**
+   * The context one shared execution runs with, made from the context of the
+   * subscriber that opened the stream. Called once per event, so per-request
+   * caches (dataloaders, auth-scope caches) never serve stale values. For a
+   * public selection, drop the viewer: then the result cannot depend on who
+   * happened to subscribe first, even if a field forgot its `viewerDependent` mark.
+   */
+  executionContext?(context: C, scope: { viewerDependent: boolean }): C;
+  /** Coalescing window for source events, before execution. */
+  intervalMs?: number;
+  /** Results kept per subscriber that has not pulled yet; older ones are dropped. */
+  bufferSize?: number;
+  metrics?: Pick<Metrics, 'liveStreams' | 'liveExecutions'>;
+}
+
+type SubscribeResult = AsyncIterable<ExecutionResult> | ExecutionResult;
+
+/**
+ * Shares subscription work between subscribers. Subscribers with the same
+ * document, operation name and variables — and the same viewer, when the
+ * selection depends on it — get one stream: the topic is subscribed once per
+ * instance, its events are coalesced (at most one execution per window, the
+ * last on the latest event), each event is executed once, and the one
+ * result object (serialized once, see result-json.ts) goes to everyone.
+ *
+ * Every subscriber still runs the root field's `subscribe` itself, which is
+ * where Pothos checks auth scopes (`authorizeOnSubscribe`) and arguments
+ * are validated: one who may not subscribe gets the error, never the shared
+ * stream. The source that call returns is released unread (pub/sub
+ * iterators only subscribe to Redis on their first `next()`).
+ */
+export function useSharedSubscriptions<C extends object>(options: SharedSubscriptionsOptions<C>): Plugin<C> {
+  const { intervalMs = COALESCE_INTERVAL_MS, bufferSize = 1, metrics } = options;
+  const executionContext = options.executionContext ?? ((context: C) => ({ ...context }));
+  const streams = new Map<string, Multicast<ExecutionResult>>();
+
+  /** Executes the selection once per coalesced source event. */
+  function executions(source: AsyncIterable<unknown>, args: ExecutionArgs, viewerDependent: boolean): AsyncIterator<ExecutionResult> {
+    const events = coalesce(source, intervalMs);
+    return {
+      async next() {
+        const event = await events.next();
+        if (event.done) return { done: true, value: undefined };
+        metrics?.liveExecutions.inc();
+        const result = await execute({
+          ...args,
+          rootValue: event.value,
+          contextValue: executionContext(args.contextValue as C, { viewerDependent }),
+        });
+        return { done: false, value: shareResultJson(result) };
+      },
+      return: () => events.return!() as Promise<IteratorResult<ExecutionResult>>,
+    };
+  }
+
+  async function subscribeShared(args: ExecutionArgs, fallback: (args: ExecutionArgs) => unknown): Promise<SubscribeResult> {
+    if (getOperationAST(args.document, args.operationName)?.operation !== 'subscription') {
+      return (await fallback(args)) as SubscribeResult;
+    }
+    const source = await createSourceEventStream(args);
+    if (!isAsyncIterable(source)) return source;
+
+    const viewerDependent = selectsViewerDependentField(args.schema, args.document);
+    const key = streamKey(args, viewerDependent ? ['viewer', options.viewerKey(args.contextValue as C)] : ['public']);
+    const existing = streams.get(key);
+    if (existing?.open) {
+      // Join before releasing: the stream cannot close in between, as it could across an await.
+      const joined = existing.subscribe();
+      void releaseUnread(source);
+      return joined;
+    }
+    const stream: Multicast<ExecutionResult> = new Multicast(
+      executions(source, args, viewerDependent),
+      () => {
+        if (streams.get(key) === stream) streams.delete(key);
+        metrics?.liveStreams.dec();
+      },
+      bufferSize,
+    );
+    streams.set(key, stream);
+    metrics?.liveStreams.inc();
+    return stream.subscribe();
+  }
+
+  return {
+    onSubscribe({ subscribeFn, setSubscribeFn }) {
+      setSubscribeFn((args: ExecutionArgs) => subscribeShared(args, subscribeFn as (args: ExecutionArgs) => unknown));
+    },
+  };
+}
+
+async function releaseUnread(source: AsyncIterable<unknown>): Promise<void> {
+  try {
+    await source[Symbol.asyncIterator]().return?.();
+  } catch {
+    // Nothing was read from it; failing to release an unread source leaves nothing behind.
+  }
+}
+
+const printed = new WeakMap<DocumentNode, string>();
+
+function streamKey(args: ExecutionArgs, viewer: unknown[]): string {
+  let text = printed.get(args.document);
+  if (text === undefined) {
+    text = print(args.document);
+    printed.set(args.document, text);
+  }
+  return JSON.stringify([text, args.operationName ?? null, sortedKeys(args.variableValues ?? {}), viewer]);
+}
+
+/** Variables with object keys sorted, so `{a, b}` and `{b, a}` share a stream. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortedKeys((value as Record<string, unknown>)[key])]),
+  );
+}

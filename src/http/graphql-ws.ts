@@ -1,0 +1,131 @@
+import type http from 'node:http';
+import type { ExecutionArgs, ExecutionResult } from 'graphql';
+import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+import type { Logger } from '../infra/logger.js';
+import type { Yoga } from '../graphql/yoga.js';
+import { resultJson } from '../graphql/live/result-json.js';
+
+/** Per-connection state: results whose JSON is spliced into the next message at send time. */
+interface Connection {
+  socket: WebSocket;
+  request: http.IncomingMessage;
+  pendingJson: Map<number, string>;
+  nextRef: number;
+}
+
+/**
+ * `onNext` swaps a result for this stand-in; `send` swaps it back for the
+ * result's cached JSON. The key cannot occur unescaped inside a JSON string,
+ * so only a stand-in made here matches.
+ */
+const RESULT_REF = '__liveboardResultRef';
+const REF_MARKER = `{"${RESULT_REF}":`;
+
+/** Replaces a stand-in payload (`…"payload":{"__liveboardResultRef":7}}`) with the cached result JSON. */
+function spliceResult(data: string, connection: Connection): string {
+  const at = data.lastIndexOf(REF_MARKER);
+  if (at === -1 || !data.endsWith('}}')) return data;
+  const ref = Number(data.slice(at + REF_MARKER.length, -2));
+  const json = connection.pendingJson.get(ref);
+  if (json === undefined) return data;
+  connection.pendingJson.delete(ref);
+  return `${data.slice(0, at)}${json}}`;
+}
+
+/**
+ * graphql-ws on an existing WebSocket server, through yoga's envelop (same
+ * context, plugins and auth as HTTP and SSE). Built on graphql-ws's
+ * `makeServer` rather than `useServer` for one reason: a subscription result
+ * shared by many subscribers is serialized once (result-json.ts) and its
+ * JSON is reused in every subscriber's `next` message, instead of each
+ * message re-serializing the whole payload.
+ */
+export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger, keepAliveMs = 12_000): { dispose(): Promise<void> } {
+  type Enveloped = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
+  const server = makeServer<Record<string, unknown> | undefined, Connection>({
+    // The enveloped functions of this subscription travel in rootValue from onSubscribe.
+    execute: (args) => (args.rootValue as Enveloped).execute(args) as never,
+    subscribe: (args) => (args.rootValue as Enveloped).subscribe(args) as never,
+    onSubscribe: async (ctx, _id, payload) => {
+      const connectionParams = ctx.connectionParams ?? {};
+      const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ ...ctx, connectionParams } as never);
+      let document;
+      try {
+        document = parse(payload.query);
+      } catch (error) {
+        return [error as never];
+      }
+      const errors = validate(schema, document);
+      if (errors.length > 0) return errors;
+      let contextValue;
+      try {
+        contextValue = await contextFactory();
+      } catch (error) {
+        return [error as never];
+      }
+      return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue, rootValue: { execute, subscribe } };
+    },
+    onNext(ctx, _id, _payload, _args, result) {
+      const json = resultJson(result as ExecutionResult);
+      if (json === undefined) return;
+      const ref = (ctx.extra.nextRef += 1);
+      ctx.extra.pendingJson.set(ref, json);
+      return { [RESULT_REF]: ref } as never;
+    },
+  });
+
+  wss.options.handleProtocols = handleProtocols;
+  wss.on('error', (error) => logger.error({ err: error }, 'WebSocket server error'));
+  wss.on('connection', (socket, request) => {
+    const connection: Connection = { socket, request, pendingJson: new Map(), nextRef: 0 };
+    socket.once('error', (error) => {
+      logger.warn({ err: error }, 'WebSocket connection error');
+      socket.close(CloseCode.InternalServerError, 'Internal server error');
+    });
+
+    // Pings find dead peers (a laptop lid closed) whose subscriptions would otherwise stay open.
+    let alive = true;
+    socket.on('pong', () => (alive = true));
+    const keepAlive = setInterval(() => {
+      if (!alive) return socket.terminate();
+      alive = false;
+      socket.ping();
+    }, keepAliveMs);
+
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) =>
+          new Promise<void>((resolve, reject) => {
+            if (socket.readyState !== socket.OPEN) return resolve();
+            socket.send(spliceResult(data, connection), (error) => (error ? reject(error) : resolve()));
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on('message', async (data) => {
+            try {
+              await handle(String(data));
+            } catch (error) {
+              logger.error({ err: error }, 'error while handling a graphql-ws message');
+              socket.close(CloseCode.InternalServerError, 'Internal server error');
+            }
+          }),
+      },
+      connection,
+    );
+
+    socket.once('close', (code, reason) => {
+      clearInterval(keepAlive);
+      connection.pendingJson.clear();
+      void closed(code, String(reason));
+    });
+  });
+
+  return {
+    async dispose() {
+      for (const client of wss.clients) client.close(1001, 'Going away');
+      await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}

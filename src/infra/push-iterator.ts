@@ -1,0 +1,82 @@
+type Waiter<T> = { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void };
+
+/**
+ * An async iterator fed by `push()`, for one subscriber. Its buffer is
+ * bounded and keeps the newest values: a consumer that does not keep up
+ * skips intermediate states instead of queueing them, which is right for
+ * state subscriptions, where only the latest value matters.
+ */
+export class PushIterator<T> implements AsyncIterableIterator<T> {
+  private readonly buffer: T[] = [];
+  private readonly waiters: Waiter<T>[] = [];
+  private ending: { failure?: { error: unknown } } | undefined;
+  private detached = false;
+
+  /**
+   * @param bufferSize values kept while the consumer is not pulling; older ones are dropped.
+   * @param onReturn called once when the consumer stops early (`return()`/`throw()`), not when `end()` ends it.
+   */
+  constructor(
+    private readonly bufferSize = 1,
+    private readonly onReturn: (iterator: PushIterator<T>) => void = () => {},
+  ) {}
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return this;
+  }
+
+  /** Hands a value to a waiting `next()`, or buffers it, dropping the oldest beyond the bound. */
+  push(value: T): void {
+    if (this.ending) return;
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      waiter.resolve({ value, done: false });
+      return;
+    }
+    if (this.buffer.length >= this.bufferSize) this.buffer.shift();
+    this.buffer.push(value);
+  }
+
+  /** Ends the stream from the producer's side; buffered values are still delivered, then the failure if any. */
+  end(failure?: { error: unknown }): void {
+    if (this.ending) return;
+    this.detached = true;
+    this.ending = { failure };
+    for (const waiter of this.waiters.splice(0)) this.settle(waiter);
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.buffer.length > 0) return Promise.resolve({ value: this.buffer.shift()!, done: false });
+    return new Promise((resolve, reject) => {
+      if (this.ending) this.settle({ resolve, reject });
+      else this.waiters.push({ resolve, reject });
+    });
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    this.buffer.length = 0;
+    this.ending = {};
+    for (const waiter of this.waiters.splice(0)) waiter.resolve({ value: undefined, done: true });
+    if (!this.detached) {
+      this.detached = true;
+      this.onReturn(this);
+    }
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<T>> {
+    await this.return();
+    throw error;
+  }
+
+  /** A failure is reported once; afterwards the iterator is simply done. */
+  private settle(waiter: Waiter<T>): void {
+    const failure = this.ending?.failure;
+    if (failure) {
+      this.ending = {};
+      waiter.reject(failure.error);
+    } else {
+      waiter.resolve({ value: undefined, done: true });
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { encodeId } from '../../src/graphql/ids.js';
+import { createTestContext, type TestContext } from '../support/harness.js';
+import { numsub, sseClient, waitUntil, wsClient } from '../support/live-clients.js';
+
+let t: TestContext;
+let url: string;
+beforeAll(async () => {
+  t = await createTestContext();
+  url = (await t.startServer()).url;
+});
+afterAll(async () => {
+  await t.cleanup();
+});
+
+const SELECTIONS = [
+  'subscription ($id: ID!) { userChanged(id: $id) { id displayName } }',
+  'subscription ($id: ID!) { userChanged(id: $id) { handle } }',
+];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const gauge = async (transport: 'ws' | 'sse') =>
+  (await t.deps.metrics.openSubscriptions.get()).values.find((value) => value.labels.transport === transport)?.value ?? 0;
+const liveStreams = async () => (await t.deps.metrics.liveStreams.get()).values[0]?.value ?? 0;
+
+it('leaves no Redis subscription, listener, stream or gauge count behind after 1,000 subscribe/unsubscribe cycles', async () => {
+  const { user } = await t.createUser();
+  const variables = { id: encodeId('User', user.id) };
+  const channel = `${t.config.redis.prefix}:events:user:changed:${user.id}`;
+  const subscriber = t.deps.pubsub.subscriber;
+  const baseline = { message: subscriber.listenerCount('message'), pmessage: subscriber.listenerCount('pmessage') };
+
+  // Changes keep arriving during the cycles, so streams are torn down while events are in flight too.
+  let publishing = true;
+  const publisher = (async () => {
+    for (let i = 0; publishing; i += 1) {
+      await t.deps.pubsub.publish('user:changed', user.id, { userId: user.id });
+      await sleep(15);
+    }
+  })();
+
+  let cycles = 0;
+  let delivered = 0;
+  /** One client, `count` cycles: subscribe, wait 0–25 ms (sometimes not at all), unsubscribe. */
+  async function worker(kind: 'ws' | 'sse', count: number, index: number) {
+    const client = kind === 'ws' ? wsClient(url) : sseClient(url);
+    for (let i = 0; i < count; i += 1) {
+      const unsubscribe = client.subscribe(
+        { query: SELECTIONS[(index + i) % 2]!, variables },
+        { next: () => void (delivered += 1), error: () => {}, complete: () => {} },
+      );
+      const wait = (index * 7 + i * 13) % 26;
+      if (wait > 2) await sleep(wait);
+      else if (wait > 0) await Promise.resolve();
+      unsubscribe();
+      cycles += 1;
+    }
+    await sleep(50);
+    if ('terminate' in client) await client.dispose();
+    else client.dispose();
+  }
+
+  await Promise.all([
+    ...Array.from({ length: 9 }, (_, index) => worker('ws', 100, index)),
+    ...Array.from({ length: 4 }, (_, index) => worker('sse', 25, index)),
+  ]);
+  publishing = false;
+  await publisher;
+  expect(cycles).toBe(1_000);
+  // The cycles overlapped with events: some subscriptions did receive results before leaving.
+  expect(delivered).toBeGreaterThan(0);
+
+  await waitUntil(async () => (await numsub(t.deps.redis, channel)) === 0, 10_000, () => 'PUBSUB NUMSUB back to 0');
+  await waitUntil(async () => (await gauge('ws')) === 0 && (await gauge('sse')) === 0, 10_000, () => 'open-subscription gauge back to 0');
+  expect(await liveStreams()).toBe(0);
+  expect(t.deps.pubsub.localSubscribers('user:changed', user.id)).toBe(0);
+  expect(subscriber.listenerCount('message')).toBe(baseline.message);
+  expect(subscriber.listenerCount('pmessage')).toBe(baseline.pmessage);
+  expect(await t.deps.redis.pubsub('CHANNELS', `${t.config.redis.prefix}:*`)).toEqual([]);
+});
