@@ -1,4 +1,5 @@
 import { createBenchEnvironment } from './bench/environment.js';
+import { hotRead, leaderboardRead } from './bench/board-reads.js';
 import { graphqlOverhead } from './bench/graphql-overhead.js';
 
 /**
@@ -7,7 +8,7 @@ import { graphqlOverhead } from './bench/graphql-overhead.js';
  * reports the ratio, so numbers compare across machines. Results are written
  * down in docs/benchmarks.md.
  */
-const scenarios = [graphqlOverhead];
+const scenarios = [graphqlOverhead, leaderboardRead, hotRead];
 
 const env = await createBenchEnvironment();
 try {
