@@ -8,22 +8,12 @@ import { refreshActivityHeat } from '../../src/modules/hot/hot-refresh.js';
 import { HEAT_ROW_SELECT, heatSettings, toHotEntry, VISIBLE_STATUSES, type HotEntry } from '../../src/modules/hot/hot-scoring.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 import { bulkInsertActivities, hot, type ActivitySpec } from './hot-fixtures.js';
+import { seededRandom as prng } from '../support/random.js';
 
 const VISIBLE = 2_500;
 const BATCH = 500;
 const BOARD_SIZE = 500; // the default HOT_BOARD_SIZE
 
-/** mulberry32: seeded, so a failure reproduces. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 let t: TestContext;
 

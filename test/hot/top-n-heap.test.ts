@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compareHotEntries, type HotRankable } from '../../src/modules/hot/heat-formula.js';
 import { TopN } from '../../src/modules/hot/top-n-heap.js';
+import { seededRandom as prng } from '../support/random.js';
 
-/** mulberry32: a tiny seeded PRNG so failures reproduce. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function pick<T>(random: () => number, values: readonly T[]): T {
   return values[Math.floor(random() * values.length)] as T;

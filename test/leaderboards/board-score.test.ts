@@ -5,18 +5,8 @@ import {
   decodeBoardScore,
   encodeBoardScore,
 } from '../../src/modules/leaderboards/board-score.js';
+import { seededRandom as random } from '../support/random.js';
 
-/** Deterministic PRNG (mulberry32) so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const int = (next: () => number, min: number, max: number) => min + Math.floor(next() * (max - min + 1));
 

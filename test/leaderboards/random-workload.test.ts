@@ -7,6 +7,7 @@ import { adjustPoints } from '../../src/modules/points/admin-adjust.js';
 import { dailySignIn } from '../../src/modules/points/sign-in.js';
 import { POINTS_RULES } from '../../src/modules/points/points-rules.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
+import { seededRandom as random } from '../support/random.js';
 
 const AWARDS = 10_000;
 const USERS = 500;
@@ -26,17 +27,6 @@ afterAll(async () => {
   await t.cleanup();
 });
 
-/** A small seeded PRNG (mulberry32), so a failure can be replayed. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Builds the workload: every kind of award, caps that bite (3 days only), reversals, repeated keys. */
 function workload(seed: number): Array<() => Promise<unknown>> {
