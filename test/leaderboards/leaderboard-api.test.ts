@@ -5,6 +5,7 @@ import { getStandings } from '../../src/modules/leaderboards/leaderboards.servic
 import { postgresBoard } from '../../src/modules/leaderboards/postgres-board.js';
 import { seasonIdAt } from '../../src/modules/leaderboards/season-calendar.js';
 import { recordAward } from '../../src/modules/points/points.service.js';
+import { forgetCachedUser } from '../../src/modules/users/users.loader.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 
 const SEASON = '2026-08';
@@ -107,12 +108,16 @@ describe('leaderboard', () => {
     expect(await code({ season: SEASON, first: 100 })).toBeUndefined();
   });
 
-  it('loads the users of a page with one query', async () => {
+  it('loads the users of a page with one query, then from memory', async () => {
+    for (const who of [a, b, c, idle]) forgetCachedUser(t.deps.db, who.id);
     const findMany = vi.spyOn(t.deps.db.user, 'findMany');
     const findUnique = vi.spyOn(t.deps.db.user, 'findUnique');
     try {
       const { data } = await t.gql(LEADERBOARD, { season: SEASON, first: 100 });
       expect(data!.leaderboard.entries).toHaveLength(3);
+      expect(findMany).toHaveBeenCalledTimes(1);
+      const again = await t.gql(LEADERBOARD, { season: SEASON, first: 100 });
+      expect(again.data!.leaderboard.entries).toEqual(data!.leaderboard.entries);
       expect(findMany).toHaveBeenCalledTimes(1);
       expect(findUnique).not.toHaveBeenCalled();
     } finally {

@@ -4,6 +4,7 @@ import { Prisma } from '../../infra/prisma.js';
 import type { User } from '../../generated/prisma/client.js';
 import { appError, badInput, ErrorCode } from '../../graphql/errors.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import { forgetCachedUser } from './users.loader.js';
 import './users.topics.js';
 
 /** Handles are case-insensitive: accepted in any case, stored and compared in lower case. */
@@ -67,6 +68,7 @@ export async function updateProfile(
   input: { userId: number; displayName: string },
 ): Promise<User> {
   const user = await deps.db.user.update({ where: { id: input.userId }, data: { displayName: input.displayName } });
+  forgetCachedUser(deps.db, user.id);
   await deps.pubsub.publish('user:changed', user.id, { userId: user.id });
   return user;
 }
