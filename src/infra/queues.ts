@@ -50,6 +50,15 @@ export async function closeQueues(queues: Queues): Promise<void> {
   await Promise.all(Object.values(queues).map((queue) => queue.close()));
 }
 
+/**
+ * When a run was due: a job scheduler's jobs carry their tick in `opts.prevMillis`;
+ * a job added by hand (e.g. `runJob`) is due when it was added.
+ */
+export function scheduledTime(job: Pick<Job, 'opts' | 'timestamp'>): Date {
+  const tick = job.opts?.prevMillis;
+  return new Date(typeof tick === 'number' && tick > 0 ? tick : job.timestamp);
+}
+
 /** The scheduler's repeat options; `tz` is always explicit, so a cron tick never depends on the server's zone. */
 export function repeatOptionsOf(schedule: JobScheduleSpec, timeZone: string): RepeatOptions {
   return 'every' in schedule ? { every: schedule.every, tz: timeZone } : { pattern: schedule.pattern, tz: timeZone };
