@@ -74,6 +74,25 @@ describe('leaderboard.reconcile', () => {
     expect((await reconcileBoard(t.deps, { seasonId: SEASON })).drift).toEqual({ missing: 0, score: 0, extra: 0 });
   });
 
+  it('neither counts nor overwrites awards that race it', async () => {
+    let key = 0;
+    const awards = Array.from({ length: 120 }, (_, index) =>
+      recordAward(t.deps, {
+        userId: ids[index % ids.length]!,
+        type: 'ADMIN_ADJUST',
+        points: index % 4 === 0 ? -3 : 7,
+        idempotencyKey: `race:${(key += 1)}`,
+        occurredAt: new Date(Date.UTC(2026, 3, 10, 8, index)),
+      }),
+    );
+    const [report] = await Promise.all([reconcileBoard(t.deps, { seasonId: SEASON }), ...awards]);
+    expect(report.drift).toEqual({ missing: 0, score: 0, extra: 0 });
+    const expected = await t.deps.db.$queryRaw<Array<{ user_id: number; points: number }>>`
+      SELECT user_id, sum(points)::int AS points FROM points_records WHERE season_id = ${SEASON} GROUP BY user_id HAVING sum(points) <> 0`;
+    const board = await boardPlaces(t, SEASON);
+    expect(new Map(board.map((place) => [place.userId, place.points]))).toEqual(new Map(expected.map((row) => [row.user_id, row.points])));
+  });
+
   it('leaves a season that is not current alone', async () => {
     await t.deps.db.season.update({ where: { id: SEASON }, data: { state: 'CLOSING' } });
     expect(await reconcileBoard(t.deps, { seasonId: SEASON })).toMatchObject({ skipped: 'the season is CLOSING' });

@@ -1,5 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureArchivePartition } from '../../src/modules/leaderboards/archive-partitions.js';
 import { boardKeys } from '../../src/modules/leaderboards/board-store.js';
 import { syncPendingStandings } from '../../src/modules/leaderboards/board-sync.js';
 import { postgresBoard } from '../../src/modules/leaderboards/postgres-board.js';
@@ -145,6 +146,11 @@ describe('which season a run closes', () => {
     const manual = { id: 'manual-1', opts: {}, timestamp: Date.parse('2026-11-22T10:00:00Z') } as unknown as Job;
     expect(closedSeasonOf(manual, {}, 'UTC')).toBe('2026-10');
     expect(runKeyOf(tick('2026-12-01T00:00:00Z'))).toBe('repeat_season.rollover_1');
+  });
+
+  it('creates an archive partition once when several runs try at once', async () => {
+    const results = await Promise.all(Array.from({ length: 5 }, () => ensureArchivePartition(t.deps.db, '2025-10')));
+    expect(results.filter(Boolean)).toHaveLength(1);
   });
 
   it('builds partition names only from valid season ids', () => {

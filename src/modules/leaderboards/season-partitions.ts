@@ -46,8 +46,14 @@ export async function lockPartition(tx: Tx, partition: SeasonPartition): Promise
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${PARTITION_LOCK_CLASS}::int, hashtext(${partition.name}))`;
 }
 
-/** Whether the partition's table exists. */
+/**
+ * Whether the partition's table exists. Reads pg_class with the statement's
+ * own snapshot: a name lookup (to_regclass) may answer from this backend's
+ * catalog cache, which does not yet know a table another session created
+ * while this one waited for the lock.
+ */
 export async function partitionExists(db: Tx | Db, partition: SeasonPartition): Promise<boolean> {
-  const [row] = await db.$queryRaw<Array<{ found: boolean }>>`SELECT to_regclass(${partition.name}) IS NOT NULL AS found`;
+  const [row] = await db.$queryRaw<Array<{ found: boolean }>>`
+    SELECT EXISTS (SELECT 1 FROM pg_class WHERE relname = ${partition.name} AND relnamespace = current_schema()::regnamespace) AS found`;
   return row?.found ?? false;
 }
