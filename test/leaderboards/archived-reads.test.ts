@@ -15,7 +15,9 @@ let idle: { id: number; gid: string; token: string };
 beforeAll(async () => {
   t = await createTestContext();
   const created = await Promise.all(Array.from({ length: 13 }, () => t.createUser()));
-  [idle, ...players] = created.map(({ user, token }) => ({ id: user.id, gid: encodeId('User', user.id), token }));
+  const all = created.map(({ user, token }) => ({ id: user.id, gid: encodeId('User', user.id), token }));
+  idle = all[0]!;
+  players = all.slice(1);
   // Totals of 10, 20 or 30 in an interleaved order, so most ranks are decided by who got there first.
   let key = 0;
   for (let round = 0; round < 3; round += 1) {
@@ -47,12 +49,12 @@ const READS = `query Reads($season: ID!, $user: ID!, $ids: [ID!]!) {
 }`;
 
 /** The reads a client would make of the season, as the viewer `as`, minus the season's state. */
-async function reads(as: { token: string }) {
+async function reads(as: { token: string }): Promise<{ state: string; answers: Record<string, any> }> {
   const variables = { season: SEASON, user: players[7]!.gid, ids: [players[0]!.gid, idle.gid, players[11]!.gid, players[5]!.gid] };
   const { data, errors } = await t.gql(READS, variables, { token: as.token });
   expect(errors).toBeUndefined();
   const { season, ...top } = data!.top;
-  return { state: season.state as string, answers: { ...data, top } };
+  return { state: season.state as string, answers: { ...data!, top } };
 }
 
 describe('reads of a season through its rollover', () => {
