@@ -109,6 +109,23 @@ describe('a rollover flow', () => {
     expect(data!.leaderboard).toEqual({ season: { state: 'ARCHIVED' }, totalParticipants: 0, entries: [], stale: false });
   });
 
+  it('is listed by the jobs admin and re-run for a season through runJob(name, data)', async () => {
+    const { token } = await t.createUser({ role: 'ADMIN' });
+    const { data } = await t.gql(`{ jobs { name queue schedule { cron timeZone } } }`, {}, { token });
+    const byName = new Map(data!.jobs.map((job: { name: string }) => [job.name, job]));
+    expect(byName.get('season.rollover')).toEqual({ name: 'season.rollover', queue: 'leaderboards', schedule: { cron: '0 0 1 * *', timeZone: ZONE } });
+    expect(byName.get('season.rollover.copy')).toMatchObject({ schedule: null });
+    expect(byName.get('season.rollover.finish')).toMatchObject({ schedule: null });
+    expect(byName.get('leaderboard.reconcile')).toMatchObject({ schedule: { cron: '0 * * * *' } });
+
+    const RUN = `mutation Run($name: String!, $data: JSONObject) { runJob(name: $name, data: $data) { jobId } }`;
+    const run = await t.gql(RUN, { name: 'season.rollover', data: { seasonId: '2026-07' } }, { token });
+    expect(await jobResult(t, 'leaderboards', run.data!.runJob.jobId)).toMatchObject({ seasonId: '2026-07', members: 0 });
+    await waitArchived(t, '2026-07');
+    const refused = await t.gql(RUN, { name: 'hot.recompute', data: { seasonId: '2026-07' } }, { token });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('refuses job data the rollover does not take, and a season id that is not one', async () => {
     const code = async (data: Record<string, unknown>) =>
       runJob(t.deps, { name: 'season.rollover', requestedBy: null, data }).then(
