@@ -7,6 +7,7 @@ export const BOARD_CACHES = ['hot', 'leaderboard'] as const;
 export const CACHE_RESULTS = ['hit', 'miss', 'stale'] as const;
 /** Kinds of difference `leaderboard.reconcile` finds between a board and the points records. */
 export const DRIFT_KINDS = ['missing', 'score', 'extra'] as const;
+/** One of {@link DRIFT_KINDS}. */
 export type DriftKind = (typeof DRIFT_KINDS)[number];
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'paused', 'prioritized'] as const;
 

@@ -84,7 +84,8 @@ function manualData(handler: JobHandler<Deps>, data: Record<string, unknown> | n
   if (!handler.dataSchema) throw badInput(`"${handler.name}" takes no data.`, { field: 'data' });
   const parsed = handler.dataSchema.safeParse(data);
   if (!parsed.success) {
-    throw badInput(`Invalid data for "${handler.name}": ${parsed.error.issues.map((issue) => issue.message).join('; ')}`, { field: 'data' });
+    const problems = parsed.error.issues.map((issue) => issue.message).join('; ');
+    throw badInput(`Invalid data for "${handler.name}": ${problems}`, { field: 'data' });
   }
   return parsed.data;
 }

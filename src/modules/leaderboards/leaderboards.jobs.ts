@@ -30,7 +30,8 @@ export const leaderboardJobs: JobHandler<Deps>[] = [
   {
     queue: 'leaderboards',
     name: 'leaderboard.reconcile',
-    description: 'Rebuilds the current season board from the points records, repairs and reports drift (liveboard_leaderboard_drift_total).',
+    description:
+      'Rebuilds the current season board from the points records, repairs and reports drift (liveboard_leaderboard_drift_total).',
     schedule: { pattern: '0 * * * *' },
     options: { attempts: 3, backoff: { type: 'exponential', delay: 10_000 } },
     dataSchema: reconcileDataSchema,

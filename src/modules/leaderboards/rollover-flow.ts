@@ -30,6 +30,7 @@ export interface FinishData {
 
 /** Retried with backoff: a shard is idempotent, so a retry redoes only what is missing. */
 export const COPY_JOB_OPTIONS: JobsOptions = { ...DEFAULT_JOB_OPTIONS, attempts: 5, backoff: { type: 'exponential', delay: 1_000 } };
+/** Retried with backoff: verification is read-only, and each later step is idempotent. */
 export const FINISH_JOB_OPTIONS: JobsOptions = { ...DEFAULT_JOB_OPTIONS, attempts: 5, backoff: { type: 'exponential', delay: 2_000 } };
 
 /** Splits ranks 1..members into contiguous ranges of about `shardSize`, at most {@link MAX_SHARDS}. */

@@ -36,7 +36,8 @@ export async function verifyArchive(deps: Pick<Deps, 'db' | 'redis' | 'keys'>, s
         WHERE season_id = ${seasonId} AND rank BETWEEN ${offset + 1} AND ${offset + CHUNK} ORDER BY rank`,
     ]);
     if (archived.length * 2 !== reply.length) {
-      throw new ArchiveMismatchError(seasonId, `ranks ${offset + 1}-${offset + CHUNK}: ${archived.length} rows for ${reply.length / 2} members`);
+      const range = `ranks ${offset + 1}-${offset + CHUNK}`;
+      throw new ArchiveMismatchError(seasonId, `${range}: ${archived.length} rows for ${reply.length / 2} members`);
     }
     archived.forEach((row, index) => {
       const rank = offset + index + 1;
@@ -47,7 +48,8 @@ export async function verifyArchive(deps: Pick<Deps, 'db' | 'redis' | 'keys'>, s
         row.points === expected.points &&
         Number(row.seq) === expected.seq;
       if (!matches) {
-        throw new ArchiveMismatchError(seasonId, `rank ${rank} holds user ${row.user_id} (${row.points}), the board has ${reply[2 * index]} (${expected.points})`);
+        const board = `${reply[2 * index]} (${expected.points})`;
+        throw new ArchiveMismatchError(seasonId, `rank ${rank} holds user ${row.user_id} (${row.points}), the board has ${board}`);
       }
     });
   }

@@ -43,7 +43,9 @@ export const seasonRolloverJob: JobHandler<Deps> = {
  * `season.rollover.copy`, a child of the rollover flow. `afterBatch` observes
  * each inserted batch; tests make a shard fail halfway with it.
  */
-export function rolloverCopyJob(afterBatch?: (progress: Parameters<AfterBatch>[0] & { attempt: number }) => void | Promise<void>): JobHandler<Deps> {
+export function rolloverCopyJob(
+  afterBatch?: (progress: Parameters<AfterBatch>[0] & { attempt: number }) => void | Promise<void>,
+): JobHandler<Deps> {
   return {
     queue: 'leaderboards',
     name: COPY_JOB,

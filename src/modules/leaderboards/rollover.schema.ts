@@ -11,7 +11,11 @@ interface SeasonRollover {
 const SeasonRolloverRef = builder.objectRef<SeasonRollover>('SeasonRollover').implement({
   description: 'A season that was just archived, and the season that is current now.',
   fields: (t) => ({
-    archived: t.field({ type: SeasonRef, description: 'Now ARCHIVED: its board is served from PostgreSQL.', resolve: (event) => event.archived }),
+    archived: t.field({
+      type: SeasonRef,
+      description: 'Now ARCHIVED: its board is served from PostgreSQL.',
+      resolve: (event) => event.archived,
+    }),
     current: t.field({ type: SeasonRef, resolve: (event) => event.current }),
   }),
 });

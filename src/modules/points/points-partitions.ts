@@ -37,7 +37,8 @@ export async function ensurePointsPartition(db: Db, seasonId: string): Promise<{
       }
       await tx.$executeRawUnsafe(`CREATE TABLE "${partition.name}" (LIKE "points_records" INCLUDING DEFAULTS)`);
       await tx.$executeRawUnsafe(
-        `WITH moved AS (DELETE FROM "points_records_default" WHERE season_id = $1 RETURNING *) INSERT INTO "${partition.name}" SELECT * FROM moved`,
+        `WITH moved AS (DELETE FROM "points_records_default" WHERE season_id = $1 RETURNING *)
+         INSERT INTO "${partition.name}" SELECT * FROM moved`,
         seasonId,
       );
       await tx.$executeRawUnsafe(`ALTER TABLE "points_records" ATTACH PARTITION "${partition.name}" ${partitionBound(partition)}`);

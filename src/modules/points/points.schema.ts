@@ -94,8 +94,8 @@ builder.queryField('myPoints', (t) =>
         description: 'The season of `seasonTotal` and `rank` (`YYYY-MM`), e.g. an archived one; the current season when absent.',
       }),
     },
-    resolve: (_root, args, ctx) =>
-      myPoints(ctx.deps, { userId: ctx.viewer!.id, seasonId: args.season === null || args.season === undefined ? null : String(args.season) }),
+    resolve: (_root, { season }, ctx) =>
+      myPoints(ctx.deps, { userId: ctx.viewer!.id, seasonId: season === null || season === undefined ? null : String(season) }),
   }),
 );
 
