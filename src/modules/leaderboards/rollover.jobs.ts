@@ -31,7 +31,11 @@ export const seasonRolloverJob: JobHandler<Deps> = {
   async process(job, deps) {
     const data = rolloverDataSchema.parse(job.data ?? {});
     const seasonId = closedSeasonOf(job, data, deps.config.timeZone);
-    const partitions = await ensureUpcomingPointsPartitions(deps, scheduledTime(job));
+    // Housekeeping must not hold the archive up: the daily points.partitions job tries again.
+    const partitions = await ensureUpcomingPointsPartitions(deps, scheduledTime(job)).catch((error: unknown) => {
+      deps.logger.warn({ err: error }, 'could not create the coming points partitions');
+      return [];
+    });
     const plan = await prepareRollover(deps, seasonId);
     if (plan.archived) return { seasonId, skipped: 'the season is archived already', partitions };
     const flow = await startRolloverFlow(deps, { ...plan, ...data, runKey: runKeyOf(job) });
