@@ -84,10 +84,12 @@ export function waitArchived(t: TestContext, seasonId: string, timeoutMs = 60_00
 export async function jobResult(t: TestContext, queue: 'leaderboards', jobId: string, timeoutMs = 30_000): Promise<any> {
   return waitFor(
     async () => {
-      const job = (await t.deps.queues[queue].getJob(jobId)) as Job | undefined;
-      const state = await job?.getState();
-      if (state === 'failed') throw new Error(`job ${jobId} failed: ${job?.failedReason}`);
-      return state === 'completed' ? { value: job!.returnvalue } : undefined;
+      // The state first, then the job: a job read before it completed has no return value yet.
+      const state = await t.deps.queues[queue].getJobState(jobId);
+      if (state !== 'completed' && state !== 'failed') return undefined;
+      const job = (await t.deps.queues[queue].getJob(jobId)) as Job;
+      if (state === 'failed') throw new Error(`job ${jobId} failed: ${job.failedReason}`);
+      return { value: job.returnvalue };
     },
     { timeoutMs, what: `job ${jobId} to complete` },
   ).then((result) => result.value);
