@@ -67,7 +67,7 @@ describe('reads of a season through its rollover', () => {
     expect(before.answers.myPoints).toMatchObject({ season: { id: SEASON }, seasonTotal: 20 });
     expect(before.answers.around.entries).toHaveLength(5);
 
-    const plan = await prepareRollover(t.deps, SEASON);
+    const plan = await prepareRollover(t.deps, { seasonId: SEASON, runKey: 'reads' });
     expect(plan).toMatchObject({ archived: false, members: 12 });
     await copyShard(t.deps, { seasonId: SEASON, fromRank: 1, toRank: 6, batchSize: 3 });
     const closing = await reads(viewer);

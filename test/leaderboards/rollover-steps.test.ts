@@ -25,8 +25,8 @@ afterAll(async () => {
 });
 
 /** Steps 1 and 2 of a rollover called directly (no flow): prepare, then every shard. */
-async function prepareAndCopy(seasonId: string): Promise<number> {
-  const plan = await prepareRollover(t.deps, seasonId);
+async function prepareAndCopy(seasonId: string, runKey = 'steps'): Promise<number> {
+  const plan = await prepareRollover(t.deps, { seasonId, runKey });
   if (plan.archived) throw new Error(`${seasonId} is archived`);
   for (const shard of planShards(plan.members, 1_000)) await copyShard(t.deps, { seasonId, ...shard, batchSize: 300 });
   return plan.members;
@@ -62,14 +62,22 @@ describe('verification', () => {
     expect(await finishRollover(t.deps, { seasonId: season })).toMatchObject({ members: 2_500, archivedNow: false, deletedKeys: 0 });
   });
 
-  it('keeps the board when it gained a member after the copy', async () => {
+  it('keeps the board when it gained a member after the copy; a re-run copies it anew', async () => {
     const season = '2026-02';
     await fillBoard(t, season, 700);
     await prepareAndCopy(season);
     await t.deps.redis.zadd(boardKeys(t.deps.keys, season).board, 1, '999999');
-    await expect(finishRollover(t.deps, { seasonId: season })).rejects.toThrow(/701 board members/);
+    await expect(finishRollover(t.deps, { seasonId: season })).rejects.toThrow(/700 rows for 701 board members/);
     expect(await stateOf(season)).toBe('CLOSING');
     expect(await t.deps.redis.zcard(boardKeys(t.deps.keys, season).board)).toBe(701);
+
+    // A retry of the same run keeps the rows its copies wrote; another run starts the copy over.
+    expect(await prepareRollover(t.deps, { seasonId: season, runKey: 'steps' })).toMatchObject({ members: 701 });
+    expect(await t.deps.db.seasonArchiveEntry.count({ where: { seasonId: season } })).toBe(700);
+    const before = await boardPlaces(t, season);
+    await prepareAndCopy(season, 're-run');
+    expect(await finishRollover(t.deps, { seasonId: season })).toMatchObject({ members: 701, archivedNow: true });
+    expect(firstDifference(await archivePlaces(t, season), before)).toBe(-1);
   });
 });
 
@@ -128,7 +136,7 @@ describe('completing the board before the copy', () => {
 describe('which season a run closes', () => {
   it('refuses a season that has not ended, and leaves it current', async () => {
     const current = seasonIdAt(new Date(), 'UTC');
-    await expect(prepareRollover(t.deps, current)).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(prepareRollover(t.deps, { seasonId: current, runKey: 'steps' })).rejects.toBeInstanceOf(UnrecoverableError);
     expect(await stateOf(current)).toBe('CURRENT');
   });
 

@@ -28,14 +28,16 @@ async function reportOverdue(deps: PrepareDeps, seasonId: string, startsAt: Date
 }
 
 /**
- * Step 1 of the rollover of `seasonId`: mark it CLOSING, create its archive
- * partition, and complete and freeze its board (see {@link freezeBoard}).
+ * Step 1 of run `runKey` of the rollover of `seasonId`: mark it CLOSING,
+ * create its archive partition, and complete and freeze its board (see
+ * {@link freezeBoard}).
  * Every part is idempotent, so a retried or repeated run redoes only what is
  * missing; an ARCHIVED season is left alone. A season with no row yet (no
  * award all month) is created, so it archives as an empty board.
  * @throws UnrecoverableError when the season has not ended (a retry would not help).
  */
-export async function prepareRollover(deps: PrepareDeps, seasonId: string): Promise<RolloverPlan> {
+export async function prepareRollover(deps: PrepareDeps, input: { seasonId: string; runKey: string }): Promise<RolloverPlan> {
+  const { seasonId, runKey } = input;
   const { startsAt, endsAt } = seasonBounds(seasonId, deps.config.timeZone);
   if (endsAt.getTime() > deps.now().getTime()) {
     throw new UnrecoverableError(`Season ${seasonId} ends at ${endsAt.toISOString()}; it cannot be rolled over before then.`);
@@ -47,7 +49,7 @@ export async function prepareRollover(deps: PrepareDeps, seasonId: string): Prom
 
   await deps.db.season.updateMany({ where: { id: seasonId, state: 'CURRENT' }, data: { state: 'CLOSING' } });
   await ensureArchivePartition(deps.db, seasonId);
-  const members = await freezeBoard(deps, seasonId);
+  const members = await freezeBoard(deps, seasonId, runKey);
   deps.logger.info({ seasonId, members }, 'season closing: board frozen, archive partition ready');
   return { seasonId, archived: false, members };
 }

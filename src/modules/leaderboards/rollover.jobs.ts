@@ -36,9 +36,10 @@ export const seasonRolloverJob: JobHandler<Deps> = {
       deps.logger.warn({ err: error }, 'could not create the coming points partitions');
       return [];
     });
-    const plan = await prepareRollover(deps, seasonId);
+    const runKey = runKeyOf(job);
+    const plan = await prepareRollover(deps, { seasonId, runKey });
     if (plan.archived) return { seasonId, skipped: 'the season is archived already', partitions };
-    const flow = await startRolloverFlow(deps, { ...plan, ...data, runKey: runKeyOf(job) });
+    const flow = await startRolloverFlow(deps, { ...plan, ...data, runKey });
     return { seasonId, members: plan.members, ...flow, partitions };
   },
 };
