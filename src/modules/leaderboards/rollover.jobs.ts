@@ -24,7 +24,8 @@ import { closedSeasonOf, rolloverDataSchema, runKeyOf } from './rollover-season.
 export const seasonRolloverJob: JobHandler<Deps> = {
   queue: 'leaderboards',
   name: ROLLOVER_JOB,
-  description: 'Archives the season that just ended: freezes its board, copies it to PostgreSQL in parallel shards, verifies, deletes it.',
+  description:
+    'Archives the season that just ended: freezes its board, copies it to PostgreSQL in parallel shards, verifies, deletes it.',
   schedule: { pattern: '0 0 1 * *' },
   options: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 } },
   dataSchema: rolloverDataSchema,
