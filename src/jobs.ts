@@ -5,6 +5,14 @@ import { activityJobs } from './modules/activities/activities.jobs.js';
 import { hotJobs } from './modules/hot/hot.jobs.js';
 import { jobsModuleJobs } from './modules/jobs/jobs.jobs.js';
 import { leaderboardJobs } from './modules/leaderboards/leaderboards.jobs.js';
+import { pointsJobs } from './modules/points/points.jobs.js';
 
 /** Every job a worker can run, gathered from the domain modules' `*.jobs.ts`. */
-export const jobHandlers: JobHandler<Deps>[] = [...outboxJobs, ...jobsModuleJobs, ...activityJobs, ...hotJobs, ...leaderboardJobs];
+export const jobHandlers: JobHandler<Deps>[] = [
+  ...outboxJobs,
+  ...jobsModuleJobs,
+  ...activityJobs,
+  ...hotJobs,
+  ...leaderboardJobs,
+  ...pointsJobs,
+];

@@ -5,6 +5,7 @@ import '../modules/activities/activity-mutations.schema.js';
 import '../modules/jobs/jobs.schema.js';
 import '../modules/hot/hot.schema.js';
 import '../modules/leaderboards/leaderboards.schema.js';
+import '../modules/leaderboards/rollover.schema.js';
 import '../modules/points/points.schema.js';
 
 builder.queryType({});

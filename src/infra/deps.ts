@@ -9,7 +9,8 @@ import type { Logger } from './logger.js';
 import { createMetrics, registerQueueGauge, type Metrics } from './metrics.js';
 import { createPrisma, type Db } from './prisma.js';
 import { createPubSub, type PubSub } from './pubsub.js';
-import { closeQueues, createQueues, type JobHandler, type Queues } from './queues.js';
+import type { FlowProducer } from 'bullmq';
+import { closeQueues, createFlowProducer, createQueues, type JobHandler, type Queues } from './queues.js';
 import { createBlockingRedis, createKeySpace, createRedis, type KeySpace, type Redis } from './redis.js';
 
 /**
@@ -25,6 +26,8 @@ export interface Deps {
   keys: KeySpace;
   pubsub: PubSub;
   queues: Queues;
+  /** Adds parent/child job flows to the queues (e.g. the season rollover's copy shards). */
+  flows: FlowProducer;
   tokens: TokenService;
   /** Who a token's user is (id, role), cached briefly so each request does not hit PostgreSQL. */
   viewers: ViewerCache;
@@ -89,6 +92,7 @@ export async function createDeps(
   const prefix = config.redis.prefix;
   const pubsub = createPubSub({ publisher: redis, subscriber, prefix: `${prefix}:events`, logger });
   const queues = createQueues(redis, `${prefix}:bull`, logger);
+  const flows = createFlowProducer(redis, `${prefix}:bull`, logger);
   const metrics = createMetrics();
   registerQueueGauge(metrics, queues);
 
@@ -100,6 +104,7 @@ export async function createDeps(
     keys: createKeySpace(prefix),
     pubsub,
     queues,
+    flows,
     tokens: createTokenService(config.auth),
     viewers: createViewerCache(db),
     events: createEventBus({ db, logger, handlers: eventHandlers, deps: () => deps }),
@@ -115,6 +120,7 @@ export async function createDeps(
     },
     async close() {
       await closeQueues(queues);
+      await flows.close();
       await pubsub.close().catch(() => {});
       await Promise.all([...extraConnections, redis, subscriber].map((connection) => connection.quit().catch(() => connection.disconnect())));
       await db.$disconnect();

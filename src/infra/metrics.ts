@@ -5,6 +5,10 @@ export const JOB_OUTCOMES = ['completed', 'failed', 'stalled'] as const;
 export const SUBSCRIPTION_TRANSPORTS = ['ws', 'sse'] as const;
 export const BOARD_CACHES = ['hot', 'leaderboard'] as const;
 export const CACHE_RESULTS = ['hit', 'miss', 'stale'] as const;
+/** Kinds of difference `leaderboard.reconcile` finds between a board and the points records. */
+export const DRIFT_KINDS = ['missing', 'score', 'extra'] as const;
+/** One of {@link DRIFT_KINDS}. */
+export type DriftKind = (typeof DRIFT_KINDS)[number];
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'paused', 'prioritized'] as const;
 
 /**
@@ -59,7 +63,14 @@ export function createMetrics() {
       labelNames: ['cache', 'result'] as const,
       registers: [registry],
     }),
+    leaderboardDrift: new Counter({
+      name: 'liveboard_leaderboard_drift_total',
+      help: 'Season board entries leaderboard.reconcile found wrong and repaired, by kind (missing, score, extra)',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
   };
+  for (const kind of DRIFT_KINDS) metrics.leaderboardDrift.inc({ kind }, 0);
   for (const transport of SUBSCRIPTION_TRANSPORTS) metrics.openSubscriptions.set({ transport }, 0);
   for (const cache of BOARD_CACHES) {
     for (const result of CACHE_RESULTS) metrics.cacheLookups.inc({ cache, result }, 0);

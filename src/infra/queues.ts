@@ -1,5 +1,6 @@
-import { Queue, Worker, type Job, type JobsOptions, type RepeatOptions } from 'bullmq';
+import { FlowProducer, Queue, Worker, type Job, type JobsOptions, type RepeatOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { ZodType } from 'zod';
 import type { Logger } from './logger.js';
 
 /** One queue per domain; `system` carries the service's own housekeeping. */
@@ -19,6 +20,11 @@ export interface JobHandler<D> {
   /** Periodic jobs: a BullMQ job scheduler with this stable id runs each tick once across all workers. */
   schedule?: JobScheduleSpec;
   options?: JobsOptions;
+  /**
+   * The data an operator may give a manual run (`runJob`), validated before
+   * the job is queued. Jobs without it take no data.
+   */
+  dataSchema?: ZodType<Record<string, unknown>>;
 }
 
 export type Queues = Record<QueueName, Queue>;
@@ -46,8 +52,27 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger):
   ) as Queues;
 }
 
+/**
+ * Adds BullMQ flows (a parent job that runs once all its child jobs are done),
+ * on the same fail-fast connection and prefix as the queues.
+ */
+export function createFlowProducer(connection: Redis, prefix: string, logger: Logger): FlowProducer {
+  const flows = new FlowProducer({ connection, prefix });
+  flows.on('error', (error) => logger.debug({ err: error }, 'flow producer connection error'));
+  return flows;
+}
+
 export async function closeQueues(queues: Queues): Promise<void> {
   await Promise.all(Object.values(queues).map((queue) => queue.close()));
+}
+
+/**
+ * When a run was due: a job scheduler's jobs carry their tick in `opts.prevMillis`;
+ * a job added by hand (e.g. `runJob`) is due when it was added.
+ */
+export function scheduledTime(job: Pick<Job, 'opts' | 'timestamp'>): Date {
+  const tick = job.opts?.prevMillis;
+  return new Date(typeof tick === 'number' && tick > 0 ? tick : job.timestamp);
 }
 
 /** The scheduler's repeat options; `tz` is always explicit, so a cron tick never depends on the server's zone. */

@@ -1,20 +1,10 @@
-import type { Job } from 'bullmq';
 import type { Deps } from '../../infra/deps.js';
-import type { JobHandler } from '../../infra/queues.js';
+import { scheduledTime, type JobHandler } from '../../infra/queues.js';
 import { recomputeHotBoards } from './hot-recompute.js';
 import { takeHotSnapshot } from './hot-snapshot.js';
 
 /** How often the full recompute runs: the decay step of `hackernews`, the repair bound of `reddit`. */
 export const HOT_RECOMPUTE_EVERY_MS = 60_000;
-
-/**
- * When a run was due: a job scheduler's jobs carry their tick in `opts.prevMillis`;
- * a job added by hand (e.g. `runJob`) is due when it was added.
- */
-export function scheduledTime(job: Pick<Job, 'opts' | 'timestamp'>): Date {
-  const tick = job.opts?.prevMillis;
-  return new Date(typeof tick === 'number' && tick > 0 ? tick : job.timestamp);
-}
 
 /** The hot ranking's periodic jobs, on the `hot` queue; both are idempotent. */
 export const hotJobs: JobHandler<Deps>[] = [

@@ -87,9 +87,16 @@ builder.mutationFields((t) => ({
     type: RunJobPayloadRef,
     authScopes: { admin: true },
     description: '(admin) Starts one run of a periodic job now. Its schedule is not changed.',
-    args: { name: t.arg.string({ required: true }) },
-    resolve: async (_root, { name }, ctx) => {
-      const { jobId } = await runJob(ctx.deps, { name, requestedBy: ctx.viewer!.id });
+    args: {
+      name: t.arg.string({ required: true }),
+      data: t.arg({
+        type: 'JSONObject',
+        required: false,
+        description: 'The run\'s job data, for jobs that take some, e.g. `{"seasonId": "2026-10"}` for season.rollover.',
+      }),
+    },
+    resolve: async (_root, { name, data }, ctx) => {
+      const { jobId } = await runJob(ctx.deps, { name, requestedBy: ctx.viewer!.id, data });
       return { jobId, job: await getJob(ctx.deps, name) };
     },
   }),

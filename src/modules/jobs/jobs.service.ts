@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { JobSchedulerJson } from 'bullmq';
 import type { Deps } from '../../infra/deps.js';
 import type { JobHandler, QueueName } from '../../infra/queues.js';
-import { appError, ErrorCode } from '../../graphql/errors.js';
+import { appError, badInput, ErrorCode } from '../../graphql/errors.js';
 import { MANUAL_JOB_ID_PREFIX } from './job-runs.js';
 import { pausedJobNames, setSchedulePaused } from './job-schedules.js';
 
@@ -78,16 +78,34 @@ export async function getJob(deps: JobsDeps, name: string): Promise<JobInfo> {
   return toInfo(deps, handler, paused.has(handler.name), scheduler);
 }
 
+/** A manual run's data, checked against what the job declares it takes. */
+function manualData(handler: JobHandler<Deps>, data: Record<string, unknown> | null | undefined): Record<string, unknown> {
+  if (data === null || data === undefined) return {};
+  if (!handler.dataSchema) throw badInput(`"${handler.name}" takes no data.`, { field: 'data' });
+  const parsed = handler.dataSchema.safeParse(data);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => issue.message).join('; ');
+    throw badInput(`Invalid data for "${handler.name}": ${problems}`, { field: 'data' });
+  }
+  return parsed.data;
+}
+
 /**
  * Starts one run of a periodic job now, as a one-off job with the job's own
  * options (retries, backoff). The scheduler is not touched, so the next
  * scheduled tick stays where it was; it runs even while the job is paused.
+ * `data` is for jobs that declare a `dataSchema` (e.g. `season.rollover`
+ * takes `{ seasonId }` to re-run one season).
  */
-export async function runJob(deps: JobsDeps, input: { name: string; requestedBy: number | null }): Promise<{ jobId: string }> {
+export async function runJob(
+  deps: JobsDeps,
+  input: { name: string; requestedBy: number | null; data?: Record<string, unknown> | null },
+): Promise<{ jobId: string }> {
   const handler = periodicJob(deps, input.name);
+  const data = manualData(handler, input.data);
   const jobId = `${MANUAL_JOB_ID_PREFIX}${randomUUID()}`;
-  await deps.queues[handler.queue].add(handler.name, {}, { ...handler.options, jobId });
-  deps.logger.info({ job: handler.name, jobId, requestedBy: input.requestedBy }, 'job started by hand');
+  await deps.queues[handler.queue].add(handler.name, data, { ...handler.options, jobId });
+  deps.logger.info({ job: handler.name, jobId, data, requestedBy: input.requestedBy }, 'job started by hand');
   return { jobId };
 }
 

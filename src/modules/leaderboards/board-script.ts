@@ -75,8 +75,7 @@ export async function runScript(redis: Redis, script: LuaScript, calls: readonly
  * version stays in the hash after a ZREM, so a late older write cannot bring a
  * removed user back.
  */
-const WRITE_STANDING = defineLuaScript(
-  `local stored = redis.call('HGET', KEYS[2], ARGV[1])
+const WRITE_BODY = `local stored = redis.call('HGET', KEYS[2], ARGV[1])
 if stored and tonumber(stored) >= tonumber(ARGV[2]) then
   return 0
 end
@@ -86,17 +85,42 @@ if tonumber(ARGV[3]) == 0 then
 else
   redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1])
 end
-return 1`,
-  2,
+return 1`;
+
+const WRITE_STANDING = defineLuaScript(WRITE_BODY, 2);
+
+/** The same write with KEYS[3] = the board's seal: refused (0) while the seal exists. */
+const WRITE_UNLESS_SEALED = defineLuaScript(
+  `if redis.call('EXISTS', KEYS[3]) == 1 then
+  return 0
+end
+${WRITE_BODY}`,
+  3,
 );
 
 /**
- * Redis keys of one season board. In Redis Cluster both must share a hash tag
+ * Redis keys of one season board. In Redis Cluster all must share a hash tag
  * (e.g. `lb:{2026-11}:board` and `lb:{2026-11}:versions`).
  */
 export interface BoardKeys {
   board: string;
   versions: string;
+  /**
+   * Set by the season rollover when the season closes: from then on the board
+   * is frozen while it is archived, and writes are refused (reported as
+   * stale). Without it, writes are never refused for being sealed.
+   */
+  sealed?: string;
+}
+
+/** How a write treats a sealed board. */
+export interface WriteOptions {
+  /** Writes even to a sealed board: only the rollover's own last sync, before it freezes the board. */
+  throughSeal?: boolean;
+}
+
+function scriptFor(keys: BoardKeys, options: WriteOptions): LuaScript {
+  return keys.sealed && !options.throughSeal ? WRITE_UNLESS_SEALED : WRITE_STANDING;
 }
 
 /** A user's absolute season standing, as of one version of their total. */
@@ -113,7 +137,7 @@ export interface StandingWrite {
   seq: number;
 }
 
-function toCall(keys: BoardKeys, standing: StandingWrite): ScriptCall {
+function toCall(keys: BoardKeys, standing: StandingWrite, script: LuaScript): ScriptCall {
   const { userId, version, points, seq } = standing;
   if (userId.length === 0) throw new RangeError('userId must not be empty');
   if (!Number.isSafeInteger(version) || version < 0) {
@@ -121,17 +145,19 @@ function toCall(keys: BoardKeys, standing: StandingWrite): ScriptCall {
   }
   // Validates points and seq even when points is 0 and the score goes unused.
   const score = encodeBoardScore(points, seq);
-  return { keys: [keys.board, keys.versions], args: [userId, String(version), String(points), String(score)] };
+  const scriptKeys = script === WRITE_UNLESS_SEALED ? [keys.board, keys.versions, keys.sealed!] : [keys.board, keys.versions];
+  return { keys: scriptKeys, args: [userId, String(version), String(points), String(score)] };
 }
 
 /**
  * Atomically sets a user's standing on a board unless a same or newer version was
  * already written, so retried and out-of-order writes never regress the board.
- * @returns true when the write was applied, false when it was stale.
+ * @returns true when the write was applied, false when it was stale (or the board is sealed).
  * @throws RangeError for out-of-range input (nothing is sent to Redis).
  */
-export async function writeStanding(redis: Redis, keys: BoardKeys, standing: StandingWrite): Promise<boolean> {
-  const [reply] = await runScript(redis, WRITE_STANDING, [toCall(keys, standing)]);
+export async function writeStanding(redis: Redis, keys: BoardKeys, standing: StandingWrite, options: WriteOptions = {}): Promise<boolean> {
+  const script = scriptFor(keys, options);
+  const [reply] = await runScript(redis, script, [toCall(keys, standing, script)]);
   return reply === 1;
 }
 
@@ -145,8 +171,10 @@ export async function writeStandings(
   redis: Redis,
   keys: BoardKeys,
   standings: readonly StandingWrite[],
+  options: WriteOptions = {},
 ): Promise<boolean[]> {
-  const calls = standings.map((standing) => toCall(keys, standing));
-  const replies = await runScript(redis, WRITE_STANDING, calls);
+  const script = scriptFor(keys, options);
+  const calls = standings.map((standing) => toCall(keys, standing, script));
+  const replies = await runScript(redis, script, calls);
   return replies.map((reply) => reply === 1);
 }

@@ -6,12 +6,12 @@ import { defineLuaScript, runScript, type BoardKeys } from './board-script.js';
 
 /**
  * Redis keys of a season's board. The season is the hash tag, so the sorted
- * set and its versions hash live in one Redis Cluster slot, as the write
- * script needs.
+ * set, its versions hash and its seal live in one Redis Cluster slot, as the
+ * write script needs.
  */
-export function boardKeys(keys: KeySpace, seasonId: string): BoardKeys {
+export function boardKeys(keys: KeySpace, seasonId: string): Required<BoardKeys> {
   const tag = `{${seasonId}}`;
-  return { board: keys.key('lb', tag, 'board'), versions: keys.key('lb', tag, 'versions') };
+  return { board: keys.key('lb', tag, 'board'), versions: keys.key('lb', tag, 'versions'), sealed: keys.key('lb', tag, 'sealed') };
 }
 
 /** Pairs `[member, score, member, score, …]` from a WITHSCORES reply into ranked standings. */

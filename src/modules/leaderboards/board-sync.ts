@@ -1,4 +1,5 @@
 import type { Deps } from '../../infra/deps.js';
+import { Prisma } from '../../infra/prisma.js';
 import type { KeySpace } from '../../infra/redis.js';
 import { boardKeys } from './board-store.js';
 import { writeStanding, writeStandings, type StandingWrite } from './board-script.js';
@@ -65,7 +66,7 @@ export async function publishStanding(deps: SyncDeps, change: StandingChange): P
  * persistence) the marker is missing even if live writes have already started
  * a new, partial board.
  */
-function syncMarkerKey(keys: KeySpace, seasonId: string): string {
+export function syncMarkerKey(keys: KeySpace, seasonId: string): string {
   return keys.key('lb', `{${seasonId}}`, 'synced');
 }
 
@@ -75,8 +76,8 @@ function syncMarkerKey(keys: KeySpace, seasonId: string): string {
  * Redis loses data again mid-run, the marker goes with it and the next run
  * repeats the rebuild. Re-sending versions the board already has is harmless.
  */
-async function requeueLostBoards(deps: SyncDeps): Promise<string[]> {
-  const live = await deps.db.season.findMany({ where: { state: { not: 'ARCHIVED' } }, select: { id: true } });
+async function requeueLostBoards(deps: SyncDeps, seasonId: string | undefined): Promise<string[]> {
+  const live = await deps.db.season.findMany({ where: { state: { not: 'ARCHIVED' }, id: seasonId }, select: { id: true } });
   if (live.length === 0) return [];
   const pipeline = deps.redis.pipeline();
   for (const { id } of live) pipeline.exists(syncMarkerKey(deps.keys, id));
@@ -106,21 +107,27 @@ async function requeueLostBoards(deps: SyncDeps): Promise<string[]> {
  * synced_version), in batches of one pipelined round trip per season, then
  * marks the batch synced in one statement. Most were written live already and
  * are ignored by the script; the rest (Redis was down, the process died, Redis
- * lost the board) are `applied` now. Archived seasons are left to the rollover.
+ * lost the board) are `applied` now. Archived seasons are left to the rollover,
+ * and a sealed (closing) board refuses the writes, unless `throughSeal`.
+ *
+ * `seasonId` limits the run to one season: the rollover uses it, with
+ * `throughSeal` and no batch limit, to complete a closed board before it
+ * freezes it.
  */
 export async function syncPendingStandings(
   deps: SyncDeps,
-  options: { batchSize?: number; maxBatches?: number } = {},
+  options: { batchSize?: number; maxBatches?: number; seasonId?: string; throughSeal?: boolean } = {},
 ): Promise<{ pushed: number; applied: number; rebuilt: string[] }> {
-  const { batchSize = 500, maxBatches = 200 } = options;
-  const rebuilt = await requeueLostBoards(deps);
+  const { batchSize = 500, maxBatches = 200, seasonId, throughSeal = false } = options;
+  const onlySeason = seasonId === undefined ? Prisma.empty : Prisma.sql`AND s.season_id = ${seasonId}`;
+  const rebuilt = await requeueLostBoards(deps, seasonId);
   let pushed = 0;
   let applied = 0;
   for (let batch = 0; batch < maxBatches; batch += 1) {
     const rows = await deps.db.$queryRaw<Array<{ season_id: string; user_id: number; points: number; seq: bigint; version: number }>>`
       SELECT s.season_id, s.user_id, s.points, s.seq, s.version FROM season_standings s
       JOIN seasons ON seasons.id = s.season_id AND seasons.state <> 'ARCHIVED'
-      WHERE s.version > s.synced_version
+      WHERE s.version > s.synced_version ${onlySeason}
       ORDER BY s.season_id, s.user_id LIMIT ${batchSize}`;
     const bySeason = new Map<string, StandingChange[]>();
     for (const row of rows) {
@@ -129,8 +136,8 @@ export async function syncPendingStandings(
       list.push(change);
       bySeason.set(change.seasonId, list);
     }
-    for (const [seasonId, changes] of bySeason) {
-      const written = await writeStandings(deps.redis, boardKeys(deps.keys, seasonId), changes.map(toWrite));
+    for (const [season, changes] of bySeason) {
+      const written = await writeStandings(deps.redis, boardKeys(deps.keys, season), changes.map(toWrite), { throughSeal });
       applied += written.filter(Boolean).length;
     }
     await markSynced(deps.db, [...bySeason.values()].flat());

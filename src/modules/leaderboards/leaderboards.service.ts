@@ -1,5 +1,6 @@
 import type { Season } from '../../generated/prisma/client.js';
 import type { Deps } from '../../infra/deps.js';
+import { archiveBoard } from './archive-board.js';
 import type { BoardSource, RankedStanding } from './board-source.js';
 import { redisBoard } from './board-store.js';
 import { postgresBoard } from './postgres-board.js';
@@ -13,12 +14,13 @@ export const MAX_LEADERBOARD_PAGE = 100;
 export const MAX_AROUND_RADIUS = 50;
 
 /**
- * Where a season's board is read from. Live seasons (CURRENT, CLOSING) are read
- * from Redis; an ARCHIVED season's board has left Redis and is served from
- * PostgreSQL (the rollover issue may plug its archive table in here).
+ * Where a season's board is read from. Live seasons (CURRENT, and CLOSING
+ * while the rollover copies its frozen board) are read from Redis; an
+ * ARCHIVED season's board has left Redis and is served from its archive in
+ * PostgreSQL, with the same ranks.
  */
 export function boardSourceFor(deps: ReadDeps, season: Pick<Season, 'state'>): BoardSource {
-  return season.state === 'ARCHIVED' ? postgresBoard(deps) : redisBoard(deps);
+  return season.state === 'ARCHIVED' ? archiveBoard(deps) : redisBoard(deps);
 }
 
 /**

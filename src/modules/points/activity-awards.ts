@@ -48,11 +48,20 @@ export function awardJoin(
  */
 async function voidMissingJoin(deps: AwardDeps, input: { userId: number; activityId: number; occurredAt: Date }): Promise<void> {
   const day = localDay(input.occurredAt, deps.config.timeZone);
+  const key = joinKey(input.activityId, input.userId);
+  // The key is claimed first, with the record's id drawn ahead, and the record
+  // is written only if the claim succeeded: a key already used writes nothing.
   await deps.db.$executeRaw`
-    INSERT INTO points_records (user_id, type, requested, points, idempotency_key, season_id, day, occurred_at, reason, activity_id)
-    VALUES (${input.userId}, 'JOIN_ACTIVITY', ${rulePoints('JOIN_ACTIVITY')}, 0, ${joinKey(input.activityId, input.userId)},
-            ${day.slice(0, 7)}, ${day}::date, ${input.occurredAt}, 'voided: quit before the join was awarded', ${input.activityId})
-    ON CONFLICT (idempotency_key) DO NOTHING`;
+    WITH claimed AS (
+      INSERT INTO points_idempotency_keys (idempotency_key, record_id, season_id)
+      VALUES (${key}, nextval('points_records_id_seq'), ${day.slice(0, 7)})
+      ON CONFLICT (idempotency_key) DO NOTHING
+      RETURNING record_id, season_id
+    )
+    INSERT INTO points_records (id, user_id, type, requested, points, idempotency_key, season_id, day, occurred_at, reason, activity_id)
+    SELECT record_id, ${input.userId}, 'JOIN_ACTIVITY', ${rulePoints('JOIN_ACTIVITY')}, 0, ${key}, season_id, ${day}::date,
+           ${input.occurredAt}, 'voided: quit before the join was awarded', ${input.activityId}
+    FROM claimed`;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { PointsType } from '../../generated/prisma/client.js';
 import type { Deps } from '../../infra/deps.js';
 import { getStanding } from '../leaderboards/leaderboards.service.js';
 import { localDay } from '../leaderboards/season-calendar.js';
-import { getCurrentSeason } from '../leaderboards/seasons.service.js';
+import { resolveSeason } from '../leaderboards/seasons.service.js';
 import { POINTS_RULES, POINTS_TYPES } from './points-rules.js';
 import { currentStreak } from './sign-in.js';
 
@@ -18,12 +18,17 @@ export interface TodayPoints {
 
 /**
  * The caller's points overview: today's points per type with caps (days in
- * APP_TIMEZONE), the current season's total and rank, and the sign-in streak.
+ * APP_TIMEZONE), a season's total and rank (the current season unless
+ * `seasonId` names another; an archived one is read from its archive), and
+ * the sign-in streak.
  */
-export async function myPoints(deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config'>, input: { userId: number; now?: Date }) {
+export async function myPoints(
+  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config'>,
+  input: { userId: number; seasonId?: string | null; now?: Date },
+) {
   const now = input.now ?? new Date();
   const day = localDay(now, deps.config.timeZone);
-  const season = await getCurrentSeason(deps, now);
+  const season = await resolveSeason(deps, input.seasonId, now);
   const [rows, streak, { standing, stale }] = await Promise.all([
     deps.db.$queryRaw<Array<{ type: PointsType; net: bigint; counted: bigint | null }>>`
       SELECT type, sum(points) AS net, sum(points) FILTER (WHERE points > 0) AS counted

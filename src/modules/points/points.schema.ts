@@ -75,8 +75,8 @@ const MyPointsRef = builder.objectRef<Awaited<ReturnType<typeof myPoints>>>('MyP
     day: t.exposeString('day', { description: 'Today in APP_TIMEZONE (`YYYY-MM-DD`).' }),
     today: t.field({ type: [TodayPointsRef], resolve: (mine) => mine.today }),
     season: t.field({ type: SeasonRef, resolve: (mine) => mine.season }),
-    seasonTotal: t.exposeInt('seasonTotal'),
-    rank: t.exposeInt('rank', { nullable: true, description: 'Null without points this season.' }),
+    seasonTotal: t.exposeInt('seasonTotal', { description: 'Total in `season`.' }),
+    rank: t.exposeInt('rank', { nullable: true, description: 'Rank in `season`; null without points there.' }),
     signInStreak: t.exposeInt('signInStreak', { description: 'Current sign-in streak in days; 0 once a day was missed.' }),
     signedInToday: t.exposeBoolean('signedInToday'),
     stale: t.exposeBoolean('stale', { description: 'True when the rank was computed from PostgreSQL because Redis was unreachable.' }),
@@ -88,7 +88,14 @@ builder.queryField('myPoints', (t) =>
     type: MyPointsRef,
     authScopes: { user: true },
     description: "The caller's points today per type with caps, season total and rank, and sign-in streak.",
-    resolve: (_root, _args, ctx) => myPoints(ctx.deps, { userId: ctx.viewer!.id }),
+    args: {
+      season: t.arg.id({
+        required: false,
+        description: 'The season of `seasonTotal` and `rank` (`YYYY-MM`), e.g. an archived one; the current season when absent.',
+      }),
+    },
+    resolve: (_root, { season }, ctx) =>
+      myPoints(ctx.deps, { userId: ctx.viewer!.id, seasonId: season === null || season === undefined ? null : String(season) }),
   }),
 );
 

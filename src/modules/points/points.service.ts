@@ -71,9 +71,11 @@ function outcomeOf(row: RecordRow, duplicate: boolean, standing: StandingChange 
 
 /** The record written under a key, if any. */
 export async function findAward(db: Tx | Deps['db'], idempotencyKey: string): Promise<AwardOutcome | null> {
+  // The key row names the record's partition, so the record is one index probe away.
   const [row] = await db.$queryRaw<RecordRow[]>`
-    SELECT id, user_id, type, requested, points, season_id, day, occurred_at, reason
-    FROM points_records WHERE idempotency_key = ${idempotencyKey}`;
+    SELECT r.id, r.user_id, r.type, r.requested, r.points, r.season_id, r.day, r.occurred_at, r.reason
+    FROM points_idempotency_keys k JOIN points_records r ON r.id = k.record_id AND r.season_id = k.season_id
+    WHERE k.idempotency_key = ${idempotencyKey}`;
   return row ? outcomeOf(row, true, null) : null;
 }
 
@@ -111,7 +113,7 @@ function pgCause(error: unknown): { originalCode?: string; constraint?: { index?
 
 function isDuplicateKey(error: unknown): boolean {
   const cause = pgCause(error);
-  return cause?.originalCode === '23505' && cause.constraint?.index === 'points_records_idempotency_key_key';
+  return cause?.originalCode === '23505' && cause.constraint?.index === 'points_idempotency_keys_pkey';
 }
 
 /**
@@ -121,10 +123,13 @@ function isDuplicateKey(error: unknown): boolean {
  * 2. `standing`: the season total plus the grant, with a fresh `board_seq` taken
  *    in ON CONFLICT's SET, i.e. while holding the standing's row lock, so per
  *    user the seqs follow commit order (who reached a total first);
- * 3. `record`: the PointsRecord with its grant and seq, inserted last. A used
- *    key fails this insert with a unique violation, which undoes steps 1–2 of
- *    the same statement: a repeated key changes nothing. A grant of 0 is
- *    recorded too, so its retry is a no-op, but leaves the standing alone.
+ * 3. `record`: the PointsRecord with its grant and seq;
+ * 4. `claimed`: its idempotency key, inserted last. A used key fails this
+ *    insert with a unique violation, which undoes steps 1–3 of the same
+ *    statement: a repeated key changes nothing. A grant of 0 is recorded too,
+ *    so its retry is a no-op, but leaves the standing alone. (The key has its
+ *    own table because points_records is partitioned by season, and a unique
+ *    index there would have to include the season.)
  * @throws DuplicateAwardError when the key was used; the caller returns the first outcome.
  */
 export async function applyAward(db: Tx | Deps['db'], timeZone: string, input: AwardInput): Promise<AwardOutcome> {
@@ -149,8 +154,14 @@ export async function applyAward(db: Tx | Deps['db'], timeZone: string, input: A
                ${input.participationId ?? null}
         FROM allowed LEFT JOIN standing ON true
         RETURNING id, user_id, type, requested, points, season_id, day, occurred_at, reason
+      ),
+      claimed AS (
+        INSERT INTO points_idempotency_keys (idempotency_key, record_id, season_id)
+        SELECT ${input.idempotencyKey}, record.id, record.season_id FROM record
+        RETURNING record_id
       )
-      SELECT record.*, standing.points AS total, standing.seq, standing.version FROM record LEFT JOIN standing ON true`;
+      SELECT record.*, standing.points AS total, standing.seq, standing.version
+      FROM record JOIN claimed ON claimed.record_id = record.id LEFT JOIN standing ON true`;
   } catch (error) {
     if (isDuplicateKey(error)) throw new DuplicateAwardError(input.idempotencyKey);
     throw error;

@@ -1,0 +1,75 @@
+import type { Deps } from '../../infra/deps.js';
+import { scheduledTime, type JobHandler } from '../../infra/queues.js';
+import { ensureUpcomingPointsPartitions } from '../points/points-partitions.js';
+import { copyShard, type AfterBatch } from './rollover-copy.js';
+import { finishRollover } from './rollover-finish.js';
+import {
+  COPY_JOB,
+  COPY_JOB_OPTIONS,
+  FINISH_JOB,
+  FINISH_JOB_OPTIONS,
+  ROLLOVER_JOB,
+  startRolloverFlow,
+  type CopyShardData,
+  type FinishData,
+} from './rollover-flow.js';
+import { prepareRollover } from './rollover-prepare.js';
+import { closedSeasonOf, rolloverDataSchema, runKeyOf } from './rollover-season.js';
+
+/**
+ * `season.rollover`: at 00:00 on the 1st in APP_TIMEZONE, closes the season
+ * that just ended (or the one in `data.seasonId`): prepares it, then starts
+ * the copy flow. Also keeps the points partitions of the coming months ready.
+ */
+export const seasonRolloverJob: JobHandler<Deps> = {
+  queue: 'leaderboards',
+  name: ROLLOVER_JOB,
+  description:
+    'Archives the season that just ended: freezes its board, copies it to PostgreSQL in parallel shards, verifies, deletes it.',
+  schedule: { pattern: '0 0 1 * *' },
+  options: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 } },
+  dataSchema: rolloverDataSchema,
+  async process(job, deps) {
+    const data = rolloverDataSchema.parse(job.data ?? {});
+    const seasonId = closedSeasonOf(job, data, deps.config.timeZone);
+    // Housekeeping must not hold the archive up: the daily points.partitions job tries again.
+    const partitions = await ensureUpcomingPointsPartitions(deps, scheduledTime(job)).catch((error: unknown) => {
+      deps.logger.warn({ err: error }, 'could not create the coming points partitions');
+      return [];
+    });
+    const runKey = runKeyOf(job);
+    const plan = await prepareRollover(deps, { seasonId, runKey });
+    if (plan.archived) return { seasonId, skipped: 'the season is archived already', partitions };
+    const flow = await startRolloverFlow(deps, { ...plan, ...data, runKey });
+    return { seasonId, members: plan.members, ...flow, partitions };
+  },
+};
+
+/**
+ * `season.rollover.copy`, a child of the rollover flow. `afterBatch` observes
+ * each inserted batch; tests make a shard fail halfway with it.
+ */
+export function rolloverCopyJob(
+  afterBatch?: (progress: Parameters<AfterBatch>[0] & { attempt: number }) => void | Promise<void>,
+): JobHandler<Deps> {
+  return {
+    queue: 'leaderboards',
+    name: COPY_JOB,
+    description: 'One shard of a season rollover: copies a rank range of the frozen board into the archive (idempotent).',
+    options: COPY_JOB_OPTIONS,
+    process: (job, deps) =>
+      copyShard(deps, job.data as CopyShardData, afterBatch && ((progress) => afterBatch({ ...progress, attempt: job.attemptsMade + 1 }))),
+  };
+}
+
+/** `season.rollover.finish`, the parent of the rollover flow: verify, ARCHIVED, delete the board, announce. */
+export const rolloverFinishJob: JobHandler<Deps> = {
+  queue: 'leaderboards',
+  name: FINISH_JOB,
+  description: 'Last step of a season rollover: verifies the archive against the board, marks the season ARCHIVED, deletes the board.',
+  options: FINISH_JOB_OPTIONS,
+  process: (job, deps) => finishRollover(deps, { seasonId: (job.data as FinishData).seasonId }),
+};
+
+/** The rollover's three jobs: the scheduler's, and the flow's children and parent. */
+export const rolloverJobs: JobHandler<Deps>[] = [seasonRolloverJob, rolloverCopyJob(), rolloverFinishJob];
