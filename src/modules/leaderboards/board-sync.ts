@@ -2,6 +2,7 @@ import type { Deps } from '../../infra/deps.js';
 import type { KeySpace } from '../../infra/redis.js';
 import { boardKeys } from './board-store.js';
 import { writeStanding, writeStandings, type StandingWrite } from './board-script.js';
+import './leaderboards.topics.js';
 
 /** A season standing as PostgreSQL committed it: what the Redis board must end up holding. */
 export interface StandingChange {
@@ -12,7 +13,7 @@ export interface StandingChange {
   version: number;
 }
 
-type SyncDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger'>;
+type SyncDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'pubsub'>;
 
 const toWrite = (change: StandingChange): StandingWrite => ({
   userId: String(change.userId),
@@ -47,16 +48,21 @@ async function markSynced(db: Deps['db'], changes: readonly StandingChange[]): P
  * only that job marks standings synced. (Marking here would cost every award a
  * second PostgreSQL write; the job marks hundreds per statement, and re-sending
  * a version the board already has is a no-op for the version-guarded script.)
+ * An applied write is announced on `leaderboard:changed`, after it is on the
+ * board, so every instance's subscribers read the new order.
  * @returns whether the write reached Redis.
  */
 export async function publishStanding(deps: SyncDeps, change: StandingChange): Promise<boolean> {
+  let applied: boolean;
   try {
-    await writeStanding(deps.redis, boardKeys(deps.keys, change.seasonId), toWrite(change));
-    return true;
+    applied = await writeStanding(deps.redis, boardKeys(deps.keys, change.seasonId), toWrite(change));
   } catch (error) {
     deps.logger.warn({ err: error, seasonId: change.seasonId, userId: change.userId }, 'board write deferred to leaderboard.sync');
     return false;
   }
+  // A stale write (a newer version was there already) moved nothing: nobody needs to re-read.
+  if (applied) await deps.pubsub.publish('leaderboard:changed', change.seasonId, { seasonId: change.seasonId, userId: change.userId });
+  return true;
 }
 
 /**
@@ -106,7 +112,9 @@ async function requeueLostBoards(deps: SyncDeps): Promise<string[]> {
  * synced_version), in batches of one pipelined round trip per season, then
  * marks the batch synced in one statement. Most were written live already and
  * are ignored by the script; the rest (Redis was down, the process died, Redis
- * lost the board) are `applied` now. Archived seasons are left to the rollover.
+ * lost the board) are `applied` now, and each season that got some is
+ * announced on `leaderboard:changed` once per batch. Archived seasons are left
+ * to the rollover.
  */
 export async function syncPendingStandings(
   deps: SyncDeps,
@@ -131,7 +139,9 @@ export async function syncPendingStandings(
     }
     for (const [seasonId, changes] of bySeason) {
       const written = await writeStandings(deps.redis, boardKeys(deps.keys, seasonId), changes.map(toWrite));
-      applied += written.filter(Boolean).length;
+      const count = written.filter(Boolean).length;
+      applied += count;
+      if (count > 0) await deps.pubsub.publish('leaderboard:changed', seasonId, { seasonId, userId: null });
     }
     await markSynced(deps.db, [...bySeason.values()].flat());
     pushed += rows.length;
