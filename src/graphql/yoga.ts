@@ -44,6 +44,7 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
         viewerKey: (ctx) => ctx.viewer?.id ?? null,
         // A public selection runs as nobody, so it cannot show one subscriber's view to the others.
         executionContext: (ctx, { viewerDependent }) => ({ ...ctx, viewer: viewerDependent ? ctx.viewer : null }),
+        share: deps.config.live.sharedSubscriptions,
         metrics: deps.metrics,
       }),
     ],
