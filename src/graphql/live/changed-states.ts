@@ -19,7 +19,11 @@ export interface ChangedStatesOptions<S> {
  * - Notices are coalesced first, so a burst of 100 notices costs at most one
  *   read per window (the last one after the last notice), not 100.
  * - The state when the stream starts (its first `next()`) is the baseline, so
- *   even the first notice sends nothing if what the subscriber sees is unchanged.
+ *   even the first notice sends nothing if what the subscriber sees is
+ *   unchanged. It is read before the notices are subscribed to: a change
+ *   can then be missed only while Redis confirms the SUBSCRIBE (the client's
+ *   own query covers it), never folded silently into the baseline after the
+ *   subscription is confirmed — tests rely on that order too.
  * - Used as a subscription's source it runs once per shared stream
  *   (shared-subscriptions.ts), so the read and the comparison happen once per
  *   key and event, not once per subscriber.
@@ -38,15 +42,16 @@ export function changedStates<S>(notices: AsyncIterable<unknown>, options: Chang
       return this;
     },
     async next() {
-      // Read alongside the topic subscription the first events.next() makes.
       baseline ??= read().then(
         (state) => void (lastKey = key(state)),
         (error: unknown) => logger?.warn({ err: error }, 'could not read the initial state of a live subscription'),
       );
+      await baseline;
       for (;;) {
+        if (closed) return done();
+        // The first call subscribes to the notices.
         const event = await events.next();
         if (event.done || closed) return done();
-        await baseline;
         let state: S;
         try {
           state = await read();
