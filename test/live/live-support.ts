@@ -89,7 +89,7 @@ export async function nextNotices(deps: Deps, topic: TopicName, scope: TopicScop
     return received;
   })();
   await waitForLocalSubscribers(deps, topic, scope, before + 1);
-  return { done, stop: () => notices.return() };
+  return { done, stop: () => notices.return?.() };
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
