@@ -41,7 +41,7 @@ describe('changedStates', () => {
     notices.push(3);
     await vi.advanceTimersByTimeAsync(300);
     expect(received).toEqual([['b', 'a']]);
-    await states.return();
+    await states.return!();
     await reading;
     expect(state.released).toBe(1);
   });
@@ -63,7 +63,7 @@ describe('changedStates', () => {
     // The baseline, then at most one read per 250 ms window of the 900 ms burst plus the trailing one.
     expect(state.reads).toBeLessThanOrEqual(1 + 5);
     expect(received.at(-1)).toEqual(['v100']);
-    await states.return();
+    await states.return!();
     await reading;
   });
 
@@ -80,14 +80,14 @@ describe('changedStates', () => {
     notices.push(2);
     await vi.advanceTimersByTimeAsync(300);
     expect((await next).value?.top).toEqual(['b']);
-    await states.return();
+    await states.return!();
   });
 
   it('releases its notices when returned while waiting for one', async () => {
     const { state, notices, states } = board(['a']);
     const pending = states.next();
     await new Promise((resolve) => setTimeout(resolve, 10));
-    await states.return();
+    await states.return!();
     expect(await pending).toEqual({ value: undefined, done: true });
     expect(state.released).toBe(1);
     notices.push(1);
