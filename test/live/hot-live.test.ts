@@ -107,6 +107,27 @@ describe('hotActivitiesChanged', () => {
     changed.unsubscribe();
     await waitForLocalSubscribers(t.deps, 'hot:changed', 'global', 0);
   });
+
+  it("shows each viewer their own viewerHasJoined: such a selection is executed per viewer", async () => {
+    const member = await player(t);
+    expect(outcome(await t.gql(JOIN, { id: gid('Gamma') }, { token: member.token }))).toBe('OK');
+    const query = 'subscription { hotActivitiesChanged(first: 2) { entries { activity { title viewerHasJoined } } } }';
+    const mine = record(clients.ws(url, member.token), query);
+    const anonymous = record(clients.ws(url), query);
+    await waitForOpenSubscriptions(t.deps.metrics, { ws: 2 });
+    await waitForLocalSubscribers(t.deps, 'hot:changed', 'global', 2);
+
+    // Two more joins put Gamma (4) ahead of the chess club (5; ahead on a tie by its lower id), into the top 2.
+    await join('Gamma');
+    await join('Gamma');
+    const [forMember] = await mine.waitFor(1);
+    const [forAnonymous] = await anonymous.waitFor(1);
+    expect(forMember.data.hotActivitiesChanged.entries[1].activity).toEqual({ title: 'Gamma', viewerHasJoined: true });
+    expect(forAnonymous.data.hotActivitiesChanged.entries[1].activity).toEqual({ title: 'Gamma', viewerHasJoined: false });
+    mine.unsubscribe();
+    anonymous.unsubscribe();
+    await waitForLocalSubscribers(t.deps, 'hot:changed', 'global', 0);
+  });
 });
 
 describe('hot:changed', () => {
