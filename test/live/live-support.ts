@@ -35,7 +35,7 @@ export async function player(t: TestContext): Promise<Player> {
   return { id: user.id, gid: encodeId('User', user.id), token };
 }
 
-/** Every client made through `clients`, disposed by `dispose()`. */
+/** Makes real graphql-ws and SSE clients and disposes of them all at the end of a file. */
 export function clientPool() {
   const ws: WsClient[] = [];
   const sse: SseClient[] = [];

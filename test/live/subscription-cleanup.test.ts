@@ -53,17 +53,22 @@ it('leaves no Redis subscription, listener, stream or gauge count behind after 1
 
   let cycles = 0;
   let delivered = 0;
-  /** One client (of one of two viewers), `count` cycles: subscribe, wait 0–25 ms (sometimes not at all), unsubscribe. */
+  /**
+   * One client (of one of two viewers), `count` cycles: subscribe, wait 0–25 ms (sometimes not at all),
+   * unsubscribe. Its first userChanged subscription stays until a result arrived, however busy the machine.
+   */
   async function worker(kind: 'ws' | 'sse', count: number, index: number) {
     const viewer = index % 2 === 0 ? token : other.token;
     const client = kind === 'ws' ? wsClient(url, viewer) : sseClient(url, viewer);
     for (let i = 0; i < count; i += 1) {
+      let received = 0;
       const unsubscribe = client.subscribe(
         { query: SELECTIONS[(index + i) % SELECTIONS.length]!, variables },
-        { next: () => void (delivered += 1), error: () => {}, complete: () => {} },
+        { next: () => void ((delivered += 1), (received += 1)), error: () => {}, complete: () => {} },
       );
       const wait = (index * 7 + i * 13) % 26;
-      if (wait > 2) await sleep(wait);
+      if ((index + i) % SELECTIONS.length === 0 && i < SELECTIONS.length) await waitUntil(() => received > 0, 10_000, () => 'a result');
+      else if (wait > 2) await sleep(wait);
       else if (wait > 0) await Promise.resolve();
       unsubscribe();
       cycles += 1;
