@@ -1,14 +1,20 @@
 import { createBenchEnvironment } from './bench/environment.js';
 import { hotRead, leaderboardRead } from './bench/board-reads.js';
+import { leaderboardFanout } from './bench/fanout.js';
 import { graphqlOverhead } from './bench/graphql-overhead.js';
 
 /**
  * `npm run bench`: each scenario measures liveboard against a baseline taken
- * in the same run on the same machine (a bare yoga server, raw Redis), and
- * reports the ratio, so numbers compare across machines. Results are written
- * down in docs/benchmarks.md.
+ * in the same run on the same machine (a bare yoga server, raw Redis,
+ * subscriptions without sharing), and reports the ratio, so numbers compare
+ * across machines. Results are written down in docs/benchmarks.md.
+ * `npm run bench -- fanout` runs only the scenarios whose name contains "fanout".
  */
-const scenarios = [graphqlOverhead, leaderboardRead, hotRead];
+const all = { graphqlOverhead, leaderboardRead, hotRead, leaderboardFanout };
+const only = process.argv[2]?.toLowerCase();
+const scenarios = Object.entries(all)
+  .filter(([name]) => !only || name.toLowerCase().includes(only))
+  .map(([, scenario]) => scenario);
 
 const env = await createBenchEnvironment();
 try {

@@ -85,6 +85,8 @@ const envSchema = z
       .min(1, 'must be 1 to 3600000')
       .max(3_600_000, 'must be 1 to 3600000')
       .default(2_000),
+    /** false: every subscriber executes its own subscription events (benchmark baseline only). */
+    LIVE_SHARED_SUBSCRIPTIONS: booleanFromEnv.default(true),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWT_JWKS_URL) {
@@ -133,6 +135,7 @@ function toConfig(env: z.output<typeof envSchema>) {
       boardSize: env.HOT_BOARD_SIZE,
       cacheTtlMs: env.HOT_CACHE_TTL_MS,
     },
+    live: { sharedSubscriptions: env.LIVE_SHARED_SUBSCRIPTIONS },
   };
 }
 

@@ -19,6 +19,28 @@ export function useSubscriptionGauge(metrics: Metrics): Plugin<Context> {
   };
 }
 
+/**
+ * Releases SSE subscriptions whose client left before the response was
+ * ready. A subscription with an async `subscribe` (a season or an activity
+ * to look up first) may resolve after the client aborted; the adapter then
+ * never sends the response, so nobody cancels its event stream, and the
+ * subscription (its Redis channel, its shared stream, yoga's ping timer)
+ * would stay open forever. Cancelling the unsent body returns the iterator.
+ */
+export function useAbandonedStreamRelease(): Plugin {
+  return {
+    onResponse({ request, response }) {
+      if (!request.signal?.aborted || !response.body || response.bodyUsed || response.body.locked) return;
+      // yoga's event stream only starts (and takes hold of the iterator) on its first read; a cancel before that fails.
+      const reader = response.body.getReader();
+      reader
+        .read()
+        .then(() => reader.cancel())
+        .catch(() => undefined);
+    },
+  };
+}
+
 /** GraphQL operation latency and HTTP duration, into the process registry served at /metrics. */
 export function useOperationMetrics(metrics: Metrics): Plugin {
   return usePrometheus({

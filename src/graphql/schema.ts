@@ -7,6 +7,8 @@ import '../modules/hot/hot.schema.js';
 import '../modules/leaderboards/leaderboards.schema.js';
 import '../modules/leaderboards/rollover.schema.js';
 import '../modules/points/points.schema.js';
+import '../modules/leaderboards/leaderboard-live.schema.js';
+import '../modules/hot/hot-live.schema.js';
 
 builder.queryType({});
 builder.mutationType({});

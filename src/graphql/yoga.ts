@@ -4,7 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Deps } from '../infra/deps.js';
 import { buildContext, type Context, type ContextSource } from './context.js';
 import { useSharedSubscriptions } from './live/shared-subscriptions.js';
-import { useOperationMetrics, useSubscriptionGauge } from './plugins.js';
+import { useAbandonedStreamRelease, useOperationMetrics, useSubscriptionGauge } from './plugins.js';
 import { useMutationRateLimit } from './rate-limit.js';
 import { schema as appSchema } from './schema.js';
 
@@ -39,11 +39,13 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
     plugins: [
       useOperationMetrics(deps.metrics),
       useSubscriptionGauge(deps.metrics),
+      useAbandonedStreamRelease(),
       useMutationRateLimit(deps),
       useSharedSubscriptions<Context>({
         viewerKey: (ctx) => ctx.viewer?.id ?? null,
         // A public selection runs as nobody, so it cannot show one subscriber's view to the others.
         executionContext: (ctx, { viewerDependent }) => ({ ...ctx, viewer: viewerDependent ? ctx.viewer : null }),
+        share: deps.config.live.sharedSubscriptions,
         metrics: deps.metrics,
       }),
     ],

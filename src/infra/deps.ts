@@ -3,6 +3,9 @@ import { jobHandlers as defaultJobHandlers } from '../jobs.js';
 import { createTokenService, type TokenService } from '../modules/users/auth.js';
 import { createViewerCache, type ViewerCache } from '../modules/users/viewer-cache.js';
 import { createHotCache, type HotCache } from '../modules/hot/hot-cache.js';
+import { lookupStandings, type LiveStanding } from '../modules/leaderboards/standing-lookup.js';
+import '../modules/leaderboards/leaderboards.topics.js';
+import { createStandingWatcher, type StandingWatcher } from '../graphql/live/standing-watcher.js';
 import { eventHandlers } from '../events.js';
 import { createEventBus, type EventBus } from './events.js';
 import type { Logger } from './logger.js';
@@ -43,6 +46,12 @@ export interface Deps {
   now: () => Date;
   /** This process's copy of the hot boards; see modules/hot/hot-reader.ts. */
   hotCache: HotCache;
+  /**
+   * Season standings watched by this instance's `myStanding` / `standingChanged`
+   * subscribers (scope = season id, member = user id): passive rank changes
+   * ("someone overtook you") without per-award work per subscriber.
+   */
+  standings: StandingWatcher<LiveStanding | null>;
   /** A new connection for a BullMQ worker or another blocking consumer. */
   blockingConnection(): Redis;
 }
@@ -112,6 +121,13 @@ export async function createDeps(
     jobHandlers,
     now: () => new Date(),
     hotCache: createHotCache(config.hot.cacheTtlMs),
+    standings: createStandingWatcher<LiveStanding | null>({
+      // One pipelined ZREVRANK + ZSCORE for every member of the season watched here, once per window.
+      lookup: (season, userIds) => lookupStandings(deps, String(season), userIds.map(Number)),
+      // Followed while someone on this instance watches the season; every award there touches it.
+      changes: (season) => pubsub.subscribe('leaderboard:changed', season),
+      logger,
+    }),
     blockingConnection() {
       const connection = createBlockingRedis(config.redis.url);
       connection.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
@@ -120,6 +136,7 @@ export async function createDeps(
     },
     async close() {
       await closeQueues(queues);
+      await deps.standings.close();
       await flows.close();
       await pubsub.close().catch(() => {});
       await Promise.all([...extraConnections, redis, subscriber].map((connection) => connection.quit().catch(() => connection.disconnect())));

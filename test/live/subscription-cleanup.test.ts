@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { encodeId } from '../../src/graphql/ids.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 import { numsub, sseClient, waitUntil, wsClient } from '../support/live-clients.js';
+import { currentSeasonId, LEADERBOARD_CHANGED, MY_STANDING, STANDING_CHANGED } from './live-support.js';
 
 let t: TestContext;
 let url: string;
@@ -13,9 +14,14 @@ afterAll(async () => {
   await t.cleanup();
 });
 
+/** A mix of every kind of stream: plain topics, deduplicated top N lists, and StandingWatcher streams. */
 const SELECTIONS = [
   'subscription ($id: ID!) { userChanged(id: $id) { id displayName } }',
   'subscription ($id: ID!) { userChanged(id: $id) { handle } }',
+  LEADERBOARD_CHANGED,
+  MY_STANDING,
+  STANDING_CHANGED,
+  'subscription ($first: Int) { hotActivitiesChanged(first: $first) { entries { rank } } }',
 ];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const gauge = async (transport: 'ws' | 'sse') =>
@@ -23,9 +29,14 @@ const gauge = async (transport: 'ws' | 'sse') =>
 const liveStreams = async () => (await t.deps.metrics.liveStreams.get()).values[0]?.value ?? 0;
 
 it('leaves no Redis subscription, listener, stream or gauge count behind after 1,000 subscribe/unsubscribe cycles', async () => {
-  const { user } = await t.createUser();
-  const variables = { id: encodeId('User', user.id) };
-  const channel = `${t.config.redis.prefix}:events:user:changed:${user.id}`;
+  const [{ user, token }, other] = [await t.createUser(), await t.createUser()];
+  const season = currentSeasonId();
+  const variables = { id: encodeId('User', user.id), userId: encodeId('User', user.id), first: 3 };
+  const channels = [
+    ['user:changed', user.id],
+    ['leaderboard:changed', season],
+    ['hot:changed', 'global'],
+  ] as const;
   const subscriber = t.deps.pubsub.subscriber;
   const baseline = { message: subscriber.listenerCount('message'), pmessage: subscriber.listenerCount('pmessage') };
 
@@ -34,22 +45,30 @@ it('leaves no Redis subscription, listener, stream or gauge count behind after 1
   const publisher = (async () => {
     for (let i = 0; publishing; i += 1) {
       await t.deps.pubsub.publish('user:changed', user.id, { userId: user.id });
+      await t.deps.pubsub.publish('leaderboard:changed', season, { seasonId: season, userId: user.id });
+      await t.deps.pubsub.publish('hot:changed', 'global', { board: 'global', computedAt: Date.now() });
       await sleep(15);
     }
   })();
 
   let cycles = 0;
   let delivered = 0;
-  /** One client, `count` cycles: subscribe, wait 0–25 ms (sometimes not at all), unsubscribe. */
+  /**
+   * One client (of one of two viewers), `count` cycles: subscribe, wait 0–25 ms (sometimes not at all),
+   * unsubscribe. Its first userChanged subscription stays until a result arrived, however busy the machine.
+   */
   async function worker(kind: 'ws' | 'sse', count: number, index: number) {
-    const client = kind === 'ws' ? wsClient(url) : sseClient(url);
+    const viewer = index % 2 === 0 ? token : other.token;
+    const client = kind === 'ws' ? wsClient(url, viewer) : sseClient(url, viewer);
     for (let i = 0; i < count; i += 1) {
+      let received = 0;
       const unsubscribe = client.subscribe(
-        { query: SELECTIONS[(index + i) % 2]!, variables },
-        { next: () => void (delivered += 1), error: () => {}, complete: () => {} },
+        { query: SELECTIONS[(index + i) % SELECTIONS.length]!, variables },
+        { next: () => void ((delivered += 1), (received += 1)), error: () => {}, complete: () => {} },
       );
       const wait = (index * 7 + i * 13) % 26;
-      if (wait > 2) await sleep(wait);
+      if ((index + i) % SELECTIONS.length === 0 && i < SELECTIONS.length) await waitUntil(() => received > 0, 10_000, () => 'a result');
+      else if (wait > 2) await sleep(wait);
       else if (wait > 0) await Promise.resolve();
       unsubscribe();
       cycles += 1;
@@ -69,10 +88,14 @@ it('leaves no Redis subscription, listener, stream or gauge count behind after 1
   // The cycles overlapped with events: some subscriptions did receive results before leaving.
   expect(delivered).toBeGreaterThan(0);
 
-  await waitUntil(async () => (await numsub(t.deps.redis, channel)) === 0, 10_000, () => 'PUBSUB NUMSUB back to 0');
+  for (const [topic, scope] of channels) {
+    const channel = `${t.config.redis.prefix}:events:${topic}:${scope}`;
+    await waitUntil(async () => (await numsub(t.deps.redis, channel)) === 0, 10_000, () => `PUBSUB NUMSUB ${channel} back to 0`);
+    expect(t.deps.pubsub.localSubscribers(topic, scope)).toBe(0);
+  }
   await waitUntil(async () => (await gauge('ws')) === 0 && (await gauge('sse')) === 0, 10_000, () => 'open-subscription gauge back to 0');
   expect(await liveStreams()).toBe(0);
-  expect(t.deps.pubsub.localSubscribers('user:changed', user.id)).toBe(0);
+  expect(t.deps.standings.stats()).toEqual({ scopes: 0, listeners: 0 });
   expect(subscriber.listenerCount('message')).toBe(baseline.message);
   expect(subscriber.listenerCount('pmessage')).toBe(baseline.pmessage);
   expect(await t.deps.redis.pubsub('CHANNELS', `${t.config.redis.prefix}:*`)).toEqual([]);

@@ -86,6 +86,14 @@ describe('live-update topics', () => {
     expect(report.declared).toContain('user:changed');
     expect(report.subscribed.get('user:changed')).toContain('modules/users/users.schema.ts');
     expect(report.published.get('user:changed')).toContain('modules/users/users.service.ts');
+    // The season boards: subscribed by leaderboardChanged and by every instance's StandingWatcher.
+    expect(report.declared).toEqual(expect.arrayContaining(['leaderboard:changed', 'hot:changed']));
+    expect(report.subscribed.get('leaderboard:changed')).toEqual(
+      expect.arrayContaining(['infra/deps.ts', 'modules/leaderboards/leaderboard-live.schema.ts']),
+    );
+    expect(report.published.get('leaderboard:changed')).toContain('modules/leaderboards/board-sync.ts');
+    expect(report.subscribed.get('hot:changed')).toContain('modules/hot/hot-live.schema.ts');
+    expect(report.published.get('hot:changed')).toContain('modules/hot/hot-changes.ts');
   });
 
   it('has a publisher for every topic declared in a TopicMap and every topic subscribed to', () => {

@@ -30,6 +30,12 @@ export interface SharedSubscriptionsOptions<C> {
   intervalMs?: number;
   /** Results kept per subscriber that has not pulled yet; older ones are dropped. */
   bufferSize?: number;
+  /**
+   * False gives every subscriber a stream of its own (its own coalescing,
+   * execution and serialization), as without this plugin: the baseline of
+   * the fan-out benchmark (LIVE_SHARED_SUBSCRIPTIONS=false). Default true.
+   */
+  share?: boolean;
   metrics?: Pick<Metrics, 'liveStreams' | 'liveExecutions'>;
 }
 
@@ -50,7 +56,7 @@ type SubscribeResult = AsyncIterable<ExecutionResult> | ExecutionResult;
  * iterators only subscribe to Redis on their first `next()`).
  */
 export function useSharedSubscriptions<C extends object>(options: SharedSubscriptionsOptions<C>): Plugin<C> {
-  const { intervalMs = COALESCE_INTERVAL_MS, bufferSize = 1, metrics } = options;
+  const { intervalMs = COALESCE_INTERVAL_MS, bufferSize = 1, share = true, metrics } = options;
   const executionContext = options.executionContext ?? ((context: C) => ({ ...context }));
   const streams = new Map<string, Multicast<ExecutionResult>>();
 
@@ -82,7 +88,7 @@ export function useSharedSubscriptions<C extends object>(options: SharedSubscrip
 
     const viewerDependent = selectsViewerDependentField(args.schema, args.document);
     const key = streamKey(args, viewerDependent ? ['viewer', options.viewerKey(args.contextValue as C)] : ['public']);
-    const existing = streams.get(key);
+    const existing = share ? streams.get(key) : undefined;
     if (existing?.open) {
       // Join before releasing: the stream cannot close in between, as it could across an await.
       const joined = existing.subscribe();
@@ -97,7 +103,7 @@ export function useSharedSubscriptions<C extends object>(options: SharedSubscrip
       },
       bufferSize,
     );
-    streams.set(key, stream);
+    if (share) streams.set(key, stream);
     metrics?.liveStreams.inc();
     return stream.subscribe();
   }

@@ -47,8 +47,12 @@ builder.prismaNode('Activity', {
     favoriteCount: t.exposeInt('favoriteCount'),
     viewCount: t.exposeInt('viewCount', { description: 'Distinct viewers per local day, summed.' }),
     checkInCount: t.exposeInt('checkInCount'),
-    viewerHasJoined: t.boolean({ resolve: (activity, _args, ctx) => viewerFlags(ctx).joined(activity.id) }),
-    viewerHasFavorited: t.boolean({ resolve: (activity, _args, ctx) => viewerFlags(ctx).favorited(activity.id) }),
+    // Live updates run a selection with these once per viewer instead of once for everyone (as nobody).
+    viewerHasJoined: t.boolean({ extensions: { viewerDependent: true }, resolve: (activity, _args, ctx) => viewerFlags(ctx).joined(activity.id) }),
+    viewerHasFavorited: t.boolean({
+      extensions: { viewerDependent: true },
+      resolve: (activity, _args, ctx) => viewerFlags(ctx).favorited(activity.id),
+    }),
     participants: t.relatedConnection('participations', {
       cursor: 'id',
       totalCount: true,

@@ -80,36 +80,49 @@ return { 1, above, score, group, hmgetAll(KEYS[2], group) }`,
  * Writes one activity's absolute score (or removes it), moves it out of the
  * board of a category it no longer has, trims the boards to the board size and
  * records the write in `touched` for a recompute running at the same time.
+ * Returns the meta fields (`global`, `c:<category>`) of the boards whose
+ * contents changed: a score, tie data or membership, so `hot:changed` is only
+ * published when a reader could see a difference.
  */
 export const WRITE_ENTRY = defineLuaScript(
   `local id, category, prefix, at = ARGV[1], ARGV[5], ARGV[6], ARGV[8]
+local changed = {}
 local old = redis.call('HGET', KEYS[2], id)
 if old then
   local oldCategory = string.match(old, '^[^|]*|[^|]*|(.*)$')
   if oldCategory and oldCategory ~= category then
-    redis.call('ZREM', prefix .. oldCategory, id)
+    if redis.call('ZREM', prefix .. oldCategory, id) == 1 then changed[#changed + 1] = 'c:' .. oldCategory end
     redis.call('HSET', KEYS[4], 'c:' .. oldCategory, at)
   end
 end
-local boards = { KEYS[1] }
-if category ~= '' then boards[2] = prefix .. category end
+local boards, fields = { KEYS[1] }, { 'global' }
+if category ~= '' then
+  boards[2] = prefix .. category
+  fields[2] = 'c:' .. category
+end
 if ARGV[2] == '1' then
   local keep = tonumber(ARGV[7])
-  for _, board in ipairs(boards) do
+  local tiesChanged = old ~= ARGV[4]
+  for i, board in ipairs(boards) do
+    local before = redis.call('ZSCORE', board, id)
     redis.call('ZADD', board, ARGV[3], id)
     redis.call('ZREMRANGEBYRANK', board, 0, -keep - 1)
+    local after = redis.call('ZSCORE', board, id)
+    if before ~= after or (after and tiesChanged) then changed[#changed + 1] = fields[i] end
   end
   redis.call('HSET', KEYS[2], id, ARGV[4])
   if category ~= '' then redis.call('SADD', KEYS[3], category) end
 else
-  for _, board in ipairs(boards) do redis.call('ZREM', board, id) end
+  for i, board in ipairs(boards) do
+    if redis.call('ZREM', board, id) == 1 then changed[#changed + 1] = fields[i] end
+  end
   redis.call('HDEL', KEYS[2], id)
 end
 redis.call('HSET', KEYS[4], 'global', at)
 if category ~= '' then redis.call('HSET', KEYS[4], 'c:' .. category, at) end
 redis.call('ZADD', KEYS[5], ARGV[9], id)
 redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', '(' .. ARGV[10])
-return 1`,
+return changed`,
   5,
 );
 
@@ -121,6 +134,7 @@ return 1`,
  * of categories left with no visible activity, and marks the boards ready.
  * Every staged key is checked before the first write: a script that fails
  * half-way keeps what it already did, and the live boards must stay whole.
+ * Returns the categories whose boards were deleted.
  */
 export const SWAP_BOARDS = defineLuaScript(
   `local prefix, stagedPrefix, at, withGlobal = ARGV[1], ARGV[2], ARGV[3], ARGV[4] == '1'
@@ -134,8 +148,10 @@ end
 if withGlobal and (redis.call('EXISTS', KEYS[6]) == 0 or redis.call('EXISTS', KEYS[4]) == 0) then
   return redis.error_reply('ERR staged global hot board missing')
 end
+local deleted = {}
 for _, category in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   if not keep[category] then
+    deleted[#deleted + 1] = category
     redis.call('DEL', prefix .. category)
     redis.call('HDEL', KEYS[2], 'c:' .. category)
   end
@@ -157,6 +173,6 @@ else
   redis.call('DEL', KEYS[5], KEYS[3])
 end
 redis.call('HSET', KEYS[2], 'global', at, 'ready', at)
-return 1`,
+return deleted`,
   6,
 );

@@ -118,14 +118,15 @@ export interface BoardWrite {
  * Writes activities' absolute scores to the global board and their category's
  * board, or removes them from every board (entry null: not visible). One
  * pipelined round trip; each write is atomic.
+ * @returns the boards whose contents changed, as categories (null = the global board).
  */
 export async function writeBoardEntries(
   deps: Pick<Deps, 'redis' | 'keys'>,
   input: { algorithm: HeatAlgorithm; writes: BoardWrite[]; boardSize: number; computedAt: Date },
-): Promise<void> {
+): Promise<Array<string | null>> {
   const keys = hotKeys(deps, input.algorithm);
   const wallNow = Date.now();
-  await runScript(
+  const replies = await runScript(
     deps.redis,
     WRITE_ENTRY,
     input.writes.map(({ activityId, category, entry }) => ({
@@ -144,6 +145,8 @@ export async function writeBoardEntries(
       ],
     })),
   );
+  const fields = new Set((replies as string[][]).flat());
+  return [...fields].map((field) => (field === 'global' ? null : field.slice('c:'.length)));
 }
 
 /** Ids of activities written since `sinceMs` (wall clock), oldest first. */
@@ -158,11 +161,12 @@ export async function touchedSince(deps: Pick<Deps, 'redis' | 'keys'>, algorithm
  * all over the live keys. Readers see the old boards or the new ones, never
  * a mix or a half-written board; if anything fails before the swap, the live
  * boards are untouched and the staged keys expire.
+ * @returns the categories whose boards were deleted (no visible activity left).
  */
 export async function replaceBoards(
   deps: Pick<Deps, 'redis' | 'keys'>,
   input: { algorithm: HeatAlgorithm; global: HotEntry[]; categories: Map<string, HotEntry[]>; computedAt: Date },
-): Promise<void> {
+): Promise<string[]> {
   const keys = hotKeys(deps, input.algorithm);
   const staging = keys.staging(randomBytes(6).toString('hex'));
   const staged = [...input.categories].filter(([, entries]) => entries.length > 0);
@@ -189,7 +193,7 @@ export async function replaceBoards(
   const failed = replies.find(([error]) => error);
   if (failed) throw failed[0];
 
-  await runScript(deps.redis, SWAP_BOARDS, [
+  const [deleted] = await runScript(deps.redis, SWAP_BOARDS, [
     {
       keys: [keys.categories, keys.meta, keys.ties, staging.ties, keys.global, staging.global],
       args: [
@@ -201,4 +205,5 @@ export async function replaceBoards(
       ],
     },
   ]);
+  return deleted as string[];
 }

@@ -2,7 +2,7 @@ import type { Deps } from '../../infra/deps.js';
 import { readBoardRange, readBoardRank } from './hot-board-store.js';
 import { HOT_CACHE_DEPTH, hotCacheKey, type HotList } from './hot-cache.js';
 import { collectHotBoards } from './hot-recompute.js';
-import { heatSettings } from './hot-scoring.js';
+import { heatSettings, VISIBLE_STATUSES } from './hot-scoring.js';
 
 type ReaderDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'config' | 'now' | 'hotCache' | 'metrics' | 'logger'>;
 
@@ -44,11 +44,17 @@ export async function computeHotList(
  * with none, the list is computed from PostgreSQL. A board no full recompute
  * has written yet (fresh deployment, flushed Redis) is computed from
  * PostgreSQL too, so the list is never empty while visible activities exist.
+ * `skipCache` goes to Redis even when the local copy is fresh: a live
+ * subscription told that the board changed (possibly by another instance,
+ * whose write this instance's cache has not seen) must read the new board.
  */
-export async function readHotActivities(deps: ReaderDeps, input: { category: string | null; first: number }): Promise<HotList> {
+export async function readHotActivities(
+  deps: ReaderDeps,
+  input: { category: string | null; first: number; skipCache?: boolean },
+): Promise<HotList> {
   const { algorithm } = deps.config.hot;
   const key = hotCacheKey(algorithm, input.category);
-  const cached = deps.hotCache.fresh(key);
+  const cached = input.skipCache ? undefined : deps.hotCache.fresh(key);
   if (cached) {
     deps.metrics.cacheLookups.inc({ cache: CACHE_LABEL, result: 'hit' });
     return firstOf(cached, input.first);
@@ -73,6 +79,38 @@ export async function readHotActivities(deps: ReaderDeps, input: { category: str
   const list = await computeHotList(deps, { category: input.category, limit: HOT_CACHE_DEPTH });
   deps.hotCache.set(key, list);
   return firstOf(list, input.first);
+}
+
+/**
+ * Drops entries whose activity is no longer visible and renumbers the rest.
+ * Normally a no-op: it only matters when the board write of a cancellation
+ * failed, which the next recompute repairs, so a cancelled activity is never
+ * shown even meanwhile. One primary-key query for at most 100 ids.
+ */
+async function withoutInvisible(deps: Pick<Deps, 'db'>, list: HotList, first: number): Promise<HotList> {
+  const rows = await deps.db.activity.findMany({
+    where: { id: { in: list.entries.map((entry) => entry.activityId) }, status: { in: [...VISIBLE_STATUSES] } },
+    select: { id: true },
+  });
+  const visible = new Set(rows.map((row) => row.id));
+  const entries = list.entries
+    .filter((entry) => visible.has(entry.activityId))
+    .slice(0, first)
+    .map((entry, index) => ({ ...entry, rank: index + 1 }));
+  return { ...list, entries };
+}
+
+/**
+ * The live hot list as `hotActivities` and `hotActivitiesChanged` show it:
+ * the top `first` visible activities of the board. The whole cached top 100 is
+ * read, so entries dropped by withoutInvisible are made up from below.
+ */
+export async function readVisibleHotList(
+  deps: ReaderDeps,
+  input: { category: string | null; first: number; skipCache?: boolean },
+): Promise<HotList> {
+  const live = await readHotActivities(deps, { category: input.category, first: HOT_CACHE_DEPTH, skipCache: input.skipCache });
+  return withoutInvisible(deps, live, input.first);
 }
 
 /**

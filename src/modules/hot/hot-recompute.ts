@@ -1,6 +1,7 @@
 import type { Deps } from '../../infra/deps.js';
 import { compareHotEntries } from './heat-formula.js';
 import { replaceBoards, touchedSince } from './hot-board-store.js';
+import { publishHotChanges } from './hot-changes.js';
 import { refreshActivitiesHeat } from './hot-refresh.js';
 import { HEAT_ROW_SELECT, heatSettings, toHotEntry, VISIBLE_STATUSES, type HeatRow, type HeatSettings, type HotEntry } from './hot-scoring.js';
 import { TopN } from './top-n-heap.js';
@@ -102,10 +103,13 @@ export interface RecomputeResult {
  * is what makes scores decay; under `reddit` it repairs writes that failed.
  *
  * A failure anywhere (PostgreSQL, Redis) throws before the swap, so the live
- * boards stay as they were: failed recomputes never empty a board.
+ * boards stay as they were: failed recomputes never empty a board. After the
+ * swap, every board it wrote or deleted is announced on `hot:changed`:
+ * subscribers compare the part they show, so an unchanged order costs them a
+ * read and sends nothing.
  */
 export async function recomputeHotBoards(
-  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'config' | 'now' | 'hotCache'>,
+  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'config' | 'now' | 'hotCache' | 'pubsub'>,
   input: { batchSize?: number } = {},
 ): Promise<RecomputeResult> {
   const startedAt = Date.now();
@@ -117,8 +121,9 @@ export async function recomputeHotBoards(
     perCategory: true,
     batchSize: input.batchSize,
   });
-  await replaceBoards(deps, { algorithm, global: collected.global, categories: collected.categories, computedAt });
+  const deleted = await replaceBoards(deps, { algorithm, global: collected.global, categories: collected.categories, computedAt });
   deps.hotCache.invalidate();
+  await publishHotChanges(deps, [null, ...collected.categories.keys(), ...deleted], computedAt);
 
   // A join scored while the scan had already passed its activity would be undone by the swap: score those again.
   const touched = await touchedSince(deps, algorithm, startedAt - TOUCHED_MARGIN_MS);

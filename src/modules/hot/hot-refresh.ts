@@ -1,9 +1,10 @@
 import type { Deps } from '../../infra/deps.js';
 import type { EventHandler, EventType } from '../../infra/events.js';
 import { writeBoardEntries, type BoardWrite } from './hot-board-store.js';
+import { publishHotChanges } from './hot-changes.js';
 import { HEAT_ROW_SELECT, heatSettings, isVisibleStatus, toHotEntry } from './hot-scoring.js';
 
-type RefreshDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'config' | 'now' | 'hotCache'>;
+type RefreshDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'config' | 'now' | 'hotCache' | 'pubsub'>;
 
 /** Ids per PostgreSQL read when refreshing many activities at once. */
 const REFRESH_CHUNK = 500;
@@ -14,7 +15,8 @@ const REFRESH_CHUNK = 500;
  * its category's board — or takes it off every board when it is not visible
  * (cancelled, ended, draft, deleted). Idempotent: calling it twice, late, or
  * for an event that was already applied changes nothing, so domain-event
- * handlers can call it at least once per event.
+ * handlers can call it at least once per event. Boards whose contents changed
+ * are announced on `hot:changed` after the write; an unchanged board is not.
  *
  * Under `reddit` the stored score is exact at once. Under `hackernews` it is
  * computed at `deps.now()`, like the next full recompute will be.
@@ -31,6 +33,7 @@ export async function refreshActivityHeat(deps: RefreshDeps, activityId: number)
 export async function refreshActivitiesHeat(deps: RefreshDeps, activityIds: readonly number[]): Promise<void> {
   const { algorithm, boardSize } = deps.config.hot;
   const unique = [...new Set(activityIds)];
+  const changed = new Set<string | null>();
   for (let i = 0; i < unique.length; i += REFRESH_CHUNK) {
     const ids = unique.slice(i, i + REFRESH_CHUNK);
     const now = deps.now();
@@ -42,10 +45,11 @@ export async function refreshActivitiesHeat(deps: RefreshDeps, activityIds: read
       if (!row) return { activityId: id, category: '', entry: null };
       return { activityId: id, category: row.category, entry: isVisibleStatus(row.status) ? toHotEntry(row, settings) : null };
     });
-    await writeBoardEntries(deps, { algorithm, writes, boardSize, computedAt: now });
+    for (const board of await writeBoardEntries(deps, { algorithm, writes, boardSize, computedAt: now })) changed.add(board);
   }
-  // This instance reads its own write at once; other instances within HOT_CACHE_TTL_MS.
+  // This instance reads its own write at once; other instances within HOT_CACHE_TTL_MS (live subscriptions at once).
   deps.hotCache.invalidate();
+  if (changed.size > 0) await publishHotChanges(deps, changed, deps.now());
 }
 
 /**

@@ -1,17 +1,27 @@
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
-import type { Context } from '../../graphql/context.js';
 import type { Activity } from '../../generated/prisma/client.js';
 import { heatBreakdown, type HeatBreakdown } from './heat-formula.js';
 import { loadActivity } from './hot-activity-loader.js';
 import type { HotList, HotListEntry } from './hot-cache.js';
 import { HOT_CACHE_DEPTH } from './hot-cache.js';
-import { hotRankOf, readHotActivities } from './hot-reader.js';
-import { countsOf, HEAT_ROW_SELECT, heatSettings, isVisibleStatus, publicationTime, toHotEntry, VISIBLE_STATUSES } from './hot-scoring.js';
+import { hotRankOf, readVisibleHotList } from './hot-reader.js';
+import { countsOf, HEAT_ROW_SELECT, heatSettings, isVisibleStatus, publicationTime, toHotEntry } from './hot-scoring.js';
 import { readHotSnapshot } from './hot-snapshot.js';
 
 /** Most entries one `hotActivities` call returns. */
 export const MAX_HOT_FIRST = HOT_CACHE_DEPTH;
+
+/** The `first` argument of hot lists (the query's and the subscription's). */
+export const hotFirstSchema = z
+  .number()
+  .int()
+  .min(1, '`first` must be at least 1.')
+  .max(MAX_HOT_FIRST, `\`first\` must be at most ${MAX_HOT_FIRST}.`)
+  .nullish();
+
+/** The `category` argument of hot lists. */
+export const hotCategorySchema = z.string().min(1, '`category` cannot be empty.').max(32, '`category` has at most 32 characters.').nullish();
 
 const HeatAlgorithmEnum = builder.enumType('HeatAlgorithm', {
   description: 'How heat is computed (HOT_ALGORITHM).',
@@ -59,12 +69,14 @@ const HotEntryRef = builder.objectRef<HotListEntry>('HotEntry').implement({
   }),
 });
 
-interface HotActivitiesResult extends HotList {
+/** A hot list as the `HotActivities` type shows it. */
+export interface HotActivitiesResult extends HotList {
   date: string | null;
   category: string | null;
 }
 
-const HotActivitiesRef = builder.objectRef<HotActivitiesResult>('HotActivities').implement({
+/** The GraphQL `HotActivities`, also pushed by `hotActivitiesChanged`. */
+export const HotActivitiesRef = builder.objectRef<HotActivitiesResult>('HotActivities').implement({
   description: 'A hot list: live (from the hot boards) or, with `date`, that day\'s snapshot.',
   fields: (t) => ({
     entries: t.field({ type: [HotEntryRef], resolve: (list) => list.entries }),
@@ -80,25 +92,6 @@ const HotActivitiesRef = builder.objectRef<HotActivitiesResult>('HotActivities')
   }),
 });
 
-/**
- * Drops entries whose activity is no longer visible and renumbers the rest.
- * Normally a no-op: it only matters when the board write of a cancellation
- * failed, which the next recompute repairs, so a cancelled activity is never
- * shown even meanwhile. One primary-key query for at most 100 ids.
- */
-async function withoutInvisible(deps: Context['deps'], list: HotList, first: number): Promise<HotList> {
-  const rows = await deps.db.activity.findMany({
-    where: { id: { in: list.entries.map((entry) => entry.activityId) }, status: { in: [...VISIBLE_STATUSES] } },
-    select: { id: true },
-  });
-  const visible = new Set(rows.map((row) => row.id));
-  const entries = list.entries
-    .filter((entry) => visible.has(entry.activityId))
-    .slice(0, first)
-    .map((entry, index) => ({ ...entry, rank: index + 1 }));
-  return { ...list, entries };
-}
-
 builder.queryField('hotActivities', (t) =>
   t.field({
     type: HotActivitiesRef,
@@ -107,12 +100,9 @@ builder.queryField('hotActivities', (t) =>
       first: t.arg.int({
         required: false,
         defaultValue: 50,
-        validate: z.number().int().min(1, '`first` must be at least 1.').max(MAX_HOT_FIRST, `\`first\` must be at most ${MAX_HOT_FIRST}.`).nullish(),
+        validate: hotFirstSchema,
       }),
-      category: t.arg.string({
-        required: false,
-        validate: z.string().min(1, '`category` cannot be empty.').max(32, '`category` has at most 32 characters.').nullish(),
-      }),
+      category: t.arg.string({ required: false, validate: hotCategorySchema }),
       date: t.arg({ type: 'Date', required: false }),
     },
     resolve: async (_root, args, ctx) => {
@@ -122,9 +112,7 @@ builder.queryField('hotActivities', (t) =>
         const snapshot = await readHotSnapshot(ctx.deps, { day: args.date, category, first });
         return { ...snapshot, date: args.date, category };
       }
-      // The whole cached top 100 is read, so entries dropped by withoutInvisible are made up from below.
-      const live = await readHotActivities(ctx.deps, { category, first: MAX_HOT_FIRST });
-      return { ...(await withoutInvisible(ctx.deps, live, first)), date: null, category };
+      return { ...(await readVisibleHotList(ctx.deps, { category, first })), date: null, category };
     },
   }),
 );

@@ -3,6 +3,7 @@ import { Prisma } from '../../infra/prisma.js';
 import type { KeySpace } from '../../infra/redis.js';
 import { boardKeys } from './board-store.js';
 import { writeStanding, writeStandings, type StandingWrite } from './board-script.js';
+import './leaderboards.topics.js';
 
 /** A season standing as PostgreSQL committed it: what the Redis board must end up holding. */
 export interface StandingChange {
@@ -13,7 +14,7 @@ export interface StandingChange {
   version: number;
 }
 
-type SyncDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger'>;
+type SyncDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'pubsub'>;
 
 const toWrite = (change: StandingChange): StandingWrite => ({
   userId: String(change.userId),
@@ -48,16 +49,21 @@ async function markSynced(db: Deps['db'], changes: readonly StandingChange[]): P
  * only that job marks standings synced. (Marking here would cost every award a
  * second PostgreSQL write; the job marks hundreds per statement, and re-sending
  * a version the board already has is a no-op for the version-guarded script.)
+ * An applied write is announced on `leaderboard:changed`, after it is on the
+ * board, so every instance's subscribers read the new order.
  * @returns whether the write reached Redis.
  */
 export async function publishStanding(deps: SyncDeps, change: StandingChange): Promise<boolean> {
+  let applied: boolean;
   try {
-    await writeStanding(deps.redis, boardKeys(deps.keys, change.seasonId), toWrite(change));
-    return true;
+    applied = await writeStanding(deps.redis, boardKeys(deps.keys, change.seasonId), toWrite(change));
   } catch (error) {
     deps.logger.warn({ err: error, seasonId: change.seasonId, userId: change.userId }, 'board write deferred to leaderboard.sync');
     return false;
   }
+  // A stale write (a newer version was there already) moved nothing: nobody needs to re-read.
+  if (applied) await deps.pubsub.publish('leaderboard:changed', change.seasonId, { seasonId: change.seasonId, userId: change.userId });
+  return true;
 }
 
 /**
@@ -107,8 +113,10 @@ async function requeueLostBoards(deps: SyncDeps, seasonId: string | undefined): 
  * synced_version), in batches of one pipelined round trip per season, then
  * marks the batch synced in one statement. Most were written live already and
  * are ignored by the script; the rest (Redis was down, the process died, Redis
- * lost the board) are `applied` now. Archived seasons are left to the rollover,
- * and a sealed (closing) board refuses the writes, unless `throughSeal`.
+ * lost the board) are `applied` now, and each season that got some is
+ * announced on `leaderboard:changed` once per batch. Archived seasons are left
+ * to the rollover, and a sealed (closing) board refuses the writes, unless
+ * `throughSeal`.
  *
  * `seasonId` limits the run to one season: the rollover uses it, with
  * `throughSeal` and no batch limit, to complete a closed board before it
@@ -136,9 +144,11 @@ export async function syncPendingStandings(
       list.push(change);
       bySeason.set(change.seasonId, list);
     }
-    for (const [season, changes] of bySeason) {
-      const written = await writeStandings(deps.redis, boardKeys(deps.keys, season), changes.map(toWrite), { throughSeal });
-      applied += written.filter(Boolean).length;
+    for (const [seasonId, changes] of bySeason) {
+      const written = await writeStandings(deps.redis, boardKeys(deps.keys, seasonId), changes.map(toWrite), { throughSeal });
+      const count = written.filter(Boolean).length;
+      applied += count;
+      if (count > 0) await deps.pubsub.publish('leaderboard:changed', seasonId, { seasonId, userId: null });
     }
     await markSynced(deps.db, [...bySeason.values()].flat());
     pushed += rows.length;

@@ -32,7 +32,8 @@ export const SeasonRef = builder.objectRef<Season>('Season').implement({
   }),
 });
 
-const StandingRef = builder.objectRef<Pick<RankedStanding, 'rank' | 'points'>>('Standing').implement({
+/** The GraphQL `Standing`, also pushed by `myStanding` and `standingChanged`. */
+export const StandingRef = builder.objectRef<Pick<RankedStanding, 'rank' | 'points'>>('Standing').implement({
   description: 'A place on a season board. Only users with a non-zero total have one.',
   fields: (t) => ({
     rank: t.exposeInt('rank', { description: 'From 1.' }),
@@ -60,7 +61,8 @@ interface LeaderboardShape {
   stale: boolean;
 }
 
-const LeaderboardRef = builder.objectRef<LeaderboardShape & { viewer: RankedStanding | null }>('Leaderboard').implement({
+/** The GraphQL `Leaderboard`, also pushed by `leaderboardChanged`. */
+export const LeaderboardRef = builder.objectRef<LeaderboardShape & { viewer: RankedStanding | null }>('Leaderboard').implement({
   fields: (t) => ({
     season: t.field({ type: SeasonRef, resolve: (board) => board.season }),
     entries: t.field({ type: [LeaderboardEntryRef], resolve: (board) => board.entries }),
@@ -69,7 +71,9 @@ const LeaderboardRef = builder.objectRef<LeaderboardShape & { viewer: RankedStan
       type: StandingRef,
       nullable: true,
       description: 'Null without a token or without points.',
-      resolve: (board) => board.viewer,
+      // Live updates execute this per viewer; the check makes a board read for someone else show nothing.
+      extensions: { viewerDependent: true },
+      resolve: (board, _args, ctx) => (board.viewer && board.viewer.userId === ctx.viewer?.id ? board.viewer : null),
     }),
     stale: t.exposeBoolean('stale', { description: staleDescription }),
   }),
@@ -112,9 +116,10 @@ const StandingsRef = builder
   });
 
 /** A `season: ID` argument as the services take it. */
-const seasonOf = (season: string | number | null | undefined) => (season === null || season === undefined ? null : String(season));
+export const seasonOf = (season: string | number | null | undefined) => (season === null || season === undefined ? null : String(season));
 
-const seasonArgDescription = 'A season id (`YYYY-MM`); the current season when absent.';
+/** How every `season: ID` argument is described. */
+export const seasonArgDescription = 'A season id (`YYYY-MM`); the current season when absent.';
 
 builder.queryFields((t) => ({
   seasons: t.field({

@@ -6,7 +6,7 @@ import type { StandingWrite } from './board-script.js';
 import { boardKeys } from './board-store.js';
 import { syncPendingStandings } from './board-sync.js';
 
-type ReconcileDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'metrics'>;
+type ReconcileDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'metrics' | 'pubsub'>;
 
 /** One difference found and repaired. */
 export interface Drift {
@@ -123,7 +123,10 @@ export async function reconcileBoard(deps: ReconcileDeps, input: { seasonId: str
   report.expected = rows.filter((row) => row.points).length;
   for (const kind of DRIFT_KINDS) if (report.drift[kind] > 0) deps.metrics.leaderboardDrift.inc({ kind }, report.drift[kind]);
   const total = DRIFT_KINDS.reduce((sum, kind) => sum + report.drift[kind], 0);
-  if (total > 0) deps.logger.warn({ seasonId, drift: report.drift, sample: report.repaired.slice(0, 10) }, 'season board drift repaired');
-  else deps.logger.info({ seasonId, expected: report.expected }, 'season board matches the points records');
+  if (total > 0) {
+    deps.logger.warn({ seasonId, drift: report.drift, sample: report.repaired.slice(0, 10) }, 'season board drift repaired');
+    // Repairs move ranks like awards do; live subscribers re-read the board.
+    await deps.pubsub.publish('leaderboard:changed', seasonId, { seasonId, userId: null });
+  } else deps.logger.info({ seasonId, expected: report.expected }, 'season board matches the points records');
   return report;
 }

@@ -5,7 +5,7 @@ import { freezeBoard } from './board-freeze.js';
 import { seasonBounds } from './season-calendar.js';
 import { ensureSeason } from './seasons.service.js';
 
-type PrepareDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'now'>;
+type PrepareDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'now' | 'pubsub'>;
 
 /** What the first step of a rollover found and did. */
 export type RolloverPlan =
