@@ -16,12 +16,13 @@ const scenarios = Object.entries(all)
   .filter(([name]) => !only || name.toLowerCase().includes(only))
   .map(([, scenario]) => scenario);
 
-const env = await createBenchEnvironment();
-try {
-  for (const scenario of scenarios) {
+// Each scenario gets a fresh database and Redis prefix, so one's data never shapes another's numbers.
+for (const scenario of scenarios) {
+  const env = await createBenchEnvironment();
+  try {
     const result = await scenario(env);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    await env.close();
   }
-} finally {
-  await env.close();
 }

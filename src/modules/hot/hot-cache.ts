@@ -29,7 +29,12 @@ export interface HotCache {
   fresh(key: string): HotList | undefined;
   lastGood(key: string): HotList | undefined;
   set(key: string, list: HotList): void;
-  /** Forgets the fresh copies (after a write) but keeps the last good ones for outages. */
+  /**
+   * Which of a list's activities PostgreSQL says are visible, remembered per
+   * list of ids for the same TTL, so a cached list costs no query per read.
+   */
+  visibleIds(ids: readonly number[], load: () => Promise<Set<number>>): Promise<Set<number>>;
+  /** Forgets the fresh copies and visibility (after a write) but keeps the last good lists for outages. */
   invalidate(): void;
 }
 
@@ -44,6 +49,7 @@ export function createHotCache(ttlMs: number): HotCache {
   const fresh = new LRUCache<string, HotList>({ max: MAX_BOARDS, ttl: ttlMs });
   // No TTL: a copy is only replaced by a newer good read, never expired, so there is always something to fall back on.
   const lastGood = new LRUCache<string, HotList>({ max: MAX_BOARDS });
+  const visibility = new LRUCache<string, Promise<Set<number>>>({ max: MAX_BOARDS, ttl: ttlMs });
   return {
     fresh: (key) => fresh.get(key),
     lastGood: (key) => lastGood.get(key),
@@ -51,7 +57,21 @@ export function createHotCache(ttlMs: number): HotCache {
       fresh.set(key, list);
       lastGood.set(key, list);
     },
-    invalidate: () => fresh.clear(),
+    visibleIds(ids, load) {
+      const key = ids.join(',');
+      let visible = visibility.get(key);
+      if (!visible) {
+        visible = load();
+        visibility.set(key, visible);
+        // A failed check must not be remembered.
+        visible.catch(() => visibility.delete(key));
+      }
+      return visible;
+    },
+    invalidate() {
+      fresh.clear();
+      visibility.clear();
+    },
   };
 }
 

@@ -85,14 +85,15 @@ export async function readHotActivities(
  * Drops entries whose activity is no longer visible and renumbers the rest.
  * Normally a no-op: it only matters when the board write of a cancellation
  * failed, which the next recompute repairs, so a cancelled activity is never
- * shown even meanwhile. One primary-key query for at most 100 ids.
+ * shown even meanwhile. One primary-key query for at most 100 ids, remembered
+ * with the cached list (and forgotten with it on every local board write).
  */
-async function withoutInvisible(deps: Pick<Deps, 'db'>, list: HotList, first: number): Promise<HotList> {
-  const rows = await deps.db.activity.findMany({
-    where: { id: { in: list.entries.map((entry) => entry.activityId) }, status: { in: [...VISIBLE_STATUSES] } },
-    select: { id: true },
+async function withoutInvisible(deps: Pick<Deps, 'db' | 'hotCache'>, list: HotList, first: number): Promise<HotList> {
+  const ids = list.entries.map((entry) => entry.activityId);
+  const visible = await deps.hotCache.visibleIds(ids, async () => {
+    const rows = await deps.db.activity.findMany({ where: { id: { in: ids }, status: { in: [...VISIBLE_STATUSES] } }, select: { id: true } });
+    return new Set(rows.map((row) => row.id));
   });
-  const visible = new Set(rows.map((row) => row.id));
   const entries = list.entries
     .filter((entry) => visible.has(entry.activityId))
     .slice(0, first)

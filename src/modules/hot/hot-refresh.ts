@@ -34,21 +34,25 @@ export async function refreshActivitiesHeat(deps: RefreshDeps, activityIds: read
   const { algorithm, boardSize } = deps.config.hot;
   const unique = [...new Set(activityIds)];
   const changed = new Set<string | null>();
-  for (let i = 0; i < unique.length; i += REFRESH_CHUNK) {
-    const ids = unique.slice(i, i + REFRESH_CHUNK);
-    const now = deps.now();
-    const settings = heatSettings(deps.config, now);
-    const rows = await deps.db.activity.findMany({ where: { id: { in: ids } }, select: HEAT_ROW_SELECT });
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    const writes: BoardWrite[] = ids.map((id) => {
-      const row = byId.get(id);
-      if (!row) return { activityId: id, category: '', entry: null };
-      return { activityId: id, category: row.category, entry: isVisibleStatus(row.status) ? toHotEntry(row, settings) : null };
-    });
-    for (const board of await writeBoardEntries(deps, { algorithm, writes, boardSize, computedAt: now })) changed.add(board);
+  try {
+    for (let i = 0; i < unique.length; i += REFRESH_CHUNK) {
+      const ids = unique.slice(i, i + REFRESH_CHUNK);
+      const now = deps.now();
+      const settings = heatSettings(deps.config, now);
+      const rows = await deps.db.activity.findMany({ where: { id: { in: ids } }, select: HEAT_ROW_SELECT });
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      const writes: BoardWrite[] = ids.map((id) => {
+        const row = byId.get(id);
+        if (!row) return { activityId: id, category: '', entry: null };
+        return { activityId: id, category: row.category, entry: isVisibleStatus(row.status) ? toHotEntry(row, settings) : null };
+      });
+      for (const board of await writeBoardEntries(deps, { algorithm, writes, boardSize, computedAt: now })) changed.add(board);
+    }
+  } finally {
+    // This instance reads its own write at once (and re-checks visibility even if the write failed);
+    // other instances within HOT_CACHE_TTL_MS (live subscriptions at once).
+    deps.hotCache.invalidate();
   }
-  // This instance reads its own write at once; other instances within HOT_CACHE_TTL_MS (live subscriptions at once).
-  deps.hotCache.invalidate();
   if (changed.size > 0) await publishHotChanges(deps, changed, deps.now());
 }
 

@@ -9,6 +9,14 @@ type SeasonDeps = Pick<Deps, 'db' | 'config'>;
 const ensuredSeasons = new WeakMap<object, Set<string>>();
 
 /**
+ * The current season's row, per database client, for a few seconds: every
+ * board read needs it, and it cannot change while its month lasts (the
+ * rollover only touches seasons whose month is over).
+ */
+const currentSeasons = new WeakMap<object, { season: Season; until: number }>();
+const CURRENT_SEASON_TTL_MS = 5_000;
+
+/**
  * Creates the season row when it does not exist yet (seasons are created on
  * demand, by the first award or read that needs one). Idempotent and safe
  * under concurrency.
@@ -34,8 +42,12 @@ export function seasonIdOf(deps: Pick<Deps, 'config'>, at: Date): string {
 /** The season of `now`, created if this is its first use. */
 export async function getCurrentSeason(deps: SeasonDeps, now = new Date()): Promise<Season> {
   const id = seasonIdOf(deps, now);
+  const cached = currentSeasons.get(deps.db);
+  if (cached && cached.season.id === id && cached.until > Date.now()) return cached.season;
   await ensureSeason(deps, id);
-  return deps.db.season.findUniqueOrThrow({ where: { id } });
+  const season = await deps.db.season.findUniqueOrThrow({ where: { id } });
+  currentSeasons.set(deps.db, { season, until: Date.now() + CURRENT_SEASON_TTL_MS });
+  return season;
 }
 
 /**
