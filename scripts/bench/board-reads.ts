@@ -4,9 +4,20 @@ import { hotKeys } from '../../src/modules/hot/hot-board-store.js';
 import { recomputeHotBoards } from '../../src/modules/hot/hot-recompute.js';
 import { recordAward } from '../../src/modules/points/points.service.js';
 import type { BenchEnvironment } from './environment.js';
+import { startBareYoga } from './graphql-overhead.js';
 import { httpThroughput, loopThroughput } from './measure.js';
 
 const MEMBERS = 2_000;
+
+/** The HTTP + GraphQL floor on this machine now: a bare yoga server answering a constant. */
+async function bareYogaThroughput() {
+  const bare = await startBareYoga();
+  try {
+    return await httpThroughput({ url: bare.url, body: { query: '{ hello }' } });
+  } finally {
+    await bare.close();
+  }
+}
 
 /** Users with points on the current season's board, through the real award path. */
 async function fillLeaderboard(env: BenchEnvironment): Promise<string> {
@@ -57,11 +68,14 @@ export async function leaderboardRead(env: BenchEnvironment) {
     url: `${env.app.url}/graphql`,
     body: { query: '{ leaderboard(first: 20) { totalParticipants entries { rank points user { displayName } } } }' },
   });
+  const floor = await bareYogaThroughput();
   return {
     name: `leaderboard top 20 (${MEMBERS} members) vs raw Redis ZREVRANGE`,
     baseline: { label: 'ioredis ZREVRANGE 0 19 WITHSCORES, 20 in flight', ...baseline },
     subject: { label: 'GraphQL leaderboard(first: 20) with user names, 20 connections', ...subject },
     ratio: subject.requestsPerSecond / baseline.operationsPerSecond,
+    bareYoga: { label: 'bare yoga `{ hello }`, same run', ...floor },
+    ratioToBareYoga: subject.requestsPerSecond / floor.requestsPerSecond,
   };
 }
 
@@ -74,10 +88,13 @@ export async function hotRead(env: BenchEnvironment) {
     url: `${env.app.url}/graphql`,
     body: { query: '{ hotActivities(first: 20) { stale entries { rank score activity { id title } } } }' },
   });
+  const floor = await bareYogaThroughput();
   return {
     name: 'hot list top 20 (1,000 activities) vs raw Redis ZREVRANGE',
     baseline: { label: 'ioredis ZREVRANGE 0 19 WITHSCORES, 20 in flight', ...baseline },
     subject: { label: 'GraphQL hotActivities(first: 20) with titles, 20 connections', ...subject },
     ratio: subject.requestsPerSecond / baseline.operationsPerSecond,
+    bareYoga: { label: 'bare yoga `{ hello }`, same run', ...floor },
+    ratioToBareYoga: subject.requestsPerSecond / floor.requestsPerSecond,
   };
 }

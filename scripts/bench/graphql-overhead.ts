@@ -5,7 +5,7 @@ import type { BenchEnvironment } from './environment.js';
 import { httpThroughput } from './measure.js';
 
 /** Baseline: a bare yoga server answering a constant, on the same machine, in the same run. */
-async function startBareYoga(): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startBareYoga(): Promise<{ url: string; close: () => Promise<void> }> {
   const yoga = createYoga({
     schema: createSchema({ typeDefs: 'type Query { hello: String! }', resolvers: { Query: { hello: () => 'world' } } }),
     logging: false,
