@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -118,19 +119,25 @@ export async function createTestContext(
     async cleanup() {
       await Promise.all(apps.map((app) => app.stop()));
       await Promise.all(peers.map((peer) => peer.close()));
-      await deleteKeys(deps, `${prefix}:*`);
       await deps.close();
+      // After closing: queues and workers write their bookkeeping keys until they are closed.
+      await deleteKeys(config.redis.url, `${prefix}:*`);
       await dropDatabase(dbName);
     },
   };
   return context;
 }
 
-async function deleteKeys(deps: OwnedDeps, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await deps.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await deps.redis.unlink(...keys);
-  } while (cursor !== '0');
+async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
