@@ -34,7 +34,12 @@ export interface HotCache {
    * list of ids for the same TTL, so a cached list costs no query per read.
    */
   visibleIds(ids: readonly number[], load: () => Promise<Set<number>>): Promise<Set<number>>;
-  /** Forgets the fresh copies and visibility (after a write) but keeps the last good lists for outages. */
+  /**
+   * Activity rows shown in hot lists, by selection shape and id, for the same
+   * TTL, so a cached list does not load its activities from PostgreSQL on every read.
+   */
+  readonly rows: LRUCache<string, object>;
+  /** Forgets the fresh copies, visibility and rows (after a write) but keeps the last good lists for outages. */
   invalidate(): void;
 }
 
@@ -50,7 +55,9 @@ export function createHotCache(ttlMs: number): HotCache {
   // No TTL: a copy is only replaced by a newer good read, never expired, so there is always something to fall back on.
   const lastGood = new LRUCache<string, HotList>({ max: MAX_BOARDS });
   const visibility = new LRUCache<string, Promise<Set<number>>>({ max: MAX_BOARDS, ttl: ttlMs });
+  const rows = new LRUCache<string, object>({ max: 20_000, ttl: ttlMs });
   return {
+    rows,
     fresh: (key) => fresh.get(key),
     lastGood: (key) => lastGood.get(key),
     set(key, list) {
@@ -71,6 +78,7 @@ export function createHotCache(ttlMs: number): HotCache {
     invalidate() {
       fresh.clear();
       visibility.clear();
+      rows.clear();
     },
   };
 }
