@@ -1,6 +1,7 @@
 import type { Deps } from './infra/deps.js';
 import type { EventHandler } from './infra/events.js';
 import { activityConsumers } from './modules/activities/activities.consumers.js';
+import { ACTIVITY_CHANGE_EVENTS } from './modules/activities/activities.events.js';
 import { hotEventHandlers } from './modules/hot/hot-refresh.js';
 import { pointsConsumers } from './modules/points/points.consumers.js';
 
@@ -8,17 +9,6 @@ import { pointsConsumers } from './modules/points/points.consumers.js';
 export const eventHandlers: EventHandler<Deps>[] = [
   ...activityConsumers,
   ...pointsConsumers,
-  // Every change that can move an activity's heat or visibility refreshes its place on the hot boards.
-  ...hotEventHandlers([
-    'activity.published',
-    'activity.updated',
-    'activity.joined',
-    'activity.quit',
-    'activity.checkedIn',
-    'activity.favorited',
-    'activity.unfavorited',
-    'activity.viewed',
-    'activity.statusChanged',
-    'activity.cancelled',
-  ]),
+  // Publication and cancellation too: each can move an activity's heat or visibility.
+  ...hotEventHandlers(['activity.published', 'activity.cancelled', ...ACTIVITY_CHANGE_EVENTS]),
 ];

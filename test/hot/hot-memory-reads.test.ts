@@ -39,3 +39,22 @@ describe('hot list reads from memory', () => {
     expect((await list()).find((entry) => entry.activity.title === 'Quiet')!.activity.participantCount).toBe(3);
   });
 });
+
+describe('activities(orderBy: HEAT)', () => {
+  const PAGE = 'query ($after: String) { activities(orderBy: HEAT, first: 1, after: $after) { edges { cursor node { title } } pageInfo { hasNextPage endCursor } } }';
+
+  it('pages through the hot order with cursors', async () => {
+    const first = (await t.gql(PAGE)).data!.activities;
+    expect(first.edges.map((edge: { node: { title: string } }) => edge.node.title)).toEqual(['Busy']);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const second = (await t.gql(PAGE, { after: first.pageInfo.endCursor })).data!.activities;
+    expect(second.edges.map((edge: { node: { title: string } }) => edge.node.title)).toEqual(['Quiet']);
+    expect(second.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('applies the filters to the hot order', async () => {
+    const result = await t.gql('{ activities(orderBy: HEAT, filter: { status: CANCELLED }) { edges { node { title } } } }');
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.activities.edges).toEqual([]);
+  });
+});

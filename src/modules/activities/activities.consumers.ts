@@ -1,27 +1,15 @@
 import type { Deps } from '../../infra/deps.js';
-import type { EventHandler, EventType, RecordedEvent } from '../../infra/events.js';
-import './activities.events.js';
+import type { EventHandler, RecordedEvent } from '../../infra/events.js';
+import { ACTIVITY_CHANGE_EVENTS } from './activities.events.js';
 import { planTransitions } from './activities.jobs.js';
 import './activities.topics.js';
-
-/** Events after which an `activityChanged` subscriber should see something new. */
-const CHANGE_EVENTS = [
-  'activity.statusChanged',
-  'activity.updated',
-  'activity.joined',
-  'activity.quit',
-  'activity.checkedIn',
-  'activity.favorited',
-  'activity.unfavorited',
-  'activity.viewed',
-] as const satisfies readonly EventType[];
 
 /**
  * Tells `activity:changed` subscribers after commit. The current version is
  * read, not taken from the event, so a redelivered old event announces the
  * latest state rather than an outdated one.
  */
-function publishChange<K extends (typeof CHANGE_EVENTS)[number]>(type: K): EventHandler<Deps, K> {
+function publishChange<K extends (typeof ACTIVITY_CHANGE_EVENTS)[number]>(type: K): EventHandler<Deps, K> {
   return {
     name: 'activities.publish-change',
     type,
@@ -59,5 +47,5 @@ export const activityConsumers = [
   planOnPublish,
   replanOnReschedule,
   unplanOnCancel,
-  ...CHANGE_EVENTS.map((type) => publishChange(type)),
+  ...ACTIVITY_CHANGE_EVENTS.map((type) => publishChange(type)),
 ] as EventHandler<Deps>[];

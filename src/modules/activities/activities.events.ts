@@ -40,4 +40,17 @@ declare module '../../infra/events.js' {
   }
 }
 
-export {};
+/**
+ * Events after which an activity's status, details or counts differ: what
+ * `activityChanged` subscribers and the hot boards both follow.
+ */
+export const ACTIVITY_CHANGE_EVENTS = [
+  'activity.statusChanged',
+  'activity.updated',
+  'activity.joined',
+  'activity.quit',
+  'activity.checkedIn',
+  'activity.favorited',
+  'activity.unfavorited',
+  'activity.viewed',
+] as const;
