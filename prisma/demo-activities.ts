@@ -1,4 +1,4 @@
-import type { Deps } from '../src/infra/deps.js';
+import type { Deps } from '../src/deps.js';
 import { createActivity } from '../src/modules/activities/activities.service.js';
 import { favoriteActivity } from '../src/modules/activities/engagement.service.js';
 import { cancelActivity, publishActivity } from '../src/modules/activities/lifecycle.service.js';

@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/config.js';
-import { createDeps, type Deps } from '../src/infra/deps.js';
+import { createDeps, type Deps } from '../src/deps.js';
 import { createLogger } from '../src/infra/logger.js';
 import { hashPassword } from '../src/modules/users/passwords.js';
 import { createOrPromoteAdmin } from '../src/modules/users/users.service.js';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
-import { createDeps } from '../src/infra/deps.js';
+import { createDeps } from '../src/deps.js';
 import { createLogger } from '../src/infra/logger.js';
 import { handleSchema, passwordSchema } from '../src/modules/users/users.service.js';
 import { createOrPromoteAdmin } from '../src/modules/users/users.service.js';

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Worker } from 'bullmq';
-import type { Deps } from './infra/deps.js';
+import type { Deps } from './deps.js';
 import { initJobSeries } from './infra/metrics.js';
 import { startWorkers } from './infra/queues.js';
 import { createYogaServer } from './graphql/yoga.js';

@@ -1,5 +1,5 @@
-import type { Deps } from './infra/deps.js';
-import type { EventHandler } from './infra/events.js';
+import type { Deps } from './deps.js';
+import type { EventHandler } from './modules/outbox/event-bus.js';
 import { activityConsumers } from './modules/activities/activities.consumers.js';
 import { ACTIVITY_CHANGE_EVENTS } from './modules/activities/activities.events.js';
 import { hotEventHandlers } from './modules/hot/hot-refresh.js';

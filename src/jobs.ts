@@ -1,5 +1,5 @@
-import type { Deps } from './infra/deps.js';
-import { outboxJobs } from './infra/outbox.jobs.js';
+import type { Deps } from './deps.js';
+import { outboxJobs } from './modules/outbox/outbox.jobs.js';
 import type { JobHandler } from './infra/queues.js';
 import { activityJobs } from './modules/activities/activities.jobs.js';
 import { hotJobs } from './modules/hot/hot.jobs.js';

@@ -1,5 +1,5 @@
 import type { RunningApp } from './app.js';
-import type { OwnedDeps } from './infra/deps.js';
+import type { OwnedDeps } from './deps.js';
 import type { Logger } from './infra/logger.js';
 
 /**

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { startApp } from './app.js';
-import { createDeps } from './infra/deps.js';
+import { createDeps } from './deps.js';
 import { createLogger } from './infra/logger.js';
 import { applyMigrations, ensureDatabase } from './infra/migrator.js';
 import { stopOnSignals } from './lifecycle.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { createDeps, type OwnedDeps } from '../../src/infra/deps.js';
+import { createDeps, type OwnedDeps } from '../../src/deps.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { applyMigrations } from '../../src/infra/migrator.js';
 

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Deps } from '../../src/infra/deps.js';
-import { seasonIdAt } from '../../src/modules/leaderboards/season-calendar.js';
+import type { Deps } from '../../src/deps.js';
+import { seasonIdAt } from '../../src/lib/calendar.js';
 import { recordAward } from '../../src/modules/points/points.service.js';
 import type { BenchEnvironment, BenchInstance } from './environment.js';
 

@@ -1,4 +1,4 @@
-import type { Deps } from '../infra/deps.js';
+import type { Deps } from '../deps.js';
 import { InvalidTokenError, parseBearer } from '../modules/users/auth.js';
 import type { Role } from '../generated/prisma/client.js';
 import { unauthenticated } from './errors.js';

@@ -1,7 +1,7 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
-import type { Deps } from '../infra/deps.js';
+import type { Deps } from '../deps.js';
 import { buildContext, type Context, type ContextSource } from './context.js';
 import { useSharedSubscriptions } from './live/shared-subscriptions.js';
 import { useAbandonedStreamRelease, useOperationMetrics, useSubscriptionGauge } from './plugins.js';

@@ -1,7 +1,7 @@
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
-import { PushIterator } from './push-iterator.js';
+import { PushIterator } from '../lib/push-iterator.js';
 
 /**
  * The typed topic map. Each domain adds its topics in its `*.topics.ts` by

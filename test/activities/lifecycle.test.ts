@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { encodeId } from '../../src/graphql/ids.js';
-import { createDeps, type OwnedDeps } from '../../src/infra/deps.js';
+import { createDeps, type OwnedDeps } from '../../src/deps.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { TRANSITION_JOB, transitionJobId } from '../../src/modules/activities/activities.jobs.js';
 import { advanceActivity, sweepDueActivities } from '../../src/modules/activities/lifecycle.service.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deps } from '../../src/infra/deps.js';
-import { createEventBus, type EventHandler, type RecordedEvent } from '../../src/infra/events.js';
+import type { Deps } from '../../src/deps.js';
+import { createEventBus, type EventHandler, type RecordedEvent } from '../../src/modules/outbox/event-bus.js';
 import { eventHandlers } from '../../src/events.js';
 import { joinActivity } from '../../src/modules/activities/signups.service.js';
 import { createTestContext, type TestContext } from '../support/harness.js';

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { ActivityStatus } from '../../src/generated/prisma/client.js';
 import { encodeId } from '../../src/graphql/ids.js';
-import type { Deps } from '../../src/infra/deps.js';
+import type { Deps } from '../../src/deps.js';
 import { hotJobs } from '../../src/modules/hot/hot.jobs.js';
 import type { TestContext } from '../support/harness.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEventBus } from '../../src/infra/events.js';
+import { createEventBus } from '../../src/modules/outbox/event-bus.js';
 import { readBoardRange, hotKeys } from '../../src/modules/hot/hot-board-store.js';
 import { heatOrderedActivityIds } from '../../src/modules/hot/hot-reader.js';
 import { hotEventHandlers, refreshActivityHeat } from '../../src/modules/hot/hot-refresh.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deps } from '../../src/infra/deps.js';
+import type { Deps } from '../../src/deps.js';
 import { compareHotEntries } from '../../src/modules/hot/heat-formula.js';
 import { hotKeys, readBoardRange } from '../../src/modules/hot/hot-board-store.js';
 import { heatOrderedActivityIds } from '../../src/modules/hot/hot-reader.js';

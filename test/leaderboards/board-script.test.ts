@@ -7,9 +7,8 @@ import {
   decodeBoardScore,
   encodeBoardScore,
 } from '../../src/modules/leaderboards/board-score.js';
+import { defineLuaScript, runScript } from '../../src/lib/lua-script.js';
 import {
-  defineLuaScript,
-  runScript,
   writeStanding,
   writeStandings,
   type BoardKeys,

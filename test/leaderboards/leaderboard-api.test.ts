@@ -3,7 +3,7 @@ import { encodeId } from '../../src/graphql/ids.js';
 import { syncPendingStandings } from '../../src/modules/leaderboards/board-sync.js';
 import { getStandings } from '../../src/modules/leaderboards/leaderboards.service.js';
 import { postgresBoard } from '../../src/modules/leaderboards/postgres-board.js';
-import { seasonIdAt } from '../../src/modules/leaderboards/season-calendar.js';
+import { seasonIdAt } from '../../src/lib/calendar.js';
 import { recordAward } from '../../src/modules/points/points.service.js';
 import { forgetCachedUser } from '../../src/modules/users/users.loader.js';
 import { createTestContext, type TestContext } from '../support/harness.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobHandlers } from '../../src/jobs.js';
 import { runJob } from '../../src/modules/jobs/jobs.service.js';
 import { COPY_JOB } from '../../src/modules/leaderboards/rollover-flow.js';
-import { seasonIdAt } from '../../src/modules/leaderboards/season-calendar.js';
+import { seasonIdAt } from '../../src/lib/calendar.js';
 import { rolloverCopyJob, seasonRolloverJob } from '../../src/modules/leaderboards/rollover.jobs.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 import { record, sseClient, waitForNumsub } from '../support/live-clients.js';

@@ -11,7 +11,7 @@ import {
   seasonBounds,
   seasonIdAt,
   seasonName,
-} from '../../src/modules/leaderboards/season-calendar.js';
+} from '../../src/lib/calendar.js';
 
 const SHANGHAI = 'Asia/Shanghai';
 const NEW_YORK = 'America/New_York';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { changedStates } from '../../src/graphql/live/changed-states.js';
-import { PushIterator } from '../../src/infra/push-iterator.js';
+import { PushIterator } from '../../src/lib/push-iterator.js';
 
 /** A board in memory: `read` counts its calls; `state.top` is what a subscriber sees. */
 function board(initial: string[]) {

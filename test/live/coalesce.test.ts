@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { coalesce } from '../../src/graphql/live/coalesce.js';
-import { PushIterator } from '../../src/infra/push-iterator.js';
+import { PushIterator } from '../../src/lib/push-iterator.js';
 
 /** An in-memory source that records whether it was released. */
 function source<T>() {

@@ -1,8 +1,8 @@
 import type { Client as SseClient } from 'graphql-sse';
 import type { Client as WsClient } from 'graphql-ws';
 import { encodeId } from '../../src/graphql/ids.js';
-import type { Deps } from '../../src/infra/deps.js';
-import { seasonIdAt } from '../../src/modules/leaderboards/season-calendar.js';
+import type { Deps } from '../../src/deps.js';
+import { seasonIdAt } from '../../src/lib/calendar.js';
 import type { TopicName, TopicScope } from '../../src/infra/pubsub.js';
 import type { TestContext } from '../support/harness.js';
 import { sseClient, waitUntil, wsClient } from '../support/live-clients.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Multicast } from '../../src/graphql/live/multicast.js';
-import { PushIterator } from '../../src/infra/push-iterator.js';
+import { PushIterator } from '../../src/lib/push-iterator.js';
 
 function setup(bufferSize = 1) {
   const state = { returned: 0, idle: 0 };

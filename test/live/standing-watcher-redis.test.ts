@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStandingWatcher } from '../../src/graphql/live/standing-watcher.js';
-import type { Deps } from '../../src/infra/deps.js';
+import type { Deps } from '../../src/deps.js';
 import { createTestContext, type PeerInstance, type TestContext } from '../support/harness.js';
 import { numsub, waitUntil } from '../support/live-clients.js';
 

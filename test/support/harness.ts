@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createDeps, type Deps, type OwnedDeps } from '../../src/infra/deps.js';
+import { createDeps, type Deps, type OwnedDeps } from '../../src/deps.js';
 import type { JobHandler } from '../../src/infra/queues.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { createYogaServer, type Yoga } from '../../src/graphql/yoga.js';

@@ -5,7 +5,7 @@ import type { Context } from '../../src/graphql/context.js';
 import { forbidden, unauthenticated } from '../../src/graphql/errors.js';
 import { createYogaServer } from '../../src/graphql/yoga.js';
 import { createHttpServer } from '../../src/http/server.js';
-import type { Deps } from '../../src/infra/deps.js';
+import type { Deps } from '../../src/deps.js';
 
 /** A test-only topic: the live machinery is proven on it without touching the application schema. */
 declare module '../../src/infra/pubsub.js' {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Deps } from '../../src/infra/deps.js';
+import type { Deps } from '../../src/deps.js';
 import type { JobHandler } from '../../src/infra/queues.js';
 
 /** Test-only jobs, registered next to (never inside) the application's jobs. */

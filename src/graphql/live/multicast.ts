@@ -1,4 +1,4 @@
-import { PushIterator } from '../../infra/push-iterator.js';
+import { PushIterator } from '../../lib/push-iterator.js';
 
 /**
  * One source iterator read once, its values handed to many consumers. Each

@@ -1,6 +1,6 @@
 import type { Logger } from '../../infra/logger.js';
 import { COALESCE_INTERVAL_MS } from './coalesce.js';
-import { PushIterator } from '../../infra/push-iterator.js';
+import { PushIterator } from '../../lib/push-iterator.js';
 
 type Scope = string | number;
 type Member = string | number;

@@ -1,5 +1,5 @@
 import type { Prisma, Role } from '../../generated/prisma/client.js';
-import type { Tx } from '../../infra/events.js';
+import type { Tx } from '../outbox/event-bus.js';
 import { forbidden, notFound } from '../../graphql/errors.js';
 import type { ActivityStatus, ActivityTimes } from './lifecycle.js';
 

@@ -1,5 +1,5 @@
-import type { Deps } from '../../infra/deps.js';
-import type { EventHandler, RecordedEvent } from '../../infra/events.js';
+import type { Deps } from '../../deps.js';
+import type { EventHandler, RecordedEvent } from '../outbox/event-bus.js';
 import { ACTIVITY_CHANGE_EVENTS } from './activities.events.js';
 import { planTransitions } from './activities.jobs.js';
 import './activities.topics.js';

@@ -21,7 +21,7 @@ export interface ParticipationEventPayload {
  * event time: the boundary time for clock-driven status changes, so a late
  * job still dates ENDED at `endsAt`.
  */
-declare module '../../infra/events.js' {
+declare module '../outbox/event-bus.js' {
   interface DomainEventMap {
     'activity.published': { activityId: number; organizerId: number; category: string };
     /** Details or times changed; `previousTimes` is set when the times did, so their jobs are re-planned. */

@@ -1,7 +1,7 @@
-import type { Deps } from '../../infra/deps.js';
-import type { Tx } from '../../infra/events.js';
+import type { Deps } from '../../deps.js';
+import type { Tx } from '../outbox/event-bus.js';
 import { appError, ErrorCode } from '../../graphql/errors.js';
-import { localDay } from '../leaderboards/season-calendar.js';
+import { localDay } from '../../lib/calendar.js';
 import { activityNotFound } from './access.js';
 
 type EngagementDeps = Pick<Deps, 'events'>;

@@ -1,5 +1,5 @@
 import type { Prisma } from '../../generated/prisma/client.js';
-import type { Deps } from '../../infra/deps.js';
+import type { Deps } from '../../deps.js';
 import { heatOrderedActivityIds } from '../hot/hot-reader.js';
 
 /** What Pothos's prismaConnection passes for one page: cursor by id, skip, and take (+1 to detect a next page). */

@@ -1,6 +1,6 @@
 import type { Participation } from '../../generated/prisma/client.js';
-import type { Deps } from '../../infra/deps.js';
-import type { Tx } from '../../infra/events.js';
+import type { Deps } from '../../deps.js';
+import type { Tx } from '../outbox/event-bus.js';
 import { appError, ErrorCode, forbidden } from '../../graphql/errors.js';
 import { activityNotFound } from './access.js';
 import type { ActivityStatus } from './lifecycle.js';

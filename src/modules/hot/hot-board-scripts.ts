@@ -1,4 +1,4 @@
-import { defineLuaScript } from '../leaderboards/board-script.js';
+import { defineLuaScript } from '../../lib/lua-script.js';
 
 /**
  * Lua scripts of the hot boards. Each runs atomically, so a reader never sees

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Deps } from '../../infra/deps.js';
-import { runScript } from '../leaderboards/board-script.js';
+import type { Deps } from '../../deps.js';
+import { runScript } from '../../lib/lua-script.js';
 import { compareHotEntries, type HeatAlgorithm, type HotRankable } from './heat-formula.js';
 import { READ_RANGE, READ_RANK, SWAP_BOARDS, WRITE_ENTRY } from './hot-board-scripts.js';
 import type { HotListEntry } from './hot-cache.js';

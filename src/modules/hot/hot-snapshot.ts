@@ -1,6 +1,6 @@
-import type { Deps } from '../../infra/deps.js';
+import type { Deps } from '../../deps.js';
 import { Prisma } from '../../infra/prisma.js';
-import { localDay } from '../leaderboards/season-calendar.js';
+import { localDay } from '../../lib/calendar.js';
 import { HEAT_ALGORITHMS, type HeatAlgorithm } from './heat-formula.js';
 import { HOT_CACHE_DEPTH, type HotList } from './hot-cache.js';
 import { collectHotBoards } from './hot-recompute.js';

@@ -1,5 +1,5 @@
 import type { Db } from '../../infra/prisma.js';
-import { lockPartition, partitionBound, partitionExists, seasonPartition } from './season-partitions.js';
+import { lockPartition, partitionBound, partitionExists, seasonPartition } from '../../lib/partitions.js';
 
 /**
  * Creates the season's partition of `season_archive` unless it exists.

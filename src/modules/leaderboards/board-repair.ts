@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { encodeBoardScore } from './board-score.js';
-import { defineLuaScript, runScript, type BoardKeys, type StandingWrite } from './board-script.js';
+import { defineLuaScript, runScript } from '../../lib/lua-script.js';
+import type { BoardKeys, StandingWrite } from './board-script.js';
 
 /**
  * KEYS = [board, versions]; ARGV = [userId, version, points, score].

@@ -1,8 +1,9 @@
-import type { Deps } from '../../infra/deps.js';
+import type { Deps } from '../../deps.js';
 import type { KeySpace, Redis } from '../../infra/redis.js';
 import type { BoardPage, BoardSource, BoardWindow, RankedStanding } from './board-source.js';
 import { decodeBoardScore } from './board-score.js';
-import { defineLuaScript, runScript, type BoardKeys } from './board-script.js';
+import { defineLuaScript, runScript } from '../../lib/lua-script.js';
+import type { BoardKeys } from './board-script.js';
 
 /**
  * Redis keys of a season's board. The season is the hash tag, so the sorted

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { Deps } from '../../infra/deps.js';
+import type { Deps } from '../../deps.js';
 import type { JobHandler } from '../../infra/queues.js';
 import { syncPendingStandings } from './board-sync.js';
 import { reconcileBoard } from './reconcile.js';
 import { rolloverJobs } from './rollover.jobs.js';
-import { isSeasonId } from './season-calendar.js';
+import { isSeasonId } from '../../lib/calendar.js';
 import { seasonIdOf } from './seasons.service.js';
 
 const reconcileDataSchema = z

@@ -1,8 +1,8 @@
 import { UnrecoverableError } from 'bullmq';
-import type { Deps } from '../../infra/deps.js';
+import type { Deps } from '../../deps.js';
 import { ensureArchivePartition } from './archive-partitions.js';
 import { freezeBoard } from './board-freeze.js';
-import { seasonBounds } from './season-calendar.js';
+import { seasonBounds } from '../../lib/calendar.js';
 import { ensureSeason } from './seasons.service.js';
 
 type PrepareDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'now' | 'pubsub'>;

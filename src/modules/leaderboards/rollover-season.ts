@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { z } from 'zod';
 import { scheduledTime } from '../../infra/queues.js';
-import { isSeasonId, previousSeasonId, seasonIdAt } from './season-calendar.js';
+import { isSeasonId, previousSeasonId, seasonIdAt } from '../../lib/calendar.js';
 
 /** Copy shards cover this many ranks each by default (fewer shards if that would make too many). */
 export const DEFAULT_SHARD_SIZE = 25_000;

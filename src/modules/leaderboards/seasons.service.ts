@@ -1,7 +1,7 @@
 import type { Season } from '../../generated/prisma/client.js';
 import { badInput, notFound } from '../../graphql/errors.js';
-import type { Deps } from '../../infra/deps.js';
-import { isSeasonId, seasonBounds, seasonIdAt, seasonName } from './season-calendar.js';
+import type { Deps } from '../../deps.js';
+import { isSeasonId, seasonBounds, seasonIdAt, seasonName } from '../../lib/calendar.js';
 
 type SeasonDeps = Pick<Deps, 'db' | 'config'>;
 

@@ -1,5 +1,5 @@
-import type { Deps } from '../../infra/deps.js';
-import { localDay } from '../leaderboards/season-calendar.js';
+import type { Deps } from '../../deps.js';
+import { localDay } from '../../lib/calendar.js';
 import { POINTS_RULES, QUIT_ACTIVITY_POINTS } from './points-rules.js';
 import { findAward, recordAward, type AwardOutcome } from './points.service.js';
 

@@ -1,7 +1,7 @@
 import { badInput, notFound } from '../../graphql/errors.js';
-import type { Deps } from '../../infra/deps.js';
+import type { Deps } from '../../deps.js';
 import { MAX_BOARD_POINTS } from '../leaderboards/board-score.js';
-import { seasonIdAt } from '../leaderboards/season-calendar.js';
+import { seasonIdAt } from '../../lib/calendar.js';
 import { findAward, recordAward, type AwardOutcome } from './points.service.js';
 
 /** Largest amount one admin adjustment may add or remove. */

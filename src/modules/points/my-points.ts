@@ -1,7 +1,7 @@
 import type { PointsType } from '../../generated/prisma/client.js';
-import type { Deps } from '../../infra/deps.js';
+import type { Deps } from '../../deps.js';
 import { getStanding } from '../leaderboards/leaderboards.service.js';
-import { localDay } from '../leaderboards/season-calendar.js';
+import { localDay } from '../../lib/calendar.js';
 import { resolveSeason } from '../leaderboards/seasons.service.js';
 import { POINTS_RULES, POINTS_TYPES } from './points-rules.js';
 import { currentStreak } from './sign-in.js';

@@ -1,7 +1,7 @@
-import type { Deps } from '../../infra/deps.js';
+import type { Deps } from '../../deps.js';
 import type { Db } from '../../infra/prisma.js';
-import { nextSeasonId, seasonIdAt } from '../leaderboards/season-calendar.js';
-import { lockPartition, partitionBound, partitionExists, seasonPartition } from '../leaderboards/season-partitions.js';
+import { nextSeasonId, seasonIdAt } from '../../lib/calendar.js';
+import { lockPartition, partitionBound, partitionExists, seasonPartition } from '../../lib/partitions.js';
 
 /** Seasons after the current one whose points partitions are kept ready. */
 export const POINTS_PARTITIONS_AHEAD = 3;

@@ -1,5 +1,5 @@
-import type { Deps } from '../../infra/deps.js';
-import type { EventHandler } from '../../infra/events.js';
+import type { Deps } from '../../deps.js';
+import type { EventHandler } from '../outbox/event-bus.js';
 import '../activities/activities.events.js';
 import { awardCheckIn, awardHost, awardJoin, reverseJoin } from './activity-awards.js';
 

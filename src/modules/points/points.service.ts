@@ -1,9 +1,9 @@
 import type { PointsType } from '../../generated/prisma/client.js';
-import type { Deps } from '../../infra/deps.js';
-import type { Tx } from '../../infra/events.js';
+import type { Deps } from '../../deps.js';
+import type { Tx } from '../outbox/event-bus.js';
 import { Prisma } from '../../infra/prisma.js';
 import { publishStanding, type StandingChange } from '../leaderboards/board-sync.js';
-import { localDay } from '../leaderboards/season-calendar.js';
+import { localDay } from '../../lib/calendar.js';
 import { ensureSeason } from '../leaderboards/seasons.service.js';
 import { POINTS_RULES } from './points-rules.js';
 

@@ -1,6 +1,6 @@
 import { appError, ErrorCode } from '../../graphql/errors.js';
-import type { Deps } from '../../infra/deps.js';
-import { localDay, previousDay } from '../leaderboards/season-calendar.js';
+import type { Deps } from '../../deps.js';
+import { localDay, previousDay } from '../../lib/calendar.js';
 import { signInPoints } from './points-rules.js';
 import { applyAward, commitAward, DuplicateAwardError, type AwardOutcome } from './points.service.js';
 

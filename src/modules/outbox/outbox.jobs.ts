@@ -1,5 +1,5 @@
-import type { Deps } from './deps.js';
-import type { JobHandler } from './queues.js';
+import type { Deps } from '../../deps.js';
+import type { JobHandler } from '../../infra/queues.js';
 
 /**
  * Safety net for the transactional outbox: delivers events whose immediate

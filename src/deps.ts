@@ -1,20 +1,20 @@
-import type { Config } from '../config.js';
-import { jobHandlers as defaultJobHandlers } from '../jobs.js';
-import { createTokenService, type TokenService } from '../modules/users/auth.js';
-import { createViewerCache, type ViewerCache } from '../modules/users/viewer-cache.js';
-import { createHotCache, type HotCache } from '../modules/hot/hot-cache.js';
-import { lookupStandings, type LiveStanding } from '../modules/leaderboards/standing-lookup.js';
-import '../modules/leaderboards/leaderboards.topics.js';
-import { createStandingWatcher, type StandingWatcher } from '../graphql/live/standing-watcher.js';
-import { eventHandlers } from '../events.js';
-import { createEventBus, type EventBus } from './events.js';
-import type { Logger } from './logger.js';
-import { createMetrics, registerQueueGauge, type Metrics } from './metrics.js';
-import { createPrisma, type Db } from './prisma.js';
-import { createPubSub, type PubSub } from './pubsub.js';
+import type { Config } from './config.js';
+import { jobHandlers as defaultJobHandlers } from './jobs.js';
+import { createTokenService, type TokenService } from './modules/users/auth.js';
+import { createViewerCache, type ViewerCache } from './modules/users/viewer-cache.js';
+import { createHotCache, type HotCache } from './modules/hot/hot-cache.js';
+import { lookupStandings, type LiveStanding } from './modules/leaderboards/standing-lookup.js';
+import './modules/leaderboards/leaderboards.topics.js';
+import { createStandingWatcher, type StandingWatcher } from './graphql/live/standing-watcher.js';
+import { eventHandlers } from './events.js';
+import { createEventBus, type EventBus } from './modules/outbox/event-bus.js';
+import type { Logger } from './infra/logger.js';
+import { createMetrics, registerQueueGauge, type Metrics } from './infra/metrics.js';
+import { createPrisma, type Db } from './infra/prisma.js';
+import { createPubSub, type PubSub } from './infra/pubsub.js';
 import type { FlowProducer } from 'bullmq';
-import { closeQueues, createFlowProducer, createQueues, type JobHandler, type Queues } from './queues.js';
-import { createBlockingRedis, createKeySpace, createRedis, type KeySpace, type Redis } from './redis.js';
+import { closeQueues, createFlowProducer, createQueues, type JobHandler, type Queues } from './infra/queues.js';
+import { createBlockingRedis, createKeySpace, createRedis, type KeySpace, type Redis } from './infra/redis.js';
 
 /**
  * Everything a service, resolver or job needs, built once per process and

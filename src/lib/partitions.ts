@@ -1,5 +1,5 @@
-import type { Db } from '../../infra/prisma.js';
-import { isSeasonId } from './season-calendar.js';
+import type { Db } from '../infra/prisma.js';
+import { isSeasonId } from './calendar.js';
 
 /**
  * Tables partitioned by LIST on a season id (`YYYY-MM`): one partition per

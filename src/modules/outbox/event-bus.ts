@@ -1,6 +1,6 @@
-import type { Prisma } from '../generated/prisma/client.js';
-import type { Logger } from './logger.js';
-import type { Db } from './prisma.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import type { Logger } from '../../infra/logger.js';
+import type { Db } from '../../infra/prisma.js';
 
 /**
  * Every domain event and its payload. Each domain declares its events in its
