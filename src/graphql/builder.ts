@@ -9,7 +9,7 @@ import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type { Context } from './context.js';
 import { DateScalar } from './date-scalar.js';
-import { badInput, forbidden, unauthenticated } from './errors.js';
+import { badInput, forbidden, unauthenticated } from '../lib/app-error.js';
 
 /** Relay connections never return more than this many nodes in one page. */
 export const MAX_PAGE_SIZE = 100;

@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.js';
 import { InvalidTokenError, parseBearer } from '../modules/users/auth.js';
 import type { Role } from '../generated/prisma/client.js';
-import { unauthenticated } from './errors.js';
+import { unauthenticated } from '../lib/app-error.js';
 
 export interface Viewer {
   id: number;

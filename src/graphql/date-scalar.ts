@@ -1,6 +1,6 @@
 import { GraphQLScalarType, Kind } from 'graphql';
 import { LocalDateResolver } from 'graphql-scalars';
-import { badInput } from './errors.js';
+import { badInput } from '../lib/app-error.js';
 
 function parseDay(value: unknown): string {
   try {

@@ -1,31 +1,30 @@
-import { createGraphQLError } from 'graphql-yoga';
-
-/** Every `extensions.code` a client can rely on; documented in the README. */
-export const ErrorCode = {
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  FORBIDDEN: 'FORBIDDEN',
-  NOT_FOUND: 'NOT_FOUND',
-  BAD_USER_INPUT: 'BAD_USER_INPUT',
-  ACTIVITY_FULL: 'ACTIVITY_FULL',
-  INVALID_STATE: 'INVALID_STATE',
-  ALREADY_SIGNED_IN: 'ALREADY_SIGNED_IN',
-  VERSION_CONFLICT: 'VERSION_CONFLICT',
-  RATE_LIMITED: 'RATE_LIMITED',
-} as const;
-
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+import { GraphQLError } from 'graphql';
+import { maskError } from 'graphql-yoga';
+import { AppError } from '../lib/app-error.js';
 
 /**
- * An expected failure with a stable code. Yoga's masking lets GraphQL errors
- * through as they are and hides everything else behind "Unexpected error".
+ * The one place where a service's AppError becomes the GraphQL error a client
+ * sees, with its `extensions.code`. graphql-js wraps what a resolver throws in
+ * a GraphQLError (with path and locations); those are kept. Everything that
+ * is not an AppError or a GraphQL error of graphql-js or yoga itself is masked
+ * as "Unexpected error." (no stack trace or SQL reaches a client). The client
+ * error carries no originalError: yoga would answer HTTP 500 for one.
  */
-export function appError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
-  return createGraphQLError(message, { extensions: { code, ...extensions } });
+export function toClientError(error: unknown, message = 'Unexpected error.'): Error {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (original instanceof AppError) {
+    // A wrapped error keeps graphql-js's message (e.g. 'Variable "$at" got invalid value …; …').
+    return new GraphQLError(error instanceof GraphQLError ? error.message : original.message, {
+      nodes: error instanceof GraphQLError ? error.nodes : undefined,
+      path: error instanceof GraphQLError ? error.path : undefined,
+      extensions: original.extensions,
+    });
+  }
+  return maskError(error, message, false);
 }
 
-export const badInput = (message: string, extensions?: Record<string, unknown>) =>
-  appError(ErrorCode.BAD_USER_INPUT, message, extensions);
-export const notFound = (message: string) => appError(ErrorCode.NOT_FOUND, message);
-export const forbidden = (message = 'You are not allowed to do this.') => appError(ErrorCode.FORBIDDEN, message);
-export const unauthenticated = (message = 'You must be logged in to do this.') =>
-  appError(ErrorCode.UNAUTHENTICATED, message);
+/** True when `toClientError` hid the error: an unexpected failure, worth logging. */
+export function isMasked(error: unknown, client: Error): boolean {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  return !(original instanceof AppError) && client !== error;
+}

@@ -1,5 +1,5 @@
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
-import { badInput } from './errors.js';
+import { badInput } from '../lib/app-error.js';
 
 /** The node types whose ids clients see as opaque Relay global ids. */
 export type NodeType = 'User' | 'Activity' | 'Participation';

@@ -1,9 +1,10 @@
-import { getOperationAST } from 'graphql';
+import { getOperationAST, type GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Deps } from '../deps.js';
 import type { Context } from './context.js';
-import { appError, ErrorCode } from './errors.js';
+import { appError, ErrorCode } from '../lib/app-error.js';
+import { toClientError } from './errors.js';
 
 /**
  * Per-caller mutation rate limit, shared by all instances through Redis.
@@ -32,7 +33,7 @@ export function useMutationRateLimit(deps: Deps): Plugin<Context> {
         const retryAfterSeconds = Math.ceil(rejection.msBeforeNext / 1000);
         setResultAndStopExecution({
           errors: [
-            appError(ErrorCode.RATE_LIMITED, `Too many changes at once; try again in ${retryAfterSeconds} s.`, { retryAfterSeconds }),
+            toClientError(appError(ErrorCode.RATE_LIMITED, `Too many changes at once; try again in ${retryAfterSeconds} s.`, { retryAfterSeconds })) as GraphQLError,
           ],
         });
       }

@@ -1,8 +1,9 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import type { Deps } from '../deps.js';
 import { buildContext, type Context, type ContextSource } from './context.js';
+import { isMasked, toClientError } from './errors.js';
 import { useSharedSubscriptions } from './live/shared-subscriptions.js';
 import { useAbandonedStreamRelease, useOperationMetrics, useSubscriptionGauge } from './plugins.js';
 import { useMutationRateLimit } from './rate-limit.js';
@@ -31,9 +32,9 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
       // Never development mode: clients must not see stack traces or SQL, whatever NODE_ENV says.
       isDev: false,
       maskError(error, message) {
-        const masked = maskError(error, message, false);
-        if (masked !== error) deps.logger.error({ err: error }, 'unexpected error in a GraphQL operation');
-        return masked;
+        const client = toClientError(error, message);
+        if (isMasked(error, client)) deps.logger.error({ err: error }, 'unexpected error in a GraphQL operation');
+        return client;
       },
     },
     plugins: [

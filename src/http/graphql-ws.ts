@@ -5,6 +5,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../infra/logger.js';
 import type { Yoga } from '../graphql/yoga.js';
 import { resultJson } from '../graphql/live/result-json.js';
+import { toClientError } from '../graphql/errors.js';
 
 /** Per-connection state: results whose JSON is spliced into the next message at send time. */
 interface Connection {
@@ -62,7 +63,7 @@ export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger,
       try {
         contextValue = await contextFactory();
       } catch (error) {
-        return [error as never];
+        return [toClientError(error) as never];
       }
       return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue, rootValue: { execute, subscribe } };
     },

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import SchemaBuilder from '@pothos/core';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import type { Context } from '../../src/graphql/context.js';
-import { forbidden, unauthenticated } from '../../src/graphql/errors.js';
+import { forbidden, unauthenticated } from '../../src/lib/app-error.js';
 import { createYogaServer } from '../../src/graphql/yoga.js';
 import { createHttpServer } from '../../src/http/server.js';
 import type { Deps } from '../../src/deps.js';

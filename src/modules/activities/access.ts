@@ -1,6 +1,6 @@
 import type { Prisma, Role } from '../../generated/prisma/client.js';
 import type { Tx } from '../outbox/event-bus.js';
-import { forbidden, notFound } from '../../graphql/errors.js';
+import { forbidden, notFound } from '../../lib/app-error.js';
 import type { ActivityStatus, ActivityTimes } from './lifecycle.js';
 
 /** Who is acting: services take this rather than the GraphQL context, so jobs and tests call them too. */

@@ -1,6 +1,6 @@
 import type { Activity } from '../../generated/prisma/client.js';
 import type { Deps } from '../../deps.js';
-import { appError, badInput, ErrorCode } from '../../graphql/errors.js';
+import { appError, badInput, ErrorCode } from '../../lib/app-error.js';
 import { lockForManagement, type Actor } from './access.js';
 import type { BoundaryTimesPayload } from './activities.events.js';
 import { BOUNDARIES, crossedBoundaries, seatStatus, timeOrderMessage, timeOrderProblems, type ActivityTimes } from './lifecycle.js';

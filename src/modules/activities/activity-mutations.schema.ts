@@ -1,6 +1,6 @@
 import { builder } from '../../graphql/builder.js';
 import type { Context } from '../../graphql/context.js';
-import { appError, ErrorCode } from '../../graphql/errors.js';
+import { appError, ErrorCode } from '../../lib/app-error.js';
 import { decodeId } from '../../graphql/ids.js';
 import { activityNotFound, visibleActivitiesWhere } from './access.js';
 import { createActivity, updateActivity } from './activities.service.js';

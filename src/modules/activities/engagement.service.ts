@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps.js';
 import type { Tx } from '../outbox/event-bus.js';
-import { appError, ErrorCode } from '../../graphql/errors.js';
+import { appError, ErrorCode } from '../../lib/app-error.js';
 import { localDay } from '../../lib/calendar.js';
 import { activityNotFound } from './access.js';
 

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.js';
-import { appError, ErrorCode } from '../../graphql/errors.js';
+import { appError, ErrorCode } from '../../lib/app-error.js';
 import { lockForManagement, type Actor } from './access.js';
 import { nextTimeStep, SCHEDULED_STATUSES, type TimeStep } from './lifecycle.js';
 import { recordStatusChange } from './status-changes.js';

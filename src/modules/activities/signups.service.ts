@@ -1,7 +1,7 @@
 import type { Participation } from '../../generated/prisma/client.js';
 import type { Deps } from '../../deps.js';
 import type { Tx } from '../outbox/event-bus.js';
-import { appError, ErrorCode, forbidden } from '../../graphql/errors.js';
+import { appError, ErrorCode, forbidden } from '../../lib/app-error.js';
 import { activityNotFound } from './access.js';
 import type { ActivityStatus } from './lifecycle.js';
 import { recordStatusChange } from './status-changes.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
 import type { Context } from '../../graphql/context.js';
-import { notFound } from '../../graphql/errors.js';
+import { notFound } from '../../lib/app-error.js';
 import { decodeId } from '../../graphql/ids.js';
 import { changedStates } from '../../graphql/live/changed-states.js';
 import { userLoader } from '../users/users.loader.js';

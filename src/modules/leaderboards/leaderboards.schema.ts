@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Season } from '../../generated/prisma/client.js';
 import { builder } from '../../graphql/builder.js';
-import { unauthenticated } from '../../graphql/errors.js';
+import { unauthenticated } from '../../lib/app-error.js';
 import { decodeId } from '../../graphql/ids.js';
 import { userLoader } from '../users/users.loader.js';
 import { UserRef } from '../users/users.schema.js';

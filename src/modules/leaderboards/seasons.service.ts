@@ -1,5 +1,5 @@
 import type { Season } from '../../generated/prisma/client.js';
-import { badInput, notFound } from '../../graphql/errors.js';
+import { badInput, notFound } from '../../lib/app-error.js';
 import type { Deps } from '../../deps.js';
 import { isSeasonId, seasonBounds, seasonIdAt, seasonName } from '../../lib/calendar.js';
 

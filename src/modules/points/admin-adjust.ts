@@ -1,4 +1,4 @@
-import { badInput, notFound } from '../../graphql/errors.js';
+import { badInput, notFound } from '../../lib/app-error.js';
 import type { Deps } from '../../deps.js';
 import { MAX_BOARD_POINTS } from '../leaderboards/board-score.js';
 import { seasonIdAt } from '../../lib/calendar.js';

@@ -1,4 +1,4 @@
-import { appError, ErrorCode } from '../../graphql/errors.js';
+import { appError, ErrorCode } from '../../lib/app-error.js';
 import type { Deps } from '../../deps.js';
 import { localDay, previousDay } from '../../lib/calendar.js';
 import { signInPoints } from './points-rules.js';

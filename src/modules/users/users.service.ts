@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { Prisma } from '../../infra/prisma.js';
 import type { User } from '../../generated/prisma/client.js';
-import { appError, badInput, ErrorCode } from '../../graphql/errors.js';
+import { appError, badInput, ErrorCode } from '../../lib/app-error.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { forgetCachedUser } from './users.loader.js';
 import './users.topics.js';
