@@ -31,7 +31,7 @@ const weights = (join: number, favorite: number, view: number, checkIn: number):
 });
 
 describe('interactionPoints', () => {
-  it('weights each behaviour with the SPEC defaults', () => {
+  it('weights each behaviour with the documented default weights', () => {
     expect(DEFAULT_HEAT_WEIGHTS).toEqual({ join: 1, favorite: 0.5, view: 0.05, checkIn: 2 });
     // 10·1 + 4·0.5 + 100·0.05 + 3·2 = 10 + 2 + 5 + 6 = 23
     expect(interactionPoints(counts(10, 4, 100, 3), DEFAULT_HEAT_WEIGHTS)).toBeCloseTo(23, 12);

@@ -4,7 +4,7 @@ import { problemsOf } from '../support/config.js';
 
 
 describe('hot ranking configuration', () => {
-  it('defaults to reddit with the SPEC weights', () => {
+  it('defaults to reddit with the documented weights', () => {
     expect(loadConfig({}).hot).toEqual({
       algorithm: 'reddit',
       weights: { join: 1, favorite: 0.5, view: 0.05, checkIn: 2 },

@@ -9,7 +9,7 @@ import {
 } from '../../src/modules/points/points-rules.js';
 
 describe('POINTS_RULES', () => {
-  it('holds the amounts and caps of SPEC §4', () => {
+  it('holds the amounts and caps of docs/points-rules.md', () => {
     expect(POINTS_RULES.DAILY_SIGN_IN).toMatchObject({ points: 1, dailyCap: null, awardsPerDay: 1 });
     expect(POINTS_RULES.JOIN_ACTIVITY).toMatchObject({ points: 10, dailyCap: 30, awardsPerDay: null });
     expect(POINTS_RULES.CHECK_IN).toMatchObject({ points: 20, dailyCap: 60, awardsPerDay: null });

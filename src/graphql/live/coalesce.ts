@@ -1,4 +1,4 @@
-/** Default window: at most 4 events per second per subscription (SPEC §5). */
+/** Default window: at most 4 events per second per subscription (docs/product.md, "Live updates"). */
 export const COALESCE_INTERVAL_MS = 250;
 
 /**

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MAX_PAGE_SIZE } from '../../graphql/builder.js';
 import { timeOrderMessage, timeOrderProblems } from './lifecycle.js';
 
-/** Input rules of SPEC §2, applied at the GraphQL boundary through the validation plugin. */
+/** Input rules of activities (docs/product.md, "Activities"), applied at the GraphQL boundary through the validation plugin. */
 export const titleSchema = z
   .string()
   .trim()

@@ -1,5 +1,5 @@
 /**
- * The status lifecycle of SPEC §2 as pure functions of an activity's times,
+ * The status lifecycle of docs/product.md ("Activities") as pure functions of an activity's times,
  * status and the clock. The transition jobs, the sweep, publishing and the
  * time checks of create/update all call these, so they never disagree.
  *

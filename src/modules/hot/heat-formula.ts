@@ -1,5 +1,5 @@
 /**
- * Pure heat-score maths for the hot ranking (SPEC §3). No I/O: the board
+ * Pure heat-score maths for the hot ranking (docs/product.md, "Hot ranking"). No I/O: the board
  * store, the recompute job and `Activity.heatBreakdown` all call these so
  * that Redis, PostgreSQL and the explanation shown to users never disagree.
  */
@@ -18,7 +18,7 @@ export interface HeatWeights {
   checkIn: number;
 }
 
-/** SPEC §3 defaults: a check-in is the strongest signal, a view the weakest. */
+/** Default weights (docs/product.md, "Hot ranking"): a check-in is the strongest signal, a view the weakest. */
 export const DEFAULT_HEAT_WEIGHTS: Readonly<HeatWeights> = Object.freeze({
   join: 1.0,
   favorite: 0.5,

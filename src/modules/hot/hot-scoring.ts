@@ -2,7 +2,7 @@ import type { ActivityStatus } from '../../generated/prisma/client.js';
 import type { Config } from '../../config.js';
 import { computeHeat, interactionPoints, type HeatAlgorithm, type HeatWeights, type HotRankable } from './heat-formula.js';
 
-/** Statuses shown on the hot boards (SPEC §3). Drafts are unpublished; ended and cancelled ones have left. */
+/** Statuses shown on the hot boards (docs/product.md, "Hot ranking"). Drafts are unpublished; ended and cancelled ones have left. */
 export const VISIBLE_STATUSES: readonly ActivityStatus[] = ['UPCOMING', 'SIGNUP_OPEN', 'FULL', 'SIGNUP_CLOSED', 'ONGOING'];
 
 /** Whether an activity in this status belongs on the hot boards. */

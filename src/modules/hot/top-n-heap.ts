@@ -1,5 +1,5 @@
 /**
- * Bounded "best N" collector for the full hot recompute (SPEC §3): it sees
+ * Bounded "best N" collector for the full hot recompute (docs/product.md, "Hot ranking"): it sees
  * every activity once, batch by batch, but only ever holds `capacity` of them.
  *
  * Internally a binary heap whose root is the *worst* kept item, so deciding

@@ -1,5 +1,5 @@
 /**
- * The points rules of SPEC §4 — the only place amounts and caps are written down.
+ * The points rules of docs/points-rules.md — the only place amounts and caps are written down.
  * Services, the `myPoints` query and tests read them from here.
  */
 
@@ -30,7 +30,7 @@ export interface PointsRule {
   readonly description: string;
 }
 
-/** The rules table of SPEC §4. */
+/** The rules table of docs/points-rules.md. */
 export const POINTS_RULES: Readonly<Record<PointsType, PointsRule>> = {
   DAILY_SIGN_IN: {
     points: 1,

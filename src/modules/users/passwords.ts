@@ -1,6 +1,6 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
-/** scrypt costs: 2^15 × 8 × 128 bytes = 32 MiB per hash, memory-hard as SPEC §1 asks. */
+/** scrypt costs: 2^15 × 8 × 128 bytes = 32 MiB per hash, memory-hard as docs/product.md ("Users and auth") promises. */
 const COST = { N: 32_768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 const KEY_LENGTH = 64;
 
