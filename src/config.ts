@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseCidr } from './lib/client-address.js';
 
 /** Algorithms selectable by configuration; a tuple so the config can build a zod enum from it. */
 export const HEAT_ALGORITHMS = ['reddit', 'hackernews'] as const;
@@ -78,6 +79,20 @@ const envSchema = z
     MAX_QUERY_COMPLEXITY: z.coerce.number().int().min(10).default(5000),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(100_000),
     RATE_LIMIT_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(0).default(300),
+    /** Proxies in front of the API whose `X-Forwarded-For` is believed: the last N hops, and/or these addresses. */
+    TRUST_PROXY_HOPS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0).max(10).default(0),
+    TRUSTED_PROXIES: z
+      .string()
+      .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+      .refine((entries) => entries.every((entry) => parseCidr(entry) !== null), 'must be IP addresses or CIDR ranges separated by commas')
+      .default([]),
+    /** Failed `logIn`s one handle, or one address, may have per window before further attempts are RATE_LIMITED; 0 = no limit. */
+    LOGIN_FAILURES_PER_HANDLE: z.coerce.number().int().min(0).default(10),
+    LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(0).default(50),
+    LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+    MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).default(100),
+    MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(1).default(50),
+    MAX_SSE_STREAMS_PER_CLIENT: z.coerce.number().int().min(1).default(100),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
     /** Health and metrics port of a worker-only process (`npm run start:worker`); the API port serves them otherwise. */
     WORKER_HTTP_PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).default(4001),
@@ -136,7 +151,18 @@ function toConfig(env: z.output<typeof envSchema>) {
     graphiql: env.GRAPHIQL ?? env.NODE_ENV !== 'production',
     seedDemoData: env.SEED_DEMO_DATA,
     limits: { maxDepth: env.MAX_QUERY_DEPTH, maxComplexity: env.MAX_QUERY_COMPLEXITY },
-    rateLimit: { perMinute: env.RATE_LIMIT_MUTATIONS_PER_MINUTE },
+    rateLimit: {
+      perMinute: env.RATE_LIMIT_MUTATIONS_PER_MINUTE,
+      proxyTrust: { hops: env.TRUST_PROXY_HOPS, proxies: env.TRUSTED_PROXIES },
+      logIn: {
+        failuresPerHandle: env.LOGIN_FAILURES_PER_HANDLE,
+        failuresPerAddress: env.LOGIN_FAILURES_PER_ADDRESS,
+        windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
+      },
+      maxSubscriptionsPerConnection: env.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxConnectionsPerClient: env.MAX_CONNECTIONS_PER_CLIENT,
+      maxSseStreamsPerClient: env.MAX_SSE_STREAMS_PER_CLIENT,
+    },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     jobs: {
       workerHttpPort: env.WORKER_HTTP_PORT,

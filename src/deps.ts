@@ -12,7 +12,7 @@ import type { Deps } from './lib/app-deps.js';
 import { createHotCache } from './modules/hot/index.js';
 import { lookupStandings, type LiveStanding } from './modules/leaderboards/index.js';
 import { createEventBus, type EventHandler } from './modules/outbox/index.js';
-import { createTokenService, createViewerCache } from './modules/users/index.js';
+import { createLogInGuard, createTokenService, createViewerCache } from './modules/users/index.js';
 
 /**
  * The composition root: builds every client once per process (factories in
@@ -66,6 +66,7 @@ export async function createDeps(
   await waitUntilReady(redis, 10_000);
 
   const prefix = config.redis.prefix;
+  const keys = createKeySpace(prefix);
   const pubsub = createPubSub({ publisher: redis, subscriber, prefix: `${prefix}:events`, logger });
   const queues = createQueues(redis, `${prefix}:bull`, logger);
   const flows = createFlowProducer(redis, `${prefix}:bull`, logger);
@@ -77,12 +78,13 @@ export async function createDeps(
     logger,
     db,
     redis,
-    keys: createKeySpace(prefix),
+    keys,
     pubsub,
     queues,
     flows,
     tokens: createTokenService(config.auth),
     viewers: createViewerCache(db),
+    logInGuard: createLogInGuard({ redis, keys }, config.rateLimit.logIn),
     events: createEventBus({ db, logger, handlers: [...eventHandlers], deps: () => deps }),
     metrics,
     jobHandlers,

@@ -1,5 +1,6 @@
 import { unauthenticated } from '../lib/app-error.js';
 import type { Deps } from '../lib/app-deps.js';
+import { normalizeAddress } from '../lib/client-address.js';
 import { InvalidTokenError, parseBearer } from '../modules/users/index.js';
 import type { Context, ContextSource } from './context.js';
 
@@ -18,7 +19,8 @@ function credentialOf(source: ContextSource): string | null | undefined {
 export async function buildContext(deps: Deps, source: ContextSource): Promise<Context> {
   const clientHeader = source.request?.headers.get('x-client-id') ?? source.connectionParams?.clientId;
   const clientId = typeof clientHeader === 'string' && /^[\w-]{8,64}$/.test(clientHeader) ? clientHeader : null;
-  const remoteAddress = source.req?.socket?.remoteAddress ?? null;
+  // Without the server's resolution (a bare yoga.handle), the peer: X-Forwarded-For is only believed from trusted proxies.
+  const remoteAddress = source.clientAddress !== undefined ? source.clientAddress : normalizeAddress(source.req?.socket?.remoteAddress);
   const token = credentialOf(source);
   if (token === null) return { deps, viewer: null, clientId, remoteAddress };
   if (token === undefined) throw unauthenticated('The Authorization header must be "Bearer <token>".');

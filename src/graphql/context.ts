@@ -9,9 +9,16 @@ export interface Viewer {
 export interface Context {
   deps: Deps;
   viewer: Viewer | null;
-  /** Identifies an anonymous client for per-client counting (e.g. views); from the `x-client-id` header. */
+  /**
+   * Identifies an anonymous client for de-duplicating its views; from the
+   * `x-client-id` header. The client picks it, so no limit is keyed by it.
+   */
   clientId: string | null;
-  /** The peer address, for limits on anonymous callers. */
+  /**
+   * The client's IP address, for limits on anonymous callers: the socket's
+   * peer, or what a trusted proxy reported (TRUST_PROXY_HOPS,
+   * TRUSTED_PROXIES). Null only where there is no socket (yoga.fetch).
+   */
   remoteAddress: string | null;
 }
 
@@ -20,5 +27,7 @@ export interface ContextSource {
   request?: Request;
   /** Node's request, when served over HTTP (absent under yoga.fetch in tests). */
   req?: { socket?: { remoteAddress?: string } };
+  /** The client's address as the HTTP server resolved it (proxies included), for HTTP, SSE and graphql-ws alike. */
+  clientAddress?: string | null;
   connectionParams?: Record<string, unknown>;
 }

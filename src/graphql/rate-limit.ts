@@ -1,15 +1,49 @@
-import { getOperationAST, type GraphQLError } from 'graphql';
+import { getOperationAST, Kind, type DocumentNode, type GraphQLError, type SelectionSetNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Deps } from '../lib/app-deps.js';
+import { addressLimitKey } from '../lib/client-address.js';
 import type { Context } from './context.js';
 import { appError, ErrorCode } from '../lib/app-error.js';
 import { toClientError } from './errors.js';
 
 /**
+ * Who a limit counts against: a user by id; an anonymous caller by address
+ * (IPv6 per /64), never by the `x-client-id` it chose itself. Without an
+ * address (yoga.fetch in tests) every anonymous caller shares one key.
+ */
+export function callerKey(ctx: Pick<Context, 'viewer' | 'remoteAddress'>): string {
+  if (ctx.viewer) return `user:${ctx.viewer.id}`;
+  return `ip:${ctx.remoteAddress ? addressLimitKey(ctx.remoteAddress) : 'unknown'}`;
+}
+
+/**
+ * The root fields a selection runs, fragments included: each is one
+ * mutation, so `{ a: signUp(…) b: signUp(…) }` costs two. Fields under
+ * `@skip`/`@include` count too; a client cannot lower its cost with them.
+ */
+export function rootFieldCount(selectionSet: SelectionSetNode, document: DocumentNode, seen = new Set<string>()): number {
+  let count = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (!selection.name.value.startsWith('__')) count += 1;
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      count += rootFieldCount(selection.selectionSet, document, seen);
+    } else if (!seen.has(selection.name.value)) {
+      // Validation rejects fragment cycles; `seen` only keeps a spread repeated at the root from counting twice.
+      seen.add(selection.name.value);
+      const fragment = document.definitions.find((definition) => definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === selection.name.value);
+      if (fragment?.kind === Kind.FRAGMENT_DEFINITION) count += rootFieldCount(fragment.selectionSet, document, seen);
+    }
+  }
+  return count;
+}
+
+/**
  * Per-caller mutation rate limit, shared by all instances through Redis.
- * While Redis is unreachable each instance limits on its own (the memory
- * insurance limiter) rather than failing every mutation.
+ * Every root mutation field costs one point, so aliases cannot batch many
+ * mutations into one. While Redis is unreachable each instance limits on
+ * its own (the memory insurance limiter) rather than failing every mutation.
  */
 export function useMutationRateLimit(deps: Deps): Plugin<Context> {
   const { perMinute } = deps.config.rateLimit;
@@ -23,19 +57,20 @@ export function useMutationRateLimit(deps: Deps): Plugin<Context> {
   });
   return {
     async onExecute({ args, setResultAndStopExecution }) {
-      if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return;
-      const ctx = args.contextValue as Context;
-      const caller = ctx.viewer ? `user:${ctx.viewer.id}` : `client:${ctx.clientId ?? ctx.remoteAddress ?? 'unknown'}`;
+      const operation = getOperationAST(args.document, args.operationName);
+      if (operation?.operation !== 'mutation') return;
+      const cost = rootFieldCount(operation.selectionSet, args.document);
+      if (cost === 0) return;
+      const reject = (message: string, details: Record<string, unknown>) =>
+        setResultAndStopExecution({ errors: [toClientError(appError(ErrorCode.RATE_LIMITED, message, { ...details, cost })) as GraphQLError] });
+      // Never allowed, so it does not use up the caller's minute either.
+      if (cost > perMinute) return reject(`This operation makes ${cost} changes; at most ${perMinute} are allowed per minute.`, {});
       try {
-        await limiter.consume(caller);
+        await limiter.consume(callerKey(args.contextValue as Context), cost);
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        const retryAfterSeconds = Math.ceil(rejection.msBeforeNext / 1000);
-        setResultAndStopExecution({
-          errors: [
-            toClientError(appError(ErrorCode.RATE_LIMITED, `Too many changes at once; try again in ${retryAfterSeconds} s.`, { retryAfterSeconds })) as GraphQLError,
-          ],
-        });
+        const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+        reject(`Too many changes at once; try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
       }
     },
   };

@@ -9,6 +9,7 @@ export const ErrorCode = {
   ALREADY_SIGNED_IN: 'ALREADY_SIGNED_IN',
   VERSION_CONFLICT: 'VERSION_CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
+  TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

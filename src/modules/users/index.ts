@@ -3,11 +3,13 @@
  * and the composition root use only what is exported here.
  */
 import type { TokenService } from './auth.js';
+import type { LogInGuard } from './login-limit.js';
 import type { ViewerCache } from './viewer-cache.js';
 import './users.schema.js';
 
 export { createTokenService, InvalidTokenError, parseBearer, type TokenService } from './auth.js';
 export { createViewerCache, type ViewerCache } from './viewer-cache.js';
+export { createLogInGuard, type LogInGuard, type LogInLimits } from './login-limit.js';
 export { hashPassword } from './passwords.js';
 export { createOrPromoteAdmin, handleSchema, passwordSchema } from './users.service.js';
 export { userLoader } from './users.loader.js';
@@ -18,5 +20,7 @@ declare module '../../lib/app-deps.js' {
     tokens: TokenService;
     /** Who a token's user is (id, role), cached briefly so each request does not hit PostgreSQL. */
     viewers: ViewerCache;
+    /** Failed log-ins per handle and per address (LOGIN_FAILURES_PER_HANDLE, LOGIN_FAILURES_PER_ADDRESS). */
+    logInGuard: LogInGuard;
   }
 }

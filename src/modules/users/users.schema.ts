@@ -67,7 +67,7 @@ builder.mutationFields((t) => ({
   logIn: t.field({
     type: AuthPayloadRef,
     args: { input: t.arg({ type: LogInInput, required: true }) },
-    resolve: (_root, { input }, ctx) => logIn(ctx.deps, input),
+    resolve: (_root, { input }, ctx) => logIn(ctx.deps, { ...input, remoteAddress: ctx.remoteAddress }),
   }),
   updateProfile: t.prismaField({
     type: 'User',

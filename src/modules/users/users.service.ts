@@ -50,15 +50,21 @@ export async function signUp(
   }
 }
 
-/** Checks a handle and password. Which of the two was wrong is not revealed. */
+/**
+ * Checks a handle and password. Which of the two was wrong is not revealed.
+ * Failures are limited per handle and per caller address (`logInGuard`):
+ * past the limit the answer is RATE_LIMITED, without checking the password.
+ */
 export async function logIn(
-  deps: Pick<Deps, 'db' | 'tokens'>,
-  input: { handle: string; password: string },
+  deps: Pick<Deps, 'db' | 'tokens' | 'logInGuard'>,
+  input: { handle: string; password: string; remoteAddress: string | null },
 ): Promise<AuthPayload> {
+  const attempt = await deps.logInGuard.begin({ handle: input.handle, remoteAddress: input.remoteAddress });
   const user = await deps.db.user.findUnique({ where: { handle: input.handle } });
   decoyHash ??= hashPassword(crypto.randomUUID());
   const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash));
   if (!user || !valid) throw appError(ErrorCode.UNAUTHENTICATED, 'Wrong handle or password.');
+  await attempt.succeeded();
   return { token: await deps.tokens.issue(user.id), user };
 }
 
