@@ -6,11 +6,15 @@ import type { Logger } from '../infra/logger.js';
 import type { Yoga } from '../graphql/yoga.js';
 import { resultJson } from '../graphql/live/result-json.js';
 import { toClientError } from '../graphql/errors.js';
+import { appError, ErrorCode } from '../lib/app-error.js';
+import { createClientSlots } from './client-limits.js';
 
 /** Per-connection state: results whose JSON is spliced into the next message at send time. */
 interface Connection {
   socket: WebSocket;
   request: http.IncomingMessage;
+  /** Who the connection's operations count against when anonymous (rate limits). */
+  clientAddress: string | null;
   pendingJson: Map<number, string>;
   nextRef: number;
 }
@@ -42,15 +46,33 @@ function spliceResult(data: string, connection: Connection): string {
  * JSON is reused in every subscriber's `next` message, instead of each
  * message re-serializing the whole payload.
  */
-export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger, keepAliveMs = 12_000): { dispose(): Promise<void> } {
+export interface GraphQLWsOptions {
+  /** The client address of the upgrade request (trusted proxies included). */
+  clientAddressOf(req: http.IncomingMessage): string | null;
+  /** Upgrades beyond this many open connections from one address are refused with HTTP 429. */
+  maxConnectionsPerClient: number;
+  /** Operations (mostly subscriptions) open at once on one connection; the next is refused with TOO_MANY_SUBSCRIPTIONS. */
+  maxSubscriptionsPerConnection: number;
+  keepAliveMs?: number;
+}
+
+export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger, options: GraphQLWsOptions): { dispose(): Promise<void> } {
+  const { clientAddressOf, maxConnectionsPerClient, maxSubscriptionsPerConnection, keepAliveMs = 12_000 } = options;
+
   type Enveloped = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
   const server = makeServer<Record<string, unknown> | undefined, Connection>({
     // The enveloped functions of this subscription travel in rootValue from onSubscribe.
     execute: (args) => (args.rootValue as Enveloped).execute(args) as never,
     subscribe: (args) => (args.rootValue as Enveloped).subscribe(args) as never,
     onSubscribe: async (ctx, _id, payload) => {
+      // graphql-ws registers the operation (this one included) before calling this hook, and removes it when it ends.
+      if (Object.keys(ctx.subscriptions).length > maxSubscriptionsPerConnection) {
+        const message = `At most ${maxSubscriptionsPerConnection} operations may be open on one connection; complete some first.`;
+        return [toClientError(appError(ErrorCode.TOO_MANY_SUBSCRIPTIONS, message, { max: maxSubscriptionsPerConnection })) as never];
+      }
       const connectionParams = ctx.connectionParams ?? {};
-      const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ ...ctx, connectionParams } as never);
+      const { clientAddress } = ctx.extra;
+      const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ ...ctx, connectionParams, clientAddress } as never);
       let document;
       try {
         document = parse(payload.query);
@@ -77,9 +99,18 @@ export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger,
   });
 
   wss.options.handleProtocols = handleProtocols;
+  // Refused before the handshake, so a client over its share costs no connection state. The slot is
+  // held by the socket itself: released when it closes, whether the handshake completed or not.
+  const connections = createClientSlots(maxConnectionsPerClient);
+  wss.options.verifyClient = (info, done) => {
+    const release = connections.acquire(clientAddressOf(info.req));
+    if (!release) return done(false, 429, 'Too many connections from this address');
+    info.req.socket.once('close', release);
+    done(true);
+  };
   wss.on('error', (error) => logger.error({ err: error }, 'WebSocket server error'));
   wss.on('connection', (socket, request) => {
-    const connection: Connection = { socket, request, pendingJson: new Map(), nextRef: 0 };
+    const connection: Connection = { socket, request, clientAddress: clientAddressOf(request), pendingJson: new Map(), nextRef: 0 };
     socket.once('error', (error) => {
       logger.warn({ err: error }, 'WebSocket connection error');
       socket.close(CloseCode.InternalServerError, 'Internal server error');

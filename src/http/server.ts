@@ -2,7 +2,9 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { Deps } from '../lib/app-deps.js';
+import { ErrorCode } from '../lib/app-error.js';
 import type { Yoga } from '../graphql/yoga.js';
+import { createClientSlots, requestAddressResolver } from './client-limits.js';
 import { serveGraphQLWs } from './graphql-ws.js';
 import { matchRoute, probeRoutes, sendJson, type Route } from './routes.js';
 
@@ -27,6 +29,9 @@ export function createHttpServer(deps: Deps, yoga: Yoga, extraRoutes: Record<str
   // request the client aborted, and shutdown would wait for their keep-alive timeout.
   const inFlight = new Map<Socket, number>();
   let closing = false;
+  // Anonymous limits count by this address; a client's open SSE streams are capped per address.
+  const clientAddressOf = requestAddressResolver(config.rateLimit.proxyTrust);
+  const sseStreams = createClientSlots(config.rateLimit.maxSseStreamsPerClient);
 
   const server = http.createServer((req, res) => {
     const socket = req.socket;
@@ -36,7 +41,8 @@ export function createHttpServer(deps: Deps, yoga: Yoga, extraRoutes: Record<str
       if (inFlight.has(socket)) inFlight.set(socket, left);
       if (closing && left === 0) socket.end();
     });
-    if (req.headers.accept?.includes('text/event-stream')) {
+    const isEventStream = req.headers.accept?.includes('text/event-stream') === true;
+    if (isEventStream) {
       eventStreams.add(res);
       res.on('close', () => eventStreams.delete(res));
     }
@@ -51,8 +57,17 @@ export function createHttpServer(deps: Deps, yoga: Yoga, extraRoutes: Record<str
       req.resume();
       return;
     }
+    const clientAddress = clientAddressOf(req);
+    const releaseStream = isEventStream && !routeKey ? sseStreams.acquire(clientAddress) : undefined;
+    if (releaseStream === null) {
+      const message = `More than ${config.rateLimit.maxSseStreamsPerClient} event streams from one address; close some first.`;
+      sendJson(res, 429, { errors: [{ message, extensions: { code: ErrorCode.TOO_MANY_SUBSCRIPTIONS } }] });
+      req.resume();
+      return;
+    }
+    if (releaseStream) res.once('close', releaseStream);
     const route = routeKey ? routes[routeKey] : undefined;
-    Promise.resolve(route ? route(req, res) : yoga.handle(req, res)).catch((error: unknown) => {
+    Promise.resolve(route ? route(req, res) : yoga.handle(req, res, { clientAddress })).catch((error: unknown) => {
       deps.logger.error({ err: error, path }, 'unhandled error in an HTTP route');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.destroy();
@@ -67,7 +82,11 @@ export function createHttpServer(deps: Deps, yoga: Yoga, extraRoutes: Record<str
   server.on('upgrade', (_req, socket: Socket) => inFlight.delete(socket));
 
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: config.http.maxBodyBytes });
-  const wsServer = serveGraphQLWs(wss, yoga, deps.logger.child({ component: 'graphql-ws' }));
+  const wsServer = serveGraphQLWs(wss, yoga, deps.logger.child({ component: 'graphql-ws' }), {
+    clientAddressOf,
+    maxConnectionsPerClient: config.rateLimit.maxConnectionsPerClient,
+    maxSubscriptionsPerConnection: config.rateLimit.maxSubscriptionsPerConnection,
+  });
 
   return {
     server,
