@@ -65,10 +65,14 @@ export function useMutationRateLimit(deps: Deps): Plugin<Context> {
         setResultAndStopExecution({ errors: [toClientError(appError(ErrorCode.RATE_LIMITED, message, { ...details, cost })) as GraphQLError] });
       // Never allowed, so it does not use up the caller's minute either.
       if (cost > perMinute) return reject(`This operation makes ${cost} changes; at most ${perMinute} are allowed per minute.`, {});
+      const key = callerKey(args.contextValue as Context);
       try {
-        await limiter.consume(callerKey(args.contextValue as Context), cost);
+        await limiter.consume(key, cost);
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        // The store counted the refused points too; give them back, so an operation too big for
+        // what is left does not use up the rest of the caller's minute.
+        await limiter.reward(key, cost);
         const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
         reject(`Too many changes at once; try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
       }
