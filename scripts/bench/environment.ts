@@ -49,6 +49,8 @@ export async function createBenchEnvironment(): Promise<BenchEnvironment> {
     PORT: '0',
     HOST: '127.0.0.1',
     RATE_LIMIT_MUTATIONS_PER_MINUTE: '0',
+    // Every subscriber of the fan-out benchmark connects from one loopback address.
+    MAX_CONNECTIONS_PER_CLIENT: '1000000',
   };
   const main = await start(env);
   const others: BenchInstance[] = [];
