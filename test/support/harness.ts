@@ -67,6 +67,9 @@ export async function createTestContext(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PORT: '0',
     RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000',
+    // Every test client connects from 127.0.0.1; the per-address caps have their own tests.
+    MAX_CONNECTIONS_PER_CLIENT: '100000',
+    MAX_SSE_STREAMS_PER_CLIENT: '100000',
     HOST: '127.0.0.1',
     ...env,
   });
