@@ -6,10 +6,11 @@ import { createHotCache, type HotCache } from './modules/hot/hot-cache.js';
 import { lookupStandings, type LiveStanding } from './modules/leaderboards/standing-lookup.js';
 import './modules/leaderboards/leaderboards.topics.js';
 import { createStandingWatcher, type StandingWatcher } from './graphql/live/standing-watcher.js';
-import { eventHandlers } from './events.js';
-import { createEventBus, type EventBus } from './modules/outbox/event-bus.js';
+import { eventHandlers as defaultEventHandlers } from './events.js';
+import { createEventBus, type EventBus, type EventHandler } from './modules/outbox/event-bus.js';
+import { countDeliveries } from './modules/outbox/deliveries.js';
 import type { Logger } from './infra/logger.js';
-import { createMetrics, registerQueueGauge, type Metrics } from './infra/metrics.js';
+import { createMetrics, registerOutboxGauges, registerQueueGauge, type Metrics } from './infra/metrics.js';
 import { createPrisma, type Db } from './infra/prisma.js';
 import { createPubSub, type PubSub } from './infra/pubsub.js';
 import type { FlowProducer } from 'bullmq';
@@ -77,12 +78,13 @@ async function waitUntilReady(redis: Redis, timeoutMs: number): Promise<void> {
 
 /**
  * Builds the process's dependencies. `jobHandlers` defaults to the
- * application's jobs (src/jobs.ts); tests pass extra ones.
+ * application's jobs (src/jobs.ts) and `eventHandlers` to its event consumers
+ * (src/events.ts); tests pass extra ones.
  */
 export async function createDeps(
   config: Config,
   logger: Logger,
-  options: { jobHandlers?: readonly JobHandler<Deps>[] } = {},
+  options: { jobHandlers?: readonly JobHandler<Deps>[]; eventHandlers?: readonly EventHandler<Deps>[] } = {},
 ): Promise<OwnedDeps> {
   const jobHandlers = options.jobHandlers ?? defaultJobHandlers;
   const duplicate = jobHandlers.find((handler, index) => jobHandlers.findIndex((other) => other.name === handler.name) !== index);
@@ -104,6 +106,7 @@ export async function createDeps(
   const flows = createFlowProducer(redis, `${prefix}:bull`, logger);
   const metrics = createMetrics();
   registerQueueGauge(metrics, queues);
+  registerOutboxGauges(metrics, (state) => countDeliveries(db, state));
 
   const deps: OwnedDeps = {
     config,
@@ -116,7 +119,14 @@ export async function createDeps(
     flows,
     tokens: createTokenService(config.auth),
     viewers: createViewerCache(db),
-    events: createEventBus({ db, logger, handlers: eventHandlers, deps: () => deps }),
+    events: createEventBus({
+      db,
+      logger,
+      handlers: options.eventHandlers ?? defaultEventHandlers,
+      deps: () => deps,
+      now: () => deps.now(),
+      retry: config.outbox,
+    }),
     metrics,
     jobHandlers,
     now: () => new Date(),

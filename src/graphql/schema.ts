@@ -9,6 +9,7 @@ import '../modules/leaderboards/rollover.schema.js';
 import '../modules/points/points.schema.js';
 import '../modules/leaderboards/leaderboard-live.schema.js';
 import '../modules/hot/hot-live.schema.js';
+import '../modules/outbox/outbox.schema.js';
 
 builder.queryType({});
 builder.mutationType({});
