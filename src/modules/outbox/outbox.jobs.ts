@@ -18,6 +18,7 @@ export const outboxJobs: JobHandler<Deps>[] = [
   {
     queue: 'events',
     name: 'events.drain',
+    description: 'Runs the outbox deliveries that are due (retries with backoff) and forgets delivered events after a day.',
     schedule: { every: 5_000 },
     async process(_job, deps) {
       const now = deps.now();
