@@ -77,15 +77,17 @@ export async function recordOutcomes(
   const { now, policy } = options;
   const ordered = [...outcomes].sort((a, b) => (a.eventId === b.eventId ? a.consumer.localeCompare(b.consumer) : a.eventId < b.eventId ? -1 : 1));
   const eventIds = [...new Set(ordered.map((outcome) => String(outcome.eventId)))];
+  const delivered = ordered.filter((outcome) => outcome.error === null);
   await db.$transaction(async (tx) => {
+    if (delivered.length > 0) {
+      // The common case, one statement: a success counts even if this claim ran out and another drain holds the delivery now.
+      await tx.$executeRaw`
+        UPDATE outbox_deliveries d SET state = 'DELIVERED', delivered_at = ${now}::timestamptz, last_attempt_at = ${now}::timestamptz, last_error = NULL
+        FROM unnest(${delivered.map((o) => String(o.eventId))}::bigint[], ${delivered.map((o) => o.consumer)}::text[]) AS s(event_id, consumer)
+        WHERE d.event_id = s.event_id AND d.consumer = s.consumer AND d.state <> 'DELIVERED'`;
+    }
     for (const { eventId, consumer, attempts, error } of ordered) {
-      if (error === null) {
-        await tx.outboxDelivery.updateMany({
-          where: { eventId, consumer, state: { not: 'DELIVERED' } },
-          data: { state: 'DELIVERED', deliveredAt: now, lastAttemptAt: now, lastError: null },
-        });
-        continue;
-      }
+      if (error === null) continue;
       const dead = attempts >= policy.maxAttempts;
       await tx.outboxDelivery.updateMany({
         where: { eventId, consumer, state: 'PENDING', attempts },
