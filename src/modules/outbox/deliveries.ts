@@ -113,6 +113,22 @@ export async function recordOutcomes(
 }
 
 /**
+ * The common case after commit in one statement: every consumer of these
+ * events has just had them, so the deliveries and the events are done.
+ */
+export async function recordEventsDelivered(db: Db, eventIds: readonly bigint[], now: Date): Promise<void> {
+  if (eventIds.length === 0) return;
+  const ids = eventIds.map(String);
+  await db.$executeRaw`
+    WITH delivered AS (
+      UPDATE outbox_deliveries SET state = 'DELIVERED', delivered_at = ${now}::timestamptz, last_attempt_at = ${now}::timestamptz, last_error = NULL
+      WHERE event_id = ANY(${ids}::bigint[]) AND state <> 'DELIVERED'
+    )
+    UPDATE outbox_events SET processed_at = ${now}::timestamptz, attempts = GREATEST(attempts, 1), last_error = NULL
+    WHERE id = ANY(${ids}::bigint[]) AND processed_at IS NULL`;
+}
+
+/**
  * Gives deliveries to unprocessed events that have none — written by a version
  * before per-consumer deliveries (during an upgrade) — one per consumer of its
  * type, due now; an event no consumer takes is marked processed. Events younger

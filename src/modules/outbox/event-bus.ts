@@ -1,7 +1,7 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../infra/logger.js';
 import type { Db } from '../../infra/prisma.js';
-import { claimDueDeliveries, recordOutcomes, type ClaimedDelivery, type ConsumerKey, type DeliveryOutcome } from './deliveries.js';
+import { claimDueDeliveries, recordEventsDelivered, recordOutcomes, type ClaimedDelivery, type ConsumerKey, type DeliveryOutcome } from './deliveries.js';
 import type { RetryPolicy } from './retry-policy.js';
 
 /**
@@ -79,8 +79,12 @@ export function createEventBus<D>(options: {
   const consumers = options.handlers.map((handler) => ({ type: handler.type, consumer: handler.name }));
   const handlersOf = (type: string) => [...(byType.get(type)?.values() ?? [])];
 
-  /** Runs each claimed delivery's consumer (only that one), then records every outcome at once. */
-  async function deliver(claims: readonly ClaimedDelivery[]): Promise<void> {
+  /**
+   * Runs each claimed delivery's consumer (only that one), then records every
+   * outcome at once. `wholeEvents`: the claims are every delivery of their
+   * events (right after commit), so when all succeed one statement records it.
+   */
+  async function deliver(claims: readonly ClaimedDelivery[], wholeEvents = false): Promise<void> {
     const outcomes: DeliveryOutcome[] = [];
     for (const claim of claims) {
       const handler = byType.get(claim.type)?.get(claim.consumer);
@@ -94,6 +98,10 @@ export function createEventBus<D>(options: {
         const message = error instanceof Error ? error.message : String(error);
         outcomes.push({ eventId: claim.eventId, consumer: claim.consumer, attempts: claim.attempts, error: message.slice(0, 2000) });
       }
+    }
+    if (wholeEvents && outcomes.every((outcome) => outcome.error === null)) {
+      await recordEventsDelivered(db, [...new Set(claims.map((claim) => claim.eventId))], options.now());
+      return;
     }
     await recordOutcomes(db, outcomes, { now: options.now(), policy: options.retry, random: options.random });
   }
@@ -133,7 +141,7 @@ export function createEventBus<D>(options: {
         { isolationLevel: txOptions?.isolationLevel, timeout: 15_000, maxWait: 10_000 },
       );
       try {
-        await deliver(claims);
+        await deliver(claims, true);
       } catch (error) {
         // The deliveries stay claimed until their claim runs out; the drain job delivers them then.
         logger.warn({ err: error }, 'could not record event deliveries');
