@@ -106,6 +106,11 @@ const envSchema = z
       .min(1, 'must be 1 to 3600000')
       .max(3_600_000, 'must be 1 to 3600000')
       .default(2_000),
+    /** A consumer's delivery of an outbox event is marked DEAD after this many failed attempts. */
+    OUTBOX_MAX_ATTEMPTS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(10),
+    /** The first retry of a failed delivery waits about this long; each next one twice as long, up to OUTBOX_RETRY_MAX_MS. */
+    OUTBOX_RETRY_BASE_MS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').default(5_000),
+    OUTBOX_RETRY_MAX_MS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').default(3_600_000),
     /** false: every subscriber executes its own subscription events (benchmark baseline only). */
     LIVE_SHARED_SUBSCRIPTIONS: booleanFromEnv.default(true),
   })
@@ -157,6 +162,7 @@ function toConfig(env: z.output<typeof envSchema>) {
       cacheTtlMs: env.HOT_CACHE_TTL_MS,
     },
     live: { sharedSubscriptions: env.LIVE_SHARED_SUBSCRIPTIONS },
+    outbox: { maxAttempts: env.OUTBOX_MAX_ATTEMPTS, retryBaseMs: env.OUTBOX_RETRY_BASE_MS, retryMaxMs: env.OUTBOX_RETRY_MAX_MS },
   };
 }
 
