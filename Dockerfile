@@ -18,13 +18,17 @@ COPY scripts ./scripts
 COPY src ./src
 RUN npm run build
 
-# 2. Production dependencies only. Install scripts are skipped: the only
-#    one is our own postinstall (`prisma generate`, done in stage 1), and no
-#    runtime dependency needs one (the Prisma client uses no native engine).
+# 2. Production dependencies only. `--omit=optional` as well, because npm
+#    keeps a devDependency that is also an optional peer of a runtime package
+#    (the Prisma CLI and TypeScript, 250 MB with theirs) unless both are
+#    omitted; the only optional runtime packages are msgpackr's native
+#    decoder (msgpackr falls back to JavaScript) and pg-cloudflare. Install
+#    scripts are skipped: the only one needed is our postinstall (`prisma
+#    generate`, done in stage 1); the Prisma client uses no native engine.
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+RUN npm ci --omit=dev --omit=optional --ignore-scripts && npm cache clean --force
 
 # 3. The runtime: compiled JavaScript, production node_modules, no compiler,
 #    no tests. Files stay owned by root, so the app (user `node`) cannot change them.
