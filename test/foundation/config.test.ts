@@ -7,11 +7,11 @@ import { problemsOf } from '../support/config.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** Every `JWT_SECRET: value` / `JWT_SECRET=value` written out in the repository's compose file and docs. */
+/** Every `JWT_SECRET: value` / `JWT_SECRET=value` written out in the repository's compose file and docs (not `${JWT_SECRET…}` or `$(…)`). */
 function publishedSecrets(): string[] {
   const files = ['docker-compose.yml', 'README.md', ...readdirSync(path.join(ROOT, 'docs')).map((file) => `docs/${file}`)];
   return files.flatMap((file) =>
-    [...readFileSync(path.join(ROOT, file), 'utf8').matchAll(/JWT_SECRET\s*[:=]\s*["']?([^\s"'`$][^\s"'`]*)/g)].map((match) => match[1]!),
+    [...readFileSync(path.join(ROOT, file), 'utf8').matchAll(/(?<!\$\{)JWT_SECRET\s*[:=]\s*["']?([^\s"'`$][^\s"'`]*)/g)].map((match) => match[1]!),
   );
 }
 
