@@ -48,4 +48,4 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
 # Run with an init process (`docker run --init`, compose `init: true`) so
 # signals are forwarded and zombies reaped. Applies pending migrations, then
 # runs API and workers; add `--seed` to seed demo data into an empty database.
-CMD ["node", "dist/src/main.js", "--migrate"]
+CMD ["node", "dist/main.js", "--migrate"]

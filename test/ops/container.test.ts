@@ -11,12 +11,12 @@ import { databaseUrl, dropDatabase, uniqueName } from '../support/databases.js';
 
 /**
  * What the container runs, run here the same way: `npm run build`, then
- * `node dist/src/main.js` and `node dist/scripts/healthcheck.js` as real
+ * `node dist/main.js` and `node dist/scripts/healthcheck.js` as real
  * processes (no tsx), against the real PostgreSQL and Redis; and the compose
  * file checked by `docker-compose config`.
  */
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const MAIN = path.join(ROOT, 'dist/src/main.js');
+const MAIN = path.join(ROOT, 'dist/main.js');
 const HEALTHCHECK = path.join(ROOT, 'dist/scripts/healthcheck.js');
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const run = promisify(execFile);
@@ -40,7 +40,7 @@ interface Started {
   output(): string;
 }
 
-/** Runs `node dist/src/main.js ...args` until it exits; for processes that should not start. */
+/** Runs `node dist/main.js ...args` until it exits; for processes that should not start. */
 function runMain(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -50,7 +50,7 @@ function runMain(args: string[], env: Record<string, string>): Promise<{ code: n
   });
 }
 
-/** Starts `node dist/src/main.js ...args` and waits for the line saying where it listens. */
+/** Starts `node dist/main.js ...args` and waits for the line saying where it listens. */
 function startMain(args: string[], env: Record<string, string>): Promise<Started> {
   const child = spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
@@ -130,7 +130,7 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-describe('the built image command (node dist/src/main.js)', () => {
+describe('the built image command (node dist/main.js)', () => {
   it('refuses to start in production with the compose default or a documented example JWT_SECRET', async () => {
     for (const secret of ['change-me-to-a-long-random-secret-of-32+chars', 'liveboard-development-secret-change-me-0123456789']) {
       const { code, stderr } = await runMain(['--api'], { ...appEnv(), JWT_SECRET: secret });
