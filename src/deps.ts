@@ -116,7 +116,7 @@ export async function createDeps(
     flows,
     tokens: createTokenService(config.auth),
     viewers: createViewerCache(db),
-    events: createEventBus({ db, logger, handlers: eventHandlers, deps: () => deps }),
+    events: createEventBus({ db, logger, handlers: eventHandlers, deps: () => deps, now: () => deps.now() }),
     metrics,
     jobHandlers,
     now: () => new Date(),

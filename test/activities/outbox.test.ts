@@ -26,7 +26,7 @@ function busWithFlakyConsumer() {
       delivered.push(event);
     },
   };
-  const events = createEventBus<Deps>({ db: t.deps.db, logger: t.deps.logger, handlers: [...eventHandlers, flaky as EventHandler<Deps>], deps: () => deps });
+  const events = createEventBus<Deps>({ db: t.deps.db, logger: t.deps.logger, handlers: [...eventHandlers, flaky as EventHandler<Deps>], deps: () => deps, now: () => deps.now() });
   const deps: Deps = { ...t.deps, events };
   return { deps, delivered };
 }

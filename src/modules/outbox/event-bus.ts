@@ -59,6 +59,8 @@ export function createEventBus<D>(options: {
   logger: Logger;
   handlers: EventHandler<D>[];
   deps: () => D;
+  /** The domain clock: the event time of events emitted without `occurredAt`. */
+  now: () => Date;
 }): EventBus {
   const { db, logger } = options;
   const byType = new Map<string, EventHandler<D>[]>();
@@ -78,16 +80,24 @@ export function createEventBus<D>(options: {
     return failure;
   }
 
-  const failureUpdate = (failure: Error | undefined) =>
-    failure
-      ? { attempts: { increment: 1 }, lastError: failure.message.slice(0, 2000) }
-      : { processedAt: new Date(), attempts: { increment: 1 }, lastError: null };
+  /**
+   * Records one delivery attempt. `processed_at` is PostgreSQL's time, like
+   * `created_at`: outbox bookkeeping and retention are housekeeping, not
+   * domain time, so a test that moves `deps.now()` never ages or purges it.
+   */
+  async function recordDelivery(client: Db | Tx, id: bigint, failure: Error | undefined): Promise<void> {
+    if (failure) {
+      await client.outboxEvent.update({ where: { id }, data: { attempts: { increment: 1 }, lastError: failure.message.slice(0, 2000) } });
+    } else {
+      await client.$executeRaw`UPDATE outbox_events SET processed_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ${id}`;
+    }
+  }
 
   async function dispatchStored(events: StoredEvent[]): Promise<void> {
     for (const event of events) {
       try {
         const failure = await deliver(event);
-        await db.outboxEvent.update({ where: { id: event.id }, data: failureUpdate(failure) });
+        await recordDelivery(db, event.id, failure);
       } catch (error) {
         // The outbox row stays unprocessed; the drain job retries it.
         logger.warn({ err: error, eventId: String(event.id) }, 'could not record event delivery');
@@ -104,7 +114,7 @@ export function createEventBus<D>(options: {
           const value = await work(tx, (event) => emitted.push(event as (typeof emitted)[number]));
           recorded = await Promise.all(
             emitted.map(async (event) => {
-              const occurredAt = event.occurredAt ?? new Date();
+              const occurredAt = event.occurredAt ?? options.now();
               const row = await tx.outboxEvent.create({
                 data: { type: event.type, payload: event.payload as Prisma.InputJsonValue, occurredAt },
                 select: { id: true },
@@ -132,7 +142,7 @@ export function createEventBus<D>(options: {
             ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
           for (const row of rows) {
             const failure = await deliver({ id: row.id, type: row.type, payload: row.payload, occurredAt: row.occurred_at });
-            await tx.outboxEvent.update({ where: { id: row.id }, data: failureUpdate(failure) });
+            await recordDelivery(tx, row.id, failure);
           }
           return rows.length;
         },

@@ -20,9 +20,8 @@ export const outboxJobs: JobHandler<Deps>[] = [
         taken += batch;
         if (batch < batchSize) break;
       }
-      const { count: purged } = await deps.db.outboxEvent.deleteMany({
-        where: { processedAt: { lt: new Date(Date.now() - 24 * 3600 * 1000) } },
-      });
+      // Retention is housekeeping on PostgreSQL's clock, like processed_at itself (see event-bus.ts).
+      const purged = await deps.db.$executeRaw`DELETE FROM outbox_events WHERE processed_at < now() - interval '1 day'`;
       return { taken, purged };
     },
   },
