@@ -136,7 +136,8 @@ describe('time-driven transitions with two workers', () => {
   }, 40_000);
 
   it('a planned transition job fires on its own when its delay is over and applies the step', async () => {
-    // The one real wait of this file: BullMQ's delay is wall time, so the clock flows with it here.
+    // The one real wait of this file: BullMQ's delay is wall time, so the clock flows with it here,
+    // from the moment the job is planned (publishing plans it) until the step is applied.
     const base = clock.now().getTime();
     const times = {
       signupStartsAt: new Date(base + 500),
@@ -144,9 +145,9 @@ describe('time-driven transitions with two workers', () => {
       startsAt: new Date(base + 3 * HOUR),
       endsAt: new Date(base + 4 * HOUR),
     };
-    clock.run();
     try {
       const { id, published } = await createAndPublish(times);
+      clock.run();
       expect(published.status).toBe('UPCOMING');
       await waitFor(async () => (await t.deps.db.activity.findUniqueOrThrow({ where: { id } })).status === 'SIGNUP_OPEN', {
         timeoutMs: 10_000,
