@@ -36,10 +36,10 @@ const DEMO_ACTIVITIES: DemoActivity[] = [
  * Creates the demo activities through the services, so counters, status
  * history, events and transition jobs are exactly what real use produces.
  */
-export async function seedDemoActivities(deps: Pick<Deps, 'db' | 'events' | 'config'>): Promise<number> {
+export async function seedDemoActivities(deps: Pick<Deps, 'db' | 'events' | 'config' | 'now'>): Promise<number> {
   const users = new Map((await deps.db.user.findMany({ select: { id: true, handle: true, role: true } })).map((user) => [user.handle, user]));
   const userId = (handle: string) => users.get(handle)!.id;
-  const now = Date.now();
+  const now = deps.now().getTime();
   for (const demo of DEMO_ACTIVITIES) {
     const [signupStartsAt, signupEndsAt, startsAt, endsAt] = demo.at.map((offset) => new Date(now + offset)) as [Date, Date, Date, Date];
     const organizer = users.get(demo.organizer)!;

@@ -22,7 +22,7 @@ const DEMO_USERS = [
  * Fills an empty database with a demo admin, a few users and activities in
  * every status. Does nothing when users exist, so it is safe on every start.
  */
-export async function seedDemoData(deps: Pick<Deps, 'db' | 'logger' | 'events' | 'config'>): Promise<boolean> {
+export async function seedDemoData(deps: Pick<Deps, 'db' | 'logger' | 'events' | 'config' | 'now'>): Promise<boolean> {
   if ((await deps.db.user.count()) > 0) return false;
   await createOrPromoteAdmin(deps, DEMO_ADMIN);
   const passwordHash = await hashPassword(DEMO_PASSWORD);

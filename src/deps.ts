@@ -2,7 +2,7 @@ import type { Config } from './config.js';
 import { eventHandlers as defaultEventHandlers } from './events.js';
 import { createStandingWatcher } from './graphql/live/standing-watcher.js';
 import type { Logger } from './infra/logger.js';
-import { createMetrics, registerQueueGauge } from './infra/metrics.js';
+import { createMetrics, registerOutboxGauges, registerQueueGauge } from './infra/metrics.js';
 import { createPrisma } from './infra/prisma.js';
 import { createPubSub } from './infra/pubsub.js';
 import { closeQueues, createFlowProducer, createQueues, type JobHandler } from './infra/queues.js';
@@ -11,7 +11,7 @@ import { jobHandlers as defaultJobHandlers } from './jobs.js';
 import type { Deps } from './lib/app-deps.js';
 import { createHotCache } from './modules/hot/index.js';
 import { lookupStandings, type LiveStanding } from './modules/leaderboards/index.js';
-import { createEventBus, type EventHandler } from './modules/outbox/index.js';
+import { countDeliveries, createEventBus, type EventHandler } from './modules/outbox/index.js';
 import { createLogInGuard, createTokenService, createViewerCache } from './modules/users/index.js';
 
 /**
@@ -43,7 +43,8 @@ async function waitUntilReady(redis: Redis, timeoutMs: number): Promise<void> {
 
 /**
  * Builds the process's dependencies. `jobHandlers` defaults to the
- * application's jobs (src/jobs.ts); tests pass extra ones.
+ * application's jobs (src/jobs.ts) and `eventHandlers` to its event consumers
+ * (src/events.ts); tests pass extra ones.
  */
 export async function createDeps(
   config: Config,
@@ -72,6 +73,7 @@ export async function createDeps(
   const flows = createFlowProducer(redis, `${prefix}:bull`, logger);
   const metrics = createMetrics();
   registerQueueGauge(metrics, queues);
+  registerOutboxGauges(metrics, (state) => countDeliveries(db, state));
 
   const deps: OwnedDeps = {
     config,
@@ -85,7 +87,14 @@ export async function createDeps(
     tokens: createTokenService(config.auth),
     viewers: createViewerCache(db),
     logInGuard: createLogInGuard({ redis, keys }, config.rateLimit.logIn),
-    events: createEventBus({ db, logger, handlers: [...eventHandlers], deps: () => deps }),
+    events: createEventBus({
+      db,
+      logger,
+      handlers: eventHandlers,
+      deps: () => deps,
+      now: () => deps.now(),
+      retry: config.outbox,
+    }),
     metrics,
     jobHandlers,
     now: () => new Date(),

@@ -5,6 +5,7 @@ import '../modules/jobs/index.js';
 import '../modules/hot/index.js';
 import '../modules/leaderboards/index.js';
 import '../modules/points/index.js';
+import '../modules/outbox/index.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -109,7 +109,7 @@ export interface JobObserver {
   completed(queue: QueueName, job: Job, timing: RunTiming): Promise<void>;
   failed(queue: QueueName, job: Job, error: Error, timing: RunTiming): Promise<void>;
   /** A worker found the job's lock expired (its worker died): BullMQ handed it back, or failed it if it stalled too often. */
-  stalled(queue: QueueName, jobId: string): Promise<void>;
+  stalled(queue: QueueName, jobId: string, at: Date): Promise<void>;
 }
 
 export interface WorkerOptions<D> {
@@ -187,7 +187,7 @@ export function startWorkers<D>(options: WorkerOptions<D>): Worker[] {
     );
     worker.on('stalled', (jobId) => {
       logger.warn({ queue, jobId }, 'job stalled: its worker stopped without finishing it');
-      if (observer) observer.stalled(queue, jobId).catch((error) => logger.warn({ err: error, jobId }, 'could not record a stalled job'));
+      if (observer) observer.stalled(queue, jobId, new Date()).catch((error) => logger.warn({ err: error, jobId }, 'could not record a stalled job'));
     });
     worker.on('error', (error) => logger.error({ err: error, queue }, 'worker error'));
     return worker;

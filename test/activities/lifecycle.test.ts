@@ -1,18 +1,21 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { encodeId } from '../../src/graphql/ids.js';
 import { createDeps, type OwnedDeps } from '../../src/deps.js';
 import { createLogger } from '../../src/infra/logger.js';
-import { TRANSITION_JOB, transitionJobId } from '../../src/modules/activities/activities.jobs.js';
+import { TRANSITION_JOB, transitionJobId, type TransitionJobData } from '../../src/modules/activities/activities.jobs.js';
 import { advanceActivity, sweepDueActivities } from '../../src/modules/activities/lifecycle.service.js';
+import { createTestClock } from '../support/clock.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
-import { HOUR, outcome, seedActivity } from './support.js';
+import { waitFor } from '../support/wait.js';
+import { HOUR, openTimes, outcome, seedActivity } from './support.js';
 
+/** Every deps object of this file (API, both workers) reads this clock; tests move it instead of waiting. */
+const clock = createTestClock('2026-05-04T08:00:00.000Z');
 let t: TestContext;
 let organizer: { user: { id: number }; token: string };
 beforeAll(async () => {
-  t = await createTestContext();
+  t = await createTestContext({}, { clock });
   organizer = await t.createUser();
 });
 afterAll(async () => {
@@ -50,6 +53,7 @@ describe('time-driven transitions with two workers', () => {
   beforeAll(async () => {
     // A second "process": its own pools and connections, same database and Redis prefix.
     other = await createDeps(t.config, createLogger('silent'));
+    clock.install(other);
     otherApp = await startApp(other, { api: false, worker: true }, { port: 0 });
     await t.startServer({ api: false, worker: true });
   });
@@ -59,12 +63,13 @@ describe('time-driven transitions with two workers', () => {
   });
 
   it('walks UPCOMING → SIGNUP_OPEN → SIGNUP_CLOSED → ONGOING → ENDED, each step once and within 5 s', async () => {
-    const base = Date.now();
+    clock.freeze();
+    const base = clock.now().getTime();
     const times = {
-      signupStartsAt: new Date(base + 2_000),
-      signupEndsAt: new Date(base + 4_000),
-      startsAt: new Date(base + 5_500),
-      endsAt: new Date(base + 7_000),
+      signupStartsAt: new Date(base + 2 * HOUR),
+      signupEndsAt: new Date(base + 4 * HOUR),
+      startsAt: new Date(base + 5.5 * HOUR),
+      endsAt: new Date(base + 7 * HOUR),
     };
     const { id, gid } = await createAndPublish(times);
 
@@ -74,18 +79,43 @@ describe('time-driven transitions with two workers', () => {
         await t.deps.queues.activities.add(
           TRANSITION_JOB,
           { activityId: id, boundary, at: at.toISOString() },
-          { jobId: `dup-${copy}-${id}-${boundary}`, delay: Math.max(0, at.getTime() - Date.now()) },
+          { jobId: `dup-${copy}-${id}-${boundary}`, delay: Math.max(0, at.getTime() - clock.now().getTime()) },
         );
       }
     }
 
     // Edits in the middle bump the version between clock steps; the guard must not lose a step to them.
     let edits = 0;
-    for (const deadline = times.endsAt.getTime() + 10_000; Date.now() < deadline; await sleep(100)) {
+    const edit = async () => {
       const { status, version } = await t.deps.db.activity.findUniqueOrThrow({ where: { id } });
-      if (status === 'ENDED') break;
-      const edit = await t.gql(UPDATE, { input: { id: gid, version, title: `Walk, edit ${edits + 1}` } }, { token: organizer.token });
-      if (outcome(edit) === 'OK') edits += 1;
+      if (status === 'ENDED') return status;
+      const result = await t.gql(UPDATE, { input: { id: gid, version, title: `Walk, edit ${edits + 1}` } }, { token: organizer.token });
+      if (outcome(result) === 'OK') edits += 1;
+      return status;
+    };
+    const walk: Array<[keyof typeof times, string]> = [
+      ['signupStartsAt', 'SIGNUP_OPEN'],
+      ['signupEndsAt', 'SIGNUP_CLOSED'],
+      ['startsAt', 'ONGOING'],
+      ['endsAt', 'ENDED'],
+    ];
+    for (const [boundary, status] of walk) {
+      await edit();
+      // Nothing is due a moment before the boundary: the services ask deps.now(), not the wall clock.
+      clock.set(times[boundary].getTime() - 1);
+      expect(await advanceActivity(t.deps, { activityId: id })).toEqual([]);
+      // Past the boundary, this step's jobs (planned and duplicated) run at once on both workers.
+      clock.set(times[boundary].getTime() + 1_000);
+      const jobs = (await t.deps.queues.activities.getDelayed()).filter((job) => {
+        const data = job.data as TransitionJobData;
+        return data.activityId === id && data.boundary === boundary;
+      });
+      expect(jobs.length).toBeGreaterThanOrEqual(2);
+      await Promise.all(jobs.map((job) => job.promote()));
+      await waitFor(async () => (await edit()) === status || (await t.deps.db.activity.findUniqueOrThrow({ where: { id } })).status === status, {
+        intervalMs: 20,
+        what: `status ${status}`,
+      });
     }
     const steps = await history(id);
     expect(steps.map((s) => s.step)).toEqual(FULL_WALK);
@@ -104,11 +134,38 @@ describe('time-driven transitions with two workers', () => {
     expect(events.at(-1)!.occurredAt.toISOString()).toBe(times.endsAt.toISOString());
     expect(events.at(-1)!.payload).toMatchObject({ activityId: id, from: 'ONGOING', to: 'ENDED', version: steps.at(-1)!.version });
   }, 40_000);
+
+  it('a planned transition job fires on its own when its delay is over and applies the step', async () => {
+    // The one real wait of this file: BullMQ's delay is wall time, so the clock flows with it here,
+    // from the moment the job is planned (publishing plans it) until the step is applied.
+    const base = clock.now().getTime();
+    const times = {
+      signupStartsAt: new Date(base + 500),
+      signupEndsAt: new Date(base + 2 * HOUR),
+      startsAt: new Date(base + 3 * HOUR),
+      endsAt: new Date(base + 4 * HOUR),
+    };
+    try {
+      const { id, published } = await createAndPublish(times);
+      clock.run();
+      expect(published.status).toBe('UPCOMING');
+      await waitFor(async () => (await t.deps.db.activity.findUniqueOrThrow({ where: { id } })).status === 'SIGNUP_OPEN', {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+        what: 'the delayed job to open sign-ups',
+      });
+      const steps = await history(id);
+      expect(steps.map((s) => s.step)).toEqual(FULL_WALK.slice(0, 2));
+      expect(steps[1]!.at.getTime()).toBeGreaterThanOrEqual(times.signupStartsAt.getTime());
+    } finally {
+      clock.freeze();
+    }
+  }, 20_000);
 });
 
 describe('late and duplicated walks', () => {
   it('publishing with past times walks straight to the state the clock says, step by step', async () => {
-    const base = Date.now();
+    const base = clock.advance(1_000).getTime();
     const { id, published } = await createAndPublish({
       signupStartsAt: new Date(base - 4 * HOUR),
       signupEndsAt: new Date(base - 3 * HOUR),
@@ -120,7 +177,7 @@ describe('late and duplicated walks', () => {
   });
 
   it('applies each missed step exactly once when many walkers run at the same time', async () => {
-    const base = Date.now();
+    const base = clock.advance(1_000).getTime();
     const activity = await seedActivity(t, {
       organizerId: organizer.user.id,
       status: 'UPCOMING',
@@ -148,7 +205,7 @@ describe('planning the transition jobs', () => {
   const jobIds = async () => (await t.deps.queues.activities.getDelayed()).map((job) => job.id!);
 
   it('plans one delayed job per boundary, re-plans when times change, and drops them on cancel', async () => {
-    const base = Date.now();
+    const base = clock.advance(1_000).getTime();
     const times = {
       signupStartsAt: new Date(base + HOUR),
       signupEndsAt: new Date(base + 2 * HOUR),
@@ -173,8 +230,8 @@ describe('planning the transition jobs', () => {
   });
 
   it('applies at once a step that new times make due', async () => {
-    const activity = await seedActivity(t, { organizerId: organizer.user.id });
-    const now = Date.now();
+    const now = clock.advance(1_000).getTime();
+    const activity = await seedActivity(t, { organizerId: organizer.user.id, ...openTimes(now) });
     const result = await t.gql(
       UPDATE,
       { input: { id: encodeId('Activity', activity.id), version: activity.version, signupEndsAt: new Date(now - 1000) } },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshActivityHeat } from '../../src/modules/hot/hot-refresh.js';
+import { createTestClock } from '../support/clock.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 import { heatOf, hot, HOUR, insertActivities, runHotJob, titles } from './hot-fixtures.js';
 
@@ -8,13 +9,12 @@ const T0 = new Date('2026-11-01T00:00:00Z');
 const at = (hours: number) => new Date(T0.getTime() + hours * HOUR);
 
 let t: TestContext;
-let clock: Date;
+// Time moves for this deps object only: the process clock and timers are left alone.
+const clock = createTestClock(T0);
 const ids: Record<string, number> = {};
 
 beforeAll(async () => {
-  t = await createTestContext({ HOT_ALGORITHM: 'hackernews' });
-  // Time moves for this deps object only: the process clock and timers are left alone.
-  t.deps.now = () => new Date(clock);
+  t = await createTestContext({ HOT_ALGORITHM: 'hackernews' }, { clock });
   const organizer = await t.createUser();
   const specs = [
     { title: 'Old busy', category: 'music', publishedAt: T0, joins: 11 }, // s = 11
@@ -32,7 +32,7 @@ afterAll(() => t?.cleanup());
 
 describe('hotActivities (hackernews)', () => {
   it('ranks the newer activity first while the older one has aged 8 hours', async () => {
-    clock = at(8);
+    clock.set(at(8));
     await runHotJob(t.deps, 'hot.recompute');
     const result = await hot(t, { category: 'music' });
     expect(result.algorithm).toBe('HACKERNEWS');
@@ -43,7 +43,7 @@ describe('hotActivities (hackernews)', () => {
   });
 
   it('flips the order as time passes and the minute recompute decays the scores', async () => {
-    clock = at(98);
+    clock.set(at(98));
     // Until the recompute runs, readers keep the scores of the last one.
     t.deps.hotCache.invalidate();
     expect(titles(await hot(t, { category: 'music' }))).toEqual(['New quiet', 'Old busy']);
@@ -72,7 +72,7 @@ describe('hotActivities (hackernews)', () => {
   });
 
   it('explains the decayed score: contributions plus the time term add up to heat, at the current time', async () => {
-    clock = at(8);
+    clock.set(at(8));
     const fields = await heatOf(t, ids['Old busy']!);
     const breakdown = fields.heatBreakdown!;
     expect(breakdown.algorithm).toBe('HACKERNEWS');

@@ -3,6 +3,7 @@ import { syncSchedules } from '../../src/modules/jobs/job-schedules.js';
 import { hotJobs } from '../../src/modules/hot/hot.jobs.js';
 import { refreshActivityHeat } from '../../src/modules/hot/hot-refresh.js';
 import { recomputeHotBoards } from '../../src/modules/hot/hot-recompute.js';
+import { createTestClock } from '../support/clock.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 import { hot, HOT_QUERY, insertActivities, runHotJob, simulateJoin, titles } from './hot-fixtures.js';
 
@@ -10,12 +11,13 @@ import { hot, HOT_QUERY, insertActivities, runHotJob, simulateJoin, titles } fro
 const MIDNIGHT = new Date('2026-11-20T16:00:00Z');
 const TAKEN_AT = new Date('2026-11-20T16:00:03Z');
 
+/** A few seconds after midnight, when the snapshot job runs. */
+const clock = createTestClock(TAKEN_AT);
 let t: TestContext;
 const ids: Record<string, number> = {};
 
 beforeAll(async () => {
-  t = await createTestContext({ APP_TIMEZONE: 'Asia/Shanghai' });
-  t.deps.now = () => TAKEN_AT;
+  t = await createTestContext({ APP_TIMEZONE: 'Asia/Shanghai' }, { clock });
   const organizer = await t.createUser();
   const published = new Date('2026-11-01T00:00:00Z');
   const specs = [
@@ -64,8 +66,10 @@ describe('hot.snapshot and hotActivities(date:)', () => {
   });
 
   it('does nothing when the job runs again for a day it already has (a retry)', async () => {
+    clock.set(new Date(MIDNIGHT.getTime() + 63_000));
     const again = await runHotJob(t.deps, 'hot.snapshot', new Date(MIDNIGHT.getTime() + 60_000));
     expect(again).toEqual({ day: '2026-11-21', created: false, boards: 0 });
+    expect((await hot(t, { date: '2026-11-21' })).computedAt).toBe(TAKEN_AT.toISOString());
     expect(titles(await hot(t, { date: '2026-11-21' }))).toEqual(['Hike', 'Quiz', 'Climb']);
     expect(await t.deps.db.hotSnapshot.count()).toBe(3);
   });

@@ -5,6 +5,7 @@ import { runJob } from '../../src/modules/jobs/jobs.service.js';
 import { COPY_JOB } from '../../src/modules/leaderboards/rollover-flow.js';
 import { seasonIdAt } from '../../src/lib/calendar.js';
 import { rolloverCopyJob, seasonRolloverJob } from '../../src/modules/leaderboards/rollover.jobs.js';
+import { createTestClock } from '../support/clock.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 import { record, sseClient, waitForNumsub } from '../support/live-clients.js';
 import { archivePlaces, boardKeysPresent, boardPlaces, fillBoard, firstDifference, jobResult, waitArchived } from './rollover-support.js';
@@ -16,6 +17,8 @@ const SEASON = '2026-09';
 const MEMBERS = 60_000;
 const FAILING_SHARD = 25_001;
 
+/** Just after the tick that closes SEASON: 00:00:05 on 1 October in Shanghai. */
+const clock = createTestClock('2026-09-30T16:00:05.000Z');
 let t: TestContext;
 let url: string;
 const failures: Array<{ fromRank: number; batch: number }> = [];
@@ -30,7 +33,7 @@ beforeAll(async () => {
   });
   t = await createTestContext(
     { APP_TIMEZONE: ZONE },
-    { jobHandlers: jobHandlers.map((handler) => (handler.name === COPY_JOB ? failingCopy : handler)) },
+    { jobHandlers: jobHandlers.map((handler) => (handler.name === COPY_JOB ? failingCopy : handler)), clock },
   );
   url = (await t.startServer({ api: true, worker: true })).url;
 });
@@ -72,7 +75,8 @@ describe('a rollover flow', () => {
     expect(await boardKeysPresent(t, SEASON)).toEqual(['sealed']);
 
     const [event] = await events.waitFor(1);
-    const current = seasonIdAt(new Date(), ZONE);
+    const current = seasonIdAt(clock.now(), ZONE);
+    expect(current).toBe('2026-10');
     expect(event.data.seasonRolledOver).toEqual({ archived: { id: SEASON, state: 'ARCHIVED' }, current: { id: current, state: 'CURRENT' } });
     events.unsubscribe();
 

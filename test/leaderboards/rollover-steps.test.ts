@@ -10,15 +10,18 @@ import { planShards } from '../../src/modules/leaderboards/rollover-flow.js';
 import { prepareRollover } from '../../src/modules/leaderboards/rollover-prepare.js';
 import { closedSeasonOf, runKeyOf } from '../../src/modules/leaderboards/rollover-season.js';
 import { ArchiveMismatchError } from '../../src/modules/leaderboards/rollover-verify.js';
-import { seasonIdAt } from '../../src/lib/calendar.js';
+import { seasonBounds, seasonIdAt } from '../../src/lib/calendar.js';
 import { seasonPartition } from '../../src/lib/partitions.js';
 import { recordAward } from '../../src/modules/points/points.service.js';
+import { createTestClock } from '../support/clock.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 import { archivePlaces, boardKeysPresent, boardPlaces, fillBoard, firstDifference } from './rollover-support.js';
 
+/** After every season this file closes; moved to a season's last millisecond where a test needs one still running. */
+const clock = createTestClock('2026-06-15T12:00:00.000Z');
 let t: TestContext;
 beforeAll(async () => {
-  t = await createTestContext();
+  t = await createTestContext({}, { clock });
 });
 afterAll(async () => {
   await t.cleanup();
@@ -135,7 +138,9 @@ describe('completing the board before the copy', () => {
 
 describe('which season a run closes', () => {
   it('refuses a season that has not ended, and leaves it current', async () => {
-    const current = seasonIdAt(new Date(), 'UTC');
+    const current = seasonIdAt(clock.now(), 'UTC');
+    // Its very last millisecond: still running.
+    clock.set(seasonBounds(current, 'UTC').endsAt.getTime() - 1);
     await expect(prepareRollover(t.deps, { seasonId: current, runKey: 'steps' })).rejects.toBeInstanceOf(UnrecoverableError);
     expect(await stateOf(current)).toBe('CURRENT');
   });

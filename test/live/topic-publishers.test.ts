@@ -89,7 +89,7 @@ describe('live-update topics', () => {
     // The season boards: subscribed by leaderboardChanged and by every instance's StandingWatcher.
     expect(report.declared).toEqual(expect.arrayContaining(['leaderboard:changed', 'hot:changed']));
     expect(report.subscribed.get('leaderboard:changed')).toEqual(
-      expect.arrayContaining(['infra/deps.ts', 'modules/leaderboards/leaderboard-live.schema.ts']),
+      expect.arrayContaining(['deps.ts', 'modules/leaderboards/leaderboard-live.schema.ts']),
     );
     expect(report.published.get('leaderboard:changed')).toContain('modules/leaderboards/board-sync.ts');
     expect(report.subscribed.get('hot:changed')).toContain('modules/hot/hot-live.schema.ts');

@@ -3,11 +3,13 @@ import { boardKeys } from '../../src/modules/leaderboards/board-store.js';
 import { decodeBoardScore } from '../../src/modules/leaderboards/board-score.js';
 import { awardJoin } from '../../src/modules/points/activity-awards.js';
 import { dailySignIn } from '../../src/modules/points/sign-in.js';
+import { createTestClock } from '../support/clock.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 
+const clock = createTestClock('2026-11-30T08:00:00.000Z');
 let t: TestContext;
 beforeAll(async () => {
-  t = await createTestContext({ APP_TIMEZONE: 'Asia/Shanghai' });
+  t = await createTestContext({ APP_TIMEZONE: 'Asia/Shanghai' }, { clock });
 });
 afterAll(async () => {
   await t.cleanup();
@@ -51,10 +53,14 @@ describe('days and seasons come from the event time in APP_TIMEZONE', () => {
 
   it('treats sign-ins a millisecond apart across local midnight as two days of one streak', async () => {
     const { user } = await t.createUser();
-    const first = await dailySignIn(t.deps, { userId: user.id, occurredAt: LAST_MOMENT_OF_NOVEMBER });
-    const second = await dailySignIn(t.deps, { userId: user.id, occurredAt: FIRST_MOMENT_OF_DECEMBER });
+    // Signed in "now": the clock, not an explicit event time, decides the day.
+    clock.set(LAST_MOMENT_OF_NOVEMBER);
+    const first = await dailySignIn(t.deps, { userId: user.id });
+    clock.set(FIRST_MOMENT_OF_DECEMBER);
+    const second = await dailySignIn(t.deps, { userId: user.id });
     expect([first.day, first.streakDay, second.day, second.streakDay]).toEqual(['2026-11-30', 1, '2026-12-01', 2]);
-    await expect(dailySignIn(t.deps, { userId: user.id, occurredAt: new Date('2026-12-01T15:59:59.999Z') })).rejects.toMatchObject({
+    clock.set('2026-12-01T15:59:59.999Z');
+    await expect(dailySignIn(t.deps, { userId: user.id })).rejects.toMatchObject({
       extensions: { code: 'ALREADY_SIGNED_IN' },
     });
   });

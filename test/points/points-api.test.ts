@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/graphql/ids.js';
 import { awardCheckIn, awardJoin, reverseJoin } from '../../src/modules/points/activity-awards.js';
-import { dailySignIn } from '../../src/modules/points/sign-in.js';
+import { createTestClock } from '../support/clock.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 
+/** "Today" for every request of this file; the streak test moves it day by day. */
+const clock = createTestClock('2026-05-20T08:00:00.000Z');
 let t: TestContext;
 let admin: { token: string };
 beforeAll(async () => {
-  t = await createTestContext();
+  t = await createTestContext({}, { clock });
   admin = await t.createUser({ role: 'ADMIN' });
 });
 afterAll(async () => {
@@ -41,14 +43,28 @@ describe('dailySignIn', () => {
   });
 
   it('adds the streak bonuses on days 7, 14 and 28, and restarts after a missed day', async () => {
-    const { user } = await t.createUser();
+    const { token } = await t.createUser();
     const day = (n: number) => new Date(Date.UTC(2026, 5, n, 8));
+    const signIn = async () => {
+      const { data, errors } = await t.gql(SIGN_IN, {}, { token });
+      expect(errors).toBeUndefined();
+      return data!.dailySignIn as { streakDay: number; points: number };
+    };
+    const streak = async () => (await t.gql(MY_POINTS, {}, { token })).data!.myPoints.signInStreak as number;
     const points: number[] = [];
-    for (let n = 1; n <= 28; n += 1) points.push((await dailySignIn(t.deps, { userId: user.id, occurredAt: day(n) })).granted);
+    for (let n = 1; n <= 28; n += 1) {
+      clock.set(day(n));
+      points.push((await signIn()).points);
+    }
     expect(points.filter((p) => p > 1)).toEqual([11, 21, 41]);
     expect(points[6]).toBe(11);
-    const afterGap = await dailySignIn(t.deps, { userId: user.id, occurredAt: day(30) });
-    expect(afterGap).toMatchObject({ streakDay: 1, granted: 1 });
+    // The streak survives until the end of the next day, and is gone once a day was missed.
+    clock.set(day(29));
+    expect(await streak()).toBe(28);
+    clock.set(day(30));
+    expect(await streak()).toBe(0);
+    const afterGap = await signIn();
+    expect(afterGap).toMatchObject({ streakDay: 1, points: 1 });
   });
 
   it('needs a logged-in user', async () => {
@@ -87,7 +103,7 @@ describe('awardPoints (admin)', () => {
 describe('myPoints', () => {
   it("shows today's points per type against the caps, the season total and rank, and the streak", async () => {
     const { user, token } = await t.createUser();
-    const now = new Date();
+    const now = clock.now();
     await t.gql(SIGN_IN, {}, { token });
     for (const activityId of [1, 2]) await awardJoin(t.deps, { userId: user.id, activityId, occurredAt: now });
     await reverseJoin(t.deps, { userId: user.id, activityId: 2, occurredAt: now });

@@ -5,10 +5,12 @@ import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createDeps, type Deps, type OwnedDeps } from '../../src/deps.js';
 import type { JobHandler } from '../../src/infra/queues.js';
+import type { EventHandler } from '../../src/modules/outbox/event-bus.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { createYogaServer, type Yoga } from '../../src/graphql/yoga.js';
 import type { Role, User } from '../../src/generated/prisma/client.js';
 import { hashPassword } from '../../src/modules/users/passwords.js';
+import type { TestClock } from './clock.js';
 import { createDatabase, dropDatabase, uniqueName } from './databases.js';
 
 export const TEST_PASSWORD = 'test-password';
@@ -24,6 +26,8 @@ export interface TestContext {
   deps: OwnedDeps;
   yoga: Yoga;
   databaseUrl: string;
+  /** The clock installed on `deps` and every peer, when the test asked for one. */
+  clock?: TestClock;
   /** Runs an operation through yoga.fetch (no port), optionally as a user. */
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: { token?: string; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
   /** A user straight in the database (hashing once per file), with a valid token. */
@@ -49,11 +53,13 @@ let userCounter = 0;
 /**
  * An isolated world for one test file: its own database cloned from the
  * migrated template, and its own Redis prefix for keys, queues and channels.
- * `jobHandlers` replaces the application's jobs (e.g. with test jobs).
+ * `jobHandlers` replaces the application's jobs (e.g. with test jobs) and
+ * `eventHandlers` its event consumers (e.g. with one that fails), here and in peers;
+ * `clock` becomes `deps.now` here and on every peer (see ./clock.ts).
  */
 export async function createTestContext(
   env: Record<string, string> = {},
-  options: { jobHandlers?: readonly JobHandler<Deps>[] } = {},
+  options: { jobHandlers?: readonly JobHandler<Deps>[]; eventHandlers?: readonly EventHandler<Deps>[]; clock?: TestClock } = {},
 ): Promise<TestContext> {
   const dbName = uniqueName('lb_t');
   const databaseUrl = await createDatabase(dbName, inject('templateDatabase'));
@@ -73,7 +79,8 @@ export async function createTestContext(
     HOST: '127.0.0.1',
     ...env,
   });
-  const deps = await createDeps(config, createLogger(config.logLevel), { jobHandlers: options.jobHandlers });
+  const deps = await createDeps(config, createLogger(config.logLevel), { jobHandlers: options.jobHandlers, eventHandlers: options.eventHandlers });
+  options.clock?.install(deps);
   const yoga = createYogaServer(deps);
   const apps: RunningApp[] = [];
   const peers: OwnedDeps[] = [];
@@ -83,6 +90,7 @@ export async function createTestContext(
     deps,
     yoga,
     databaseUrl,
+    clock: options.clock,
     async gql(query, variables, options = {}) {
       const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
       if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -113,7 +121,8 @@ export async function createTestContext(
       return app as RunningApp & { url: string };
     },
     async startPeer() {
-      const peerDeps = await createDeps(config, createLogger(config.logLevel));
+      const peerDeps = await createDeps(config, createLogger(config.logLevel), { eventHandlers: options.eventHandlers });
+      options.clock?.install(peerDeps);
       peers.push(peerDeps);
       const app = await startApp(peerDeps, { api: true, worker: false }, { port: 0 });
       apps.push(app);

@@ -33,7 +33,7 @@ export function transitionJobId(activityId: number, boundary: Boundary, at: Date
  * it is harmless, because the walk reads the times from PostgreSQL.
  */
 export async function planTransitions(
-  deps: Pick<Deps, 'db' | 'queues'>,
+  deps: Pick<Deps, 'db' | 'queues' | 'now'>,
   input: { activityId: number; previousTimes?: BoundaryTimesPayload | null },
 ): Promise<number> {
   const queue = deps.queues.activities;
@@ -52,13 +52,14 @@ export async function planTransitions(
     }
   }
   await Promise.all([...stale].map((jobId) => queue.remove(jobId)));
+  const now = deps.now().getTime();
   await Promise.all(
     wanted.map((boundary) => {
       const at = activity[boundary];
       const data: TransitionJobData = { activityId: input.activityId, boundary, at: at.toISOString() };
       return queue.add(TRANSITION_JOB, data, {
         jobId: transitionJobId(input.activityId, boundary, at),
-        delay: Math.max(0, at.getTime() - Date.now()),
+        delay: Math.max(0, at.getTime() - now),
       });
     }),
   );
@@ -74,7 +75,7 @@ export const activityJobs: JobHandler<Deps>[] = [
       const data = job.data as TransitionJobData;
       if (!Number.isSafeInteger(data?.activityId)) throw new Error(`${TRANSITION_JOB} needs an activityId`);
       // Timers may fire a hair early against this process's clock; wait rather than find nothing due.
-      const early = Date.parse(data.at) - Date.now();
+      const early = Date.parse(data.at) - deps.now().getTime();
       if (early > 0) await sleep(Math.min(early, 2_000));
       const steps = await advanceActivity(deps, { activityId: data.activityId });
       return { applied: steps.map((step) => `${step.from}->${step.to}`) };

@@ -56,7 +56,7 @@ const toPayload = (times: ActivityTimes): BoundaryTimesPayload => ({
  * `activity.updated`) and applies at once any step the new times make due.
  */
 export async function updateActivity(
-  deps: Pick<Deps, 'db' | 'events'>,
+  deps: Pick<Deps, 'db' | 'events' | 'now'>,
   input: { activityId: number; actor: Actor; version: number; changes: ActivityChanges },
 ): Promise<void> {
   const { changes } = input;
@@ -83,7 +83,7 @@ export async function updateActivity(
     }
     const capacity = changes.capacity === undefined ? current.capacity : changes.capacity;
     const status = seatStatus(current.status, current.participantCount, capacity);
-    const at = new Date();
+    const at = deps.now();
     const { version } = await tx.activity.update({
       where: { id: current.id },
       data: { ...changes, status, version: { increment: 1 } },

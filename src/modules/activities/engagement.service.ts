@@ -4,7 +4,7 @@ import { appError, ErrorCode } from '../../lib/app-error.js';
 import { localDay } from '../../lib/calendar.js';
 import { activityNotFound } from './access.js';
 
-type EngagementDeps = Pick<Deps, 'events'>;
+type EngagementDeps = Pick<Deps, 'events' | 'now'>;
 
 /** Favorites and views need a published activity; a draft is nobody's to favorite yet. */
 async function assertPublished(tx: Tx, activityId: number): Promise<void> {
@@ -22,7 +22,7 @@ export async function favoriteActivity(deps: EngagementDeps, input: { activityId
   const { activityId, userId } = input;
   await deps.events.transaction(async (tx, emit) => {
     await assertPublished(tx, activityId);
-    const now = new Date();
+    const now = deps.now();
     const [inserted] = await tx.$queryRaw<Array<{ id: number }>>`
       INSERT INTO favorites (activity_id, user_id, created_at) VALUES (${activityId}, ${userId}, ${now})
       ON CONFLICT (activity_id, user_id) DO NOTHING RETURNING id`;
@@ -43,7 +43,7 @@ export async function unfavoriteActivity(deps: EngagementDeps, input: { activity
       return;
     }
     await tx.$executeRaw`UPDATE activities SET favorite_count = favorite_count - 1 WHERE id = ${activityId}`;
-    emit({ type: 'activity.unfavorited', payload: { activityId, userId }, occurredAt: new Date() });
+    emit({ type: 'activity.unfavorited', payload: { activityId, userId }, occurredAt: deps.now() });
   });
 }
 
@@ -66,6 +66,7 @@ export function viewerKey(viewer: ViewSource): string | null {
  * counter moves only when that row was inserted. A request with neither a
  * token nor a client id is not counted: it could not be deduplicated, so
  * counting it would let anyone inflate views by repeating the request.
+ * `at` defaults to `deps.now()`.
  * Returns whether this view was counted.
  */
 export async function recordView(
@@ -73,7 +74,7 @@ export async function recordView(
   input: { activityId: number; viewer: ViewSource; at?: Date },
 ): Promise<boolean> {
   const { activityId } = input;
-  const at = input.at ?? new Date();
+  const at = input.at ?? deps.now();
   const key = viewerKey(input.viewer);
   return deps.events.transaction(async (tx, emit) => {
     const activity = await tx.activity.findUnique({ where: { id: activityId }, select: { status: true } });

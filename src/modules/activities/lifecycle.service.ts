@@ -4,7 +4,7 @@ import { lockForManagement, type Actor } from './access.js';
 import { nextTimeStep, SCHEDULED_STATUSES, type TimeStep } from './lifecycle.js';
 import { recordStatusChange } from './status-changes.js';
 
-type LifecycleDeps = Pick<Deps, 'db' | 'events'>;
+type LifecycleDeps = Pick<Deps, 'db' | 'events' | 'now'>;
 
 /** Enough for the five clock steps plus retries after concurrent sign-ups bump the version. */
 const WALK_LIMIT = 25;
@@ -14,7 +14,8 @@ const WALK_LIMIT = 25;
  * step. Each step is an `UPDATE … WHERE id = $1 AND version = $2`: when two
  * workers (or a retried job) race, exactly one update matches and the other
  * re-reads and carries on from the new status, so no step is applied twice
- * and none is skipped. Returns the steps this call applied.
+ * and none is skipped. "Due" is decided by `now` (default `deps.now()`).
+ * Returns the steps this call applied.
  */
 export async function advanceActivity(deps: LifecycleDeps, input: { activityId: number; now?: Date }): Promise<TimeStep[]> {
   const applied: TimeStep[] = [];
@@ -23,7 +24,7 @@ export async function advanceActivity(deps: LifecycleDeps, input: { activityId: 
       where: { id: input.activityId },
       select: { status: true, version: true, signupStartsAt: true, signupEndsAt: true, startsAt: true, endsAt: true },
     });
-    const step = activity && nextTimeStep(activity, input.now ?? new Date());
+    const step = activity && nextTimeStep(activity, input.now ?? deps.now());
     if (!activity || !step) return applied;
     if (await applyTimeStep(deps, input.activityId, activity.version, step)) applied.push(step);
   }
@@ -32,7 +33,7 @@ export async function advanceActivity(deps: LifecycleDeps, input: { activityId: 
 
 async function applyTimeStep(deps: LifecycleDeps, activityId: number, version: number, step: TimeStep): Promise<boolean> {
   return deps.events.transaction(async (tx, emit) => {
-    const at = new Date();
+    const at = deps.now();
     const [row] = await tx.$queryRaw<Array<{ version: number }>>`
       UPDATE activities SET status = ${step.to}::"ActivityStatus", version = version + 1, updated_at = ${at}
       WHERE id = ${activityId} AND version = ${version} AND status = ${step.from}::"ActivityStatus"
@@ -48,7 +49,7 @@ async function applyTimeStep(deps: LifecycleDeps, activityId: number, version: n
  * per-boundary jobs: keyset batches, so it never loads every activity.
  */
 export async function sweepDueActivities(deps: LifecycleDeps, options: { now?: Date; batchSize?: number } = {}): Promise<number> {
-  const now = options.now ?? new Date();
+  const now = options.now ?? deps.now();
   const batchSize = options.batchSize ?? 200;
   let afterId = 0;
   let steps = 0;
@@ -68,7 +69,7 @@ export async function sweepDueActivities(deps: LifecycleDeps, options: { now?: D
       orderBy: { id: 'asc' },
       take: batchSize,
     });
-    for (const { id } of due) steps += (await advanceActivity(deps, { activityId: id })).length;
+    for (const { id } of due) steps += (await advanceActivity(deps, { activityId: id, now })).length;
     if (due.length < batchSize) return steps;
     afterId = due[due.length - 1]!.id;
   }
@@ -84,7 +85,7 @@ export async function publishActivity(deps: LifecycleDeps, input: { activityId: 
     if (activity.status !== 'DRAFT') {
       throw appError(ErrorCode.INVALID_STATE, `Only a draft can be published; this activity is ${activity.status}.`);
     }
-    const at = new Date();
+    const at = deps.now();
     const [row] = await tx.$queryRaw<Array<{ version: number; category: string }>>`
       UPDATE activities SET status = 'UPCOMING', published_at = ${at}, version = version + 1, updated_at = ${at}
       WHERE id = ${activity.id} RETURNING version, category`;
@@ -105,7 +106,7 @@ export async function cancelActivity(deps: LifecycleDeps, input: { activityId: n
     if (activity.status === 'ENDED' || activity.status === 'CANCELLED') {
       throw appError(ErrorCode.INVALID_STATE, `An activity that is ${activity.status} cannot be cancelled.`);
     }
-    const at = new Date();
+    const at = deps.now();
     const [row] = await tx.$queryRaw<Array<{ version: number }>>`
       UPDATE activities SET status = 'CANCELLED', cancelled_at = ${at}, cancel_reason = ${input.reason},
         version = version + 1, updated_at = ${at}

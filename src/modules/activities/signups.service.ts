@@ -6,7 +6,7 @@ import { activityNotFound } from './access.js';
 import type { ActivityStatus } from './lifecycle.js';
 import { recordStatusChange } from './status-changes.js';
 
-type SignupDeps = Pick<Deps, 'events'>;
+type SignupDeps = Pick<Deps, 'events' | 'now'>;
 type SeatRow = { status: ActivityStatus; version: number };
 
 /** Why a seat update matched no row; read inside the transaction, after the update decided. */
@@ -33,7 +33,7 @@ async function joinRefusal(tx: Tx, activityId: number, now: Date) {
 export async function joinActivity(deps: SignupDeps, input: { activityId: number; userId: number }): Promise<Participation> {
   const { activityId, userId } = input;
   return deps.events.transaction(async (tx, emit) => {
-    const now = new Date();
+    const now = deps.now();
     // WHERE EXISTS keeps an unknown id from surfacing as a foreign-key error without a separate round trip;
     // it only checks the activity exists, the seat check is the UPDATE below.
     const [inserted] = await tx.$queryRaw<Array<{ id: number }>>`
@@ -69,7 +69,7 @@ export async function joinActivity(deps: SignupDeps, input: { activityId: number
 export async function quitActivity(deps: SignupDeps, input: { activityId: number; userId: number }): Promise<void> {
   const { activityId, userId } = input;
   await deps.events.transaction(async (tx, emit) => {
-    const now = new Date();
+    const now = deps.now();
     const [deleted] = await tx.$queryRaw<Array<{ id: number }>>`
       DELETE FROM participations WHERE activity_id = ${activityId} AND user_id = ${userId} RETURNING id`;
     // Locked so the status before the update is known exactly (PostgreSQL 15 has no RETURNING OLD); NO KEY
@@ -105,7 +105,7 @@ export async function quitActivity(deps: SignupDeps, input: { activityId: number
 export async function checkIn(deps: SignupDeps, input: { activityId: number; userId: number }): Promise<Participation> {
   const { activityId, userId } = input;
   return deps.events.transaction(async (tx, emit) => {
-    const now = new Date();
+    const now = deps.now();
     const [marked] = await tx.$queryRaw<Array<{ id: number }>>`
       UPDATE participations SET checked_in_at = ${now}
       WHERE activity_id = ${activityId} AND user_id = ${userId} AND checked_in_at IS NULL RETURNING id`;

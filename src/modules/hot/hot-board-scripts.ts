@@ -76,10 +76,11 @@ return { 1, above, score, group, hmgetAll(KEYS[2], group) }`,
 /**
  * KEYS = [global board, ties, categories, meta, touched]
  * ARGV = [id, visible 1|0, score, tie value, category, category board prefix,
- *         board size, computedAt ms, touched ms, touched cutoff ms]
+ *         board size, computedAt ms, touched retention ms]
  * Writes one activity's absolute score (or removes it), moves it out of the
  * board of a category it no longer has, trims the boards to the board size and
- * records the write in `touched` for a recompute running at the same time.
+ * records the write in `touched` for a recompute running at the same time,
+ * scored by the Redis server's clock (TIME), which every instance shares.
  * Returns the meta fields (`global`, `c:<category>`) of the boards whose
  * contents changed: a score, tie data or membership, so `hot:changed` is only
  * published when a reader could see a difference.
@@ -120,8 +121,10 @@ else
 end
 redis.call('HSET', KEYS[4], 'global', at)
 if category ~= '' then redis.call('HSET', KEYS[4], 'c:' .. category, at) end
-redis.call('ZADD', KEYS[5], ARGV[9], id)
-redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', '(' .. ARGV[10])
+local time = redis.call('TIME')
+local wall = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+redis.call('ZADD', KEYS[5], wall, id)
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', '(' .. (wall - tonumber(ARGV[9])))
 return changed`,
   5,
 );

@@ -13,7 +13,8 @@ import type { HotEntry } from './hot-scoring.js';
  * tie-break data), `hot:<alg>:categories` (set of category boards),
  * `hot:<alg>:meta` (hash: `ready` = last full recompute, `global` / `c:<cat>`
  * = last write of that board, ms) and `hot:<alg>:touched` (sorted set of
- * activity ids by wall-clock write time, for recomputes running meanwhile).
+ * activity ids by write time on the Redis server's clock, for recomputes
+ * running meanwhile; see {@link redisClockMs}).
  */
 export function hotKeys(deps: Pick<Deps, 'keys'>, algorithm: HeatAlgorithm) {
   const key = (...parts: string[]) => deps.keys.key('hot', algorithm, ...parts);
@@ -125,7 +126,6 @@ export async function writeBoardEntries(
   input: { algorithm: HeatAlgorithm; writes: BoardWrite[]; boardSize: number; computedAt: Date },
 ): Promise<Array<string | null>> {
   const keys = hotKeys(deps, input.algorithm);
-  const wallNow = Date.now();
   const replies = await runScript(
     deps.redis,
     WRITE_ENTRY,
@@ -140,8 +140,7 @@ export async function writeBoardEntries(
         keys.categoryPrefix,
         input.boardSize,
         input.computedAt.getTime(),
-        wallNow,
-        wallNow - TOUCHED_RETENTION_MS,
+        TOUCHED_RETENTION_MS,
       ],
     })),
   );
@@ -149,7 +148,17 @@ export async function writeBoardEntries(
   return [...fields].map((field) => (field === 'global' ? null : field.slice('c:'.length)));
 }
 
-/** Ids of activities written since `sinceMs` (wall clock), oldest first. */
+/**
+ * The Redis server's clock (TIME), in ms: what `touched` is scored by. Not
+ * `deps.now()`: it orders real writes against a running recompute across
+ * instances, which is not domain time (a test's moved clock must not hide writes).
+ */
+export async function redisClockMs(deps: Pick<Deps, 'redis'>): Promise<number> {
+  const [seconds, micros] = await deps.redis.time();
+  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+}
+
+/** Ids of activities written since `sinceMs` ({@link redisClockMs}), oldest first. */
 export async function touchedSince(deps: Pick<Deps, 'redis' | 'keys'>, algorithm: HeatAlgorithm, sinceMs: number): Promise<number[]> {
   const members = await deps.redis.zrangebyscore(hotKeys(deps, algorithm).touched, sinceMs, '+inf');
   return members.map(Number);

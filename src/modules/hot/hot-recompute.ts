@@ -1,6 +1,6 @@
 import type { Deps } from '../../lib/app-deps.js';
 import { compareHotEntries } from './heat-formula.js';
-import { replaceBoards, touchedSince } from './hot-board-store.js';
+import { redisClockMs, replaceBoards, touchedSince } from './hot-board-store.js';
 import { publishHotChanges } from './hot-changes.js';
 import { refreshActivitiesHeat } from './hot-refresh.js';
 import { HEAT_ROW_SELECT, heatSettings, toHotEntry, VISIBLE_STATUSES, type HeatRow, type HeatSettings, type HotEntry } from './hot-scoring.js';
@@ -10,8 +10,8 @@ import { TopN } from './top-n-heap.js';
 export const DEFAULT_RECOMPUTE_BATCH_SIZE = 500;
 
 /**
- * Writes younger than this (wall clock) before a recompute started are applied
- * again after its swap, to cover clock differences between instances.
+ * Writes younger than this (Redis server clock) before a recompute started are
+ * applied again after its swap, to cover clock differences between Redis nodes.
  */
 const TOUCHED_MARGIN_MS = 5_000;
 
@@ -112,7 +112,7 @@ export async function recomputeHotBoards(
   deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'config' | 'now' | 'hotCache' | 'pubsub'>,
   input: { batchSize?: number } = {},
 ): Promise<RecomputeResult> {
-  const startedAt = Date.now();
+  const startedAt = await redisClockMs(deps);
   const computedAt = deps.now();
   const { algorithm, boardSize } = deps.config.hot;
   const collected = await collectHotBoards(deps, {

@@ -80,7 +80,7 @@ export function createRunRecorder(
       const message = (error.message || error.name).slice(0, MAX_ERROR_LENGTH);
       await finish(queue, job, timing, willRetry(job, error) ? 'RETRYING' : 'FAILED', message);
     },
-    async stalled(queue, jobId) {
+    async stalled(queue, jobId, at) {
       const job = await deps.queues[queue].getJob(jobId);
       if (!job) return;
       metrics.jobRuns.inc({ queue, job: job.name, outcome: 'stalled' });
@@ -88,7 +88,7 @@ export function createRunRecorder(
       if ((await job.getState()) !== 'failed') return;
       await db.jobRun.updateMany({
         where: { queue, jobId, attempt: { lte: job.attemptsStarted }, state: 'RUNNING' },
-        data: { state: 'FAILED', finishedAt: new Date(), error: (job.failedReason ?? 'stalled').slice(0, MAX_ERROR_LENGTH) },
+        data: { state: 'FAILED', finishedAt: at, error: (job.failedReason ?? 'stalled').slice(0, MAX_ERROR_LENGTH) },
       });
     },
   };
@@ -99,9 +99,9 @@ export function recentRuns(deps: Pick<Deps, 'db'>, input: { name: string; first:
   return deps.db.jobRun.findMany({ where: { name: input.name }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], take: input.first });
 }
 
-/** Deletes run history older than `days` days; returns how many rows went. */
-export async function pruneRuns(deps: Pick<Deps, 'db'>, days: number, now = new Date()): Promise<number> {
-  const cutoff = new Date(now.getTime() - days * 24 * 3600 * 1000);
+/** Deletes run history older than `days` days before `deps.now()`; returns how many rows went. */
+export async function pruneRuns(deps: Pick<Deps, 'db' | 'now'>, days: number): Promise<number> {
+  const cutoff = new Date(deps.now().getTime() - days * 24 * 3600 * 1000);
   const { count } = await deps.db.jobRun.deleteMany({ where: { startedAt: { lt: cutoff } } });
   return count;
 }

@@ -2,7 +2,7 @@ import type { Deps } from '../../lib/app-deps.js';
 import type { Db } from '../../infra/prisma.js';
 import { upsertScheduler, type JobHandler } from '../../infra/queues.js';
 
-type ScheduleDeps = Pick<Deps, 'db' | 'queues' | 'config' | 'logger'>;
+type ScheduleDeps = Pick<Deps, 'db' | 'queues' | 'config' | 'logger' | 'now'>;
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 /**
@@ -66,7 +66,7 @@ export async function setSchedulePaused(
     await lockSchedule(tx, handler.name);
     await tx.jobSchedule.update({
       where: { name: handler.name },
-      data: { paused, pausedAt: paused ? new Date() : null, changedBy },
+      data: { paused, pausedAt: paused ? deps.now() : null, changedBy },
     });
     // Inside the transaction: if Redis refuses, the flag is rolled back and the admin sees the error.
     await applyToRedis(deps, handler, paused);

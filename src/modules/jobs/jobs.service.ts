@@ -6,7 +6,7 @@ import { appError, badInput, ErrorCode } from '../../lib/app-error.js';
 import { MANUAL_JOB_ID_PREFIX } from './job-runs.js';
 import { pausedJobNames, setSchedulePaused } from './job-schedules.js';
 
-type JobsDeps = Pick<Deps, 'db' | 'queues' | 'config' | 'logger' | 'jobHandlers'>;
+type JobsDeps = Pick<Deps, 'db' | 'queues' | 'config' | 'logger' | 'jobHandlers' | 'now'>;
 
 /** What an operator sees of one job: its definition, its switch and its next tick. */
 export interface JobInfo {

@@ -12,7 +12,7 @@ import { syncMarkerKey, syncPendingStandings } from './board-sync.js';
  */
 export type SealState = 'closing' | `frozen:${string}` | 'archived';
 
-type FreezeDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'pubsub'>;
+type FreezeDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'pubsub' | 'now'>;
 
 /**
  * Makes a closed season's board complete and frozen for rollover run `runKey`,

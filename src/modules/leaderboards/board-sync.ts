@@ -14,7 +14,7 @@ export interface StandingChange {
   version: number;
 }
 
-type SyncDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'pubsub'>;
+type SyncDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'pubsub' | 'now'>;
 
 const toWrite = (change: StandingChange): StandingWrite => ({
   userId: String(change.userId),
@@ -102,7 +102,7 @@ async function requeueLostBoards(deps: SyncDeps, seasonId: string | undefined): 
     )
     SELECT DISTINCT season_id AS id FROM requeued ORDER BY id`;
   const markers = deps.redis.pipeline();
-  for (const { id } of lost) markers.set(syncMarkerKey(deps.keys, id), new Date().toISOString());
+  for (const { id } of lost) markers.set(syncMarkerKey(deps.keys, id), deps.now().toISOString());
   await markers.exec();
   return rows.map((row) => row.id);
 }

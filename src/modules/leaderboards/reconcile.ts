@@ -6,7 +6,7 @@ import type { StandingWrite } from './board-script.js';
 import { boardKeys } from './board-store.js';
 import { syncPendingStandings } from './board-sync.js';
 
-type ReconcileDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'metrics' | 'pubsub'>;
+type ReconcileDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'metrics' | 'pubsub' | 'now'>;
 
 /** One difference found and repaired. */
 export interface Drift {

@@ -3,7 +3,7 @@ import { badInput, notFound } from '../../lib/app-error.js';
 import type { Deps } from '../../lib/app-deps.js';
 import { isSeasonId, seasonBounds, seasonIdAt, seasonName } from '../../lib/calendar.js';
 
-type SeasonDeps = Pick<Deps, 'db' | 'config'>;
+type SeasonDeps = Pick<Deps, 'db' | 'config' | 'now'>;
 
 /** Season ids known to exist, per database client: rows are never deleted, so one insert per process is enough. */
 const ensuredSeasons = new WeakMap<object, Set<string>>();
@@ -14,6 +14,7 @@ const ensuredSeasons = new WeakMap<object, Set<string>>();
  * rollover only touches seasons whose month is over).
  */
 const currentSeasons = new WeakMap<object, { season: Season; until: number }>();
+/** Cache lifetime is elapsed time (performance.now()), not the domain clock: which season is current comes from `now`. */
 const CURRENT_SEASON_TTL_MS = 5_000;
 
 /**
@@ -22,7 +23,7 @@ const CURRENT_SEASON_TTL_MS = 5_000;
  * under concurrency.
  * @throws RangeError for a malformed season id.
  */
-export async function ensureSeason(deps: SeasonDeps, seasonId: string): Promise<void> {
+export async function ensureSeason(deps: Pick<Deps, 'db' | 'config'>, seasonId: string): Promise<void> {
   let known = ensuredSeasons.get(deps.db);
   if (!known) ensuredSeasons.set(deps.db, (known = new Set()));
   if (known.has(seasonId)) return;
@@ -39,14 +40,14 @@ export function seasonIdOf(deps: Pick<Deps, 'config'>, at: Date): string {
   return seasonIdAt(at, deps.config.timeZone);
 }
 
-/** The season of `now`, created if this is its first use. */
-export async function getCurrentSeason(deps: SeasonDeps, now = new Date()): Promise<Season> {
+/** The season of `now` (default `deps.now()`), created if this is its first use. */
+export async function getCurrentSeason(deps: SeasonDeps, now = deps.now()): Promise<Season> {
   const id = seasonIdOf(deps, now);
   const cached = currentSeasons.get(deps.db);
-  if (cached && cached.season.id === id && cached.until > Date.now()) return cached.season;
+  if (cached && cached.season.id === id && cached.until > performance.now()) return cached.season;
   await ensureSeason(deps, id);
   const season = await deps.db.season.findUniqueOrThrow({ where: { id } });
-  currentSeasons.set(deps.db, { season, until: Date.now() + CURRENT_SEASON_TTL_MS });
+  currentSeasons.set(deps.db, { season, until: performance.now() + CURRENT_SEASON_TTL_MS });
   return season;
 }
 
@@ -55,7 +56,7 @@ export async function getCurrentSeason(deps: SeasonDeps, now = new Date()): Prom
  * malformed id is BAD_USER_INPUT; a well-formed id of a season that never
  * existed is NOT_FOUND.
  */
-export async function resolveSeason(deps: SeasonDeps, seasonId: string | null | undefined, now = new Date()): Promise<Season> {
+export async function resolveSeason(deps: SeasonDeps, seasonId: string | null | undefined, now = deps.now()): Promise<Season> {
   if (seasonId === null || seasonId === undefined) return getCurrentSeason(deps, now);
   if (!isSeasonId(seasonId)) throw badInput(`"${seasonId.slice(0, 20)}" is not a season id; seasons are written YYYY-MM.`);
   if (seasonId === seasonIdOf(deps, now)) return getCurrentSeason(deps, now);
@@ -65,7 +66,7 @@ export async function resolveSeason(deps: SeasonDeps, seasonId: string | null | 
 }
 
 /** Every season, newest first (the current one included, created if needed). */
-export async function listSeasons(deps: SeasonDeps, now = new Date()): Promise<Season[]> {
+export async function listSeasons(deps: SeasonDeps, now = deps.now()): Promise<Season[]> {
   await ensureSeason(deps, seasonIdOf(deps, now));
   return deps.db.season.findMany({ orderBy: { id: 'desc' } });
 }

@@ -3,6 +3,7 @@
  * the change that caused them, delivered to their consumers after commit.
  */
 import type { EventBus } from './event-bus.js';
+import './outbox.schema.js';
 
 export {
   createEventBus,
@@ -15,6 +16,7 @@ export {
   type RecordedEvent,
   type Tx,
 } from './event-bus.js';
+export { countDeliveries } from './deliveries.js';
 export { outboxJobs } from './outbox.jobs.js';
 
 declare module '../../lib/app-deps.js' {

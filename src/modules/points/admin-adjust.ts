@@ -13,7 +13,8 @@ export const MAX_ADJUSTMENT = 1_000_000;
  * returns the first outcome; reusing it for a different award is bad input.
  */
 export async function adjustPoints(
-  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub'>,
+  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now'>,
+  /** `occurredAt` defaults to `deps.now()`. */
   input: { userId: number; points: number; reason: string; idempotencyKey: string; occurredAt?: Date },
 ): Promise<AwardOutcome> {
   if (!Number.isSafeInteger(input.points) || input.points === 0 || Math.abs(input.points) > MAX_ADJUSTMENT) {
@@ -25,7 +26,7 @@ export async function adjustPoints(
     throw badInput('idempotencyKey must be 1 to 128 printable ASCII characters without spaces.', { field: 'idempotencyKey' });
   }
   const key = `admin:${input.idempotencyKey}`;
-  const occurredAt = input.occurredAt ?? new Date();
+  const occurredAt = input.occurredAt ?? deps.now();
   const award = { userId: input.userId, type: 'ADMIN_ADJUST' as const, points: input.points, idempotencyKey: key, occurredAt, reason };
   let outcome = await findAward(deps.db, key);
   if (!outcome) {

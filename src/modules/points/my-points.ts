@@ -23,10 +23,10 @@ export interface TodayPoints {
  * the sign-in streak.
  */
 export async function myPoints(
-  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config'>,
-  input: { userId: number; seasonId?: string | null; now?: Date },
+  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'now'>,
+  input: { userId: number; seasonId?: string | null },
 ) {
-  const now = input.now ?? new Date();
+  const now = deps.now();
   const day = localDay(now, deps.config.timeZone);
   const season = await resolveSeason(deps, input.seasonId, now);
   const [rows, streak, { standing, stale }] = await Promise.all([

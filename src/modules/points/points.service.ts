@@ -175,7 +175,7 @@ export async function applyAward(db: Tx | Deps['db'], timeZone: string, input: A
   return outcomeOf(applied, false, standing);
 }
 
-type AwardDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub'>;
+type AwardDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now'>;
 
 const DEADLOCK_ATTEMPTS = 3;
 

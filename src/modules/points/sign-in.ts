@@ -20,10 +20,11 @@ const alreadySignedIn = (day: string) =>
  * is ALREADY_SIGNED_IN.
  */
 export async function dailySignIn(
-  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub'>,
+  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now'>,
+  /** `occurredAt` (which decides the local day) defaults to `deps.now()`. */
   input: { userId: number; occurredAt?: Date },
 ): Promise<SignInOutcome> {
-  const occurredAt = input.occurredAt ?? new Date();
+  const occurredAt = input.occurredAt ?? deps.now();
   const timeZone = deps.config.timeZone;
   const day = localDay(occurredAt, timeZone);
   let streakDay = 0;
