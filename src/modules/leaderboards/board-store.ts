@@ -80,7 +80,7 @@ if not rank then return {-1, total, 0, {}} end
 local radius = tonumber(ARGV[2])
 local first = math.max(rank - radius, 0)
 return {rank, total, first, redis.call('ZREVRANGE', KEYS[1], first, rank + radius, 'WITHSCORES')}`,
-  1,
+  2,
 );
 
 /**
