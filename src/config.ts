@@ -108,6 +108,8 @@ const envSchema = z
       .default(2_000),
     /** false: every subscriber executes its own subscription events (benchmark baseline only). */
     LIVE_SHARED_SUBSCRIPTIONS: booleanFromEnv.default(true),
+    /** How often each process checks that Redis still holds its state (the epoch key), to rebuild it from PostgreSQL when not. */
+    REDIS_STATE_CHECK_MS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(100).max(60_000).default(2_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWT_JWKS_URL) {
@@ -157,6 +159,7 @@ function toConfig(env: z.output<typeof envSchema>) {
       cacheTtlMs: env.HOT_CACHE_TTL_MS,
     },
     live: { sharedSubscriptions: env.LIVE_SHARED_SUBSCRIPTIONS },
+    selfHeal: { checkIntervalMs: env.REDIS_STATE_CHECK_MS },
   };
 }
 
