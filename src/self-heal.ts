@@ -85,6 +85,8 @@ export function startSelfHeal(deps: Deps, options: { worker: boolean; rebuilders
   const owner = `${process.pid}:${randomUUID()}`;
   const steps = options.rebuilders ?? rebuilders;
   let known: string | null = null;
+  /** Redis lost the job schedulers and this worker has not put them back yet. */
+  let schedulesLost = false;
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
@@ -119,13 +121,26 @@ export function startSelfHeal(deps: Deps, options: { worker: boolean; rebuilders
     }
     if (!epoch) return;
     if (known !== null && epoch !== known) {
-      log.warn({ previous: known, epoch }, 'Redis lost its state; re-registering what this process owns');
+      log.warn({ epoch }, 'Redis lost its state; re-registering what this process owns');
       deps.hotCache.invalidate();
-      // Schedulers are cheap and idempotent (locked per job in PostgreSQL): every worker process puts back its own.
-      if (options.worker) await syncSchedules(deps);
+      schedulesLost = options.worker;
     }
     known = epoch;
-    if (options.worker && healed !== epoch) await rebuild(epoch);
+    const work: Array<Promise<void>> = [];
+    if (schedulesLost) {
+      // Cheap and idempotent (locked per job in PostgreSQL): every worker process puts back its own schedulers.
+      const startedAt = Date.now();
+      work.push(
+        syncSchedules(deps).then(() => {
+          schedulesLost = false;
+          log.info({ ms: Date.now() - startedAt }, 'job schedulers re-created');
+        }),
+      );
+    }
+    if (options.worker && healed !== epoch) work.push(rebuild(epoch));
+    // Both run even if one fails; the first failure is reported and the next check tries again.
+    const failed = (await Promise.allSettled(work)).find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   async function check(): Promise<void> {
