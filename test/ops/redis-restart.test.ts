@@ -206,7 +206,6 @@ describe('Redis restarted empty under load', () => {
       timeoutMs: Math.max(1, restartedAt + HEAL_WITHIN_MS - Date.now()),
     });
     expect(Date.now() - restartedAt).toBeLessThan(HEAL_WITHIN_MS);
-    process.stderr.write(`HEAL-MEASURE whole board after ${wholeAt - restartedAt} ms; activity open after ${Date.now() - restartedAt} ms (due ${opensAt.getTime() - restartedAt} ms after restart)\n`);
 
     // Stop the load; retry what failed during the outage with the same keys.
     await sleep(500);
