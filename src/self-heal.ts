@@ -71,7 +71,7 @@ export interface SelfHeal {
 }
 
 /**
- * Starts watching Redis for lost state. `ownSchedules`: this process runs
+ * Starts watching Redis for lost state. `worker`: this process runs
  * workers, so it owns the job schedulers and may be the one that rebuilds.
  */
 export function startSelfHeal(deps: Deps, options: { worker: boolean; rebuilders?: readonly Rebuilder[] }): SelfHeal {
