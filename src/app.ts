@@ -9,6 +9,7 @@ import { createProbeServer, listen, type Route } from './http/routes.js';
 import { createHttpServer } from './http/server.js';
 import { createRunRecorder } from './modules/jobs/job-runs.js';
 import { syncSchedules } from './modules/jobs/job-schedules.js';
+import { startSelfHeal } from './self-heal.js';
 
 export interface RunningApp {
   /** Base URL of this process's HTTP server: the API, or a worker-only process's health and metrics. */
@@ -29,6 +30,7 @@ export interface StartOptions {
  * Starts the API, the workers, or both, on already-built dependencies. The
  * jobs run are `deps.jobHandlers`; each periodic one gets its scheduler
  * (unless an admin paused it) and every attempt is recorded in `job_runs`.
+ * Both watch Redis for lost state and heal it (src/self-heal.ts).
  */
 export async function startApp(deps: Deps, roles: { api: boolean; worker: boolean }, options: StartOptions = {}): Promise<RunningApp> {
   let server: { close(): Promise<void> } | undefined;
@@ -65,10 +67,14 @@ export async function startApp(deps: Deps, roles: { api: boolean; worker: boolea
     });
   }
 
+  // Notices when Redis lost its data and puts back what lived there (src/self-heal.ts).
+  const heal = startSelfHeal(deps, { worker: roles.worker });
+
   return {
     url,
     workers,
     async stop() {
+      await heal.stop();
       // Both stop taking new work at once; the server lets requests in flight finish and
       // worker.close() waits for the jobs it is running.
       await Promise.all([server?.close(), ...workers.map((worker) => worker.close())]);

@@ -158,6 +158,8 @@ const envSchema = z
     OUTBOX_RETRY_MAX_MS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').default(3_600_000),
     /** false: every subscriber executes its own subscription events (benchmark baseline only). */
     LIVE_SHARED_SUBSCRIPTIONS: booleanFromEnv.default(true),
+    /** How often each process checks that Redis still holds its state (the epoch key), to rebuild it from PostgreSQL when not. */
+    REDIS_STATE_CHECK_MS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(100).max(60_000).default(2_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWT_JWKS_URL) {
@@ -227,6 +229,7 @@ function toConfig(env: z.output<typeof envSchema>) {
     },
     live: { sharedSubscriptions: env.LIVE_SHARED_SUBSCRIPTIONS },
     outbox: { maxAttempts: env.OUTBOX_MAX_ATTEMPTS, retryBaseMs: env.OUTBOX_RETRY_BASE_MS, retryMaxMs: env.OUTBOX_RETRY_MAX_MS },
+    selfHeal: { checkIntervalMs: env.REDIS_STATE_CHECK_MS },
   };
 }
 

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Deps } from '../../lib/app-deps.js';
 import type { JobHandler } from '../../infra/queues.js';
 import type { BoundaryTimesPayload } from './activities.events.js';
-import { BOUNDARIES, pendingBoundaries, type Boundary } from './lifecycle.js';
+import { BOUNDARIES, pendingBoundaries, SCHEDULED_STATUSES, type Boundary } from './lifecycle.js';
 import { advanceActivity, sweepDueActivities } from './lifecycle.service.js';
 
 export const TRANSITION_JOB = 'activities.transition';
@@ -64,6 +64,31 @@ export async function planTransitions(
     }),
   );
   return wanted.length;
+}
+
+/**
+ * Plans the transition jobs of every activity the clock still moves
+ * (SCHEDULED_STATUSES), in keyset batches: after Redis lost its data, the
+ * delayed jobs went with it while PostgreSQL still holds the times. Jobs that
+ * exist are kept (same job id); a boundary already due gets a job with no
+ * delay. Returns how many jobs were planned.
+ */
+export async function replanAllTransitions(deps: Pick<Deps, 'db' | 'queues' | 'now'>, options: { batchSize?: number } = {}): Promise<number> {
+  const batchSize = options.batchSize ?? 200;
+  let afterId = 0;
+  let planned = 0;
+  for (;;) {
+    const batch = await deps.db.activity.findMany({
+      where: { id: { gt: afterId }, status: { in: [...SCHEDULED_STATUSES] } },
+      select: { id: true },
+      orderBy: { id: 'asc' },
+      take: batchSize,
+    });
+    const counts = await Promise.all(batch.map(({ id }) => planTransitions(deps, { activityId: id })));
+    planned += counts.reduce((sum, count) => sum + count, 0);
+    if (batch.length < batchSize) return planned;
+    afterId = batch[batch.length - 1]!.id;
+  }
 }
 
 /** Time-driven status changes: a delayed job per boundary, and a sweep every minute as the safety net. */

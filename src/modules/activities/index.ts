@@ -6,7 +6,7 @@ import './activity-mutations.schema.js';
 
 export { ACTIVITY_CHANGE_EVENTS } from './activities.events.js';
 export { activityConsumers } from './activities.consumers.js';
-export { activityJobs } from './activities.jobs.js';
+export { activityJobs, replanAllTransitions } from './activities.jobs.js';
 export { createActivity } from './activities.service.js';
 export { cancelActivity, publishActivity } from './lifecycle.service.js';
 export { favoriteActivity } from './engagement.service.js';

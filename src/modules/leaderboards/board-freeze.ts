@@ -1,5 +1,5 @@
 import type { Deps } from '../../lib/app-deps.js';
-import { boardKeys } from './board-store.js';
+import { boardKeys, boardReadyKey } from './board-store.js';
 import { syncMarkerKey, syncPendingStandings } from './board-sync.js';
 
 /**
@@ -51,8 +51,8 @@ export async function freezeBoard(deps: FreezeDeps, seasonId: string, runKey: st
 }
 
 /**
- * Deletes an archived season's board: the sorted set, its versions and its
- * sync marker. The seal stays, as `archived`. Idempotent.
+ * Deletes an archived season's board: the sorted set, its versions, its
+ * sync marker and its ready marker (not counted). The seal stays, as `archived`. Idempotent.
  * @returns how many keys were deleted.
  */
 export async function releaseBoard(deps: Pick<Deps, 'redis' | 'keys'>, seasonId: string): Promise<number> {
@@ -62,6 +62,7 @@ export async function releaseBoard(deps: Pick<Deps, 'redis' | 'keys'>, seasonId:
       .multi()
       .del(keys.board, keys.versions, syncMarkerKey(deps.keys, seasonId))
       .set(keys.sealed, 'archived' satisfies SealState)
+      .del(boardReadyKey(deps.keys, seasonId))
       .exec()) ?? [];
   if (deleteError) throw deleteError;
   return Number(deleted);

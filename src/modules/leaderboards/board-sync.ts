@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../lib/app-deps.js';
 import { Prisma } from '../../infra/prisma.js';
 import type { KeySpace } from '../../infra/redis.js';
-import { boardKeys } from './board-store.js';
+import { defineLuaScript, runScript } from '../../lib/lua-script.js';
+import { boardKeys, boardReadyKey } from './board-store.js';
 import { writeStanding, writeStandings, type StandingWrite } from './board-script.js';
 import './leaderboards.topics.js';
 
@@ -77,23 +79,40 @@ export function syncMarkerKey(keys: KeySpace, seasonId: string): string {
 }
 
 /**
+ * KEYS = [sync marker, ready marker]; ARGV = [token seen at the start of the run, value].
+ * Marks the board whole only if its sync marker is still the one this run
+ * saw: a marker gone or replaced means Redis lost the board again meanwhile
+ * (or another run requeued it), and that run's completion marks it.
+ */
+const MARK_READY = defineLuaScript(
+  `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[2])
+return 1`,
+  2,
+);
+
+/**
  * Finds live seasons whose board Redis lost and marks every standing of them
  * pending again, so this run rebuilds the board; then sets their markers. If
  * Redis loses data again mid-run, the marker goes with it and the next run
  * repeats the rebuild. Re-sending versions the board already has is harmless.
+ * Returns the seasons requeued, and each live season's sync marker as this
+ * run left it (the token its completion is checked against).
  */
-async function requeueLostBoards(deps: SyncDeps, seasonId: string | undefined): Promise<string[]> {
+async function requeueLostBoards(deps: SyncDeps, seasonId: string | undefined): Promise<{ rebuilt: string[]; markers: Map<string, string> }> {
+  const markers = new Map<string, string>();
   const live = await deps.db.season.findMany({ where: { state: { not: 'ARCHIVED' }, id: seasonId }, select: { id: true } });
-  if (live.length === 0) return [];
+  if (live.length === 0) return { rebuilt: [], markers };
   const pipeline = deps.redis.pipeline();
-  for (const { id } of live) pipeline.exists(syncMarkerKey(deps.keys, id));
+  for (const { id } of live) pipeline.get(syncMarkerKey(deps.keys, id));
   const replies = (await pipeline.exec()) ?? [];
-  const lost = live.filter((_season, index) => {
-    const [error, exists] = replies[index] ?? [new Error('no reply'), 0];
+  const lost = live.filter((season, index) => {
+    const [error, marker] = replies[index] ?? [new Error('no reply'), null];
     if (error) throw error;
-    return exists === 0;
+    if (typeof marker === 'string') markers.set(season.id, marker);
+    return marker === null;
   });
-  if (lost.length === 0) return [];
+  if (lost.length === 0) return { rebuilt: [], markers };
   const rows = await deps.db.$queryRaw<Array<{ id: string }>>`
     WITH requeued AS (
       UPDATE season_standings SET synced_version = 0
@@ -101,10 +120,25 @@ async function requeueLostBoards(deps: SyncDeps, seasonId: string | undefined): 
       RETURNING season_id
     )
     SELECT DISTINCT season_id AS id FROM requeued ORDER BY id`;
-  const markers = deps.redis.pipeline();
-  for (const { id } of lost) markers.set(syncMarkerKey(deps.keys, id), deps.now().toISOString());
-  await markers.exec();
-  return rows.map((row) => row.id);
+  const set = deps.redis.pipeline();
+  for (const { id } of lost) {
+    const token = `${deps.now().toISOString()} ${randomUUID()}`;
+    markers.set(id, token);
+    set.set(syncMarkerKey(deps.keys, id), token);
+  }
+  await set.exec();
+  return { rebuilt: rows.map((row) => row.id), markers };
+}
+
+/** Marks each board whose sync marker is still `markers`' token as whole (see boardReadyKey). */
+async function markBoardsReady(deps: SyncDeps, markers: Map<string, string>): Promise<void> {
+  if (markers.size === 0) return;
+  const at = deps.now().toISOString();
+  await runScript(
+    deps.redis,
+    MARK_READY,
+    [...markers].map(([seasonId, token]) => ({ keys: [syncMarkerKey(deps.keys, seasonId), boardReadyKey(deps.keys, seasonId)], args: [token, at] })),
+  );
 }
 
 /**
@@ -128,9 +162,10 @@ export async function syncPendingStandings(
 ): Promise<{ pushed: number; applied: number; rebuilt: string[] }> {
   const { batchSize = 500, maxBatches = 200, seasonId, throughSeal = false } = options;
   const onlySeason = seasonId === undefined ? Prisma.empty : Prisma.sql`AND s.season_id = ${seasonId}`;
-  const rebuilt = await requeueLostBoards(deps, seasonId);
+  const { rebuilt, markers } = await requeueLostBoards(deps, seasonId);
   let pushed = 0;
   let applied = 0;
+  let complete = false;
   for (let batch = 0; batch < maxBatches; batch += 1) {
     const rows = await deps.db.$queryRaw<Array<{ season_id: string; user_id: number; points: number; seq: bigint; version: number }>>`
       SELECT s.season_id, s.user_id, s.points, s.seq, s.version FROM season_standings s
@@ -152,7 +187,12 @@ export async function syncPendingStandings(
     }
     await markSynced(deps.db, [...bySeason.values()].flat());
     pushed += rows.length;
-    if (rows.length < batchSize) break;
+    if (rows.length < batchSize) {
+      complete = true;
+      break;
+    }
   }
+  // Nothing pending is left: every standing requeued when the board was lost is on it again.
+  if (complete) await markBoardsReady(deps, markers);
   return { pushed, applied, rebuilt };
 }

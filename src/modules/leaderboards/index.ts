@@ -8,7 +8,7 @@ import './rollover.schema.js';
 
 export { MAX_BOARD_POINTS } from './board-score.js';
 export { boardKeys } from './board-store.js';
-export { publishStanding, type StandingChange } from './board-sync.js';
+export { publishStanding, syncPendingStandings, type StandingChange } from './board-sync.js';
 export { getStanding } from './leaderboards.service.js';
 export { leaderboardJobs } from './leaderboards.jobs.js';
 export { SeasonRef } from './leaderboards.schema.js';

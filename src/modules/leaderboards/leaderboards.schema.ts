@@ -51,8 +51,8 @@ const LeaderboardEntryRef = builder.objectRef<RankedStanding>('LeaderboardEntry'
 });
 
 const staleDescription =
-  'True when Redis could not be read and the board was computed from PostgreSQL instead: ' +
-  'exact as of the last award, but live updates may lag.';
+  'True when Redis could not be read, or its board was still being rebuilt after Redis lost its data, ' +
+  'and the board was computed from PostgreSQL instead: exact as of the last award, but live updates may lag.';
 
 interface LeaderboardShape {
   season: Season;

@@ -2,7 +2,7 @@ import type { Season } from '../../generated/prisma/client.js';
 import type { Deps } from '../../lib/app-deps.js';
 import { archiveBoard } from './archive-board.js';
 import type { BoardSource, RankedStanding } from './board-source.js';
-import { redisBoard } from './board-store.js';
+import { BoardNotReadyError, redisBoard } from './board-store.js';
 import { postgresBoard } from './postgres-board.js';
 import { resolveSeason } from './seasons.service.js';
 
@@ -23,11 +23,21 @@ export function boardSourceFor(deps: ReadDeps, season: Pick<Season, 'state'>): B
   return season.state === 'ARCHIVED' ? archiveBoard(deps) : redisBoard(deps);
 }
 
+/** Whether PostgreSQL holds standings with points for the season, i.e. a board that lacks them is wrong. */
+async function hasStandings(deps: ReadDeps, seasonId: string): Promise<boolean> {
+  const [row] = await deps.db.$queryRaw<Array<{ found: boolean }>>`
+    SELECT EXISTS (SELECT 1 FROM season_standings WHERE season_id = ${seasonId} AND points <> 0) AS found`;
+  return row?.found ?? false;
+}
+
 /**
  * Reads a board from its source. When Redis cannot be read, the same answer is
  * computed from PostgreSQL's standings (exact as of the last commit, only
  * slower) and flagged `stale: true`: the live path is degraded, so the client
- * should not expect live updates to keep it current.
+ * should not expect live updates to keep it current. So is a board that is not
+ * whole (Redis lost it and the rebuild has not finished: see boardReadyKey)
+ * while PostgreSQL has standings for the season; an empty season reads the same
+ * from either and is not stale.
  */
 async function readBoard<T>(deps: ReadDeps, season: Season, read: (source: BoardSource) => Promise<T>) {
   const source = boardSourceFor(deps, season);
@@ -35,6 +45,11 @@ async function readBoard<T>(deps: ReadDeps, season: Season, read: (source: Board
     return { value: await read(source), stale: false };
   } catch (error) {
     if (season.state === 'ARCHIVED') throw error;
+    if (error instanceof BoardNotReadyError) {
+      const [value, stale] = await Promise.all([read(postgresBoard(deps)), hasStandings(deps, season.id)]);
+      if (stale) deps.logger.debug({ seasonId: season.id }, 'season board is being rebuilt in Redis; serving it from PostgreSQL');
+      return { value, stale };
+    }
     deps.logger.warn({ err: error, seasonId: season.id }, 'season board unreadable in Redis; serving it from PostgreSQL');
     return { value: await read(postgresBoard(deps)), stale: true };
   }

@@ -1,9 +1,10 @@
 import type { Season } from '../../generated/prisma/client.js';
 import { badInput, notFound } from '../../lib/app-error.js';
 import type { Deps } from '../../lib/app-deps.js';
+import { boardReadyKey } from './board-store.js';
 import { isSeasonId, seasonBounds, seasonIdAt, seasonName } from '../../lib/calendar.js';
 
-type SeasonDeps = Pick<Deps, 'db' | 'config' | 'now'>;
+type SeasonDeps = Pick<Deps, 'db' | 'config' | 'now' | 'redis' | 'keys' | 'logger'>;
 
 /** Season ids known to exist, per database client: rows are never deleted, so one insert per process is enough. */
 const ensuredSeasons = new WeakMap<object, Set<string>>();
@@ -23,15 +24,21 @@ const CURRENT_SEASON_TTL_MS = 5_000;
  * under concurrency.
  * @throws RangeError for a malformed season id.
  */
-export async function ensureSeason(deps: Pick<Deps, 'db' | 'config'>, seasonId: string): Promise<void> {
+export async function ensureSeason(deps: SeasonDeps, seasonId: string): Promise<void> {
   let known = ensuredSeasons.get(deps.db);
   if (!known) ensuredSeasons.set(deps.db, (known = new Set()));
   if (known.has(seasonId)) return;
   const { startsAt, endsAt } = seasonBounds(seasonId, deps.config.timeZone);
-  await deps.db.season.createMany({
+  const { count } = await deps.db.season.createMany({
     data: [{ id: seasonId, name: seasonName(seasonId), startsAt, endsAt }],
     skipDuplicates: true,
   });
+  // A new season's empty board is whole. If Redis is down now, leaderboard.sync marks it once it has pushed the standings.
+  if (count > 0) {
+    await deps.redis.set(boardReadyKey(deps.keys, seasonId), deps.now().toISOString()).catch((error: unknown) => {
+      deps.logger.warn({ err: error, seasonId }, 'season board ready marker deferred to leaderboard.sync');
+    });
+  }
   known.add(seasonId);
 }
 

@@ -1,6 +1,6 @@
 import type { Deps } from '../../lib/app-deps.js';
 import { decodeBoardScore } from './board-score.js';
-import { boardKeys } from './board-store.js';
+import { boardKeys, boardReadyKey } from './board-store.js';
 import { postgresBoard } from './postgres-board.js';
 
 /** What `myStanding` and `standingChanged` push: a place on a season board; null without points. */
@@ -23,14 +23,15 @@ async function exec(pipeline: ReturnType<Deps['redis']['pipeline']>): Promise<un
 
 /**
  * Standings of many users in one season, in the order asked, in ONE Redis
- * round trip: a pipeline of EXISTS on the board, then ZREVRANK + ZSCORE per
- * user. This is the StandingWatcher's lookup, run once per window per season
+ * round trip: a pipeline of EXISTS on the board's ready marker and on the
+ * board, then ZREVRANK + ZSCORE per user. This is the StandingWatcher's lookup, run once per window per season
  * for every user watched on this instance, so its cost does not grow with
  * the number of awards.
  *
- * When Redis cannot be read, or holds no board for the season (lost before
- * `leaderboard.sync` rebuilds it, or archived), one PostgreSQL query answers
- * instead: a missing board must not read as "nobody has points".
+ * When Redis cannot be read, or its board is not whole (lost, or partly
+ * written again by live awards, before `leaderboard.sync` rebuilds it; or
+ * archived), one PostgreSQL query answers instead: a missing board must not
+ * read as "nobody has points".
  */
 export async function lookupStandings(
   deps: LookupDeps,
@@ -40,13 +41,13 @@ export async function lookupStandings(
   if (userIds.length === 0) return [];
   const { board } = boardKeys(deps.keys, seasonId);
   try {
-    const pipeline = deps.redis.pipeline().exists(board);
+    const pipeline = deps.redis.pipeline().exists(boardReadyKey(deps.keys, seasonId)).exists(board);
     for (const userId of userIds) pipeline.zrevrank(board, String(userId)).zscore(board, String(userId));
     const replies = await exec(pipeline);
-    if (replies[0] === 1) {
+    if (replies[0] === 1 && replies[1] === 1) {
       return userIds.map((_userId, index) => {
-        const rank = replies[1 + 2 * index] as number | null;
-        const score = replies[2 + 2 * index] as string | null;
+        const rank = replies[2 + 2 * index] as number | null;
+        const score = replies[3 + 2 * index] as string | null;
         return rank === null || score === null ? null : { rank: rank + 1, points: decodeBoardScore(score).points };
       });
     }

@@ -79,7 +79,7 @@ const MyPointsRef = builder.objectRef<Awaited<ReturnType<typeof myPoints>>>('MyP
     rank: t.exposeInt('rank', { nullable: true, description: 'Rank in `season`; null without points there.' }),
     signInStreak: t.exposeInt('signInStreak', { description: 'Current sign-in streak in days; 0 once a day was missed.' }),
     signedInToday: t.exposeBoolean('signedInToday'),
-    stale: t.exposeBoolean('stale', { description: 'True when the rank was computed from PostgreSQL because Redis was unreachable.' }),
+    stale: t.exposeBoolean('stale', { description: 'True when the rank was computed from PostgreSQL because Redis was unreachable or its board was being rebuilt.' }),
   }),
 });
 
