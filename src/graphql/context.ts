@@ -15,6 +15,9 @@ export interface Context {
   remoteAddress: string | null;
 }
 
+/** The context behind `t.withAuth({ user: true })` or `{ admin: true }`: someone is signed in. */
+export type SignedInContext = Context & { viewer: Viewer };
+
 /** What a transport hands over: HTTP/SSE give a Request, graphql-ws gives connectionParams. */
 export interface ContextSource {
   request?: Request;

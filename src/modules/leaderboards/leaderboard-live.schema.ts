@@ -61,17 +61,16 @@ builder.subscriptionFields((t) => ({
     },
     resolve: (board) => board,
   }),
-  myStanding: t.field({
+  myStanding: t.withAuth({ user: true }).field({
     type: StandingRef,
     nullable: true,
-    authScopes: { user: true },
     // Its topic is the viewer's own standing: never shared between viewers.
     extensions: { viewerDependent: true },
     description:
       "The viewer's rank and points in a season each time they change, including when someone else overtakes them " +
       '(null once they have no points). Requires a token.',
     args: { season: t.arg.id({ required: false, description: seasonArgDescription }) },
-    subscribe: (_root, args, ctx) => watchStanding(ctx, args.season, ctx.viewer!.id),
+    subscribe: (_root, args, ctx) => watchStanding(ctx, args.season, ctx.viewer.id),
     resolve: (standing) => standing,
   }),
   standingChanged: t.field({

@@ -84,9 +84,8 @@ const MyPointsRef = builder.objectRef<Awaited<ReturnType<typeof myPoints>>>('MyP
 });
 
 builder.queryField('myPoints', (t) =>
-  t.field({
+  t.withAuth({ user: true }).field({
     type: MyPointsRef,
-    authScopes: { user: true },
     description: "The caller's points today per type with caps, season total and rank, and sign-in streak.",
     args: {
       season: t.arg.id({
@@ -95,16 +94,15 @@ builder.queryField('myPoints', (t) =>
       }),
     },
     resolve: (_root, { season }, ctx) =>
-      myPoints(ctx.deps, { userId: ctx.viewer!.id, seasonId: season === null || season === undefined ? null : String(season) }),
+      myPoints(ctx.deps, { userId: ctx.viewer.id, seasonId: season === null || season === undefined ? null : String(season) }),
   }),
 );
 
 builder.mutationFields((t) => ({
-  dailySignIn: t.field({
+  dailySignIn: t.withAuth({ user: true }).field({
     type: SignInResultRef,
-    authScopes: { user: true },
     description: 'Signs in for today: 1 point, +10 on streak day 7, +20 on day 14, +40 on day 28. Once a day (ALREADY_SIGNED_IN).',
-    resolve: (_root, _args, ctx) => dailySignIn(ctx.deps, { userId: ctx.viewer!.id }),
+    resolve: (_root, _args, ctx) => dailySignIn(ctx.deps, { userId: ctx.viewer.id }),
   }),
   awardPoints: t.field({
     type: PointsAwardRef,
