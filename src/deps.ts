@@ -10,9 +10,9 @@ import { createBlockingRedis, createKeySpace, createRedis, type Redis } from './
 import { jobHandlers as defaultJobHandlers } from './jobs.js';
 import type { Deps } from './lib/app-deps.js';
 import { createHotCache } from './modules/hot/index.js';
-import { lookupStandings, type LiveStanding } from './modules/leaderboards/index.js';
+import { createSeasonCache, lookupStandings, type LiveStanding } from './modules/leaderboards/index.js';
 import { createEventBus, type EventHandler } from './modules/outbox/index.js';
-import { createTokenService, createViewerCache } from './modules/users/index.js';
+import { createTokenService, createUserCache, createViewerCache } from './modules/users/index.js';
 
 /**
  * The composition root: builds every client once per process (factories in
@@ -83,11 +83,13 @@ export async function createDeps(
     flows,
     tokens: createTokenService(config.auth),
     viewers: createViewerCache(db),
+    userCache: createUserCache(),
     events: createEventBus({ db, logger, handlers: [...eventHandlers], deps: () => deps }),
     metrics,
     jobHandlers,
     now: () => new Date(),
     hotCache: createHotCache(config.hot.cacheTtlMs),
+    seasonCache: createSeasonCache(),
     standings: createStandingWatcher<LiveStanding | null>({
       // One pipelined ZREVRANK + ZSCORE for every member of the season watched here, once per window.
       lookup: (season, userIds) => lookupStandings(deps, String(season), userIds.map(Number)),

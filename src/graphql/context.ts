@@ -6,9 +6,20 @@ export interface Viewer {
   role: Role;
 }
 
+/**
+ * The request's data loaders, built together for each request (and for each
+ * execution of a shared subscription) by `createLoaders` in
+ * context-factory.ts. Each module adds its own by declaration merging in its
+ * `index.ts`, e.g. `declare module '../../graphql/context.js' { interface Loaders { users: UserLoader } }`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the modules
+export interface Loaders {}
+
 export interface Context {
   deps: Deps;
   viewer: Viewer | null;
+  /** Per-request batching (and caching, where safe); bound to `viewer`. */
+  loaders: Loaders;
   /** Identifies an anonymous client for per-client counting (e.g. views); from the `x-client-id` header. */
   clientId: string | null;
   /** The peer address, for limits on anonymous callers. */

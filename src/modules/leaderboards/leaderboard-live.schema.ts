@@ -4,7 +4,6 @@ import type { Context } from '../../graphql/context.js';
 import { notFound } from '../../lib/app-error.js';
 import { decodeId } from '../../graphql/ids.js';
 import { changedStates } from '../../graphql/live/changed-states.js';
-import { userLoader } from '../users/index.js';
 import { LeaderboardRef, seasonArgDescription, seasonOf, StandingRef } from './leaderboards.schema.js';
 import { getLeaderboard, MAX_LEADERBOARD_PAGE } from './leaderboards.service.js';
 import './leaderboards.topics.js';
@@ -83,7 +82,7 @@ builder.subscriptionFields((t) => ({
     },
     subscribe: async (_root, args, ctx) => {
       const userId = decodeId('User', String(args.userId));
-      if (!(await userLoader(ctx).load(userId))) throw notFound('There is no such user.');
+      if (!(await ctx.loaders.users.load(userId))) throw notFound('There is no such user.');
       return watchStanding(ctx, args.season, userId);
     },
     resolve: (standing) => standing,

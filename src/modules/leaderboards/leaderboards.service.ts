@@ -6,7 +6,7 @@ import { redisBoard } from './board-store.js';
 import { postgresBoard } from './postgres-board.js';
 import { resolveSeason } from './seasons.service.js';
 
-type ReadDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config'>;
+type ReadDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'seasonCache'>;
 
 /** Most entries one leaderboard page, or users one standings call, may ask for. */
 export const MAX_LEADERBOARD_PAGE = 100;

@@ -3,18 +3,25 @@ import { badInput, notFound } from '../../lib/app-error.js';
 import type { Deps } from '../../lib/app-deps.js';
 import { isSeasonId, seasonBounds, seasonIdAt, seasonName } from '../../lib/calendar.js';
 
-type SeasonDeps = Pick<Deps, 'db' | 'config'>;
+type SeasonDeps = Pick<Deps, 'db' | 'config' | 'seasonCache'>;
 
-/** Season ids known to exist, per database client: rows are never deleted, so one insert per process is enough. */
-const ensuredSeasons = new WeakMap<object, Set<string>>();
+/** What a process (one `Deps`) remembers of the seasons table. */
+export interface SeasonCache {
+  /** Season ids known to exist: rows are never deleted, so one insert per process is enough. */
+  readonly ensured: Set<string>;
+  /**
+   * The current season's row, for a few seconds: every board read needs it,
+   * and it cannot change while its month lasts (the rollover only touches
+   * seasons whose month is over).
+   */
+  current: { season: Season; until: number } | null;
+}
 
-/**
- * The current season's row, per database client, for a few seconds: every
- * board read needs it, and it cannot change while its month lasts (the
- * rollover only touches seasons whose month is over).
- */
-const currentSeasons = new WeakMap<object, { season: Season; until: number }>();
 const CURRENT_SEASON_TTL_MS = 5_000;
+
+export function createSeasonCache(): SeasonCache {
+  return { ensured: new Set(), current: null };
+}
 
 /**
  * Creates the season row when it does not exist yet (seasons are created on
@@ -23,8 +30,7 @@ const CURRENT_SEASON_TTL_MS = 5_000;
  * @throws RangeError for a malformed season id.
  */
 export async function ensureSeason(deps: SeasonDeps, seasonId: string): Promise<void> {
-  let known = ensuredSeasons.get(deps.db);
-  if (!known) ensuredSeasons.set(deps.db, (known = new Set()));
+  const known = deps.seasonCache.ensured;
   if (known.has(seasonId)) return;
   const { startsAt, endsAt } = seasonBounds(seasonId, deps.config.timeZone);
   await deps.db.season.createMany({
@@ -42,11 +48,11 @@ export function seasonIdOf(deps: Pick<Deps, 'config'>, at: Date): string {
 /** The season of `now`, created if this is its first use. */
 export async function getCurrentSeason(deps: SeasonDeps, now = new Date()): Promise<Season> {
   const id = seasonIdOf(deps, now);
-  const cached = currentSeasons.get(deps.db);
+  const cached = deps.seasonCache.current;
   if (cached && cached.season.id === id && cached.until > Date.now()) return cached.season;
   await ensureSeason(deps, id);
   const season = await deps.db.season.findUniqueOrThrow({ where: { id } });
-  currentSeasons.set(deps.db, { season, until: Date.now() + CURRENT_SEASON_TTL_MS });
+  deps.seasonCache.current = { season, until: Date.now() + CURRENT_SEASON_TTL_MS };
   return season;
 }
 

@@ -13,7 +13,7 @@ export const MAX_ADJUSTMENT = 1_000_000;
  * returns the first outcome; reusing it for a different award is bad input.
  */
 export async function adjustPoints(
-  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub'>,
+  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'seasonCache'>,
   input: { userId: number; points: number; reason: string; idempotencyKey: string; occurredAt?: Date },
 ): Promise<AwardOutcome> {
   if (!Number.isSafeInteger(input.points) || input.points === 0 || Math.abs(input.points) > MAX_ADJUSTMENT) {

@@ -20,7 +20,7 @@ const alreadySignedIn = (day: string) =>
  * is ALREADY_SIGNED_IN.
  */
 export async function dailySignIn(
-  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub'>,
+  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'seasonCache'>,
   input: { userId: number; occurredAt?: Date },
 ): Promise<SignInOutcome> {
   const occurredAt = input.occurredAt ?? new Date();

@@ -3,6 +3,7 @@
  * and the composition root use only what is exported here.
  */
 import type { TokenService } from './auth.js';
+import type { UserCache, UserLoader } from './users.loader.js';
 import type { ViewerCache } from './viewer-cache.js';
 import './users.schema.js';
 
@@ -10,7 +11,7 @@ export { createTokenService, InvalidTokenError, parseBearer, type TokenService }
 export { createViewerCache, type ViewerCache } from './viewer-cache.js';
 export { hashPassword } from './passwords.js';
 export { createOrPromoteAdmin, handleSchema, passwordSchema } from './users.service.js';
-export { userLoader } from './users.loader.js';
+export { createUserCache, createUserLoader, type UserCache, type UserLoader } from './users.loader.js';
 export { UserRef } from './users.schema.js';
 
 declare module '../../lib/app-deps.js' {
@@ -18,5 +19,14 @@ declare module '../../lib/app-deps.js' {
     tokens: TokenService;
     /** Who a token's user is (id, role), cached briefly so each request does not hit PostgreSQL. */
     viewers: ViewerCache;
+    /** Public user rows (no password hash) of this process, read through each request's `loaders.users`. */
+    userCache: UserCache;
+  }
+}
+
+declare module '../../graphql/context.js' {
+  interface Loaders {
+    /** Users by id, batched per request, from `deps.userCache` while fresh. */
+    users: UserLoader;
   }
 }
