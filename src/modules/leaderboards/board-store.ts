@@ -44,6 +44,30 @@ function standingOf(userId: number, rank: unknown, score: unknown): RankedStandi
 }
 
 /**
+ * Standings of the given users (those on the board) in ONE Redis round trip:
+ * a pipeline of EXISTS on the board, then ZREVRANK + ZSCORE per user. Null
+ * when Redis holds no board for the season, so a caller can tell a lost board
+ * from "nobody of them has points".
+ */
+export async function readStandings(
+  deps: Pick<Deps, 'redis' | 'keys'>,
+  seasonId: string,
+  userIds: readonly number[],
+): Promise<Map<number, RankedStanding> | null> {
+  const { board } = boardKeys(deps.keys, seasonId);
+  const pipeline = deps.redis.pipeline().exists(board);
+  for (const userId of userIds) pipeline.zrevrank(board, String(userId)).zscore(board, String(userId));
+  const replies = await execPipeline(pipeline);
+  if (replies[0] !== 1) return null;
+  const result = new Map<number, RankedStanding>();
+  userIds.forEach((userId, index) => {
+    const standing = standingOf(userId, replies[1 + 2 * index], replies[2 + 2 * index]);
+    if (standing) result.set(userId, standing);
+  });
+  return result;
+}
+
+/**
  * KEYS = [board]; ARGV = [userId, radius]. One atomic call, so the window and
  * the user's rank come from the same state of the board.
  */
@@ -76,17 +100,7 @@ export function redisBoard(deps: Pick<Deps, 'redis' | 'keys'>): BoardSource {
     },
 
     async standings(seasonId, userIds) {
-      const { board } = boardKeys(deps.keys, seasonId);
-      const result = new Map<number, RankedStanding>();
-      if (userIds.length === 0) return result;
-      const pipeline = redis.pipeline();
-      for (const userId of userIds) pipeline.zrevrank(board, String(userId)).zscore(board, String(userId));
-      const replies = await execPipeline(pipeline);
-      userIds.forEach((userId, index) => {
-        const standing = standingOf(userId, replies[2 * index], replies[2 * index + 1]);
-        if (standing) result.set(userId, standing);
-      });
-      return result;
+      return (await readStandings(deps, seasonId, userIds)) ?? new Map();
     },
 
     async around(seasonId, userId, radius): Promise<BoardWindow> {
