@@ -10,9 +10,9 @@ import { createBlockingRedis, createKeySpace, createRedis, type Redis } from './
 import { jobHandlers as defaultJobHandlers } from './jobs.js';
 import type { Deps } from './lib/app-deps.js';
 import { createHotCache } from './modules/hot/index.js';
-import { lookupStandings, type LiveStanding } from './modules/leaderboards/index.js';
+import { createSeasonCache, lookupStandings, type LiveStanding } from './modules/leaderboards/index.js';
 import { countDeliveries, createEventBus, type EventHandler } from './modules/outbox/index.js';
-import { createLogInGuard, createTokenService, createViewerCache } from './modules/users/index.js';
+import { createLogInGuard, createTokenService, createUserCache, createViewerCache } from './modules/users/index.js';
 
 /**
  * The composition root: builds every client once per process (factories in
@@ -86,6 +86,7 @@ export async function createDeps(
     flows,
     tokens: createTokenService(config.auth),
     viewers: createViewerCache(db),
+    userCache: createUserCache(),
     logInGuard: createLogInGuard({ redis, keys }, config.rateLimit.logIn),
     events: createEventBus({
       db,
@@ -99,6 +100,7 @@ export async function createDeps(
     jobHandlers,
     now: () => new Date(),
     hotCache: createHotCache(config.hot.cacheTtlMs),
+    seasonCache: createSeasonCache(),
     standings: createStandingWatcher<LiveStanding | null>({
       // One pipelined ZREVRANK + ZSCORE for every member of the season watched here, once per window.
       lookup: (season, userIds) => lookupStandings(deps, String(season), userIds.map(Number)),

@@ -1,8 +1,31 @@
 import { unauthenticated } from '../lib/app-error.js';
 import type { Deps } from '../lib/app-deps.js';
 import { normalizeAddress } from '../lib/client-address.js';
-import { InvalidTokenError, parseBearer } from '../modules/users/index.js';
-import type { Context, ContextSource } from './context.js';
+import { createViewerFlags } from '../modules/activities/index.js';
+import { createHotActivityLoader } from '../modules/hot/index.js';
+import { createUserLoader, InvalidTokenError, parseBearer } from '../modules/users/index.js';
+import type { Context, ContextSource, Loaders, Viewer } from './context.js';
+
+/**
+ * Every per-request loader, from the modules' factories: the one place they
+ * are made. Loaders that depend on the viewer are bound to it here.
+ */
+export function createLoaders(deps: Deps, viewer: Viewer | null): Loaders {
+  return {
+    users: createUserLoader(deps),
+    viewerFlags: createViewerFlags(deps, viewer?.id ?? null),
+    hotActivities: createHotActivityLoader(deps),
+  };
+}
+
+/**
+ * The same request seen by `viewer` (e.g. nobody, for a shared execution of a
+ * public selection), with fresh loaders: nothing cached for the original
+ * viewer or by an earlier execution is served.
+ */
+export function contextFor(ctx: Context, viewer: Viewer | null): Context {
+  return { ...ctx, viewer, loaders: createLoaders(ctx.deps, viewer) };
+}
 
 function credentialOf(source: ContextSource): string | null | undefined {
   const fromParams = source.connectionParams?.authorization ?? source.connectionParams?.Authorization;
@@ -22,7 +45,7 @@ export async function buildContext(deps: Deps, source: ContextSource): Promise<C
   // Without the server's resolution (a bare yoga.handle), the peer: X-Forwarded-For is only believed from trusted proxies.
   const remoteAddress = source.clientAddress !== undefined ? source.clientAddress : normalizeAddress(source.req?.socket?.remoteAddress);
   const token = credentialOf(source);
-  if (token === null) return { deps, viewer: null, clientId, remoteAddress };
+  if (token === null) return { deps, viewer: null, loaders: createLoaders(deps, null), clientId, remoteAddress };
   if (token === undefined) throw unauthenticated('The Authorization header must be "Bearer <token>".');
   let userId: number;
   try {
@@ -33,5 +56,5 @@ export async function buildContext(deps: Deps, source: ContextSource): Promise<C
   }
   const user = await deps.viewers.fetch(userId);
   if (!user) throw unauthenticated('The user of this token no longer exists.');
-  return { deps, viewer: user, clientId, remoteAddress };
+  return { deps, viewer: user, loaders: createLoaders(deps, user), clientId, remoteAddress };
 }

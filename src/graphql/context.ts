@@ -6,9 +6,20 @@ export interface Viewer {
   role: Role;
 }
 
+/**
+ * The request's data loaders, built together for each request (and for each
+ * execution of a shared subscription) by `createLoaders` in
+ * context-factory.ts. Each module adds its own by declaration merging in its
+ * `index.ts`, e.g. `declare module '../../graphql/context.js' { interface Loaders { users: UserLoader } }`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the modules
+export interface Loaders {}
+
 export interface Context {
   deps: Deps;
   viewer: Viewer | null;
+  /** Per-request batching (and caching, where safe); bound to `viewer`. */
+  loaders: Loaders;
   /**
    * Identifies an anonymous client for de-duplicating its views; from the
    * `x-client-id` header. The client picks it, so no limit is keyed by it.
@@ -21,6 +32,9 @@ export interface Context {
    */
   remoteAddress: string | null;
 }
+
+/** The context behind `t.withAuth({ user: true })` or `{ admin: true }`: someone is signed in. */
+export type SignedInContext = Context & { viewer: Viewer };
 
 /** What a transport hands over: HTTP/SSE give a Request, graphql-ws gives connectionParams. */
 export interface ContextSource {

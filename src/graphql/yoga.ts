@@ -3,7 +3,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import type { Deps } from '../lib/app-deps.js';
 import type { Context, ContextSource } from './context.js';
-import { buildContext } from './context-factory.js';
+import { buildContext, contextFor } from './context-factory.js';
 import { isMasked, toClientError } from './errors.js';
 import { useSharedSubscriptions } from './live/shared-subscriptions.js';
 import { useAbandonedStreamRelease, useOperationMetrics, useSubscriptionGauge } from './plugins.js';
@@ -46,7 +46,8 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
       useSharedSubscriptions<Context>({
         viewerKey: (ctx) => ctx.viewer?.id ?? null,
         // A public selection runs as nobody, so it cannot show one subscriber's view to the others.
-        executionContext: (ctx, { viewerDependent }) => ({ ...ctx, viewer: viewerDependent ? ctx.viewer : null }),
+        // Fresh loaders per execution, so no event is answered from an earlier one's cache.
+        executionContext: (ctx, { viewerDependent }) => contextFor(ctx, viewerDependent ? ctx.viewer : null),
         share: deps.config.live.sharedSubscriptions,
         metrics: deps.metrics,
       }),

@@ -120,16 +120,6 @@ export function isSeasonId(id: string): boolean {
   return SEASON_RE.test(id);
 }
 
-/** True when `day` is an existing calendar date written `YYYY-MM-DD`. */
-export function isLocalDay(day: string): boolean {
-  try {
-    parseDay(day);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The local calendar day ('YYYY-MM-DD') of an instant in `timeZone`.
  * @throws RangeError for an invalid date or an unknown time zone.
@@ -155,15 +145,6 @@ export function seasonBounds(seasonId: string, timeZone: string): { startsAt: Da
   return {
     startsAt: startOfLocalDay(year, month, 1, timeZone),
     endsAt: startOfLocalDay(nextYear, nextMonth, 1, timeZone),
-  };
-}
-
-/** UTC instants where a local day starts and ends (exclusive); a DST day lasts 23 or 25 hours. */
-export function dayBounds(day: string, timeZone: string): { startsAt: Date; endsAt: Date } {
-  const [year, month, date] = parseDay(day);
-  return {
-    startsAt: startOfLocalDay(year, month, date, timeZone),
-    endsAt: startOfLocalDay(year, month, date + 1, timeZone),
   };
 }
 
@@ -195,10 +176,4 @@ export function seasonName(id: string): string {
 export function previousDay(day: string): string {
   const [year, month, date] = parseDay(day);
   return formatDay(utcMs(year, month, date - 1));
-}
-
-/** The calendar day after `day`. */
-export function nextDay(day: string): string {
-  const [year, month, date] = parseDay(day);
-  return formatDay(utcMs(year, month, date + 1));
 }

@@ -5,7 +5,6 @@ import { getStandings } from '../../src/modules/leaderboards/leaderboards.servic
 import { postgresBoard } from '../../src/modules/leaderboards/postgres-board.js';
 import { seasonIdAt } from '../../src/lib/calendar.js';
 import { recordAward } from '../../src/modules/points/points.service.js';
-import { forgetCachedUser } from '../../src/modules/users/users.loader.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 
 const SEASON = '2026-08';
@@ -109,7 +108,7 @@ describe('leaderboard', () => {
   });
 
   it('loads the users of a page with one query, then from memory', async () => {
-    for (const who of [a, b, c, idle]) forgetCachedUser(t.deps.db, who.id);
+    for (const who of [a, b, c, idle]) t.deps.userCache.delete(who.id);
     const findMany = vi.spyOn(t.deps.db.user, 'findMany');
     const findUnique = vi.spyOn(t.deps.db.user, 'findUnique');
     try {

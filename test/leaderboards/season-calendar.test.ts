@@ -1,10 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  dayBounds,
-  isLocalDay,
   isSeasonId,
   localDay,
-  nextDay,
   nextSeasonId,
   previousDay,
   previousSeasonId,
@@ -112,40 +109,12 @@ describe('seasonBounds', () => {
   });
 });
 
-describe('dayBounds', () => {
-  it('gives 23- and 25-hour days on New York DST changes', () => {
-    const spring = dayBounds('2026-03-08', NEW_YORK);
-    expect(spring.startsAt.toISOString()).toBe('2026-03-08T05:00:00.000Z');
-    expect(spring.endsAt.toISOString()).toBe('2026-03-09T04:00:00.000Z');
-    const autumn = dayBounds('2026-11-01', NEW_YORK);
-    expect(autumn.startsAt.toISOString()).toBe('2026-11-01T04:00:00.000Z');
-    expect(autumn.endsAt.getTime() - autumn.startsAt.getTime()).toBe(25 * HOUR);
-  });
-
-  it('starts a day at the transition when DST skips midnight (Santiago)', () => {
-    // 2026-09-06: clocks jump from 24:00 −04 straight to 01:00 −03.
-    const skipped = dayBounds('2026-09-06', 'America/Santiago');
-    expect(skipped.startsAt.toISOString()).toBe('2026-09-06T04:00:00.000Z');
-    expect(localDay(new Date(skipped.startsAt.getTime() - 1), 'America/Santiago')).toBe('2026-09-05');
-    expect(dayBounds('2026-09-05', 'America/Santiago').endsAt).toEqual(skipped.startsAt);
-  });
-
-  it('crosses month and year ends', () => {
-    expect(dayBounds('2026-12-31', SHANGHAI)).toEqual({
-      startsAt: at('2026-12-30T16:00:00.000Z'),
-      endsAt: at('2026-12-31T16:00:00.000Z'),
-    });
-  });
-});
-
-describe('previousDay and nextDay', () => {
+describe('previousDay', () => {
   it('steps over month, year and leap-day boundaries', () => {
     expect(previousDay('2026-11-15')).toBe('2026-11-14');
     expect(previousDay('2027-01-01')).toBe('2026-12-31');
     expect(previousDay('2026-03-01')).toBe('2026-02-28');
     expect(previousDay('2028-03-01')).toBe('2028-02-29');
-    expect(nextDay('2026-12-31')).toBe('2027-01-01');
-    expect(nextDay('2028-02-28')).toBe('2028-02-29');
   });
 });
 
@@ -167,13 +136,7 @@ describe('validation', () => {
   });
 
   it.each(['2026-02-29', '2026-04-31', '2026-11-00', '2026-11-1', '2026-13-01'])('rejects day %j', (day) => {
-    expect(isLocalDay(day)).toBe(false);
-    expect(() => dayBounds(day, 'UTC')).toThrow(RangeError);
     expect(() => previousDay(day)).toThrow(RangeError);
-  });
-
-  it('accepts a leap day', () => {
-    expect(isLocalDay('2028-02-29')).toBe(true);
   });
 
   it('rejects an unknown zone for bounds', () => {

@@ -95,7 +95,7 @@ describe('shared subscription execution', () => {
     const serializations = countResultSerializations();
     try {
       for (const name of ['One', 'Two', 'Three']) {
-        await updateProfile({ db: realDb, pubsub: t.deps.pubsub }, { userId: user.id, displayName: name });
+        await updateProfile({ db: realDb, pubsub: t.deps.pubsub, userCache: t.deps.userCache }, { userId: user.id, displayName: name });
         await Promise.all(recordings.map((recording, i) => recording.waitFor(['One', 'Two', 'Three'].indexOf(name) + 1).catch((error: Error) => {
           throw new Error(`subscriber ${i}: ${error.message}`);
         })));

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boardKeys } from '../../src/modules/leaderboards/board-store.js';
 import { decodeBoardScore } from '../../src/modules/leaderboards/board-score.js';
 import { awardCheckIn, awardHost, awardJoin, reverseJoin } from '../../src/modules/points/activity-awards.js';
+import { Prisma } from '../../src/infra/prisma.js';
 import { adjustPoints } from '../../src/modules/points/admin-adjust.js';
+import { cappedPoints, cappedPointsSql } from '../../src/modules/points/points-rules.js';
 import { recordAward } from '../../src/modules/points/points.service.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 
@@ -141,5 +143,22 @@ describe('idempotency', () => {
     expect([first.duplicate, second.duplicate].sort()).toEqual([false, true]);
     await expect(adjustPoints(t.deps, { ...input, points: 5 })).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
     expect((await boardPoints(user.id)).points).toBe(999);
+  });
+});
+
+describe('the daily-cap arithmetic', () => {
+  it('is the same in the award statement (SQL) as in cappedPoints', async () => {
+    const cases = [];
+    for (const type of ['JOIN_ACTIVITY', 'CHECK_IN', 'HOST_ACTIVITY'] as const) {
+      for (const requested of [0, 5, 10, 20, 50, 150]) {
+        for (const awarded of [0, 5, 25, 30, 60, 99, 100, 175]) cases.push({ type, requested, awarded });
+      }
+    }
+    const rows = await t.deps.db.$queryRaw<Array<{ granted: number }>>(
+      Prisma.sql`SELECT granted FROM (VALUES ${Prisma.join(
+        cases.map((c, i) => Prisma.sql`(${i}::int, ${cappedPointsSql(c.type, Prisma.sql`${c.requested}::int`, Prisma.sql`${c.awarded}::int`)})`),
+      )}) AS v(i, granted) ORDER BY i`,
+    );
+    expect(rows.map((row) => row.granted)).toEqual(cases.map((c) => cappedPoints(c.type, c.requested, c.awarded)));
   });
 });

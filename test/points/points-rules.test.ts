@@ -10,11 +10,11 @@ import {
 
 describe('POINTS_RULES', () => {
   it('holds the amounts and caps of docs/points-rules.md', () => {
-    expect(POINTS_RULES.DAILY_SIGN_IN).toMatchObject({ points: 1, dailyCap: null, awardsPerDay: 1 });
-    expect(POINTS_RULES.JOIN_ACTIVITY).toMatchObject({ points: 10, dailyCap: 30, awardsPerDay: null });
-    expect(POINTS_RULES.CHECK_IN).toMatchObject({ points: 20, dailyCap: 60, awardsPerDay: null });
-    expect(POINTS_RULES.HOST_ACTIVITY).toMatchObject({ points: 50, dailyCap: 100, awardsPerDay: null });
-    expect(POINTS_RULES.ADMIN_ADJUST).toMatchObject({ points: null, dailyCap: null, awardsPerDay: null });
+    expect(POINTS_RULES.DAILY_SIGN_IN).toMatchObject({ points: 1, dailyCap: null });
+    expect(POINTS_RULES.JOIN_ACTIVITY).toMatchObject({ points: 10, dailyCap: 30 });
+    expect(POINTS_RULES.CHECK_IN).toMatchObject({ points: 20, dailyCap: 60 });
+    expect(POINTS_RULES.HOST_ACTIVITY).toMatchObject({ points: 50, dailyCap: 100 });
+    expect(POINTS_RULES.ADMIN_ADJUST).toMatchObject({ points: null, dailyCap: null });
     expect([...POINTS_TYPES].sort()).toEqual(Object.keys(POINTS_RULES).sort());
   });
 

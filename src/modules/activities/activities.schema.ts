@@ -4,7 +4,6 @@ import { decodeId } from '../../graphql/ids.js';
 import { activityNotFound, visibleActivitiesWhere } from './access.js';
 import { findByHeat } from './heat-order.js';
 import { categorySchema, pageArgsSchema } from './activities.validation.js';
-import { viewerFlags } from './viewer-flags.js';
 import './activities.topics.js';
 
 export const ActivityStatusEnum = builder.enumType('ActivityStatus', {
@@ -48,10 +47,10 @@ builder.prismaNode('Activity', {
     viewCount: t.exposeInt('viewCount', { description: 'Distinct viewers per local day, summed.' }),
     checkInCount: t.exposeInt('checkInCount'),
     // Live updates run a selection with these once per viewer instead of once for everyone (as nobody).
-    viewerHasJoined: t.boolean({ extensions: { viewerDependent: true }, resolve: (activity, _args, ctx) => viewerFlags(ctx).joined(activity.id) }),
+    viewerHasJoined: t.boolean({ extensions: { viewerDependent: true }, resolve: (activity, _args, ctx) => ctx.loaders.viewerFlags.joined(activity.id) }),
     viewerHasFavorited: t.boolean({
       extensions: { viewerDependent: true },
-      resolve: (activity, _args, ctx) => viewerFlags(ctx).favorited(activity.id),
+      resolve: (activity, _args, ctx) => ctx.loaders.viewerFlags.favorited(activity.id),
     }),
     participants: t.relatedConnection('participations', {
       cursor: 'id',

@@ -64,13 +64,9 @@ async function reloadParticipation<Q extends object>(ctx: Context, query: Q, id:
   return participation;
 }
 
-/** The signed-in caller; authScopes `user` has already refused anonymous requests. */
-const actorOf = (ctx: Context) => ctx.viewer!;
-
 builder.mutationFields((t) => ({
-  createActivity: t.prismaField({
+  createActivity: t.withAuth({ user: true }).prismaField({
     type: 'Activity',
-    authScopes: { user: true },
     description: 'Creates a DRAFT organized by the caller; publish it to open it to others.',
     args: { input: t.arg({ type: CreateActivityInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
@@ -78,14 +74,13 @@ builder.mutationFields((t) => ({
         ...input,
         description: input.description ?? '',
         capacity: input.capacity ?? null,
-        organizerId: actorOf(ctx).id,
+        organizerId: ctx.viewer.id,
       });
       return reload(ctx, query, activity.id);
     },
   }),
-  updateActivity: t.prismaField({
+  updateActivity: t.withAuth({ user: true }).prismaField({
     type: 'Activity',
-    authScopes: { user: true },
     description: '(organizer or admin) Edits an activity; times that already passed cannot change.',
     args: { input: t.arg({ type: UpdateActivityInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
@@ -94,80 +89,73 @@ builder.mutationFields((t) => ({
       const changes = Object.fromEntries(
         Object.entries(fields).filter(([name, value]) => value !== undefined && (value !== null || name === 'capacity')),
       );
-      await updateActivity(ctx.deps, { activityId, actor: actorOf(ctx), version, changes });
+      await updateActivity(ctx.deps, { activityId, actor: ctx.viewer, version, changes });
       return reload(ctx, query, activityId);
     },
   }),
-  publishActivity: t.prismaField({
+  publishActivity: t.withAuth({ user: true }).prismaField({
     type: 'Activity',
-    authScopes: { user: true },
     description: '(organizer or admin) DRAFT → UPCOMING, then on to whatever status the clock says.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
       const activityId = decodeId('Activity', id);
-      await publishActivity(ctx.deps, { activityId, actor: actorOf(ctx) });
+      await publishActivity(ctx.deps, { activityId, actor: ctx.viewer });
       return reload(ctx, query, activityId);
     },
   }),
-  cancelActivity: t.prismaField({
+  cancelActivity: t.withAuth({ user: true }).prismaField({
     type: 'Activity',
-    authScopes: { user: true },
     description: '(organizer or admin) Cancels from any status before ENDED; participants are notified.',
     args: { id: t.arg.id({ required: true }), reason: t.arg.string({ required: false, validate: cancelReasonSchema }) },
     resolve: async (query, _root, { id, reason }, ctx) => {
       const activityId = decodeId('Activity', id);
-      await cancelActivity(ctx.deps, { activityId, actor: actorOf(ctx), reason: reason || null });
+      await cancelActivity(ctx.deps, { activityId, actor: ctx.viewer, reason: reason || null });
       return reload(ctx, query, activityId);
     },
   }),
-  joinActivity: t.prismaField({
+  joinActivity: t.withAuth({ user: true }).prismaField({
     type: 'Participation',
-    authScopes: { user: true },
     description: 'Takes a seat while SIGNUP_OPEN; ACTIVITY_FULL when none is left. Joining again returns the same participation.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
-      const participation = await joinActivity(ctx.deps, { activityId: decodeId('Activity', id), userId: actorOf(ctx).id });
+      const participation = await joinActivity(ctx.deps, { activityId: decodeId('Activity', id), userId: ctx.viewer.id });
       return reloadParticipation(ctx, query, participation.id);
     },
   }),
-  quitActivity: t.prismaField({
+  quitActivity: t.withAuth({ user: true }).prismaField({
     type: 'Activity',
-    authScopes: { user: true },
     description: 'Gives the seat back; allowed until the activity starts.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
       const activityId = decodeId('Activity', id);
-      await quitActivity(ctx.deps, { activityId, userId: actorOf(ctx).id });
+      await quitActivity(ctx.deps, { activityId, userId: ctx.viewer.id });
       return reload(ctx, query, activityId);
     },
   }),
-  checkIn: t.prismaField({
+  checkIn: t.withAuth({ user: true }).prismaField({
     type: 'Participation',
-    authScopes: { user: true },
     description: 'Marks a participant present while the activity is ONGOING; once.',
     args: { activityId: t.arg.id({ required: true }) },
     resolve: async (query, _root, { activityId }, ctx) => {
-      const participation = await checkIn(ctx.deps, { activityId: decodeId('Activity', activityId), userId: actorOf(ctx).id });
+      const participation = await checkIn(ctx.deps, { activityId: decodeId('Activity', activityId), userId: ctx.viewer.id });
       return reloadParticipation(ctx, query, participation.id);
     },
   }),
-  favoriteActivity: t.prismaField({
+  favoriteActivity: t.withAuth({ user: true }).prismaField({
     type: 'Activity',
-    authScopes: { user: true },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
       const activityId = decodeId('Activity', id);
-      await favoriteActivity(ctx.deps, { activityId, userId: actorOf(ctx).id });
+      await favoriteActivity(ctx.deps, { activityId, userId: ctx.viewer.id });
       return reload(ctx, query, activityId);
     },
   }),
-  unfavoriteActivity: t.prismaField({
+  unfavoriteActivity: t.withAuth({ user: true }).prismaField({
     type: 'Activity',
-    authScopes: { user: true },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
       const activityId = decodeId('Activity', id);
-      await unfavoriteActivity(ctx.deps, { activityId, userId: actorOf(ctx).id });
+      await unfavoriteActivity(ctx.deps, { activityId, userId: ctx.viewer.id });
       return reload(ctx, query, activityId);
     },
   }),

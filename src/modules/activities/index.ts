@@ -1,4 +1,5 @@
 /** Activities: their lifecycle, sign-ups, favorites, views and check-ins. */
+import type { ViewerFlags } from './viewer-flags.js';
 import './activities.events.js';
 import './activities.topics.js';
 import './activities.schema.js';
@@ -11,3 +12,11 @@ export { createActivity } from './activities.service.js';
 export { cancelActivity, publishActivity } from './lifecycle.service.js';
 export { favoriteActivity } from './engagement.service.js';
 export { joinActivity } from './signups.service.js';
+export { createViewerFlags, type ViewerFlags } from './viewer-flags.js';
+
+declare module '../../graphql/context.js' {
+  interface Loaders {
+    /** `viewerHasJoined` / `viewerHasFavorited` of the request's viewer, batched. */
+    viewerFlags: ViewerFlags;
+  }
+}

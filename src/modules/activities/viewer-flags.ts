@@ -1,30 +1,26 @@
 import DataLoader from 'dataloader';
-import type { Context } from '../../graphql/context.js';
+import type { Deps } from '../../lib/app-deps.js';
 
-interface ViewerFlags {
+/** Whether the viewer joined or favorited each activity; false without a viewer. */
+export interface ViewerFlags {
   joined(activityId: number): Promise<boolean>;
   favorited(activityId: number): Promise<boolean>;
 }
 
-// One pair of loaders per request (the context object), so a page of 100 activities costs two queries, not 200.
-// Batching without caching: a later mutation in the same operation must see its own writes.
-const perRequest = new WeakMap<Context, ViewerFlags>();
-
-/** Whether the viewer joined or favorited each activity, batched per request; false without a viewer. */
-export function viewerFlags(ctx: Context): ViewerFlags {
-  let flags = perRequest.get(ctx);
-  if (flags) return flags;
-  const userId = ctx.viewer?.id;
-  const { db } = ctx.deps;
-  const loader = (load: (ids: number[]) => Promise<Array<{ activityId: number }>>) =>
+/**
+ * One pair of loaders per request (and viewer), so a page of 100 activities
+ * costs two queries, not 200. Batching without caching: a later mutation in
+ * the same operation must see its own writes.
+ */
+export function createViewerFlags(deps: Pick<Deps, 'db'>, viewerId: number | null): ViewerFlags {
+  const { db } = deps;
+  const loader = (load: (userId: number, ids: number[]) => Promise<Array<{ activityId: number }>>) =>
     new DataLoader<number, boolean>(async (ids) => {
-      if (userId === undefined) return ids.map(() => false);
-      const found = new Set((await load([...ids])).map((row) => row.activityId));
+      if (viewerId === null) return ids.map(() => false);
+      const found = new Set((await load(viewerId, [...ids])).map((row) => row.activityId));
       return ids.map((id) => found.has(id));
     }, { cache: false });
-  const joined = loader((ids) => db.participation.findMany({ where: { userId, activityId: { in: ids } }, select: { activityId: true } }));
-  const favorited = loader((ids) => db.favorite.findMany({ where: { userId, activityId: { in: ids } }, select: { activityId: true } }));
-  flags = { joined: (id) => joined.load(id), favorited: (id) => favorited.load(id) };
-  perRequest.set(ctx, flags);
-  return flags;
+  const joined = loader((userId, ids) => db.participation.findMany({ where: { userId, activityId: { in: ids } }, select: { activityId: true } }));
+  const favorited = loader((userId, ids) => db.favorite.findMany({ where: { userId, activityId: { in: ids } }, select: { activityId: true } }));
+  return { joined: (id) => joined.load(id), favorited: (id) => favorited.load(id) };
 }

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
 import type { Activity } from '../../generated/prisma/client.js';
 import { heatBreakdown, type HeatBreakdown } from './heat-formula.js';
-import { loadActivity } from './hot-activity-loader.js';
 import type { HotList, HotListEntry } from './hot-cache.js';
 import { HOT_CACHE_DEPTH } from './hot-cache.js';
 import { hotRankOf, readVisibleHotList } from './hot-reader.js';
@@ -64,7 +63,7 @@ const HotEntryRef = builder.objectRef<HotListEntry>('HotEntry').implement({
     score: t.exposeFloat('score', { description: 'Heat when the list was computed (see computedAt).' }),
     activity: t.prismaField({
       type: 'Activity',
-      resolve: (query, entry, _args, ctx) => loadActivity(ctx, query, entry.activityId) as Promise<Activity>,
+      resolve: (query, entry, _args, ctx) => ctx.loaders.hotActivities.load(query, entry.activityId) as Promise<Activity>,
     }),
   }),
 });

@@ -1,8 +1,10 @@
 /** The hot ranking: heat scores, boards in Redis, the local copy, recompute and snapshots. */
+import type { HotActivityLoader } from './hot-activity-loader.js';
 import type { HotCache } from './hot-cache.js';
 import './hot.schema.js';
 import './hot-live.schema.js';
 
+export { createHotActivityLoader, type HotActivityLoader } from './hot-activity-loader.js';
 export { createHotCache, type HotCache } from './hot-cache.js';
 export { heatOrderedActivityIds } from './hot-reader.js';
 export { hotEventHandlers } from './hot-refresh.js';
@@ -14,5 +16,12 @@ declare module '../../lib/app-deps.js' {
   interface Deps {
     /** This process's copy of the hot boards; see hot-reader.ts. */
     hotCache: HotCache;
+  }
+}
+
+declare module '../../graphql/context.js' {
+  interface Loaders {
+    /** Activities of hot lists, batched per request and selection, from `deps.hotCache.rows` while fresh. */
+    hotActivities: HotActivityLoader;
   }
 }

@@ -83,9 +83,8 @@ builder.queryField('jobs', (t) =>
 );
 
 builder.mutationFields((t) => ({
-  runJob: t.field({
+  runJob: t.withAuth({ admin: true }).field({
     type: RunJobPayloadRef,
-    authScopes: { admin: true },
     description: '(admin) Starts one run of a periodic job now. Its schedule is not changed.',
     args: {
       name: t.arg.string({ required: true }),
@@ -96,22 +95,20 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: async (_root, { name, data }, ctx) => {
-      const { jobId } = await runJob(ctx.deps, { name, requestedBy: ctx.viewer!.id, data });
+      const { jobId } = await runJob(ctx.deps, { name, requestedBy: ctx.viewer.id, data });
       return { jobId, job: await getJob(ctx.deps, name) };
     },
   }),
-  pauseJob: t.field({
+  pauseJob: t.withAuth({ admin: true }).field({
     type: JobRef,
-    authScopes: { admin: true },
     description: "(admin) Stops a periodic job's ticks on every instance until `resumeJob`; survives restarts.",
     args: { name: t.arg.string({ required: true }) },
-    resolve: (_root, { name }, ctx) => pauseJob(ctx.deps, { name, userId: ctx.viewer!.id }),
+    resolve: (_root, { name }, ctx) => pauseJob(ctx.deps, { name, userId: ctx.viewer.id }),
   }),
-  resumeJob: t.field({
+  resumeJob: t.withAuth({ admin: true }).field({
     type: JobRef,
-    authScopes: { admin: true },
     description: "(admin) Restarts a paused job's schedule.",
     args: { name: t.arg.string({ required: true }) },
-    resolve: (_root, { name }, ctx) => resumeJob(ctx.deps, { name, userId: ctx.viewer!.id }),
+    resolve: (_root, { name }, ctx) => resumeJob(ctx.deps, { name, userId: ctx.viewer.id }),
   }),
 }));

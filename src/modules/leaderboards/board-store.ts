@@ -68,6 +68,32 @@ function standingOf(userId: number, rank: unknown, score: unknown): RankedStandi
 }
 
 /**
+ * Standings of the given users (those on the board) in ONE Redis round trip:
+ * a pipeline of the two facts that make the board whole (its size and its
+ * ready marker), then ZREVRANK + ZSCORE per user. Null when the board is not
+ * whole (lost, or partly written again by live awards before
+ * `leaderboard.sync` rebuilt it), so a caller can tell a lost board from
+ * "nobody of them has points".
+ */
+export async function readStandings(
+  deps: Pick<Deps, 'redis' | 'keys'>,
+  seasonId: string,
+  userIds: readonly number[],
+): Promise<Map<number, RankedStanding> | null> {
+  const { board } = boardKeys(deps.keys, seasonId);
+  const pipeline = deps.redis.pipeline().zcard(board).exists(boardReadyKey(deps.keys, seasonId));
+  for (const userId of userIds) pipeline.zrevrank(board, String(userId)).zscore(board, String(userId));
+  const replies = await execPipeline(pipeline);
+  if (Number(replies[0]) === 0 || replies[1] !== 1) return null;
+  const result = new Map<number, RankedStanding>();
+  userIds.forEach((userId, index) => {
+    const standing = standingOf(userId, replies[2 + 2 * index], replies[3 + 2 * index]);
+    if (standing) result.set(userId, standing);
+  });
+  return result;
+}
+
+/**
  * KEYS = [board, ready marker]; ARGV = [userId, radius]. One atomic call, so
  * the window and the user's rank come from the same state of the board.
  * Returns {-2} when the board is not whole (no ready marker, or empty).
@@ -114,17 +140,10 @@ export function redisBoard(deps: Pick<Deps, 'redis' | 'keys'>): BoardSource {
     },
 
     async standings(seasonId, userIds) {
-      const result = new Map<number, RankedStanding>();
-      if (userIds.length === 0) return result;
-      const { board, pipeline } = checked(seasonId);
-      for (const userId of userIds) pipeline.zrevrank(board, String(userId)).zscore(board, String(userId));
-      const replies = await execPipeline(pipeline);
-      whole(seasonId, replies);
-      userIds.forEach((userId, index) => {
-        const standing = standingOf(userId, replies[2 + 2 * index], replies[3 + 2 * index]);
-        if (standing) result.set(userId, standing);
-      });
-      return result;
+      if (userIds.length === 0) return new Map();
+      const standings = await readStandings(deps, seasonId, userIds);
+      if (!standings) throw new BoardNotReadyError(seasonId);
+      return standings;
     },
 
     async around(seasonId, userId, radius): Promise<BoardWindow> {

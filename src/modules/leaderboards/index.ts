@@ -1,5 +1,6 @@
 /** Season leaderboards: boards in Redis, seasons, standings, sync, reconcile and rollover. */
 import type { StandingWatcher } from '../../graphql/live/standing-watcher.js';
+import type { SeasonCache } from './seasons.service.js';
 import type { LiveStanding } from './standing-lookup.js';
 import './leaderboards.topics.js';
 import './leaderboards.schema.js';
@@ -12,7 +13,7 @@ export { publishStanding, syncPendingStandings, type StandingChange } from './bo
 export { getStanding } from './leaderboards.service.js';
 export { leaderboardJobs } from './leaderboards.jobs.js';
 export { SeasonRef } from './leaderboards.schema.js';
-export { ensureSeason, resolveSeason, seasonIdOf } from './seasons.service.js';
+export { createSeasonCache, ensureSeason, resolveSeason, seasonIdOf, type SeasonCache } from './seasons.service.js';
 export { lookupStandings, type LiveStanding } from './standing-lookup.js';
 
 declare module '../../lib/app-deps.js' {
@@ -23,5 +24,7 @@ declare module '../../lib/app-deps.js' {
      * ("someone overtook you") without per-award work per subscriber.
      */
     standings: StandingWatcher<LiveStanding | null>;
+    /** Which seasons exist and the current one's row, remembered by this process; see seasons.service.ts. */
+    seasonCache: SeasonCache;
   }
 }

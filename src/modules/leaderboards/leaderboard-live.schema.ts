@@ -4,7 +4,6 @@ import type { Context } from '../../graphql/context.js';
 import { notFound } from '../../lib/app-error.js';
 import { decodeId } from '../../graphql/ids.js';
 import { changedStates } from '../../graphql/live/changed-states.js';
-import { userLoader } from '../users/index.js';
 import { LeaderboardRef, seasonArgDescription, seasonOf, StandingRef } from './leaderboards.schema.js';
 import { getLeaderboard, MAX_LEADERBOARD_PAGE } from './leaderboards.service.js';
 import './leaderboards.topics.js';
@@ -61,17 +60,16 @@ builder.subscriptionFields((t) => ({
     },
     resolve: (board) => board,
   }),
-  myStanding: t.field({
+  myStanding: t.withAuth({ user: true }).field({
     type: StandingRef,
     nullable: true,
-    authScopes: { user: true },
     // Its topic is the viewer's own standing: never shared between viewers.
     extensions: { viewerDependent: true },
     description:
       "The viewer's rank and points in a season each time they change, including when someone else overtakes them " +
       '(null once they have no points). Requires a token.',
     args: { season: t.arg.id({ required: false, description: seasonArgDescription }) },
-    subscribe: (_root, args, ctx) => watchStanding(ctx, args.season, ctx.viewer!.id),
+    subscribe: (_root, args, ctx) => watchStanding(ctx, args.season, ctx.viewer.id),
     resolve: (standing) => standing,
   }),
   standingChanged: t.field({
@@ -84,7 +82,7 @@ builder.subscriptionFields((t) => ({
     },
     subscribe: async (_root, args, ctx) => {
       const userId = decodeId('User', String(args.userId));
-      if (!(await userLoader(ctx).load(userId))) throw notFound('There is no such user.');
+      if (!(await ctx.loaders.users.load(userId))) throw notFound('There is no such user.');
       return watchStanding(ctx, args.season, userId);
     },
     resolve: (standing) => standing,

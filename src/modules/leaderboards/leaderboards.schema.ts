@@ -3,7 +3,6 @@ import type { Season } from '../../generated/prisma/client.js';
 import { builder } from '../../graphql/builder.js';
 import { unauthenticated } from '../../lib/app-error.js';
 import { decodeId } from '../../graphql/ids.js';
-import { userLoader } from '../users/index.js';
 import { UserRef } from '../users/index.js';
 import type { RankedStanding } from './board-source.js';
 import { getLeaderboard, getLeaderboardAround, getStandings, MAX_AROUND_RADIUS, MAX_LEADERBOARD_PAGE } from './leaderboards.service.js';
@@ -46,7 +45,7 @@ const LeaderboardEntryRef = builder.objectRef<RankedStanding>('LeaderboardEntry'
   fields: (t) => ({
     rank: t.exposeInt('rank'),
     points: t.exposeInt('points'),
-    user: t.field({ type: UserRef, resolve: async (entry, _args, ctx) => (await userLoader(ctx).load(entry.userId))! }),
+    user: t.field({ type: UserRef, resolve: async (entry, _args, ctx) => (await ctx.loaders.users.load(entry.userId))! }),
   }),
 });
 
@@ -95,7 +94,7 @@ const LeaderboardAroundRef = builder.objectRef<LeaderboardShape & { standing: Ra
 
 const UserStandingRef = builder.objectRef<{ userId: number; rank: number | null; points: number }>('UserStanding').implement({
   fields: (t) => ({
-    user: t.field({ type: UserRef, resolve: async (row, _args, ctx) => (await userLoader(ctx).load(row.userId))! }),
+    user: t.field({ type: UserRef, resolve: async (row, _args, ctx) => (await ctx.loaders.users.load(row.userId))! }),
     rank: t.exposeInt('rank', { nullable: true, description: 'Null when the user has no points this season.' }),
     points: t.exposeInt('points'),
   }),
@@ -191,7 +190,7 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, ctx) => {
       const userIds = args.userIds.map((id) => decodeId('User', String(id)));
       const result = await getStandings(ctx.deps, { seasonId: seasonOf(args.season), userIds });
-      const users = await userLoader(ctx).loadMany(result.standings.map((row) => row.userId));
+      const users = await ctx.loaders.users.loadMany(result.standings.map((row) => row.userId));
       return { ...result, standings: result.standings.filter((_row, index) => users[index] && !(users[index] instanceof Error)) };
     },
   }),

@@ -6,7 +6,7 @@ import { BoardNotReadyError, redisBoard } from './board-store.js';
 import { postgresBoard } from './postgres-board.js';
 import { resolveSeason } from './seasons.service.js';
 
-type ReadDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'now'>;
+type ReadDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'now' | 'seasonCache'>;
 
 /** Most entries one leaderboard page, or users one standings call, may ask for. */
 export const MAX_LEADERBOARD_PAGE = 100;
@@ -74,6 +74,11 @@ export async function getLeaderboardAround(deps: ReadDeps, input: { seasonId?: s
   return { season, entries: value.entries, totalParticipants: value.total, standing: value.standing, stale };
 }
 
+/** Standings of the given users in a season (those on its board), and whether they came from the fallback. */
+function standingsIn(deps: ReadDeps, season: Season, userIds: readonly number[]) {
+  return readBoard(deps, season, (source) => source.standings(season.id, userIds));
+}
+
 /**
  * Standings of up to 100 users, in the order asked (duplicates dropped): one
  * Redis round trip, or one SQL query on the fallback. Users without points
@@ -82,7 +87,7 @@ export async function getLeaderboardAround(deps: ReadDeps, input: { seasonId?: s
 export async function getStandings(deps: ReadDeps, input: { seasonId?: string | null; userIds: readonly number[] }) {
   const season = await resolveSeason(deps, input.seasonId);
   const userIds = [...new Set(input.userIds)];
-  const { value, stale } = await readBoard(deps, season, (source) => source.standings(season.id, userIds));
+  const { value, stale } = await standingsIn(deps, season, userIds);
   const standings = userIds.map((userId) => ({ userId, rank: value.get(userId)?.rank ?? null, points: value.get(userId)?.points ?? 0 }));
   return { season, standings, stale };
 }
@@ -93,6 +98,6 @@ export async function getStanding(
   season: Season,
   userId: number,
 ): Promise<{ standing: RankedStanding | null; stale: boolean }> {
-  const { value, stale } = await readBoard(deps, season, (source) => source.standings(season.id, [userId]));
+  const { value, stale } = await standingsIn(deps, season, [userId]);
   return { standing: value.get(userId) ?? null, stale };
 }

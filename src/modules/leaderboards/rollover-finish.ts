@@ -4,7 +4,7 @@ import { verifyArchive } from './rollover-verify.js';
 import { ensureSeason, seasonIdOf } from './seasons.service.js';
 import { ROLLOVER_SCOPE } from './seasons.topics.js';
 
-type FinishDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now'>;
+type FinishDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now' | 'seasonCache'>;
 
 /** What the last step of a rollover did. */
 export interface FinishOutcome {

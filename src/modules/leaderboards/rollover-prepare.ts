@@ -5,7 +5,7 @@ import { freezeBoard } from './board-freeze.js';
 import { seasonBounds } from '../../lib/calendar.js';
 import { ensureSeason } from './seasons.service.js';
 
-type PrepareDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'now' | 'pubsub'>;
+type PrepareDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'now' | 'pubsub' | 'seasonCache'>;
 
 /** What the first step of a rollover found and did. */
 export type RolloverPlan =

@@ -4,19 +4,26 @@ import type { Deps } from '../../lib/app-deps.js';
 import { boardReadyKey } from './board-store.js';
 import { isSeasonId, seasonBounds, seasonIdAt, seasonName } from '../../lib/calendar.js';
 
-type SeasonDeps = Pick<Deps, 'db' | 'config' | 'now' | 'redis' | 'keys' | 'logger'>;
+type SeasonDeps = Pick<Deps, 'db' | 'config' | 'now' | 'redis' | 'keys' | 'logger' | 'seasonCache'>;
 
-/** Season ids known to exist, per database client: rows are never deleted, so one insert per process is enough. */
-const ensuredSeasons = new WeakMap<object, Set<string>>();
+/** What a process (one `Deps`) remembers of the seasons table. */
+export interface SeasonCache {
+  /** Season ids known to exist: rows are never deleted, so one insert per process is enough. */
+  readonly ensured: Set<string>;
+  /**
+   * The current season's row, for a few seconds: every board read needs it,
+   * and it cannot change while its month lasts (the rollover only touches
+   * seasons whose month is over).
+   */
+  current: { season: Season; until: number } | null;
+}
 
-/**
- * The current season's row, per database client, for a few seconds: every
- * board read needs it, and it cannot change while its month lasts (the
- * rollover only touches seasons whose month is over).
- */
-const currentSeasons = new WeakMap<object, { season: Season; until: number }>();
 /** Cache lifetime is elapsed time (performance.now()), not the domain clock: which season is current comes from `now`. */
 const CURRENT_SEASON_TTL_MS = 5_000;
+
+export function createSeasonCache(): SeasonCache {
+  return { ensured: new Set(), current: null };
+}
 
 /**
  * Creates the season row when it does not exist yet (seasons are created on
@@ -25,8 +32,7 @@ const CURRENT_SEASON_TTL_MS = 5_000;
  * @throws RangeError for a malformed season id.
  */
 export async function ensureSeason(deps: SeasonDeps, seasonId: string): Promise<void> {
-  let known = ensuredSeasons.get(deps.db);
-  if (!known) ensuredSeasons.set(deps.db, (known = new Set()));
+  const known = deps.seasonCache.ensured;
   if (known.has(seasonId)) return;
   const { startsAt, endsAt } = seasonBounds(seasonId, deps.config.timeZone);
   const { count } = await deps.db.season.createMany({
@@ -50,11 +56,11 @@ export function seasonIdOf(deps: Pick<Deps, 'config'>, at: Date): string {
 /** The season of `now` (default `deps.now()`), created if this is its first use. */
 export async function getCurrentSeason(deps: SeasonDeps, now = deps.now()): Promise<Season> {
   const id = seasonIdOf(deps, now);
-  const cached = currentSeasons.get(deps.db);
+  const cached = deps.seasonCache.current;
   if (cached && cached.season.id === id && cached.until > performance.now()) return cached.season;
   await ensureSeason(deps, id);
   const season = await deps.db.season.findUniqueOrThrow({ where: { id } });
-  currentSeasons.set(deps.db, { season, until: performance.now() + CURRENT_SEASON_TTL_MS });
+  deps.seasonCache.current = { season, until: performance.now() + CURRENT_SEASON_TTL_MS };
   return season;
 }
 

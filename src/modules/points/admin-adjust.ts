@@ -13,7 +13,7 @@ export const MAX_ADJUSTMENT = 1_000_000;
  * returns the first outcome; reusing it for a different award is bad input.
  */
 export async function adjustPoints(
-  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now'>,
+  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now' | 'seasonCache'>,
   /** `occurredAt` defaults to `deps.now()`. */
   input: { userId: number; points: number; reason: string; idempotencyKey: string; occurredAt?: Date },
 ): Promise<AwardOutcome> {

@@ -3,7 +3,7 @@ import type { Deps } from '../../lib/app-deps.js';
 import { getStanding } from '../leaderboards/index.js';
 import { localDay } from '../../lib/calendar.js';
 import { resolveSeason } from '../leaderboards/index.js';
-import { POINTS_RULES, POINTS_TYPES } from './points-rules.js';
+import { POINTS_RULES, POINTS_TYPES, roomUnderCap } from './points-rules.js';
 import { currentStreak } from './sign-in.js';
 
 /** Today's points of one type against its daily cap. */
@@ -23,7 +23,7 @@ export interface TodayPoints {
  * the sign-in streak.
  */
 export async function myPoints(
-  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'now'>,
+  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'now' | 'seasonCache'>,
   input: { userId: number; seasonId?: string | null },
 ) {
   const now = deps.now();
@@ -38,10 +38,9 @@ export async function myPoints(
   ]);
   const byType = new Map(rows.map((row) => [row.type, row]));
   const today: TodayPoints[] = POINTS_TYPES.map((type) => {
-    const cap = POINTS_RULES[type].dailyCap;
     const row = byType.get(type);
-    const counted = Number(row?.counted ?? 0);
-    return { type, points: Number(row?.net ?? 0), cap, remaining: cap === null ? null : Math.max(0, cap - counted) };
+    const remaining = roomUnderCap(type, Number(row?.counted ?? 0));
+    return { type, points: Number(row?.net ?? 0), cap: POINTS_RULES[type].dailyCap, remaining };
   });
   return {
     day,

@@ -1,7 +1,10 @@
 /**
- * The points rules of docs/points-rules.md — the only place amounts and caps are written down.
+ * The points rules of docs/points-rules.md — the only place amounts and caps are written down,
+ * and the only place the daily-cap arithmetic is: {@link roomUnderCap} / {@link cappedPoints}
+ * for TypeScript, {@link cappedPointsSql} for the statement that grants under the counter's lock.
  * Services, the `myPoints` query and tests read them from here.
  */
+import { Prisma } from '../../infra/prisma.js';
 
 /** Every reason a user's points can change. */
 export type PointsType = 'DAILY_SIGN_IN' | 'JOIN_ACTIVITY' | 'CHECK_IN' | 'HOST_ACTIVITY' | 'ADMIN_ADJUST';
@@ -21,12 +24,10 @@ export interface PointsRule {
   readonly points: number | null;
   /**
    * Most points of this type one user can gain in one local day; `null` = no points cap.
-   * `DAILY_SIGN_IN` has none because its limit is a count (see `awardsPerDay`), and its
-   * streak bonuses would not fit a points cap.
+   * `DAILY_SIGN_IN` has none because its limit is once a day (its streak row and key, see
+   * sign-in.ts), and its streak bonuses would not fit a points cap.
    */
   readonly dailyCap: number | null;
-  /** Most awards of this type per user and local day; `null` = limited only by `dailyCap`. */
-  readonly awardsPerDay: number | null;
   readonly description: string;
 }
 
@@ -35,31 +36,26 @@ export const POINTS_RULES: Readonly<Record<PointsType, PointsRule>> = {
   DAILY_SIGN_IN: {
     points: 1,
     dailyCap: null,
-    awardsPerDay: 1,
     description: 'Daily sign-in: 1 point, +10 on streak day 7, +20 on day 14, +40 on day 28; once a day',
   },
   JOIN_ACTIVITY: {
     points: 10,
     dailyCap: 30,
-    awardsPerDay: null,
     description: 'Joining an activity (once per user and activity); quitting takes 10 points back',
   },
   CHECK_IN: {
     points: 20,
     dailyCap: 60,
-    awardsPerDay: null,
     description: 'Checking in at an activity (once per participation)',
   },
   HOST_ACTIVITY: {
     points: 50,
     dailyCap: 100,
-    awardsPerDay: null,
     description: 'Hosting an activity that ended with at least one check-in',
   },
   ADMIN_ADJUST: {
     points: null,
     dailyCap: null,
-    awardsPerDay: null,
     description: 'Manual adjustment by an admin (any integer)',
   },
 };
@@ -102,12 +98,22 @@ export function signInPoints(streakDay: number): number {
 }
 
 /**
+ * What the daily cap of `type` still lets in today, after `awardedToday`
+ * (the sum of the day's positive awards of that type only — reversals are
+ * left out so they do not reopen the cap); `null` when the type is uncapped.
+ */
+export function roomUnderCap(type: PointsType, awardedToday: number): number | null {
+  const cap = POINTS_RULES[type].dailyCap;
+  return cap === null ? null : Math.max(0, cap - awardedToday);
+}
+
+/**
  * How much of a positive award of `type` may still be granted today: the whole
  * `requested` amount, the part that fits under the daily cap, or 0.
  *
- * `awardedToday` must be the sum of the day's positive awards of that type only —
- * reversals (quits) are left out so they do not reopen the cap. Callers must read
- * it under the same lock or transaction that writes the award, or caps are not exact.
+ * `awardedToday` is as for {@link roomUnderCap}. Callers must read it under the
+ * same lock or transaction that writes the award, or caps are not exact; the
+ * award statement does that in SQL with {@link cappedPointsSql}.
  *
  * @throws RangeError when `requested` or `awardedToday` is negative or not an integer.
  */
@@ -118,7 +124,19 @@ export function cappedPoints(type: PointsType, requested: number, awardedToday: 
   if (!Number.isSafeInteger(awardedToday) || awardedToday < 0) {
     throw new RangeError(`awardedToday must be a non-negative integer, got ${awardedToday}`);
   }
+  const room = roomUnderCap(type, awardedToday);
+  return room === null ? requested : Math.min(requested, room);
+}
+
+/**
+ * {@link cappedPoints} as a SQL expression, for a capped `type`: what of
+ * `requested` fits under its cap after `awardedToday` (both SQL int
+ * expressions). The award statement evaluates it while holding the day's
+ * counter row, which is what makes concurrent awards exact.
+ * @throws RangeError for an uncapped type (nothing to compute).
+ */
+export function cappedPointsSql(type: PointsType, requested: Prisma.Sql, awardedToday: Prisma.Sql): Prisma.Sql {
   const cap = POINTS_RULES[type].dailyCap;
-  if (cap === null) return requested;
-  return Math.min(requested, Math.max(0, cap - awardedToday));
+  if (cap === null) throw new RangeError(`${type} has no daily cap`);
+  return Prisma.sql`LEAST(${requested}, GREATEST(${cap}::int - ${awardedToday}, 0))`;
 }

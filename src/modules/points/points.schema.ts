@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
 import { decodeId } from '../../graphql/ids.js';
 import { SeasonRef } from '../leaderboards/index.js';
-import { userLoader } from '../users/index.js';
 import { UserRef } from '../users/index.js';
 import { adjustPoints, MAX_ADJUSTMENT } from './admin-adjust.js';
 import { myPoints, type TodayPoints } from './my-points.js';
@@ -31,7 +30,7 @@ const PointsRecordRef = builder.objectRef<AwardOutcome>('PointsRecord').implemen
   description: 'One award or reversal of points.',
   fields: (t) => ({
     id: t.id({ resolve: (record) => String(record.recordId) }),
-    user: t.field({ type: UserRef, resolve: async (record, _args, ctx) => (await userLoader(ctx).load(record.userId))! }),
+    user: t.field({ type: UserRef, resolve: async (record, _args, ctx) => (await ctx.loaders.users.load(record.userId))! }),
     type: t.field({ type: PointsTypeEnum, resolve: (record) => record.type }),
     requested: t.exposeInt('requested', { description: 'What the rule asked for, before the daily cap.' }),
     points: t.exposeInt('granted', { description: 'What was granted: the part that fitted under the daily cap, or a negative reversal.' }),
@@ -84,9 +83,8 @@ const MyPointsRef = builder.objectRef<Awaited<ReturnType<typeof myPoints>>>('MyP
 });
 
 builder.queryField('myPoints', (t) =>
-  t.field({
+  t.withAuth({ user: true }).field({
     type: MyPointsRef,
-    authScopes: { user: true },
     description: "The caller's points today per type with caps, season total and rank, and sign-in streak.",
     args: {
       season: t.arg.id({
@@ -95,16 +93,15 @@ builder.queryField('myPoints', (t) =>
       }),
     },
     resolve: (_root, { season }, ctx) =>
-      myPoints(ctx.deps, { userId: ctx.viewer!.id, seasonId: season === null || season === undefined ? null : String(season) }),
+      myPoints(ctx.deps, { userId: ctx.viewer.id, seasonId: season === null || season === undefined ? null : String(season) }),
   }),
 );
 
 builder.mutationFields((t) => ({
-  dailySignIn: t.field({
+  dailySignIn: t.withAuth({ user: true }).field({
     type: SignInResultRef,
-    authScopes: { user: true },
     description: 'Signs in for today: 1 point, +10 on streak day 7, +20 on day 14, +40 on day 28. Once a day (ALREADY_SIGNED_IN).',
-    resolve: (_root, _args, ctx) => dailySignIn(ctx.deps, { userId: ctx.viewer!.id }),
+    resolve: (_root, _args, ctx) => dailySignIn(ctx.deps, { userId: ctx.viewer.id }),
   }),
   awardPoints: t.field({
     type: PointsAwardRef,

@@ -5,7 +5,7 @@ import { Prisma } from '../../infra/prisma.js';
 import { publishStanding, type StandingChange } from '../leaderboards/index.js';
 import { localDay } from '../../lib/calendar.js';
 import { ensureSeason } from '../leaderboards/index.js';
-import { POINTS_RULES } from './points-rules.js';
+import { cappedPointsSql, POINTS_RULES } from './points-rules.js';
 
 /** One award (or reversal) as a caller asks for it. */
 export interface AwardInput {
@@ -86,15 +86,15 @@ export async function findAward(db: Tx | Deps['db'], idempotencyKey: string): Pr
  * so concurrent awards can never exceed it. Anything else is granted as asked.
  */
 function grantedCte(input: AwardInput, day: string): Prisma.Sql {
-  const cap = POINTS_RULES[input.type].dailyCap;
-  if (cap === null || input.points <= 0) return Prisma.sql`SELECT ${input.points}::int AS granted`;
+  const requested = Prisma.sql`${input.points}::int`;
+  if (POINTS_RULES[input.type].dailyCap === null || input.points <= 0) return Prisma.sql`SELECT ${requested} AS granted`;
+  const first = cappedPointsSql(input.type, requested, Prisma.sql`0`);
+  const next = cappedPointsSql(input.type, requested, Prisma.sql`d.points`);
   return Prisma.sql`
     INSERT INTO daily_points AS d (user_id, day, type, points, last_granted)
-    VALUES (${input.userId}, ${day}::date, ${input.type}::"PointsType", LEAST(${input.points}::int, ${cap}::int),
-            LEAST(${input.points}::int, ${cap}::int))
+    VALUES (${input.userId}, ${day}::date, ${input.type}::"PointsType", ${first}, ${first})
     ON CONFLICT (user_id, day, type) DO UPDATE
-      SET points = d.points + LEAST(${input.points}::int, GREATEST(${cap}::int - d.points, 0)),
-          last_granted = LEAST(${input.points}::int, GREATEST(${cap}::int - d.points, 0))
+      SET points = d.points + ${next}, last_granted = ${next}
     RETURNING last_granted AS granted`;
 }
 
@@ -175,7 +175,7 @@ export async function applyAward(db: Tx | Deps['db'], timeZone: string, input: A
   return outcomeOf(applied, false, standing);
 }
 
-type AwardDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now'>;
+type AwardDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now' | 'seasonCache'>;
 
 const DEADLOCK_ATTEMPTS = 3;
 

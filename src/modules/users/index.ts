@@ -4,6 +4,7 @@
  */
 import type { TokenService } from './auth.js';
 import type { LogInGuard } from './login-limit.js';
+import type { UserCache, UserLoader } from './users.loader.js';
 import type { ViewerCache } from './viewer-cache.js';
 import './users.schema.js';
 
@@ -12,7 +13,7 @@ export { createViewerCache, type ViewerCache } from './viewer-cache.js';
 export { createLogInGuard, type LogInGuard, type LogInLimits } from './login-limit.js';
 export { hashPassword } from './passwords.js';
 export { createOrPromoteAdmin, handleSchema, passwordSchema } from './users.service.js';
-export { userLoader } from './users.loader.js';
+export { createUserCache, createUserLoader, type UserCache, type UserLoader } from './users.loader.js';
 export { UserRef } from './users.schema.js';
 
 declare module '../../lib/app-deps.js' {
@@ -22,5 +23,14 @@ declare module '../../lib/app-deps.js' {
     viewers: ViewerCache;
     /** Failed log-ins per handle and per address (LOGIN_FAILURES_PER_HANDLE, LOGIN_FAILURES_PER_ADDRESS). */
     logInGuard: LogInGuard;
+    /** Public user rows (no password hash) of this process, read through each request's `loaders.users`. */
+    userCache: UserCache;
+  }
+}
+
+declare module '../../graphql/context.js' {
+  interface Loaders {
+    /** Users by id, batched per request, from `deps.userCache` while fresh. */
+    users: UserLoader;
   }
 }

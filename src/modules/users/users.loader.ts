@@ -1,49 +1,37 @@
 import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
 import type { User } from '../../generated/prisma/client.js';
-import type { Context } from '../../graphql/context.js';
-import type { Db } from '../../infra/prisma.js';
+import type { Deps } from '../../lib/app-deps.js';
 
 /** How long another instance may show an old display name after a profile change. */
 export const USER_CACHE_TTL_MS = 10_000;
 
 /**
- * Public user rows shared by all requests of a process, keyed by database
- * client, so a board page names its users from memory instead of a query
- * per request. Password hashes are never cached.
+ * Public user rows shared by all requests of a process (one per `Deps`), so a
+ * board page names its users from memory instead of a query per request.
+ * Password hashes are never cached.
  */
-const caches = new WeakMap<Db, LRUCache<number, User>>();
-const loaders = new WeakMap<Context, DataLoader<number, User | null>>();
+export type UserCache = LRUCache<number, User>;
 
-function cacheOf(db: Db): LRUCache<number, User> {
-  let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new LRUCache<number, User>({ max: 100_000, ttl: USER_CACHE_TTL_MS })));
-  return cache;
+export function createUserCache(ttlMs = USER_CACHE_TTL_MS): UserCache {
+  return new LRUCache<number, User>({ max: 100_000, ttl: ttlMs });
 }
 
-/** Drops a user from this process's cache, e.g. after their profile changed here. */
-export function forgetCachedUser(db: Db, userId: number): void {
-  cacheOf(db).delete(userId);
-}
+export type UserLoader = DataLoader<number, User | null>;
 
 /**
  * Loads users by id for one request: from the process cache when fresh, else
  * batching every id asked for in the same tick into one query — a list of 100
  * entries costs at most one `findMany`, not 100.
  */
-export function userLoader(ctx: Context): DataLoader<number, User | null> {
-  let loader = loaders.get(ctx);
-  if (!loader) {
-    const cache = cacheOf(ctx.deps.db);
-    loader = new DataLoader(async (ids) => {
-      const missing = ids.filter((id) => !cache.has(id));
-      if (missing.length > 0) {
-        const rows = await ctx.deps.db.user.findMany({ where: { id: { in: missing } }, omit: { passwordHash: true } });
-        for (const row of rows) cache.set(row.id, row as User);
-      }
-      return ids.map((id) => cache.get(id) ?? null);
-    });
-    loaders.set(ctx, loader);
-  }
-  return loader;
+export function createUserLoader(deps: Pick<Deps, 'db' | 'userCache'>): UserLoader {
+  const cache = deps.userCache;
+  return new DataLoader(async (ids) => {
+    const missing = ids.filter((id) => !cache.has(id));
+    if (missing.length > 0) {
+      const rows = await deps.db.user.findMany({ where: { id: { in: missing } }, omit: { passwordHash: true } });
+      for (const row of rows) cache.set(row.id, row as User);
+    }
+    return ids.map((id) => cache.get(id) ?? null);
+  });
 }

@@ -69,12 +69,11 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: LogInInput, required: true }) },
     resolve: (_root, { input }, ctx) => logIn(ctx.deps, { ...input, remoteAddress: ctx.remoteAddress }),
   }),
-  updateProfile: t.prismaField({
+  updateProfile: t.withAuth({ user: true }).prismaField({
     type: 'User',
-    authScopes: { user: true },
     args: { input: t.arg({ type: UpdateProfileInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const user = await updateProfile(ctx.deps, { userId: ctx.viewer!.id, displayName: input.displayName });
+      const user = await updateProfile(ctx.deps, { userId: ctx.viewer.id, displayName: input.displayName });
       return ctx.deps.db.user.findUniqueOrThrow({ ...query, where: { id: user.id } });
     },
   }),

@@ -4,7 +4,6 @@ import { Prisma } from '../../infra/prisma.js';
 import type { User } from '../../generated/prisma/client.js';
 import { appError, badInput, ErrorCode } from '../../lib/app-error.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import { forgetCachedUser } from './users.loader.js';
 import './users.topics.js';
 
 /** Handles are case-insensitive: accepted in any case, stored and compared in lower case. */
@@ -70,11 +69,12 @@ export async function logIn(
 
 /** Changes what others see of the user and tells live subscribers. */
 export async function updateProfile(
-  deps: Pick<Deps, 'db' | 'pubsub'>,
+  deps: Pick<Deps, 'db' | 'pubsub' | 'userCache'>,
   input: { userId: number; displayName: string },
 ): Promise<User> {
   const user = await deps.db.user.update({ where: { id: input.userId }, data: { displayName: input.displayName } });
-  forgetCachedUser(deps.db, user.id);
+  // This instance shows the change at once; others within USER_CACHE_TTL_MS.
+  deps.userCache.delete(user.id);
   await deps.pubsub.publish('user:changed', user.id, { userId: user.id });
   return user;
 }
