@@ -1,6 +1,6 @@
 import { unauthenticated } from '../lib/app-error.js';
 import type { Deps } from '../lib/app-deps.js';
-import { InvalidTokenError, parseBearer } from '../modules/users/index.js';
+import { InvalidTokenError, parseBearer, type VerifiedToken } from '../modules/users/index.js';
 import type { Context, ContextSource } from './context.js';
 
 function credentialOf(source: ContextSource): string | null | undefined {
@@ -20,16 +20,16 @@ export async function buildContext(deps: Deps, source: ContextSource): Promise<C
   const clientId = typeof clientHeader === 'string' && /^[\w-]{8,64}$/.test(clientHeader) ? clientHeader : null;
   const remoteAddress = source.req?.socket?.remoteAddress ?? null;
   const token = credentialOf(source);
-  if (token === null) return { deps, viewer: null, clientId, remoteAddress };
+  if (token === null) return { deps, viewer: null, tokenExpiresAt: null, clientId, remoteAddress };
   if (token === undefined) throw unauthenticated('The Authorization header must be "Bearer <token>".');
-  let userId: number;
+  let verified: VerifiedToken;
   try {
-    userId = await deps.tokens.verify(token);
+    verified = await deps.tokens.verifyWithExpiry(token);
   } catch (error) {
     if (error instanceof InvalidTokenError) throw unauthenticated(error.message);
     throw error;
   }
-  const user = await deps.viewers.fetch(userId);
+  const user = await deps.viewers.fetch(verified.userId);
   if (!user) throw unauthenticated('The user of this token no longer exists.');
-  return { deps, viewer: user, clientId, remoteAddress };
+  return { deps, viewer: user, tokenExpiresAt: verified.expiresAt, clientId, remoteAddress };
 }

@@ -9,6 +9,8 @@ export interface Viewer {
 export interface Context {
   deps: Deps;
   viewer: Viewer | null;
+  /** When the request's token expires (null without one): a subscription that needs the token ends then. */
+  tokenExpiresAt: Date | null;
   /** Identifies an anonymous client for per-client counting (e.g. views); from the `x-client-id` header. */
   clientId: string | null;
   /** The peer address, for limits on anonymous callers. */

@@ -6,7 +6,7 @@ import type { TokenService } from './auth.js';
 import type { ViewerCache } from './viewer-cache.js';
 import './users.schema.js';
 
-export { createTokenService, InvalidTokenError, parseBearer, type TokenService } from './auth.js';
+export { createTokenService, InvalidTokenError, parseBearer, type TokenService, type VerifiedToken } from './auth.js';
 export { createViewerCache, type ViewerCache } from './viewer-cache.js';
 export { hashPassword } from './passwords.js';
 export { createOrPromoteAdmin, handleSchema, passwordSchema } from './users.service.js';
