@@ -108,6 +108,8 @@ const envSchema = z
       .default(2_000),
     /** false: every subscriber executes its own subscription events (benchmark baseline only). */
     LIVE_SHARED_SUBSCRIPTIONS: booleanFromEnv.default(true),
+    /** How often a subscription that needs a token re-checks its user (deleted, demoted); it also ends when the token expires. */
+    LIVE_REAUTH_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWT_JWKS_URL) {
@@ -156,7 +158,7 @@ function toConfig(env: z.output<typeof envSchema>) {
       boardSize: env.HOT_BOARD_SIZE,
       cacheTtlMs: env.HOT_CACHE_TTL_MS,
     },
-    live: { sharedSubscriptions: env.LIVE_SHARED_SUBSCRIPTIONS },
+    live: { sharedSubscriptions: env.LIVE_SHARED_SUBSCRIPTIONS, reauthIntervalMs: env.LIVE_REAUTH_INTERVAL_MS },
   };
 }
 

@@ -6,6 +6,7 @@ import type { Context, ContextSource } from './context.js';
 import { buildContext } from './context-factory.js';
 import { isMasked, toClientError } from './errors.js';
 import { useInputGuards } from './input-guards.js';
+import { useSubscriptionGuards } from './subscription-guards.js';
 import { useSharedSubscriptions } from './live/shared-subscriptions.js';
 import { useAbandonedStreamRelease, useOperationMetrics, useSubscriptionGauge } from './plugins.js';
 import { useMutationRateLimit } from './rate-limit.js';
@@ -41,6 +42,7 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
     },
     plugins: [
       useInputGuards(),
+      useSubscriptionGuards(deps),
       useOperationMetrics(deps.metrics),
       useSubscriptionGauge(deps.metrics),
       useAbandonedStreamRelease(),
