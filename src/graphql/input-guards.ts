@@ -75,7 +75,7 @@ export function checkInput(schema: GraphQLSchema, document: DocumentNode, variab
         if (!getNamedType(field.type).name.endsWith('Connection')) return;
         const value = node.value.kind === Kind.VARIABLE ? variables?.[node.value.name.value] : node.value.kind === Kind.STRING ? node.value.value : null;
         if (typeof value === 'string' && !isIdCursor(value)) {
-          problem = badInput(`"${value.slice(0, 40)}" is not a cursor of ${field.name}; use an edge's cursor or pageInfo's.`, {
+          problem = badInput(`${node.name.value} is not a cursor of this list; pass an endCursor or startCursor it returned.`, {
             field: node.name.value,
           });
         }

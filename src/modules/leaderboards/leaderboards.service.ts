@@ -4,6 +4,7 @@ import { archiveBoard } from './archive-board.js';
 import type { BoardSource, RankedStanding } from './board-source.js';
 import { redisBoard } from './board-store.js';
 import { postgresBoard } from './postgres-board.js';
+import { existingUserIds } from '../users/index.js';
 import { resolveSeason } from './seasons.service.js';
 
 type ReadDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config'>;
@@ -46,14 +47,13 @@ async function readBoard<T>(deps: ReadDeps, season: Season, read: (source: Board
 /**
  * Leaves out board entries that are not users: a member that is no user id
  * (garbage written to Redis by hand) or the id of no user (a deleted one).
- * One indexed query for the page's ids. Such a read is flagged `stale`: the
+ * Checked through the users' process cache, which then names them for free. Such a read is flagged `stale`: the
  * board is wrong until leaderboard.reconcile removes the member, and the
  * ranks below it count it.
  */
 async function onlyUsers(deps: PageDeps, seasonId: string, entries: RankedStanding[]): Promise<{ entries: RankedStanding[]; skipped: boolean }> {
   const ids = entries.map((entry) => entry.userId).filter((id) => Number.isInteger(id) && id > 0 && id <= MAX_USER_ID);
-  const users = ids.length === 0 ? [] : await deps.db.user.findMany({ where: { id: { in: ids } }, select: { id: true } });
-  const known = new Set(users.map((user) => user.id));
+  const known = await existingUserIds(deps.db, ids);
   const kept = entries.filter((entry) => known.has(entry.userId));
   const skipped = entries.length - kept.length;
   if (skipped === 0) return { entries, skipped: false };

@@ -10,7 +10,7 @@ export { createTokenService, InvalidTokenError, parseBearer, type TokenService, 
 export { createViewerCache, type ViewerCache } from './viewer-cache.js';
 export { hashPassword } from './passwords.js';
 export { createOrPromoteAdmin, handleSchema, passwordSchema } from './users.service.js';
-export { userLoader } from './users.loader.js';
+export { existingUserIds, userLoader } from './users.loader.js';
 export { UserRef } from './users.schema.js';
 
 declare module '../../lib/app-deps.js' {

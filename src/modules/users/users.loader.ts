@@ -47,3 +47,19 @@ export function userLoader(ctx: Context): DataLoader<number, User | null> {
   }
   return loader;
 }
+
+/**
+ * Which of `ids` are users, through the same process cache as `userLoader`:
+ * the rows fetched here (one query for the ids not cached) then name those
+ * users without another query. For reads outside a request context, e.g. a
+ * board page checked before it is shown.
+ */
+export async function existingUserIds(db: Db, ids: readonly number[]): Promise<Set<number>> {
+  const cache = cacheOf(db);
+  const missing = ids.filter((id) => !cache.has(id));
+  if (missing.length > 0) {
+    const rows = await db.user.findMany({ where: { id: { in: missing } }, omit: { passwordHash: true } });
+    for (const row of rows) cache.set(row.id, row as User);
+  }
+  return new Set(ids.filter((id) => cache.has(id)));
+}
