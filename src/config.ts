@@ -160,6 +160,8 @@ const envSchema = z
     LIVE_SHARED_SUBSCRIPTIONS: booleanFromEnv.default(true),
     /** How often each process checks that Redis still holds its state (the epoch key), to rebuild it from PostgreSQL when not. */
     REDIS_STATE_CHECK_MS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(100).max(60_000).default(2_000),
+    /** How often a subscription that needs a token re-checks its user (deleted, demoted); it also ends when the token expires. */
+    LIVE_REAUTH_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWT_JWKS_URL) {
@@ -227,9 +229,9 @@ function toConfig(env: z.output<typeof envSchema>) {
       boardSize: env.HOT_BOARD_SIZE,
       cacheTtlMs: env.HOT_CACHE_TTL_MS,
     },
-    live: { sharedSubscriptions: env.LIVE_SHARED_SUBSCRIPTIONS },
     outbox: { maxAttempts: env.OUTBOX_MAX_ATTEMPTS, retryBaseMs: env.OUTBOX_RETRY_BASE_MS, retryMaxMs: env.OUTBOX_RETRY_MAX_MS },
     selfHeal: { checkIntervalMs: env.REDIS_STATE_CHECK_MS },
+    live: { sharedSubscriptions: env.LIVE_SHARED_SUBSCRIPTIONS, reauthIntervalMs: env.LIVE_REAUTH_INTERVAL_MS },
   };
 }
 

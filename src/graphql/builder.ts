@@ -4,11 +4,11 @@ import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
-import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
+import { JSONObjectResolver } from 'graphql-scalars';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type { Context, SignedInContext } from './context.js';
-import { DateScalar } from './date-scalar.js';
+import { DateScalar, DateTimeScalar } from './date-scalar.js';
 import { badInput, forbidden, unauthenticated } from '../lib/app-error.js';
 
 /** Relay connections never return more than this many nodes in one page. */
@@ -86,6 +86,6 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.addScalarType('DateTime', DateTimeResolver);
+builder.addScalarType('DateTime', DateTimeScalar);
 builder.addScalarType('Date', DateScalar);
 builder.addScalarType('JSONObject', JSONObjectResolver);

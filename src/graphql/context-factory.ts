@@ -3,7 +3,7 @@ import type { Deps } from '../lib/app-deps.js';
 import { normalizeAddress } from '../lib/client-address.js';
 import { createViewerFlags } from '../modules/activities/index.js';
 import { createHotActivityLoader } from '../modules/hot/index.js';
-import { createUserLoader, InvalidTokenError, parseBearer } from '../modules/users/index.js';
+import { createUserLoader, InvalidTokenError, parseBearer, type VerifiedToken } from '../modules/users/index.js';
 import type { Context, ContextSource, Loaders, Viewer } from './context.js';
 
 /**
@@ -45,16 +45,16 @@ export async function buildContext(deps: Deps, source: ContextSource): Promise<C
   // Without the server's resolution (a bare yoga.handle), the peer: X-Forwarded-For is only believed from trusted proxies.
   const remoteAddress = source.clientAddress !== undefined ? source.clientAddress : normalizeAddress(source.req?.socket?.remoteAddress);
   const token = credentialOf(source);
-  if (token === null) return { deps, viewer: null, loaders: createLoaders(deps, null), clientId, remoteAddress };
+  if (token === null) return { deps, viewer: null, loaders: createLoaders(deps, null), tokenExpiresAt: null, clientId, remoteAddress };
   if (token === undefined) throw unauthenticated('The Authorization header must be "Bearer <token>".');
-  let userId: number;
+  let verified: VerifiedToken;
   try {
-    userId = await deps.tokens.verify(token);
+    verified = await deps.tokens.verifyWithExpiry(token);
   } catch (error) {
     if (error instanceof InvalidTokenError) throw unauthenticated(error.message);
     throw error;
   }
-  const user = await deps.viewers.fetch(userId);
+  const user = await deps.viewers.fetch(verified.userId);
   if (!user) throw unauthenticated('The user of this token no longer exists.');
-  return { deps, viewer: user, loaders: createLoaders(deps, user), clientId, remoteAddress };
+  return { deps, viewer: user, loaders: createLoaders(deps, user), tokenExpiresAt: verified.expiresAt, clientId, remoteAddress };
 }

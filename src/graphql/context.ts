@@ -20,6 +20,8 @@ export interface Context {
   viewer: Viewer | null;
   /** Per-request batching (and caching, where safe); bound to `viewer`. */
   loaders: Loaders;
+  /** When the request's token expires (null without one): a subscription that needs the token ends then. */
+  tokenExpiresAt: Date | null;
   /**
    * Identifies an anonymous client for de-duplicating its views; from the
    * `x-client-id` header. The client picks it, so no limit is keyed by it.

@@ -5,6 +5,8 @@ import type { Deps } from '../lib/app-deps.js';
 import type { Context, ContextSource } from './context.js';
 import { buildContext, contextFor } from './context-factory.js';
 import { isMasked, toClientError } from './errors.js';
+import { useInputGuards } from './input-guards.js';
+import { useSubscriptionGuards } from './subscription-guards.js';
 import { useSharedSubscriptions } from './live/shared-subscriptions.js';
 import { useAbandonedStreamRelease, useOperationMetrics, useSubscriptionGauge } from './plugins.js';
 import { useMutationRateLimit } from './rate-limit.js';
@@ -39,6 +41,8 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
       },
     },
     plugins: [
+      useInputGuards(),
+      useSubscriptionGuards(deps),
       useOperationMetrics(deps.metrics),
       useSubscriptionGauge(deps.metrics),
       useAbandonedStreamRelease(),

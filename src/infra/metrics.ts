@@ -69,6 +69,11 @@ export function createMetrics() {
       labelNames: ['kind'] as const,
       registers: [registry],
     }),
+    leaderboardForeignMembers: new Counter({
+      name: 'liveboard_leaderboard_foreign_members_total',
+      help: 'Season board members skipped by reads because they are not users (until leaderboard.reconcile removes them)',
+      registers: [registry],
+    }),
   };
   for (const kind of DRIFT_KINDS) metrics.leaderboardDrift.inc({ kind }, 0);
   for (const transport of SUBSCRIPTION_TRANSPORTS) metrics.openSubscriptions.set({ transport }, 0);

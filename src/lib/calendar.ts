@@ -106,7 +106,7 @@ function parseDay(day: string): [number, number, number] {
 
 function parseSeasonId(id: string): [number, number] {
   const match = SEASON_RE.exec(id);
-  if (!match) throw new RangeError(`Invalid season id '${id}', expected YYYY-MM`);
+  if (!match || !isSeasonId(id)) throw new RangeError(`Invalid season id '${id}', expected YYYY-MM from ${MIN_SEASON_YEAR} to ${MAX_SEASON_YEAR}`);
   return [Number(match[1]), Number(match[2])];
 }
 
@@ -115,9 +115,14 @@ function formatDay(epochMs: number): string {
   return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`;
 }
 
-/** True when `id` is a season id: exactly `YYYY-MM` with month 01–12. */
+/** Seasons lie within these years: PostgreSQL, JavaScript dates and the API's date scalars all agree on them. */
+export const MIN_SEASON_YEAR = 1970;
+export const MAX_SEASON_YEAR = 9999;
+
+/** True when `id` is a season id: exactly `YYYY-MM` with month 01–12 and a year from 1970 to 9999. */
 export function isSeasonId(id: string): boolean {
-  return SEASON_RE.test(id);
+  const match = SEASON_RE.exec(id);
+  return match !== null && Number(match[1]) >= MIN_SEASON_YEAR && Number(match[1]) <= MAX_SEASON_YEAR;
 }
 
 /**
@@ -141,7 +146,8 @@ export function seasonIdAt(at: Date, timeZone: string): string {
  */
 export function seasonBounds(seasonId: string, timeZone: string): { startsAt: Date; endsAt: Date } {
   const [year, month] = parseSeasonId(seasonId);
-  const [nextYear, nextMonth] = parseSeasonId(nextSeasonId(seasonId));
+  // Not through nextSeasonId: 9999-12 ends in year 10000, which is no season id.
+  const [nextYear, nextMonth] = month === 12 ? [year + 1, 1] : [year, month + 1];
   return {
     startsAt: startOfLocalDay(year, month, 1, timeZone),
     endsAt: startOfLocalDay(nextYear, nextMonth, 1, timeZone),
@@ -150,7 +156,7 @@ export function seasonBounds(seasonId: string, timeZone: string): { startsAt: Da
 
 function formatSeasonId(year: number, month: number): string {
   const id = `${pad(year, 4)}-${pad(month, 2)}`;
-  if (!isSeasonId(id)) throw new RangeError(`Season ${year}-${month} is outside years 0000-9999`);
+  if (!isSeasonId(id)) throw new RangeError(`Season ${year}-${month} is outside years ${MIN_SEASON_YEAR}-${MAX_SEASON_YEAR}`);
   return id;
 }
 

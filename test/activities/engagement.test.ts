@@ -49,10 +49,12 @@ describe('favorites', () => {
     expect(mine.filter((e) => e.type === 'activity.favorited').length - mine.filter((e) => e.type === 'activity.unfavorited').length).toBe(state.rows);
   });
 
-  it('refuses to favorite a draft', async () => {
-    const activity = await seedActivity(t, { organizerId, status: 'DRAFT' });
+  it('refuses to favorite a draft: INVALID_STATE for its organizer, NOT_FOUND for anyone else', async () => {
+    const organizer = await t.createUser();
+    const activity = await seedActivity(t, { organizerId: organizer.user.id, status: 'DRAFT' });
+    expect(outcome(await t.gql(FAVORITE, { id: activity.gid }, { token: organizer.token }))).toBe('INVALID_STATE');
     const { token } = await t.createUser();
-    expect(outcome(await t.gql(FAVORITE, { id: activity.gid }, { token }))).toBe('INVALID_STATE');
+    expect(outcome(await t.gql(FAVORITE, { id: activity.gid }, { token }))).toBe('NOT_FOUND');
   });
 });
 

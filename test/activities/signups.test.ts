@@ -87,9 +87,10 @@ describe('join and quit rules', () => {
   it.each(['DRAFT', 'UPCOMING', 'SIGNUP_CLOSED', 'ONGOING', 'ENDED', 'CANCELLED'] as const)(
     'refuses to join a %s activity with INVALID_STATE',
     async (status) => {
-      const activity = await seedActivity(t, { organizerId, status });
-      const { token } = await t.createUser();
-      const result = await t.gql(JOIN, { id: activity.gid }, { token });
+      // A draft is seen only by its organizer (to anyone else it is NOT_FOUND, see draft-privacy.test.ts).
+      const joiner = await t.createUser();
+      const activity = await seedActivity(t, { organizerId: status === 'DRAFT' ? joiner.user.id : organizerId, status });
+      const result = await t.gql(JOIN, { id: activity.gid }, { token: joiner.token });
       expect(outcome(result)).toBe('INVALID_STATE');
       expect(result.errors![0]!.message).toContain(status);
       expect(await seatState(t, activity.id)).toMatchObject({ participantCount: 0, rows: 0 });

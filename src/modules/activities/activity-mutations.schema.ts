@@ -48,9 +48,29 @@ const UpdateActivityInput = builder.inputType('UpdateActivityInput', {
   }),
 });
 
-/** Reads an activity back after a write, with the selections the client asked for. */
-const reload = <Q extends object>(ctx: Context, query: Q, id: number) =>
-  ctx.deps.db.activity.findUniqueOrThrow({ ...query, where: { id } });
+/**
+ * Reads an activity back after a write, with the selections the client asked
+ * for, as the caller may see it: never someone else's draft.
+ */
+async function reload<Q extends object>(ctx: Context, query: Q, id: number) {
+  const activity = await ctx.deps.db.activity.findFirst({ ...query, where: { AND: [{ id }, visibleActivitiesWhere(ctx.viewer)] } });
+  if (!activity) throw activityNotFound();
+  return activity;
+}
+
+/**
+ * Decodes the id of an activity the caller may see. Someone else's draft is
+ * NOT_FOUND with the message of an unknown id, before any service runs, so no
+ * error of join, quit, check-in or favorite can tell that a draft exists. A
+ * published activity never becomes a draft again, so checking before the
+ * service's transaction cannot race.
+ */
+async function visibleActivityId(ctx: Context, globalId: string): Promise<number> {
+  const id = decodeId('Activity', globalId);
+  const where = { AND: [{ id }, visibleActivitiesWhere(ctx.viewer)] };
+  if (!(await ctx.deps.db.activity.findFirst({ where, select: { id: true } }))) throw activityNotFound();
+  return id;
+}
 
 /**
  * Reads a participation back after a write. It is gone only if the same user
@@ -118,7 +138,7 @@ builder.mutationFields((t) => ({
     description: 'Takes a seat while SIGNUP_OPEN; ACTIVITY_FULL when none is left. Joining again returns the same participation.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
-      const participation = await joinActivity(ctx.deps, { activityId: decodeId('Activity', id), userId: ctx.viewer.id });
+      const participation = await joinActivity(ctx.deps, { activityId: await visibleActivityId(ctx, id), userId: ctx.viewer.id });
       return reloadParticipation(ctx, query, participation.id);
     },
   }),
@@ -127,7 +147,7 @@ builder.mutationFields((t) => ({
     description: 'Gives the seat back; allowed until the activity starts.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
-      const activityId = decodeId('Activity', id);
+      const activityId = await visibleActivityId(ctx, id);
       await quitActivity(ctx.deps, { activityId, userId: ctx.viewer.id });
       return reload(ctx, query, activityId);
     },
@@ -137,7 +157,7 @@ builder.mutationFields((t) => ({
     description: 'Marks a participant present while the activity is ONGOING; once.',
     args: { activityId: t.arg.id({ required: true }) },
     resolve: async (query, _root, { activityId }, ctx) => {
-      const participation = await checkIn(ctx.deps, { activityId: decodeId('Activity', activityId), userId: ctx.viewer.id });
+      const participation = await checkIn(ctx.deps, { activityId: await visibleActivityId(ctx, activityId), userId: ctx.viewer.id });
       return reloadParticipation(ctx, query, participation.id);
     },
   }),
@@ -145,7 +165,7 @@ builder.mutationFields((t) => ({
     type: 'Activity',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
-      const activityId = decodeId('Activity', id);
+      const activityId = await visibleActivityId(ctx, id);
       await favoriteActivity(ctx.deps, { activityId, userId: ctx.viewer.id });
       return reload(ctx, query, activityId);
     },
@@ -154,7 +174,7 @@ builder.mutationFields((t) => ({
     type: 'Activity',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
-      const activityId = decodeId('Activity', id);
+      const activityId = await visibleActivityId(ctx, id);
       await unfavoriteActivity(ctx.deps, { activityId, userId: ctx.viewer.id });
       return reload(ctx, query, activityId);
     },

@@ -4,9 +4,13 @@ import { archiveBoard } from './archive-board.js';
 import type { BoardSource, RankedStanding } from './board-source.js';
 import { BoardNotReadyError, redisBoard } from './board-store.js';
 import { postgresBoard } from './postgres-board.js';
+import { existingUserIds } from '../users/index.js';
 import { resolveSeason } from './seasons.service.js';
 
 type ReadDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'now' | 'seasonCache'>;
+type PageDeps = ReadDeps & Pick<Deps, 'metrics' | 'userCache'>;
+
+const MAX_USER_ID = 2_147_483_647;
 
 /** Most entries one leaderboard page, or users one standings call, may ask for. */
 export const MAX_LEADERBOARD_PAGE = 100;
@@ -55,23 +59,43 @@ async function readBoard<T>(deps: ReadDeps, season: Season, read: (source: Board
   }
 }
 
+/**
+ * Leaves out board entries that are not users: a member that is no user id
+ * (garbage written to Redis by hand) or the id of no user (a deleted one).
+ * Checked through the users' process cache, which then names them for free. Such a read is flagged `stale`: the
+ * board is wrong until leaderboard.reconcile removes the member, and the
+ * ranks below it count it.
+ */
+async function onlyUsers(deps: PageDeps, seasonId: string, entries: RankedStanding[]): Promise<{ entries: RankedStanding[]; skipped: boolean }> {
+  const ids = entries.map((entry) => entry.userId).filter((id) => Number.isInteger(id) && id > 0 && id <= MAX_USER_ID);
+  const known = await existingUserIds(deps, ids);
+  const kept = entries.filter((entry) => known.has(entry.userId));
+  const skipped = entries.length - kept.length;
+  if (skipped === 0) return { entries, skipped: false };
+  deps.metrics.leaderboardForeignMembers.inc(skipped);
+  deps.logger.warn({ seasonId, skipped }, 'season board has members that are not users; skipped them until leaderboard.reconcile removes them');
+  return { entries: kept, skipped: true };
+}
+
 /** A page of a season's leaderboard, its size, and the viewer's standing (null when they have no points). */
 export async function getLeaderboard(
-  deps: ReadDeps,
+  deps: PageDeps,
   input: { seasonId?: string | null; first: number; offset: number; viewerId: number | null },
 ) {
   const season = await resolveSeason(deps, input.seasonId);
   const { value, stale } = await readBoard(deps, season, (source) =>
     source.page(season.id, { offset: input.offset, limit: input.first, viewerId: input.viewerId }),
   );
-  return { season, entries: value.entries, totalParticipants: value.total, viewer: value.viewer, stale };
+  const { entries, skipped } = await onlyUsers(deps, season.id, value.entries);
+  return { season, entries, totalParticipants: value.total, viewer: value.viewer, stale: stale || skipped };
 }
 
 /** A user's standing with up to `radius` entries above and below; no entries when the user has no points. */
-export async function getLeaderboardAround(deps: ReadDeps, input: { seasonId?: string | null; userId: number; radius: number }) {
+export async function getLeaderboardAround(deps: PageDeps, input: { seasonId?: string | null; userId: number; radius: number }) {
   const season = await resolveSeason(deps, input.seasonId);
   const { value, stale } = await readBoard(deps, season, (source) => source.around(season.id, input.userId, input.radius));
-  return { season, entries: value.entries, totalParticipants: value.total, standing: value.standing, stale };
+  const { entries, skipped } = await onlyUsers(deps, season.id, value.entries);
+  return { season, entries, totalParticipants: value.total, standing: value.standing, stale: stale || skipped };
 }
 
 /** Standings of the given users in a season (those on its board), and whether they came from the fallback. */

@@ -6,7 +6,17 @@ export interface TokenService {
   issue(userId: number): Promise<string>;
   /** Returns the user id in `sub`, or throws InvalidTokenError. */
   verify(token: string): Promise<number>;
+  /** Like `verify`, with the instant the token expires (`exp`), e.g. to end a subscription then. */
+  verifyWithExpiry(token: string): Promise<VerifiedToken>;
 }
+
+export interface VerifiedToken {
+  userId: number;
+  expiresAt: Date;
+}
+
+/** Largest user id: ids are PostgreSQL `integer`s. */
+const MAX_USER_ID = 2_147_483_647;
 
 export class InvalidTokenError extends Error {}
 
@@ -18,7 +28,8 @@ export class InvalidTokenError extends Error {}
 export function createTokenService(auth: Config['auth']): TokenService {
   const secret = auth.jwtSecret ? new TextEncoder().encode(auth.jwtSecret) : undefined;
   const jwks = auth.jwksUrl ? createRemoteJWKSet(new URL(auth.jwksUrl)) : undefined;
-  const claims = { issuer: auth.issuer, audience: auth.audience };
+  // Every token must expire: one without `exp` would be a credential that can never be revoked by time.
+  const claims = { issuer: auth.issuer, audience: auth.audience, requiredClaims: ['exp'] };
 
   async function verifyWithAnyKey(token: string): Promise<JWTPayload> {
     if (secret) {
@@ -36,6 +47,25 @@ export function createTokenService(auth: Config['auth']): TokenService {
     return result.payload;
   }
 
+  async function verifyWithExpiry(token: string): Promise<VerifiedToken> {
+    let payload: JWTPayload;
+    try {
+      payload = await verifyWithAnyKey(token);
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw new InvalidTokenError('Your token has expired; log in again.');
+      if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'exp') {
+        throw new InvalidTokenError('Your token has no expiry (exp); log in again.');
+      }
+      throw new InvalidTokenError('Your token is invalid.');
+    }
+    // `sub` is a user id: a positive PostgreSQL integer written plainly ("12", not "1.2e1" or "0012").
+    const userId = Number(payload.sub);
+    if (typeof payload.sub !== 'string' || !/^[1-9]\d{0,9}$/.test(payload.sub) || userId > MAX_USER_ID) {
+      throw new InvalidTokenError('Your token does not name a user.');
+    }
+    return { userId, expiresAt: new Date(payload.exp! * 1000) };
+  }
+
   return {
     async issue(userId) {
       if (!secret) throw new Error('JWT_SECRET is not set; tokens are issued by the identity provider.');
@@ -44,20 +74,8 @@ export function createTokenService(auth: Config['auth']): TokenService {
       if (auth.audience) jwt = jwt.setAudience(auth.audience);
       return jwt.setExpirationTime(`${auth.tokenTtlSeconds}s`).sign(secret);
     },
-    async verify(token) {
-      let payload: JWTPayload;
-      try {
-        payload = await verifyWithAnyKey(token);
-      } catch (error) {
-        if (error instanceof joseErrors.JWTExpired) throw new InvalidTokenError('Your token has expired; log in again.');
-        throw new InvalidTokenError('Your token is invalid.');
-      }
-      const userId = Number(payload.sub);
-      if (!payload.sub || !Number.isSafeInteger(userId) || userId <= 0) {
-        throw new InvalidTokenError('Your token does not name a user.');
-      }
-      return userId;
-    },
+    verify: async (token) => (await verifyWithExpiry(token)).userId,
+    verifyWithExpiry,
   };
 }
 

@@ -8,12 +8,12 @@ import type { UserCache, UserLoader } from './users.loader.js';
 import type { ViewerCache } from './viewer-cache.js';
 import './users.schema.js';
 
-export { createTokenService, InvalidTokenError, parseBearer, type TokenService } from './auth.js';
+export { createTokenService, InvalidTokenError, parseBearer, type TokenService, type VerifiedToken } from './auth.js';
 export { createViewerCache, type ViewerCache } from './viewer-cache.js';
 export { createLogInGuard, type LogInGuard, type LogInLimits } from './login-limit.js';
 export { hashPassword } from './passwords.js';
 export { createOrPromoteAdmin, handleSchema, passwordSchema } from './users.service.js';
-export { createUserCache, createUserLoader, type UserCache, type UserLoader } from './users.loader.js';
+export { createUserCache, createUserLoader, type UserCache, type UserLoader, existingUserIds } from './users.loader.js';
 export { UserRef } from './users.schema.js';
 
 declare module '../../lib/app-deps.js' {

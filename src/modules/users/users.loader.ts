@@ -17,6 +17,14 @@ export function createUserCache(ttlMs = USER_CACHE_TTL_MS): UserCache {
   return new LRUCache<number, User>({ max: 100_000, ttl: ttlMs });
 }
 
+/** Reads the users of `ids` the process cache lacks, in one query, into the cache. */
+async function fillUserCache(deps: Pick<Deps, 'db' | 'userCache'>, ids: readonly number[]): Promise<void> {
+  const missing = ids.filter((id) => !deps.userCache.has(id));
+  if (missing.length === 0) return;
+  const rows = await deps.db.user.findMany({ where: { id: { in: missing } }, omit: { passwordHash: true } });
+  for (const row of rows) deps.userCache.set(row.id, row as User);
+}
+
 export type UserLoader = DataLoader<number, User | null>;
 
 /**
@@ -25,13 +33,18 @@ export type UserLoader = DataLoader<number, User | null>;
  * entries costs at most one `findMany`, not 100.
  */
 export function createUserLoader(deps: Pick<Deps, 'db' | 'userCache'>): UserLoader {
-  const cache = deps.userCache;
   return new DataLoader(async (ids) => {
-    const missing = ids.filter((id) => !cache.has(id));
-    if (missing.length > 0) {
-      const rows = await deps.db.user.findMany({ where: { id: { in: missing } }, omit: { passwordHash: true } });
-      for (const row of rows) cache.set(row.id, row as User);
-    }
-    return ids.map((id) => cache.get(id) ?? null);
+    await fillUserCache(deps, ids);
+    return ids.map((id) => deps.userCache.get(id) ?? null);
   });
+}
+
+/**
+ * Which of `ids` are users, through the same process cache as the loaders:
+ * the rows fetched here then name those users without another query. For
+ * reads outside a request context, e.g. a board page checked before it is shown.
+ */
+export async function existingUserIds(deps: Pick<Deps, 'db' | 'userCache'>, ids: readonly number[]): Promise<Set<number>> {
+  await fillUserCache(deps, ids);
+  return new Set(ids.filter((id) => deps.userCache.has(id)));
 }
