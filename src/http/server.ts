@@ -118,6 +118,8 @@ function limitBody(req: http.IncomingMessage, limit: number, tooLarge: () => voi
       done(new Error(`request body over ${limit} bytes`));
     },
   });
+  // The refusal is answered by tooLarge; a body nobody reads any more must not crash the process with its error.
+  body.on('error', () => undefined);
   req.once('error', (error) => body.destroy(error));
   req.once('close', () => {
     if (!req.complete) body.destroy(new Error('the client aborted the request'));
