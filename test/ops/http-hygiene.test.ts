@@ -68,27 +68,34 @@ describe('request bodies', () => {
     const payload = Buffer.from(json(query)).subarray(0, 3_000_000);
     expect(payload.length).toBe(3_000_000);
     await (await fetch(`${base}/healthz`)).text();
-    let sending = true;
-    const latencies: number[] = [];
-    const probe = (async () => {
-      while (sending) {
-        const started = performance.now();
-        const response = await fetch(`${base}/healthz`);
-        await response.text();
-        latencies.push(performance.now() - started);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    })();
-    const result = await sendChunked(base, payload);
-    // Keep probing a little after the answer: a parse of the body would block the loop now.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    sending = false;
-    await probe;
 
-    expect(result.status).toBe(413);
-    expect(JSON.parse(result.body).errors[0].extensions.code).toBe('BAD_USER_INPUT');
-    expect(latencies.length, 'probes while sending').toBeGreaterThanOrEqual(3);
-    expect(Math.max(...latencies), `/healthz latencies: ${latencies.map(Math.round).join(', ')} ms`).toBeLessThan(100);
+    /** Sends the body while probing /healthz back to back; the probe goes on a little after the 413. */
+    const attempt = async () => {
+      let sending = true;
+      const latencies: number[] = [];
+      const probe = (async () => {
+        while (sending) {
+          const started = performance.now();
+          await (await fetch(`${base}/healthz`)).text();
+          latencies.push(performance.now() - started);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      })();
+      const result = await sendChunked(base, payload);
+      // Parsing the body (what yoga's 25 MB default allowed) would block the loop right after it arrived.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      sending = false;
+      await probe;
+      return { ...result, latencies, worst: Math.max(...latencies) };
+    };
+    // A blocked event loop blocks every attempt; a busy machine (other processes on the cores) only some.
+    let run = await attempt();
+    for (let retry = 0; retry < 2 && run.worst >= 100; retry += 1) run = await attempt();
+
+    expect(run.status).toBe(413);
+    expect(JSON.parse(run.body).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(run.latencies.length, 'probes while sending').toBeGreaterThanOrEqual(3);
+    expect(run.worst, `/healthz latencies: ${run.latencies.map(Math.round).join(', ')} ms`).toBeLessThan(100);
     // The server still serves GraphQL afterwards.
     expect((await post(json('{ __typename }'))).body.data).toEqual({ __typename: 'Query' });
   });
