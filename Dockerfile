@@ -1,20 +1,51 @@
 # liveboard: API and workers in one image; the command picks the role.
-FROM node:20-bookworm-slim AS deps
+#
+# Node 24 (LTS, supported until April 2028): the runtime dependencies declare
+# Node >= 22.15 (graphql-yoga's @whatwg-node packages) and Prisma 7 accepts
+# ^22.12 || >= 24. See docs/operations.md ("Node.js versions").
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+# 1. Everything, devDependencies included: `npm ci` runs `prisma generate`
+#    (postinstall, Prisma CLI is a devDependency) into src/generated, then tsc
+#    compiles src/, the generated client, the seed and the ops scripts to dist/.
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
-COPY package.json package-lock.json prisma.config.ts ./
+COPY package.json package-lock.json prisma.config.ts tsconfig.json tsconfig.build.json ./
 COPY prisma ./prisma
 COPY scripts/no-schema-engine.sh ./scripts/
-# postinstall runs `prisma generate` into src/generated.
 RUN npm ci
+COPY scripts ./scripts
+COPY src ./src
+RUN npm run build
 
-FROM node:20-bookworm-slim
+# 2. Production dependencies only. `--omit=optional` as well, because npm
+#    keeps a devDependency that is also an optional peer of a runtime package
+#    (the Prisma CLI and TypeScript, 250 MB with theirs) unless both are
+#    omitted; the only optional runtime packages are msgpackr's native
+#    decoder (msgpackr falls back to JavaScript) and pg-cloudflare. Install
+#    scripts are skipped: the only one needed is our postinstall (`prisma
+#    generate`, done in stage 1); the Prisma client uses no native engine.
+FROM ${NODE_IMAGE} AS prod-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --omit=optional --ignore-scripts && npm cache clean --force
+
+# 3. The runtime: compiled JavaScript, production node_modules, no compiler,
+#    no tests. Files stay owned by root, so the app (user `node`) cannot change them.
+FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=deps /app/node_modules ./node_modules
-COPY --from=deps /app/src/generated ./src/generated
-COPY . .
+COPY --from=prod-deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
 USER node
-EXPOSE 4000
-HEALTHCHECK --interval=10s --timeout=3s --retries=6 CMD node -e "fetch('http://127.0.0.1:4000/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# Applies pending migrations, seeds an empty database (SEED_DEMO_DATA), runs API and workers.
-CMD ["npx", "tsx", "src/main.ts", "--migrate", "--seed"]
+# PORT: the API (GraphQL, health, metrics); WORKER_HTTP_PORT: a worker-only process's health and metrics.
+EXPOSE 4000 4001
+# Probes the role's own port: PORT for the API, WORKER_HTTP_PORT for a `--worker` process.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "dist/scripts/healthcheck.js"]
+# Node itself gets SIGTERM (no npm or tsx in between) and shuts down gracefully.
+# Run with an init process (`docker run --init`, compose `init: true`) so
+# signals are forwarded and zombies reaped. Applies pending migrations, then
+# runs API and workers; add `--seed` to seed demo data into an empty database.
+CMD ["node", "dist/src/main.js", "--migrate"]

@@ -1,8 +1,8 @@
 import type { Deps } from '../src/deps.js';
-import { createActivity } from '../src/modules/activities/activities.service.js';
-import { favoriteActivity } from '../src/modules/activities/engagement.service.js';
-import { cancelActivity, publishActivity } from '../src/modules/activities/lifecycle.service.js';
-import { joinActivity } from '../src/modules/activities/signups.service.js';
+import { createActivity } from '../src/modules/activities/index.js';
+import { favoriteActivity } from '../src/modules/activities/index.js';
+import { cancelActivity, publishActivity } from '../src/modules/activities/index.js';
+import { joinActivity } from '../src/modules/activities/index.js';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;

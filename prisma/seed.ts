@@ -2,8 +2,8 @@ import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/config.js';
 import { createDeps, type Deps } from '../src/deps.js';
 import { createLogger } from '../src/infra/logger.js';
-import { hashPassword } from '../src/modules/users/passwords.js';
-import { createOrPromoteAdmin } from '../src/modules/users/users.service.js';
+import { hashPassword } from '../src/modules/users/index.js';
+import { createOrPromoteAdmin } from '../src/modules/users/index.js';
 import { seedDemoActivities } from './demo-activities.js';
 
 /** Credentials of the demo data, printed in the README; for local use only. */

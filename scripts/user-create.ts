@@ -1,13 +1,11 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
-import { createDeps } from '../src/deps.js';
-import { createLogger } from '../src/infra/logger.js';
-import { handleSchema, passwordSchema } from '../src/modules/users/users.service.js';
-import { createOrPromoteAdmin } from '../src/modules/users/users.service.js';
+import { createPrisma } from '../src/infra/prisma.js';
+import { createOrPromoteAdmin, handleSchema, passwordSchema } from '../src/modules/users/index.js';
 
 const USAGE = 'usage: npm run user:create -- --admin <handle> [--password <password>] [--name <display name>]';
 
-/** Creates an admin, or promotes an existing user to admin. */
+/** Creates an admin, or promotes an existing user to admin. Needs only PostgreSQL. */
 const { values } = parseArgs({
   options: { admin: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } },
 });
@@ -22,9 +20,9 @@ if (!handle.success || (password && !password.success)) {
   process.exit(64);
 }
 const config = loadConfig();
-const deps = await createDeps(config, createLogger('warn'));
+const db = createPrisma({ url: config.database.url, poolSize: 1 });
 try {
-  const { user, created } = await createOrPromoteAdmin(deps, {
+  const { user, created } = await createOrPromoteAdmin({ db }, {
     handle: handle.data,
     password: password?.data,
     displayName: values.name,
@@ -34,5 +32,5 @@ try {
   process.stderr.write(`${(error as Error).message}\n`);
   process.exitCode = 1;
 } finally {
-  await deps.close();
+  await db.$disconnect();
 }

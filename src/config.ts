@@ -1,7 +1,58 @@
 import { z } from 'zod';
-import { DEFAULT_HEAT_WEIGHTS, HEAT_ALGORITHMS } from './modules/hot/heat-formula.js';
+
+/** Algorithms selectable by configuration; a tuple so the config can build a zod enum from it. */
+export const HEAT_ALGORITHMS = ['reddit', 'hackernews'] as const;
+
+/** `reddit` is time-invariant (exact incremental updates); `hackernews` decays and needs periodic recompute. */
+export type HeatAlgorithm = (typeof HEAT_ALGORITHMS)[number];
+
+/** Points per unit of each behaviour. */
+export interface HeatWeights {
+  join: number;
+  favorite: number;
+  view: number;
+  checkIn: number;
+}
+
+/** Default weights (docs/product.md, "Hot ranking"): a check-in is the strongest signal, a view the weakest. */
+export const DEFAULT_HEAT_WEIGHTS: Readonly<HeatWeights> = Object.freeze({
+  join: 1.0,
+  favorite: 0.5,
+  view: 0.05,
+  checkIn: 2.0,
+});
 
 const DEV_JWT_SECRET = 'liveboard-development-secret-change-me-0123456789';
+
+/**
+ * Secrets that were ever published in this repository (the development
+ * default, compose and documentation examples). Anyone can sign an admin token
+ * with them, so production refuses them even though they are long enough.
+ */
+const PUBLISHED_JWT_SECRETS = new Set([
+  DEV_JWT_SECRET,
+  'change-me-to-a-long-random-secret-of-32+chars',
+  'change-me-to-at-least-32-characters-long',
+]);
+/** Words that mark a value as a placeholder someone forgot to replace (compared without case or punctuation). */
+const PLACEHOLDER_WORDS = ['changeme', 'replaceme', 'placeholder', 'example', 'yoursecret', 'secretkey', 'password'];
+/**
+ * Catches `xxxx…`, `abcabc…` and `1111…`. A random string of 32+ characters
+ * never uses this few (32 random hex digits use 14 of the 16 on average, and
+ * fewer than 8 less than once in a million).
+ */
+const MIN_DISTINCT_SECRET_CHARS = 6;
+
+/** Why `secret` must not sign production tokens, or undefined when it looks random enough. */
+export function weakSecretReason(secret: string): string | undefined {
+  if (PUBLISHED_JWT_SECRETS.has(secret)) return 'is a published example or development value';
+  const letters = secret.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const word = PLACEHOLDER_WORDS.find((placeholder) => letters.includes(placeholder));
+  if (word) return `looks like a placeholder (contains "${word}")`;
+  const distinct = new Set(secret).size;
+  if (distinct < MIN_DISTINCT_SECRET_CHARS) return `uses only ${distinct} different characters, so it is not random`;
+  return undefined;
+}
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -85,6 +136,11 @@ const envSchema = z
       .min(1, 'must be 1 to 3600000')
       .max(3_600_000, 'must be 1 to 3600000')
       .default(2_000),
+    /** A consumer's delivery of an outbox event is marked DEAD after this many failed attempts. */
+    OUTBOX_MAX_ATTEMPTS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(10),
+    /** The first retry of a failed delivery waits about this long; each next one twice as long, up to OUTBOX_RETRY_MAX_MS. */
+    OUTBOX_RETRY_BASE_MS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').default(5_000),
+    OUTBOX_RETRY_MAX_MS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').default(3_600_000),
     /** false: every subscriber executes its own subscription events (benchmark baseline only). */
     LIVE_SHARED_SUBSCRIPTIONS: booleanFromEnv.default(true),
     // Request hygiene at the HTTP layer (docs/operations.md, "Request limits and browsers").
@@ -109,6 +165,14 @@ const envSchema = z
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWT_JWKS_URL) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production (or set JWT_JWKS_URL)' });
+    }
+    const weakness = env.NODE_ENV === 'production' && env.JWT_SECRET ? weakSecretReason(env.JWT_SECRET) : undefined;
+    if (weakness) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message: `${weakness}; anyone could sign tokens with it. In production set it to a random string of 32+ characters, e.g. \`openssl rand -base64 48\``,
+      });
     }
   });
 
@@ -164,6 +228,7 @@ function toConfig(env: z.output<typeof envSchema>) {
       metricsPort: env.METRICS_PORT,
       metricsToken: env.METRICS_TOKEN,
     },
+    outbox: { maxAttempts: env.OUTBOX_MAX_ATTEMPTS, retryBaseMs: env.OUTBOX_RETRY_BASE_MS, retryMaxMs: env.OUTBOX_RETRY_MAX_MS },
   };
 }
 

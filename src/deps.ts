@@ -1,60 +1,26 @@
 import type { Config } from './config.js';
-import { jobHandlers as defaultJobHandlers } from './jobs.js';
-import { createTokenService, type TokenService } from './modules/users/auth.js';
-import { createViewerCache, type ViewerCache } from './modules/users/viewer-cache.js';
-import { createHotCache, type HotCache } from './modules/hot/hot-cache.js';
-import { lookupStandings, type LiveStanding } from './modules/leaderboards/standing-lookup.js';
-import './modules/leaderboards/leaderboards.topics.js';
-import { createStandingWatcher, type StandingWatcher } from './graphql/live/standing-watcher.js';
-import { eventHandlers } from './events.js';
-import { createEventBus, type EventBus } from './modules/outbox/event-bus.js';
+import { eventHandlers as defaultEventHandlers } from './events.js';
+import { createStandingWatcher } from './graphql/live/standing-watcher.js';
 import type { Logger } from './infra/logger.js';
-import { createMetrics, registerQueueGauge, type Metrics } from './infra/metrics.js';
-import { createPrisma, type Db } from './infra/prisma.js';
-import { createPubSub, type PubSub } from './infra/pubsub.js';
-import type { FlowProducer } from 'bullmq';
-import { closeQueues, createFlowProducer, createQueues, type JobHandler, type Queues } from './infra/queues.js';
-import { createBlockingRedis, createKeySpace, createRedis, type KeySpace, type Redis } from './infra/redis.js';
+import { createMetrics, registerOutboxGauges, registerQueueGauge } from './infra/metrics.js';
+import { createPrisma } from './infra/prisma.js';
+import { createPubSub } from './infra/pubsub.js';
+import { closeQueues, createFlowProducer, createQueues, type JobHandler } from './infra/queues.js';
+import { createBlockingRedis, createKeySpace, createRedis, type Redis } from './infra/redis.js';
+import { jobHandlers as defaultJobHandlers } from './jobs.js';
+import type { Deps } from './lib/app-deps.js';
+import { createHotCache } from './modules/hot/index.js';
+import { lookupStandings, type LiveStanding } from './modules/leaderboards/index.js';
+import { countDeliveries, createEventBus, type EventHandler } from './modules/outbox/index.js';
+import { createTokenService, createViewerCache } from './modules/users/index.js';
 
 /**
- * Everything a service, resolver or job needs, built once per process and
- * passed in explicitly. Nothing else creates a Prisma client or a Redis connection.
+ * The composition root: builds every client once per process (factories in
+ * infra/), wires the modules' process-wide pieces, and registers the jobs
+ * (src/jobs.ts) and event consumers (src/events.ts). The `Deps` type it
+ * builds is declared in lib/app-deps.ts and extended by the modules.
  */
-export interface Deps {
-  config: Config;
-  logger: Logger;
-  db: Db;
-  /** Fail-fast connection for request paths; see createRedis. */
-  redis: Redis;
-  keys: KeySpace;
-  pubsub: PubSub;
-  queues: Queues;
-  /** Adds parent/child job flows to the queues (e.g. the season rollover's copy shards). */
-  flows: FlowProducer;
-  tokens: TokenService;
-  /** Who a token's user is (id, role), cached briefly so each request does not hit PostgreSQL. */
-  viewers: ViewerCache;
-  metrics: Metrics;
-  /** Transactions that emit domain events through the outbox. */
-  events: EventBus;
-  /** Every job this deployment knows: workers run them, the `jobs` admin API lists and steers them. */
-  jobHandlers: readonly JobHandler<Deps>[];
-  /**
-   * The clock of time-dependent domain logic (e.g. hackernews heat decay).
-   * Tests replace it to move time for one deps object, never for the whole process.
-   */
-  now: () => Date;
-  /** This process's copy of the hot boards; see modules/hot/hot-reader.ts. */
-  hotCache: HotCache;
-  /**
-   * Season standings watched by this instance's `myStanding` / `standingChanged`
-   * subscribers (scope = season id, member = user id): passive rank changes
-   * ("someone overtook you") without per-award work per subscriber.
-   */
-  standings: StandingWatcher<LiveStanding | null>;
-  /** A new connection for a BullMQ worker or another blocking consumer. */
-  blockingConnection(): Redis;
-}
+export type { Deps };
 
 export interface OwnedDeps extends Deps {
   close(): Promise<void>;
@@ -77,14 +43,16 @@ async function waitUntilReady(redis: Redis, timeoutMs: number): Promise<void> {
 
 /**
  * Builds the process's dependencies. `jobHandlers` defaults to the
- * application's jobs (src/jobs.ts); tests pass extra ones.
+ * application's jobs (src/jobs.ts) and `eventHandlers` to its event consumers
+ * (src/events.ts); tests pass extra ones.
  */
 export async function createDeps(
   config: Config,
   logger: Logger,
-  options: { jobHandlers?: readonly JobHandler<Deps>[] } = {},
+  options: { jobHandlers?: readonly JobHandler<Deps>[]; eventHandlers?: readonly EventHandler<Deps>[] } = {},
 ): Promise<OwnedDeps> {
   const jobHandlers = options.jobHandlers ?? defaultJobHandlers;
+  const eventHandlers = options.eventHandlers ?? defaultEventHandlers;
   const duplicate = jobHandlers.find((handler, index) => jobHandlers.findIndex((other) => other.name === handler.name) !== index);
   if (duplicate) throw new Error(`Two jobs are named "${duplicate.name}"; job names are scheduler ids and must be unique.`);
 
@@ -104,6 +72,7 @@ export async function createDeps(
   const flows = createFlowProducer(redis, `${prefix}:bull`, logger);
   const metrics = createMetrics();
   registerQueueGauge(metrics, queues);
+  registerOutboxGauges(metrics, (state) => countDeliveries(db, state));
 
   const deps: OwnedDeps = {
     config,
@@ -116,7 +85,14 @@ export async function createDeps(
     flows,
     tokens: createTokenService(config.auth),
     viewers: createViewerCache(db),
-    events: createEventBus({ db, logger, handlers: eventHandlers, deps: () => deps }),
+    events: createEventBus({
+      db,
+      logger,
+      handlers: eventHandlers,
+      deps: () => deps,
+      now: () => deps.now(),
+      retry: config.outbox,
+    }),
     metrics,
     jobHandlers,
     now: () => new Date(),

@@ -1,9 +1,8 @@
-import type { Deps } from './deps.js';
-import type { EventHandler } from './modules/outbox/event-bus.js';
-import { activityConsumers } from './modules/activities/activities.consumers.js';
-import { ACTIVITY_CHANGE_EVENTS } from './modules/activities/activities.events.js';
-import { hotEventHandlers } from './modules/hot/hot-refresh.js';
-import { pointsConsumers } from './modules/points/points.consumers.js';
+import type { Deps } from './lib/app-deps.js';
+import { ACTIVITY_CHANGE_EVENTS, activityConsumers } from './modules/activities/index.js';
+import { hotEventHandlers } from './modules/hot/index.js';
+import type { EventHandler } from './modules/outbox/index.js';
+import { pointsConsumers } from './modules/points/index.js';
 
 /** Every consumer of domain events, gathered from the domain modules' `*.consumers.ts`. */
 export const eventHandlers: EventHandler<Deps>[] = [

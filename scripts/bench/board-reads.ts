@@ -1,8 +1,8 @@
-import { boardKeys } from '../../src/modules/leaderboards/board-store.js';
-import { seasonIdOf } from '../../src/modules/leaderboards/seasons.service.js';
-import { hotKeys } from '../../src/modules/hot/hot-board-store.js';
-import { recomputeHotBoards } from '../../src/modules/hot/hot-recompute.js';
-import { recordAward } from '../../src/modules/points/points.service.js';
+import { boardKeys } from '../../src/modules/leaderboards/index.js';
+import { seasonIdOf } from '../../src/modules/leaderboards/index.js';
+import { hotKeys } from '../../src/modules/hot/index.js';
+import { recomputeHotBoards } from '../../src/modules/hot/index.js';
+import { recordAward } from '../../src/modules/points/index.js';
 import type { BenchEnvironment } from './environment.js';
 import { startBareYoga } from './graphql-overhead.js';
 import { httpThroughput, loopThroughput } from './measure.js';

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Deps } from '../../src/deps.js';
 import { seasonIdAt } from '../../src/lib/calendar.js';
-import { recordAward } from '../../src/modules/points/points.service.js';
+import { recordAward } from '../../src/modules/points/index.js';
 import type { BenchEnvironment, BenchInstance } from './environment.js';
 
 /** One shared selection: what every subscriber of a public top-10 widget sends. */

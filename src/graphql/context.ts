@@ -1,7 +1,5 @@
-import type { Deps } from '../deps.js';
-import { InvalidTokenError, parseBearer } from '../modules/users/auth.js';
+import type { Deps } from '../lib/app-deps.js';
 import type { Role } from '../generated/prisma/client.js';
-import { unauthenticated } from '../lib/app-error.js';
 
 export interface Viewer {
   id: number;
@@ -23,35 +21,4 @@ export interface ContextSource {
   /** Node's request, when served over HTTP (absent under yoga.fetch in tests). */
   req?: { socket?: { remoteAddress?: string } };
   connectionParams?: Record<string, unknown>;
-}
-
-function credentialOf(source: ContextSource): string | null | undefined {
-  const fromParams = source.connectionParams?.authorization ?? source.connectionParams?.Authorization;
-  if (fromParams !== undefined && fromParams !== null) {
-    return typeof fromParams === 'string' ? parseBearer(fromParams) : undefined;
-  }
-  return parseBearer(source.request?.headers.get('authorization'));
-}
-
-/**
- * Resolves the viewer. A credential that is present but bad fails the whole
- * operation with UNAUTHENTICATED: it is never treated as anonymous.
- */
-export async function buildContext(deps: Deps, source: ContextSource): Promise<Context> {
-  const clientHeader = source.request?.headers.get('x-client-id') ?? source.connectionParams?.clientId;
-  const clientId = typeof clientHeader === 'string' && /^[\w-]{8,64}$/.test(clientHeader) ? clientHeader : null;
-  const remoteAddress = source.req?.socket?.remoteAddress ?? null;
-  const token = credentialOf(source);
-  if (token === null) return { deps, viewer: null, clientId, remoteAddress };
-  if (token === undefined) throw unauthenticated('The Authorization header must be "Bearer <token>".');
-  let userId: number;
-  try {
-    userId = await deps.tokens.verify(token);
-  } catch (error) {
-    if (error instanceof InvalidTokenError) throw unauthenticated(error.message);
-    throw error;
-  }
-  const user = await deps.viewers.fetch(userId);
-  if (!user) throw unauthenticated('The user of this token no longer exists.');
-  return { deps, viewer: user, clientId, remoteAddress };
 }

@@ -1,13 +1,15 @@
 import { GraphQLScalarType, Kind } from 'graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { badInput } from '../lib/app-error.js';
+import { toClientError } from './errors.js';
 
 function parseDay(value: unknown): string {
   try {
     return LocalDateResolver.parseValue(value) as string;
   } catch {
     const shown = typeof value === 'string' ? `"${value.slice(0, 40)}"` : typeof value;
-    throw badInput(`${shown} is not a date; use YYYY-MM-DD, e.g. 2026-11-21.`);
+    // graphql-js keeps a GraphQLError thrown by a scalar as it is, code included.
+    throw toClientError(badInput(`${shown} is not a date; use YYYY-MM-DD, e.g. 2026-11-21.`));
   }
 }
 
@@ -22,7 +24,7 @@ export const DateScalar = new GraphQLScalarType<string, string>({
   serialize: (value) => LocalDateResolver.serialize(value) as string,
   parseValue: parseDay,
   parseLiteral(ast) {
-    if (ast.kind !== Kind.STRING) throw badInput('A date is a string such as "2026-11-21".');
+    if (ast.kind !== Kind.STRING) throw toClientError(badInput('A date is a string such as "2026-11-21".'));
     return parseDay(ast.value);
   },
 });

@@ -1,7 +1,7 @@
 import { getOperationAST, type GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Deps } from '../deps.js';
+import type { Deps } from '../lib/app-deps.js';
 import type { Context } from './context.js';
 import { appError, ErrorCode } from '../lib/app-error.js';
 import { toClientError } from './errors.js';

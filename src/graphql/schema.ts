@@ -1,14 +1,11 @@
 import { builder } from './builder.js';
-import '../modules/users/users.schema.js';
-import '../modules/activities/activities.schema.js';
-import '../modules/activities/activity-mutations.schema.js';
-import '../modules/jobs/jobs.schema.js';
-import '../modules/hot/hot.schema.js';
-import '../modules/leaderboards/leaderboards.schema.js';
-import '../modules/leaderboards/rollover.schema.js';
-import '../modules/points/points.schema.js';
-import '../modules/leaderboards/leaderboard-live.schema.js';
-import '../modules/hot/hot-live.schema.js';
+import '../modules/users/index.js';
+import '../modules/activities/index.js';
+import '../modules/jobs/index.js';
+import '../modules/hot/index.js';
+import '../modules/leaderboards/index.js';
+import '../modules/points/index.js';
+import '../modules/outbox/index.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -1,8 +1,9 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
-import type { Deps } from '../deps.js';
-import { buildContext, type Context, type ContextSource } from './context.js';
+import type { Deps } from '../lib/app-deps.js';
+import type { Context, ContextSource } from './context.js';
+import { buildContext } from './context-factory.js';
 import { isMasked, toClientError } from './errors.js';
 import { useSharedSubscriptions } from './live/shared-subscriptions.js';
 import { useDocumentLimits, useJsonPostsOnly, useSchemaDisclosure } from './hygiene.js';

@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import type { Deps } from '../deps.js';
+import type { Deps } from '../lib/app-deps.js';
 import { InvalidTokenError, parseBearer } from '../modules/users/auth.js';
 import { sendJson, type Route } from './routes.js';
 

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Deps } from '../deps.js';
+import type { Deps } from '../lib/app-deps.js';
 import { checkReadiness } from './health.js';
 
 /** A plain Node handler for one path prefix of the HTTP server. */

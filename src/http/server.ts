@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import { Transform } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import type { Deps } from '../deps.js';
+import type { Deps } from '../lib/app-deps.js';
 import type { Yoga } from '../graphql/yoga.js';
 import { serveGraphQLWs } from './graphql-ws.js';
 import { matchRoute, probeRoutes, sendJson, type Route } from './routes.js';

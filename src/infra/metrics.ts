@@ -118,3 +118,25 @@ export function registerQueueGauge(metrics: Metrics, queues: Record<string, { ge
     },
   });
 }
+
+/**
+ * Outbox deliveries waiting (due or backing off) and dead, counted in
+ * PostgreSQL at scrape time. Global like the queue gauge: use max(), not sum().
+ */
+export function registerOutboxGauges(metrics: Metrics, count: (state: 'PENDING' | 'DEAD') => Promise<number>): void {
+  const gauge = (name: string, help: string, state: 'PENDING' | 'DEAD') =>
+    new Gauge({
+      name,
+      help,
+      registers: [metrics.registry],
+      async collect() {
+        try {
+          this.set(await count(state));
+        } catch {
+          // PostgreSQL is unreachable: leave the last value; /readyz reports the outage.
+        }
+      },
+    });
+  gauge('liveboard_outbox_deliveries_pending', 'Outbox deliveries not delivered yet: due, backing off or being delivered (shared by all instances; use max())', 'PENDING');
+  gauge('liveboard_outbox_deliveries_dead', 'Outbox deliveries that failed OUTBOX_MAX_ATTEMPTS times and wait for an admin retry (shared by all instances; use max())', 'DEAD');
+}

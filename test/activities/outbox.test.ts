@@ -1,34 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../src/deps.js';
-import { createEventBus, type EventHandler, type RecordedEvent } from '../../src/modules/outbox/event-bus.js';
+import type { EventHandler, RecordedEvent } from '../../src/modules/outbox/event-bus.js';
 import { eventHandlers } from '../../src/events.js';
 import { joinActivity } from '../../src/modules/activities/signups.service.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 import { createUsers, seedActivity } from './support.js';
 
+/** Production's consumers plus one that fails on its first delivery, as if Redis blinked right after commit. */
+const delivered: Array<RecordedEvent<'activity.joined'>> = [];
+let failuresLeft = 1;
+const flaky: EventHandler<Deps, 'activity.joined'> = {
+  name: 'test.flaky',
+  type: 'activity.joined',
+  async handle(event) {
+    if (failuresLeft-- > 0) throw new Error('consumer unavailable');
+    delivered.push(event);
+  },
+};
+
 let t: TestContext;
 beforeAll(async () => {
-  t = await createTestContext();
+  // No backoff: the failed delivery is due again at once.
+  t = await createTestContext({ OUTBOX_RETRY_BASE_MS: '0' }, { eventHandlers: [...eventHandlers, flaky as EventHandler<Deps>] });
 });
 afterAll(async () => {
   await t.cleanup();
 });
 
-/** A bus like production's plus one consumer that fails on its first delivery, as if Redis blinked right after commit. */
 function busWithFlakyConsumer() {
-  const delivered: Array<RecordedEvent<'activity.joined'>> = [];
-  let failuresLeft = 1;
-  const flaky: EventHandler<Deps, 'activity.joined'> = {
-    name: 'test.flaky',
-    type: 'activity.joined',
-    async handle(event) {
-      if (failuresLeft-- > 0) throw new Error('consumer unavailable');
-      delivered.push(event);
-    },
-  };
-  const events = createEventBus<Deps>({ db: t.deps.db, logger: t.deps.logger, handlers: [...eventHandlers, flaky as EventHandler<Deps>], deps: () => deps });
-  const deps: Deps = { ...t.deps, events };
-  return { deps, delivered };
+  return { deps: t.deps, delivered };
 }
 
 describe('the outbox', () => {
@@ -44,7 +44,7 @@ describe('the outbox', () => {
     expect(pending).toMatchObject({ processedAt: null, attempts: 1, lastError: 'consumer unavailable' });
     expect(delivered).toEqual([]);
 
-    expect(await deps.events.drain({ olderThanMs: 0 })).toBe(1);
+    expect(await deps.events.drain()).toBe(1);
     expect(delivered).toHaveLength(1);
     expect(delivered[0]!.payload).toEqual({ activityId: activity.id, userId: member!.user.id, participationId: participation.id });
     expect(delivered[0]!.occurredAt.getTime()).toBe(participation.joinedAt.getTime());
@@ -52,7 +52,7 @@ describe('the outbox', () => {
     expect(done.processedAt).not.toBeNull();
     expect(done.attempts).toBe(2);
     // Nothing is left, so nothing is delivered twice.
-    expect(await deps.events.drain({ olderThanMs: 0 })).toBe(0);
+    expect(await deps.events.drain()).toBe(0);
     expect(delivered).toHaveLength(1);
   });
 

@@ -1,7 +1,19 @@
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { problemsOf } from '../support/config.js';
 
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** Every `JWT_SECRET: value` / `JWT_SECRET=value` written out in the repository's compose file and docs (not `${JWT_SECRET…}` or `$(…)`). */
+function publishedSecrets(): string[] {
+  const files = ['docker-compose.yml', 'README.md', ...readdirSync(path.join(ROOT, 'docs')).map((file) => `docs/${file}`)];
+  return files.flatMap((file) =>
+    [...readFileSync(path.join(ROOT, file), 'utf8').matchAll(/(?<!\$\{)JWT_SECRET\s*[:=]\s*["']?([^\s"'`$][^\s"'`]*)/g)].map((match) => match[1]!),
+  );
+}
 
 describe('configuration', () => {
   it('has safe development defaults', () => {
@@ -62,8 +74,37 @@ describe('configuration', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
       'JWT_SECRET is required in production (or set JWT_JWKS_URL)',
     ]);
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32) });
+    const secret = randomBytes(32).toString('base64');
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret });
     expect(config.graphiql).toBe(false);
+    expect(config.auth.jwtSecret).toBe(secret);
+  });
+
+  it('refuses the development default and every example secret in production', () => {
+    const examples = [
+      'liveboard-development-secret-change-me-0123456789',
+      'change-me-to-a-long-random-secret-of-32+chars',
+      'change-me-to-at-least-32-characters-long',
+      ...publishedSecrets(),
+    ];
+    for (const secret of examples) {
+      const problems = problemsOf({ NODE_ENV: 'production', JWT_SECRET: secret });
+      expect(problems, secret).toHaveLength(1);
+      expect(problems[0]).toMatch(/^JWT_SECRET .*random string of 32\+ characters/);
+      expect(problems[0]).not.toContain(secret);
+    }
+    // Outside production they still work, so local setups copied from the docs run.
+    expect(loadConfig({ JWT_SECRET: examples[1]! }).auth.jwtSecret).toBe(examples[1]);
+  });
+
+  it('refuses obviously weak secrets in production, but not random ones', () => {
+    for (const secret of ['s'.repeat(32), 'abcabcabcabcabcabcabcabcabcabcabc', 'CHANGE_ME_NOW_PLEASE_0123456789abcdef', 'my-password-is-long-enough-0123456789']) {
+      expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: secret })[0], secret).toMatch(/^JWT_SECRET (uses only|looks like a placeholder)/);
+    }
+    for (let i = 0; i < 50; i++) {
+      const secret = randomBytes(16).toString('hex');
+      expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret }).auth.jwtSecret).toBe(secret);
+    }
   });
 
   it('treats an empty variable as unset', () => {

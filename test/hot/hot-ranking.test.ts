@@ -129,7 +129,7 @@ describe('hotActivities (reddit)', () => {
   });
 
   it('refreshes the boards from domain events through the outbox (as src/events.ts wires them)', async () => {
-    const bus = createEventBus({ db: t.deps.db, logger: t.deps.logger, handlers: hotEventHandlers(['activity.joined']), deps: () => t.deps });
+    const bus = createEventBus({ db: t.deps.db, logger: t.deps.logger, handlers: hotEventHandlers(['activity.joined']), deps: () => t.deps, now: () => t.deps.now(), retry: t.deps.config.outbox });
     await bus.transaction(async (tx, emit) => {
       await tx.participation.create({ data: { activityId: ids['Late yoga']!, userId: users[0]! } });
       await tx.activity.update({ where: { id: ids['Late yoga']! }, data: { participantCount: { increment: 1 } } });

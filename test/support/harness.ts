@@ -5,6 +5,7 @@ import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createDeps, type Deps, type OwnedDeps } from '../../src/deps.js';
 import type { JobHandler } from '../../src/infra/queues.js';
+import type { EventHandler } from '../../src/modules/outbox/event-bus.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { createYogaServer, type Yoga } from '../../src/graphql/yoga.js';
 import type { Role, User } from '../../src/generated/prisma/client.js';
@@ -49,11 +50,12 @@ let userCounter = 0;
 /**
  * An isolated world for one test file: its own database cloned from the
  * migrated template, and its own Redis prefix for keys, queues and channels.
- * `jobHandlers` replaces the application's jobs (e.g. with test jobs).
+ * `jobHandlers` replaces the application's jobs (e.g. with test jobs) and
+ * `eventHandlers` its event consumers (e.g. with one that fails), here and in peers.
  */
 export async function createTestContext(
   env: Record<string, string> = {},
-  options: { jobHandlers?: readonly JobHandler<Deps>[] } = {},
+  options: { jobHandlers?: readonly JobHandler<Deps>[]; eventHandlers?: readonly EventHandler<Deps>[] } = {},
 ): Promise<TestContext> {
   const dbName = uniqueName('lb_t');
   const databaseUrl = await createDatabase(dbName, inject('templateDatabase'));
@@ -70,7 +72,7 @@ export async function createTestContext(
     HOST: '127.0.0.1',
     ...env,
   });
-  const deps = await createDeps(config, createLogger(config.logLevel), { jobHandlers: options.jobHandlers });
+  const deps = await createDeps(config, createLogger(config.logLevel), { jobHandlers: options.jobHandlers, eventHandlers: options.eventHandlers });
   const yoga = createYogaServer(deps);
   const apps: RunningApp[] = [];
   const peers: OwnedDeps[] = [];
@@ -110,7 +112,7 @@ export async function createTestContext(
       return app as RunningApp & { url: string };
     },
     async startPeer() {
-      const peerDeps = await createDeps(config, createLogger(config.logLevel));
+      const peerDeps = await createDeps(config, createLogger(config.logLevel), { eventHandlers: options.eventHandlers });
       peers.push(peerDeps);
       const app = await startApp(peerDeps, { api: true, worker: false }, { port: 0 });
       apps.push(app);

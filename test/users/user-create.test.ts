@@ -18,7 +18,8 @@ async function userCreate(...args: string[]) {
   try {
     const { stdout, stderr } = await run(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/user-create.ts', ...args], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: t.databaseUrl, REDIS_PREFIX: t.config.redis.prefix, LOG_LEVEL: 'silent' },
+      // No Redis on this port: creating a user needs only PostgreSQL.
+      env: { ...process.env, DATABASE_URL: t.databaseUrl, REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'silent' },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {

@@ -1,5 +1,5 @@
 import type { Prisma, Role } from '../../generated/prisma/client.js';
-import type { Tx } from '../outbox/event-bus.js';
+import type { Tx } from '../outbox/index.js';
 import { forbidden, notFound } from '../../lib/app-error.js';
 import type { ActivityStatus, ActivityTimes } from './lifecycle.js';
 

@@ -1,5 +1,5 @@
-import type { Deps } from '../../deps.js';
-import type { EventHandler, RecordedEvent } from '../outbox/event-bus.js';
+import type { Deps } from '../../lib/app-deps.js';
+import type { EventHandler, RecordedEvent } from '../outbox/index.js';
 import { ACTIVITY_CHANGE_EVENTS } from './activities.events.js';
 import { planTransitions } from './activities.jobs.js';
 import './activities.topics.js';

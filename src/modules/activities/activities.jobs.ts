@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import type { JobHandler } from '../../infra/queues.js';
 import type { BoundaryTimesPayload } from './activities.events.js';
 import { BOUNDARIES, pendingBoundaries, type Boundary } from './lifecycle.js';

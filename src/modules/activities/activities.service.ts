@@ -1,5 +1,5 @@
 import type { Activity } from '../../generated/prisma/client.js';
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import { appError, badInput, ErrorCode } from '../../lib/app-error.js';
 import { lockForManagement, type Actor } from './access.js';
 import type { BoundaryTimesPayload } from './activities.events.js';

@@ -1,5 +1,5 @@
-import type { Deps } from '../../deps.js';
-import type { Tx } from '../outbox/event-bus.js';
+import type { Deps } from '../../lib/app-deps.js';
+import type { Tx } from '../outbox/index.js';
 import { appError, ErrorCode } from '../../lib/app-error.js';
 import { localDay } from '../../lib/calendar.js';
 import { activityNotFound } from './access.js';

@@ -1,6 +1,6 @@
 import type { Prisma } from '../../generated/prisma/client.js';
-import type { Deps } from '../../deps.js';
-import { heatOrderedActivityIds } from '../hot/hot-reader.js';
+import type { Deps } from '../../lib/app-deps.js';
+import { heatOrderedActivityIds } from '../hot/index.js';
 
 /** What Pothos's prismaConnection passes for one page: cursor by id, skip, and take (+1 to detect a next page). */
 interface PageQuery {

@@ -1,4 +1,4 @@
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import { appError, ErrorCode } from '../../lib/app-error.js';
 import { lockForManagement, type Actor } from './access.js';
 import { nextTimeStep, SCHEDULED_STATUSES, type TimeStep } from './lifecycle.js';

@@ -1,6 +1,6 @@
 import type { Participation } from '../../generated/prisma/client.js';
-import type { Deps } from '../../deps.js';
-import type { Tx } from '../outbox/event-bus.js';
+import type { Deps } from '../../lib/app-deps.js';
+import type { Tx } from '../outbox/index.js';
 import { appError, ErrorCode, forbidden } from '../../lib/app-error.js';
 import { activityNotFound } from './access.js';
 import type { ActivityStatus } from './lifecycle.js';

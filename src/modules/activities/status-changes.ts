@@ -1,4 +1,4 @@
-import type { Emit, Tx } from '../outbox/event-bus.js';
+import type { Emit, Tx } from '../outbox/index.js';
 import type { ActivityStatus } from './lifecycle.js';
 import './activities.events.js';
 

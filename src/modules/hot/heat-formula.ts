@@ -4,27 +4,9 @@
  * that Redis, PostgreSQL and the explanation shown to users never disagree.
  */
 
-/** Algorithms selectable by configuration; a tuple so config can build a zod enum from it. */
-export const HEAT_ALGORITHMS = ['reddit', 'hackernews'] as const;
-
-/** `reddit` is time-invariant (exact incremental updates); `hackernews` decays and needs periodic recompute. */
-export type HeatAlgorithm = (typeof HEAT_ALGORITHMS)[number];
-
-/** Points per unit of each behaviour. */
-export interface HeatWeights {
-  join: number;
-  favorite: number;
-  view: number;
-  checkIn: number;
-}
-
-/** Default weights (docs/product.md, "Hot ranking"): a check-in is the strongest signal, a view the weakest. */
-export const DEFAULT_HEAT_WEIGHTS: Readonly<HeatWeights> = Object.freeze({
-  join: 1.0,
-  favorite: 0.5,
-  view: 0.05,
-  checkIn: 2.0,
-});
+// The algorithms and default weights are settings, defined with the rest of the configuration.
+import type { HeatAlgorithm, HeatWeights } from '../../config.js';
+export { DEFAULT_HEAT_WEIGHTS, HEAT_ALGORITHMS, type HeatAlgorithm, type HeatWeights } from '../../config.js';
 
 /** Raw behaviour counts of one activity. */
 export interface InteractionCounts {

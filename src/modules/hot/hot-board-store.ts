@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import { runScript } from '../../lib/lua-script.js';
 import { compareHotEntries, type HeatAlgorithm, type HotRankable } from './heat-formula.js';
 import { READ_RANGE, READ_RANK, SWAP_BOARDS, WRITE_ENTRY } from './hot-board-scripts.js';

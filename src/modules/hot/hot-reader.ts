@@ -1,4 +1,4 @@
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import { readBoardRange, readBoardRank } from './hot-board-store.js';
 import { HOT_CACHE_DEPTH, hotCacheKey, type HotList } from './hot-cache.js';
 import { collectHotBoards } from './hot-recompute.js';

@@ -1,4 +1,4 @@
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import { compareHotEntries } from './heat-formula.js';
 import { replaceBoards, touchedSince } from './hot-board-store.js';
 import { publishHotChanges } from './hot-changes.js';

@@ -1,5 +1,5 @@
-import type { Deps } from '../../deps.js';
-import type { EventHandler, EventType } from '../outbox/event-bus.js';
+import type { Deps } from '../../lib/app-deps.js';
+import type { EventHandler, EventType } from '../outbox/index.js';
 import { writeBoardEntries, type BoardWrite } from './hot-board-store.js';
 import { publishHotChanges } from './hot-changes.js';
 import { HEAT_ROW_SELECT, heatSettings, isVisibleStatus, toHotEntry } from './hot-scoring.js';

@@ -1,4 +1,4 @@
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import { Prisma } from '../../infra/prisma.js';
 import { localDay } from '../../lib/calendar.js';
 import { HEAT_ALGORITHMS, type HeatAlgorithm } from './heat-formula.js';

@@ -1,4 +1,4 @@
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import { scheduledTime, type JobHandler } from '../../infra/queues.js';
 import { recomputeHotBoards } from './hot-recompute.js';
 import { takeHotSnapshot } from './hot-snapshot.js';

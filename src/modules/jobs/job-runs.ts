@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import type { JobObserver, QueueName, RunTiming } from '../../infra/queues.js';
 import type { JobRun, JobRunState, JobTrigger } from '../../generated/prisma/client.js';
 import { isSchedulePaused } from './job-schedules.js';

@@ -1,4 +1,4 @@
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import type { Db } from '../../infra/prisma.js';
 import { upsertScheduler, type JobHandler } from '../../infra/queues.js';
 

@@ -1,4 +1,4 @@
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import type { JobHandler } from '../../infra/queues.js';
 import { pruneRuns } from './job-runs.js';
 

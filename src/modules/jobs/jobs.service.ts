@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { JobSchedulerJson } from 'bullmq';
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import type { JobHandler, QueueName } from '../../infra/queues.js';
 import { appError, badInput, ErrorCode } from '../../lib/app-error.js';
 import { MANUAL_JOB_ID_PREFIX } from './job-runs.js';

@@ -1,4 +1,4 @@
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import type { KeySpace, Redis } from '../../infra/redis.js';
 import type { BoardPage, BoardSource, BoardWindow, RankedStanding } from './board-source.js';
 import { decodeBoardScore } from './board-score.js';

@@ -1,4 +1,4 @@
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import { Prisma } from '../../infra/prisma.js';
 import type { KeySpace } from '../../infra/redis.js';
 import { boardKeys } from './board-store.js';

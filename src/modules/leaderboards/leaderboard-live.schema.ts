@@ -4,7 +4,7 @@ import type { Context } from '../../graphql/context.js';
 import { notFound } from '../../lib/app-error.js';
 import { decodeId } from '../../graphql/ids.js';
 import { changedStates } from '../../graphql/live/changed-states.js';
-import { userLoader } from '../users/users.loader.js';
+import { userLoader } from '../users/index.js';
 import { LeaderboardRef, seasonArgDescription, seasonOf, StandingRef } from './leaderboards.schema.js';
 import { getLeaderboard, MAX_LEADERBOARD_PAGE } from './leaderboards.service.js';
 import './leaderboards.topics.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import type { JobHandler } from '../../infra/queues.js';
 import { syncPendingStandings } from './board-sync.js';
 import { reconcileBoard } from './reconcile.js';

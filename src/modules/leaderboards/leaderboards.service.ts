@@ -1,5 +1,5 @@
 import type { Season } from '../../generated/prisma/client.js';
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import { archiveBoard } from './archive-board.js';
 import type { BoardSource, RankedStanding } from './board-source.js';
 import { redisBoard } from './board-store.js';

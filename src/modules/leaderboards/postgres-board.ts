@@ -1,4 +1,4 @@
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import type { BoardSource, BoardWindow, RankedStanding } from './board-source.js';
 
 interface StandingRow {

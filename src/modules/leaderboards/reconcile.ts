@@ -1,4 +1,4 @@
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import { DRIFT_KINDS, type DriftKind } from '../../infra/metrics.js';
 import { repairStandings } from './board-repair.js';
 import { decodeBoardScore, encodeBoardScore } from './board-score.js';

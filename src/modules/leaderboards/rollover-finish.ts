@@ -1,4 +1,4 @@
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import { releaseBoard } from './board-freeze.js';
 import { verifyArchive } from './rollover-verify.js';
 import { ensureSeason, seasonIdOf } from './seasons.service.js';

@@ -1,5 +1,5 @@
 import type { JobsOptions } from 'bullmq';
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import { DEFAULT_JOB_OPTIONS } from '../../infra/queues.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_SHARD_SIZE } from './rollover-season.js';
 

@@ -1,5 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import { ensureArchivePartition } from './archive-partitions.js';
 import { freezeBoard } from './board-freeze.js';
 import { seasonBounds } from '../../lib/calendar.js';

@@ -1,6 +1,5 @@
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import { scheduledTime, type JobHandler } from '../../infra/queues.js';
-import { ensureUpcomingPointsPartitions } from '../points/points-partitions.js';
 import { copyShard, type AfterBatch } from './rollover-copy.js';
 import { finishRollover } from './rollover-finish.js';
 import {
@@ -32,16 +31,11 @@ export const seasonRolloverJob: JobHandler<Deps> = {
   async process(job, deps) {
     const data = rolloverDataSchema.parse(job.data ?? {});
     const seasonId = closedSeasonOf(job, data, deps.config.timeZone);
-    // Housekeeping must not hold the archive up: the daily points.partitions job tries again.
-    const partitions = await ensureUpcomingPointsPartitions(deps, scheduledTime(job)).catch((error: unknown) => {
-      deps.logger.warn({ err: error }, 'could not create the coming points partitions');
-      return [];
-    });
     const runKey = runKeyOf(job);
     const plan = await prepareRollover(deps, { seasonId, runKey });
-    if (plan.archived) return { seasonId, skipped: 'the season is archived already', partitions };
+    if (plan.archived) return { seasonId, skipped: 'the season is archived already' };
     const flow = await startRolloverFlow(deps, { ...plan, ...data, runKey });
-    return { seasonId, members: plan.members, ...flow, partitions };
+    return { seasonId, members: plan.members, ...flow };
   },
 };
 

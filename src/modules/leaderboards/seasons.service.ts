@@ -1,6 +1,6 @@
 import type { Season } from '../../generated/prisma/client.js';
 import { badInput, notFound } from '../../lib/app-error.js';
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import { isSeasonId, seasonBounds, seasonIdAt, seasonName } from '../../lib/calendar.js';
 
 type SeasonDeps = Pick<Deps, 'db' | 'config'>;

@@ -1,4 +1,4 @@
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import { decodeBoardScore } from './board-score.js';
 import { boardKeys } from './board-store.js';
 import { postgresBoard } from './postgres-board.js';

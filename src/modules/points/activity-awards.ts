@@ -1,4 +1,4 @@
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import { localDay } from '../../lib/calendar.js';
 import { POINTS_RULES, QUIT_ACTIVITY_POINTS } from './points-rules.js';
 import { findAward, recordAward, type AwardOutcome } from './points.service.js';

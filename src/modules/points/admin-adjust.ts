@@ -1,6 +1,6 @@
 import { badInput, notFound } from '../../lib/app-error.js';
-import type { Deps } from '../../deps.js';
-import { MAX_BOARD_POINTS } from '../leaderboards/board-score.js';
+import type { Deps } from '../../lib/app-deps.js';
+import { MAX_BOARD_POINTS } from '../leaderboards/index.js';
 import { seasonIdAt } from '../../lib/calendar.js';
 import { findAward, recordAward, type AwardOutcome } from './points.service.js';
 

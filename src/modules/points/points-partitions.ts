@@ -1,4 +1,4 @@
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import type { Db } from '../../infra/prisma.js';
 import { nextSeasonId, seasonIdAt } from '../../lib/calendar.js';
 import { lockPartition, partitionBound, partitionExists, seasonPartition } from '../../lib/partitions.js';

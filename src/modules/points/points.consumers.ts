@@ -1,6 +1,5 @@
-import type { Deps } from '../../deps.js';
-import type { EventHandler } from '../outbox/event-bus.js';
-import '../activities/activities.events.js';
+import type { Deps } from '../../lib/app-deps.js';
+import type { EventHandler } from '../outbox/index.js';
 import { awardCheckIn, awardHost, awardJoin, reverseJoin } from './activity-awards.js';
 
 /**

@@ -1,11 +1,11 @@
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import { scheduledTime, type JobHandler } from '../../infra/queues.js';
 import { ensureUpcomingPointsPartitions } from './points-partitions.js';
 
 /**
  * `points.partitions`: daily, keeps the points_records partitions of the
- * current season and the next few ready (the rollover does it too; this
- * covers a rollover that failed or was paused). Idempotent.
+ * current season and the next few ready, months before a season starts.
+ * Idempotent.
  */
 export const pointsJobs: JobHandler<Deps>[] = [
   {

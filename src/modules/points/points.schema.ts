@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
 import { decodeId } from '../../graphql/ids.js';
-import { SeasonRef } from '../leaderboards/leaderboards.schema.js';
-import { userLoader } from '../users/users.loader.js';
-import { UserRef } from '../users/users.schema.js';
+import { SeasonRef } from '../leaderboards/index.js';
+import { userLoader } from '../users/index.js';
+import { UserRef } from '../users/index.js';
 import { adjustPoints, MAX_ADJUSTMENT } from './admin-adjust.js';
 import { myPoints, type TodayPoints } from './my-points.js';
 import { POINTS_RULES, POINTS_TYPES } from './points-rules.js';

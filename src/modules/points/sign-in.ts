@@ -1,5 +1,5 @@
 import { appError, ErrorCode } from '../../lib/app-error.js';
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import { localDay, previousDay } from '../../lib/calendar.js';
 import { signInPoints } from './points-rules.js';
 import { applyAward, commitAward, DuplicateAwardError, type AwardOutcome } from './points.service.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../lib/app-deps.js';
 import { Prisma } from '../../infra/prisma.js';
 import type { User } from '../../generated/prisma/client.js';
 import { appError, badInput, ErrorCode } from '../../lib/app-error.js';

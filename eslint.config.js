@@ -1,0 +1,83 @@
+// @ts-check
+import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import { importX } from 'eslint-plugin-import-x';
+import tseslint from 'typescript-eslint';
+
+/** Imports that would point a layer upwards, per layer (see README, "Code layout"). */
+const UPWARD = {
+  modulesGraphql: { group: ['**/modules/**', '**/graphql/**', '**/http/**'], message: 'infra/ and lib/ sit below the domain: they never import modules/, graphql/ or http/.' },
+  root: { group: ['**/deps.js', '**/app.js', '**/main.js', '**/jobs.js', '**/events.js'], message: 'Only the top of the program imports the composition root and its registries.' },
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'src/generated/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  // import-x reads .ts files (extensions, parser) only with its TypeScript preset.
+  importX.flatConfigs.typescript,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    // Resolves `./x.js` to `x.ts` as TypeScript does, so the cycle rule sees every edge.
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver()] },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'import-x/no-cycle': 'error',
+      'import-x/no-duplicates': 'error',
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'error' },
+  },
+  {
+    files: ['src/infra/**/*.ts', 'src/lib/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [UPWARD.modulesGraphql, UPWARD.root] }] },
+  },
+  {
+    files: ['src/modules/**/*.ts', 'src/graphql/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [UPWARD.root] }] },
+  },
+  {
+    files: ['src/modules/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            UPWARD.root,
+            { group: ['**/http/**', '**/graphql/schema.js', '**/graphql/yoga.js'], message: 'Modules are below the server: they never import http/ or the assembled schema.' },
+            // `../other/anything.js` except `../other/index.js`: modules meet through their public surface.
+            { regex: '^\\.\\./(?!\\.)[^/]+/(?!index\\.js$)', message: "Import another module only through its index.ts." },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Read the time from deps.now(), so tests can move the clock.' },
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Read the time from deps.now(), so tests can move the clock.' },
+      ],
+    },
+  },
+  {
+    // Tests read GraphQL responses as loosely typed JSON; asserting on them is the point.
+    files: ['test/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

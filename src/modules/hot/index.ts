@@ -1,0 +1,18 @@
+/** The hot ranking: heat scores, boards in Redis, the local copy, recompute and snapshots. */
+import type { HotCache } from './hot-cache.js';
+import './hot.schema.js';
+import './hot-live.schema.js';
+
+export { createHotCache, type HotCache } from './hot-cache.js';
+export { heatOrderedActivityIds } from './hot-reader.js';
+export { hotEventHandlers } from './hot-refresh.js';
+export { hotJobs } from './hot.jobs.js';
+export { hotKeys } from './hot-board-store.js';
+export { recomputeHotBoards } from './hot-recompute.js';
+
+declare module '../../lib/app-deps.js' {
+  interface Deps {
+    /** This process's copy of the hot boards; see hot-reader.ts. */
+    hotCache: HotCache;
+  }
+}
