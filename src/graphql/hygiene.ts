@@ -77,12 +77,12 @@ export function useDocumentLimits(limits: Config['hygiene']): Plugin[] {
           throw tooBig(`This document has more than ${limits.maxTokens} tokens. Send a smaller query.`);
         },
       ],
-    }) as Plugin,
+    }),
     maxAliasesPlugin({
       n: limits.maxAliases,
       propagateOnRejection: false,
       onReject: [(context, error) => context?.reportError(tooBig(error.message.replace(/^Syntax Error: /, '')))],
-    }) as Plugin,
+    }),
     {
       onValidate({ addValidationRule }) {
         addValidationRule(maxFieldsRule(limits.maxFields));
@@ -99,7 +99,7 @@ export function useDocumentLimits(limits: Config['hygiene']): Plugin[] {
 export function useSchemaDisclosure(limits: Config['hygiene']): Plugin[] {
   const plugins: Plugin[] = [];
   if (!limits.introspection) plugins.push(useDisableIntrospection());
-  if (!limits.suggestions) plugins.push(blockFieldSuggestionsPlugin() as Plugin);
+  if (!limits.suggestions) plugins.push(blockFieldSuggestionsPlugin());
   return plugins;
 }
 

@@ -77,7 +77,8 @@ export function operationLabels(schema: GraphQLSchema, params: Pick<FillLabelsFn
   };
   collect(operation.selectionSet);
   const known = [...names].every((name) => Object.hasOwn(rootFields, name) || META_FIELDS.has(name));
-  const rootField = !known || names.size === 0 ? 'other' : names.size > 1 ? 'multiple' : [...names][0]!;
+  const [only] = names;
+  const rootField = !known || only === undefined ? 'other' : names.size > 1 ? 'multiple' : only;
   return { operation_type: operation.operation, root_field: rootField };
 }
 
