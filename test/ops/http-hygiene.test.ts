@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,33 +70,41 @@ describe('request bodies', () => {
     expect(payload.length).toBe(3_000_000);
     await (await fetch(`${base}/healthz`)).text();
 
-    /** Sends the body while probing /healthz back to back; the probe goes on a little after the 413. */
-    const attempt = async () => {
-      let sending = true;
+    /** Probes /healthz back to back until `until` settles (and a little after), returning each latency. */
+    const probeWhile = async (until: Promise<unknown>) => {
+      let running = true;
       const latencies: number[] = [];
       const probe = (async () => {
-        while (sending) {
+        while (running) {
           const started = performance.now();
           await (await fetch(`${base}/healthz`)).text();
           latencies.push(performance.now() - started);
           await new Promise((resolve) => setImmediate(resolve));
         }
       })();
-      const result = await sendChunked(base, payload);
+      await until;
       // Parsing the body (what yoga's 25 MB default allowed) would block the loop right after it arrived.
       await new Promise((resolve) => setTimeout(resolve, 200));
-      sending = false;
+      running = false;
       await probe;
-      return { ...result, latencies, worst: Math.max(...latencies) };
+      return latencies;
     };
-    // A blocked event loop blocks every attempt; a busy machine (other processes on the cores) only some.
+    const attempt = async () => {
+      // The same probe with nothing sent: how slow /healthz is on this machine right now.
+      const baseline = await probeWhile(new Promise((resolve) => setTimeout(resolve, 300)));
+      let result: { status: number; body: string } | undefined;
+      const latencies = await probeWhile(sendChunked(base, payload).then((answer) => (result = answer)));
+      return { ...result!, latencies, worst: Math.max(...latencies), noise: Math.max(...baseline) };
+    };
+    // A blocked event loop slows every attempt; other processes on the cores only some probes of some attempts.
     let run = await attempt();
     for (let retry = 0; retry < 2 && run.worst >= 100; retry += 1) run = await attempt();
-
     expect(run.status).toBe(413);
     expect(JSON.parse(run.body).errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(run.latencies.length, 'probes while sending').toBeGreaterThanOrEqual(3);
-    expect(run.worst, `/healthz latencies: ${run.latencies.map(Math.round).join(', ')} ms`).toBeLessThan(100);
+    // Under 100 ms, or — on a machine whose own noise is already near that — within 100 ms of the noise.
+    const detail = `/healthz latencies: ${run.latencies.map(Math.round).join(', ')} ms; worst with nothing sent: ${Math.round(run.noise)} ms`;
+    expect(run.worst, detail).toBeLessThan(100 + run.noise);
     // The server still serves GraphQL afterwards.
     expect((await post(json('{ __typename }'))).body.data).toEqual({ __typename: 'Query' });
   });
@@ -181,7 +190,7 @@ describe('schema disclosure', () => {
   const typo = '{ viewr { id } }';
 
   it('is on outside production and off in production, unless configured', () => {
-    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
+    const production = { NODE_ENV: 'production', JWT_SECRET: randomBytes(48).toString('base64') };
     expect(loadConfig(production).hygiene).toMatchObject({ introspection: false, suggestions: false });
     expect(loadConfig({ NODE_ENV: 'development' }).hygiene).toMatchObject({ introspection: true, suggestions: true });
     expect(loadConfig({ ...production, GRAPHQL_INTROSPECTION: 'true', GRAPHQL_SUGGESTIONS: 'true' }).hygiene).toMatchObject({ introspection: true, suggestions: true });
