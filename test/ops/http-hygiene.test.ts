@@ -229,10 +229,10 @@ describe('/metrics', () => {
     await fetch(`${base}/graphql?query=${encodeURIComponent('query First { __typename }')}`);
     await scrape();
     const before = (await scrape()).length;
-    for (let batch = 0; batch < 20; batch += 1) {
+    for (let batch = 0; batch < 40; batch += 1) {
       await Promise.all(
-        Array.from({ length: 100 }, async (_, i) => {
-          const n = batch * 100 + i;
+        Array.from({ length: 50 }, async (_, i) => {
+          const n = batch * 50 + i;
           if (n % 2 === 0) return post(json(`query Client${n}($n: Int) { __typename }`, { variables: { n }, operationName: `Client${n}` }));
           const response = await fetch(`${base}/graphql?query=${encodeURIComponent(`query Client${n} { __typename }`)}&n=${n}`);
           return response.text();
