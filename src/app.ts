@@ -5,7 +5,7 @@ import { initJobSeries } from './infra/metrics.js';
 import { startWorkers } from './infra/queues.js';
 import { createYogaServer } from './graphql/yoga.js';
 import { ADMIN_QUEUES_PATH, createAdminQueuesRoute } from './http/admin-queues.js';
-import { createProbeServer, listen, type Route } from './http/routes.js';
+import { createMetricsServer, createProbeServer, listen, type Route } from './http/routes.js';
 import { createHttpServer } from './http/server.js';
 import { createRunRecorder } from './modules/jobs/job-runs.js';
 import { syncSchedules } from './modules/jobs/job-schedules.js';
@@ -14,6 +14,8 @@ import { startSelfHeal } from './self-heal.js';
 export interface RunningApp {
   /** Base URL of this process's HTTP server: the API, or a worker-only process's health and metrics. */
   url?: string;
+  /** Base URL of the `/metrics` server when METRICS_PORT is set (`/metrics` is then absent from `url`). */
+  metricsUrl?: string;
   workers: Worker[];
   /** Graceful stop: no new requests or jobs; in-flight ones finish; subscriptions close. */
   stop(): Promise<void>;
@@ -48,6 +50,14 @@ export async function startApp(deps: Deps, roles: { api: boolean; worker: boolea
     server = probe;
   }
 
+  let metricsServer: { close(): Promise<void> } | undefined;
+  let metricsUrl: string | undefined;
+  if (deps.config.hygiene.metricsPort !== undefined && (roles.api || roles.worker)) {
+    const metrics = createMetricsServer(deps);
+    metricsUrl = await listen(metrics.server, deps.config.hygiene.metricsPort, deps.config.http.host);
+    metricsServer = metrics;
+  }
+
   let workers: Worker[] = [];
   if (roles.worker) {
     await syncSchedules(deps);
@@ -72,12 +82,13 @@ export async function startApp(deps: Deps, roles: { api: boolean; worker: boolea
 
   return {
     url,
+    metricsUrl,
     workers,
     async stop() {
       await heal.stop();
       // Both stop taking new work at once; the server lets requests in flight finish and
       // worker.close() waits for the jobs it is running.
-      await Promise.all([server?.close(), ...workers.map((worker) => worker.close())]);
+      await Promise.all([server?.close(), metricsServer?.close(), ...workers.map((worker) => worker.close())]);
     },
   };
 }

@@ -162,6 +162,24 @@ const envSchema = z
     REDIS_STATE_CHECK_MS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(100).max(60_000).default(2_000),
     /** How often a subscription that needs a token re-checks its user (deleted, demoted); it also ends when the token expires. */
     LIVE_REAUTH_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
+    // Request hygiene at the HTTP layer (docs/operations.md, "Request limits and browsers").
+    /** Field selections per operation, `__typename` and aliases included, fragments expanded; also Pothos's breadth limit. */
+    MAX_QUERY_FIELDS: z.coerce.number().int().min(10).max(100_000).default(500),
+    /** Tokens per document; the parser stops at the first one over, before the document is built. */
+    MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(5000),
+    MAX_QUERY_ALIASES: z.coerce.number().int().min(0).max(10_000).default(30),
+    /** Comma-separated browser origins allowed to call the API with credentials; none by default. */
+    CORS_ORIGINS: z
+      .string()
+      .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be origins such as https://app.example.com, separated by commas')))
+      .default([]),
+    GRAPHQL_INTROSPECTION: booleanFromEnv.optional(),
+    GRAPHQL_SUGGESTIONS: booleanFromEnv.optional(),
+    /** Serve /metrics on this port only (not on PORT or WORKER_HTTP_PORT). */
+    METRICS_PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).optional(),
+    /** When set, /metrics answers 401 unless called with `Authorization: Bearer <METRICS_TOKEN>`. */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWT_JWKS_URL) {
@@ -229,6 +247,16 @@ function toConfig(env: z.output<typeof envSchema>) {
       boardSize: env.HOT_BOARD_SIZE,
       cacheTtlMs: env.HOT_CACHE_TTL_MS,
     },
+    hygiene: {
+      maxFields: env.MAX_QUERY_FIELDS,
+      maxTokens: env.MAX_QUERY_TOKENS,
+      maxAliases: env.MAX_QUERY_ALIASES,
+      corsOrigins: env.CORS_ORIGINS,
+      introspection: env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== 'production',
+      suggestions: env.GRAPHQL_SUGGESTIONS ?? env.NODE_ENV !== 'production',
+      metricsPort: env.METRICS_PORT,
+      metricsToken: env.METRICS_TOKEN,
+    },
     outbox: { maxAttempts: env.OUTBOX_MAX_ATTEMPTS, retryBaseMs: env.OUTBOX_RETRY_BASE_MS, retryMaxMs: env.OUTBOX_RETRY_MAX_MS },
     selfHeal: { checkIntervalMs: env.REDIS_STATE_CHECK_MS },
     live: { sharedSubscriptions: env.LIVE_SHARED_SUBSCRIPTIONS, reauthIntervalMs: env.LIVE_REAUTH_INTERVAL_MS },
@@ -251,7 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       parsed.error.issues.map((issue) => {
         const name = issue.path.join('.') || 'environment';
         const value = typeof issue.path[0] === 'string' ? cleaned[issue.path[0]] : undefined;
-        return `${name} ${issue.message}${value !== undefined && !/SECRET|URL/.test(name) ? ` (got "${value}")` : ''}`;
+        return `${name} ${issue.message}${value !== undefined && !/SECRET|URL|TOKEN/.test(name) ? ` (got "${value}")` : ''}`;
       }),
     );
   }

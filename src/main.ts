@@ -45,7 +45,8 @@ async function main() {
 
   const app = await startApp(deps, roles);
   if (roles.api) logger.info(`liveboard API on ${app.url}/graphql`);
-  else logger.info(`worker health and metrics on ${app.url}/metrics`);
+  else logger.info(`worker health on ${app.url}/healthz`);
+  logger.info(`metrics on ${app.metricsUrl ?? app.url}/metrics`);
   if (roles.worker) logger.info({ workers: app.workers.length }, 'workers started');
 
   stopOnSignals(app, deps, logger, config.shutdownTimeoutMs);

@@ -67,7 +67,7 @@ export const builder = new SchemaBuilder<{
     limit: (ctx) => ({
       complexity: ctx.deps.config.limits.maxComplexity,
       depth: ctx.deps.config.limits.maxDepth,
-      breadth: 500,
+      breadth: ctx.deps.config.hygiene.maxFields,
     }),
     complexityError: (kind, result) => {
       const measure = kind.toLowerCase() as 'complexity' | 'depth' | 'breadth';

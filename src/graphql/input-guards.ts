@@ -54,7 +54,8 @@ const badText = (where: string) =>
  * Checks what a client sends, once, before anything runs: every string (in
  * the document's literals and anywhere in the variables, whatever the type:
  * String, ID, JSON, custom scalars) is valid Unicode without NUL, and every
- * `after`/`before` of a connection is a cursor we handed out. The first
+ * `after`/`before` of a connection is a cursor we handed out (an id cursor,
+ * unless the field's `extensions.ownCursors` says it decodes its own). The first
  * problem is reported as BAD_USER_INPUT.
  */
 export function checkInput(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): AppError | null {
@@ -73,6 +74,8 @@ export function checkInput(schema: GraphQLSchema, document: DocumentNode, variab
         const field = typeInfo.getFieldDef();
         if (problem || !field || (node.name.value !== 'after' && node.name.value !== 'before')) return;
         if (!getNamedType(field.type).name.endsWith('Connection')) return;
+        // A connection whose cursors are not id cursors says so, and checks them itself.
+        if (field.extensions.ownCursors === true) return;
         const value = node.value.kind === Kind.VARIABLE ? variables?.[node.value.name.value] : node.value.kind === Kind.STRING ? node.value.value : null;
         if (typeof value === 'string' && !isIdCursor(value)) {
           problem = badInput(`${node.name.value} is not a cursor of this list; pass an endCursor or startCursor it returned.`, {

@@ -1,4 +1,5 @@
-import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import { createCounter, createHistogram, usePrometheus, type FillLabelsFnParams } from '@graphql-yoga/plugin-prometheus';
+import { getOperationAST, Kind, type FragmentDefinitionNode, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Metrics } from '../infra/metrics.js';
 import type { Context } from './context.js';
@@ -41,17 +42,92 @@ export function useAbandonedStreamRelease(): Plugin {
   };
 }
 
-/** GraphQL operation latency and HTTP duration, into the process registry served at /metrics. */
-export function useOperationMetrics(metrics: Metrics): Plugin {
+/** The labels of every GraphQL series: both come from the schema, never from a client's string, so their values are bounded. */
+export type OperationLabels = { operation_type: string; root_field: string };
+
+const OPERATION_TYPES = new Set(['query', 'mutation', 'subscription']);
+const META_FIELDS = new Set(['__typename', '__schema', '__type']);
+
+/**
+ * `operation_type` is query, mutation or subscription; `root_field` the one
+ * root field the operation selects (its schema name, not an alias),
+ * `multiple` for several, `other` when the document did not parse or names
+ * no field of the schema. Client-chosen operation names and URLs never
+ * become labels: each distinct value would be a new series.
+ */
+export function operationLabels(schema: GraphQLSchema, params: Pick<FillLabelsFnParams, 'document' | 'operationName'>): OperationLabels {
+  const document = params.document;
+  const operation = document ? (getOperationAST(document, params.operationName) ?? getOperationAST(document)) : null;
+  if (!document || !operation || !OPERATION_TYPES.has(operation.operation)) return { operation_type: 'other', root_field: 'other' };
+  const rootFields = schema.getRootType(operation.operation)?.getFields() ?? {};
+  const names = new Set<string>();
+  const seen = new Set<string>();
+  const collect = (selectionSet: SelectionSetNode) => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) names.add(selection.name.value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet);
+      else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = document.definitions.find(
+          (definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === selection.name.value,
+        );
+        if (fragment) collect(fragment.selectionSet);
+      }
+    }
+  };
+  collect(operation.selectionSet);
+  const known = [...names].every((name) => Object.hasOwn(rootFields, name) || META_FIELDS.has(name));
+  const [only] = names;
+  const rootField = !known || only === undefined ? 'other' : names.size > 1 ? 'multiple' : only;
+  return { operation_type: operation.operation, root_field: rootField };
+}
+
+/**
+ * GraphQL operation latency and errors, into the process registry served at
+ * /metrics, under Prometheus names (snake_case labels, `_seconds`, `_total`).
+ * The plugin's metrics not listed here are off: their labels are unbounded.
+ */
+export function useOperationMetrics(metrics: Metrics, schema: GraphQLSchema): Plugin {
+  const registry = metrics.registry;
+  const labelNames = ['operation_type', 'root_field'] as const;
+  const labels = (params: FillLabelsFnParams) => operationLabels(schema, params);
   return usePrometheus({
-    registry: metrics.registry,
+    registry,
     endpoint: false,
     metrics: {
-      graphql_envelop_request_duration: true,
-      graphql_envelop_error_result: true,
-      graphql_envelop_phase_execute: true,
-      graphql_envelop_phase_subscribe: true,
-      graphql_yoga_http_duration: true,
+      graphql_envelop_request_duration: createHistogram({
+        registry,
+        histogram: {
+          name: 'liveboard_graphql_request_duration_seconds',
+          help: 'GraphQL operations from parse to the end of execution (or to the start of a subscription), in seconds',
+          labelNames,
+        },
+        fillLabelsFn: labels,
+      }),
+      graphql_envelop_phase_execute: createHistogram({
+        registry,
+        histogram: { name: 'liveboard_graphql_execute_duration_seconds', help: 'Execution phase of GraphQL queries and mutations, in seconds', labelNames },
+        fillLabelsFn: labels,
+      }),
+      graphql_envelop_error_result: createCounter({
+        registry,
+        counter: {
+          name: 'liveboard_graphql_errors_total',
+          help: 'GraphQL errors by phase (parse, validate, context, execute, subscribe)',
+          labelNames: [...labelNames, 'phase'] as const,
+        },
+        fillLabelsFn: (params) => ({ ...labels(params), phase: params.errorPhase ?? 'other' }),
+      }),
+      graphql_envelop_deprecated_field: false,
+      graphql_envelop_request: false,
+      graphql_envelop_request_time_summary: false,
+      graphql_envelop_phase_parse: false,
+      graphql_envelop_phase_validate: false,
+      graphql_envelop_phase_context: false,
+      graphql_envelop_phase_subscribe: false,
+      graphql_envelop_execute_resolver: false,
+      graphql_envelop_schema_change: false,
+      graphql_yoga_http_duration: false,
     },
   });
 }

@@ -8,6 +8,7 @@ import { isMasked, toClientError } from './errors.js';
 import { useInputGuards } from './input-guards.js';
 import { useSubscriptionGuards } from './subscription-guards.js';
 import { useSharedSubscriptions } from './live/shared-subscriptions.js';
+import { useDocumentLimits, useJsonPostsOnly, useSchemaDisclosure } from './hygiene.js';
 import { useAbandonedStreamRelease, useOperationMetrics, useSubscriptionGauge } from './plugins.js';
 import { useMutationRateLimit } from './rate-limit.js';
 import { schema as appSchema } from './schema.js';
@@ -20,9 +21,25 @@ export type Yoga = YogaServerInstance<ContextSource, Context>;
  * schema is the application's; tests of the live machinery serve their own.
  */
 export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema): Yoga {
+  const { hygiene } = deps.config;
+  const corsOrigins = new Set(hygiene.corsOrigins);
   return createYoga<ContextSource, Context>({
     schema,
     graphqlEndpoint: '/graphql',
+    // Also enforced while the body streams in (http/server.ts); this covers yoga.fetch.
+    maxRequestBodySize: deps.config.http.maxBodyBytes,
+    // Only listed origins get CORS headers (with credentials); any other origin gets none, so a browser blocks it.
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      if (!origin || !corsOrigins.has(origin)) return false;
+      return {
+        origin: [origin],
+        credentials: true,
+        methods: ['GET', 'POST'],
+        allowedHeaders: ['content-type', 'authorization', 'x-client-id', 'accept'],
+        maxAge: 600,
+      };
+    },
     context: (initial) => buildContext(deps, initial),
     graphiql: deps.config.graphiql
       ? { title: 'liveboard', subscriptionsProtocol: 'WS', defaultQuery: DEFAULT_QUERY }
@@ -41,9 +58,12 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
       },
     },
     plugins: [
+      useJsonPostsOnly(),
+      ...useDocumentLimits(hygiene),
+      ...useSchemaDisclosure(hygiene),
       useInputGuards(),
       useSubscriptionGuards(deps),
-      useOperationMetrics(deps.metrics),
+      useOperationMetrics(deps.metrics, schema),
       useSubscriptionGauge(deps.metrics),
       useAbandonedStreamRelease(),
       useMutationRateLimit(deps),

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Deps } from '../lib/app-deps.js';
@@ -10,17 +11,35 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
-/** `/healthz`, `/readyz` and `/metrics`: served by the API, and by a worker-only process on its own port. */
-export function probeRoutes(deps: Pick<Deps, 'db' | 'redis' | 'metrics'>): Record<string, Route> {
+type ProbeDeps = Pick<Deps, 'db' | 'redis' | 'metrics' | 'config'>;
+
+/**
+ * `/healthz`, `/readyz` and `/metrics`: served by the API, and by a
+ * worker-only process on its own port. With METRICS_PORT, `/metrics` moves
+ * to a server of its own (see {@link createMetricsServer}).
+ */
+export function probeRoutes(deps: ProbeDeps): Record<string, Route> {
   return {
     '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
     '/readyz': async (_req, res) => {
       const readiness = await checkReadiness(deps);
       sendJson(res, readiness.ready ? 200 : 503, readiness);
     },
-    '/metrics': async (_req, res) => {
-      res.writeHead(200, { 'content-type': deps.metrics.registry.contentType }).end(await deps.metrics.registry.metrics());
-    },
+    ...(deps.config.hygiene.metricsPort === undefined ? { '/metrics': metricsRoute(deps) } : {}),
+  };
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** Prometheus exposition; with METRICS_TOKEN set, only for `Authorization: Bearer <METRICS_TOKEN>` (401 otherwise). */
+export function metricsRoute(deps: Pick<Deps, 'metrics' | 'config'>): Route {
+  const expected = deps.config.hygiene.metricsToken === undefined ? undefined : digest(`Bearer ${deps.config.hygiene.metricsToken}`);
+  return async (req, res) => {
+    if (expected && !timingSafeEqual(digest(req.headers.authorization ?? ''), expected)) {
+      res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer realm="metrics"' }).end('metrics need a bearer token\n');
+      return;
+    }
+    res.writeHead(200, { 'content-type': deps.metrics.registry.contentType }).end(await deps.metrics.registry.metrics());
   };
 }
 
@@ -46,8 +65,16 @@ export async function listen(server: http.Server, port: number, host: string): P
  * A worker-only process has no API, but still answers health checks and
  * Prometheus scrapes, so its job metrics are collected like the API's.
  */
-export function createProbeServer(deps: Pick<Deps, 'db' | 'redis' | 'metrics' | 'logger'>): { server: http.Server; close(): Promise<void> } {
-  const routes = probeRoutes(deps);
+export function createProbeServer(deps: ProbeDeps & Pick<Deps, 'logger'>): { server: http.Server; close(): Promise<void> } {
+  return createRoutesServer(deps, probeRoutes(deps));
+}
+
+/** `/metrics` alone, on METRICS_PORT: a port scrapers reach and the public does not. */
+export function createMetricsServer(deps: Pick<Deps, 'metrics' | 'config' | 'logger'>): { server: http.Server; close(): Promise<void> } {
+  return createRoutesServer(deps, { '/metrics': metricsRoute(deps) });
+}
+
+function createRoutesServer(deps: Pick<Deps, 'logger'>, routes: Record<string, Route>): { server: http.Server; close(): Promise<void> } {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const route = routes[matchRoute(routes, path) ?? ''];

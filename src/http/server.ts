@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
+import { Transform } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Deps } from '../lib/app-deps.js';
 import { ErrorCode } from '../lib/app-error.js';
@@ -51,12 +52,9 @@ export function createHttpServer(deps: Deps, yoga: Yoga, extraRoutes: Record<str
     const stopTimer = metrics.httpRequests.startTimer({ route: routeKey ?? (path === yoga.graphqlEndpoint ? path : 'other'), method: req.method });
     res.on('finish', () => stopTimer({ status: res.statusCode }));
 
-    const declaredLength = Number(req.headers['content-length'] ?? 0);
-    if (declaredLength > config.http.maxBodyBytes) {
-      sendJson(res, 413, { errors: [{ message: `The request body is larger than ${config.http.maxBodyBytes} bytes.`, extensions: { code: 'BAD_USER_INPUT' } }] });
-      req.resume();
-      return;
-    }
+    const limit = config.http.maxBodyBytes;
+    const tooLarge = () => refuseTooLarge(req, res, limit);
+    if (Number(req.headers['content-length'] ?? 0) > limit) return tooLarge();
     const clientAddress = clientAddressOf(req);
     const releaseStream = isEventStream && !routeKey ? sseStreams.acquire(clientAddress) : undefined;
     if (releaseStream === null) {
@@ -67,7 +65,8 @@ export function createHttpServer(deps: Deps, yoga: Yoga, extraRoutes: Record<str
     }
     if (releaseStream) res.once('close', releaseStream);
     const route = routeKey ? routes[routeKey] : undefined;
-    Promise.resolve(route ? route(req, res) : yoga.handle(req, res, { clientAddress })).catch((error: unknown) => {
+    // Routes read their own (small, authenticated) bodies; GraphQL bodies are counted as they stream in.
+    Promise.resolve(route ? route(req, res) : yoga.handle(limitBody(req, limit, tooLarge), res, { clientAddress })).catch((error: unknown) => {
       deps.logger.error({ err: error, path }, 'unhandled error in an HTTP route');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.destroy();
@@ -101,4 +100,50 @@ export function createHttpServer(deps: Deps, yoga: Yoga, extraRoutes: Record<str
       });
     },
   };
+}
+
+/**
+ * Answers 413 and closes the connection once the answer is out, so the rest
+ * of the body is never read (Node would otherwise read and discard it all).
+ */
+function refuseTooLarge(req: http.IncomingMessage, res: http.ServerResponse, limit: number): void {
+  req.pause();
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.shouldKeepAlive = false;
+  res.once('finish', () => req.socket.destroy());
+  res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(
+    JSON.stringify({ errors: [{ message: `The request body is larger than ${limit} bytes.`, extensions: { code: 'BAD_USER_INPUT' } }] }),
+  );
+}
+
+/**
+ * The request as yoga should read it: its body counted chunk by chunk as it
+ * arrives, whether it declared a Content-Length or is chunked. Once past
+ * `limit`, reading stops and `tooLarge` answers; nothing beyond the limit is
+ * buffered. A request without a body is returned as it is.
+ */
+function limitBody(req: http.IncomingMessage, limit: number, tooLarge: () => void): http.IncomingMessage {
+  if (req.headers['transfer-encoding'] === undefined && Number(req.headers['content-length'] ?? 0) === 0) return req;
+  let received = 0;
+  const body = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      received += chunk.length;
+      if (received <= limit) return done(null, chunk);
+      req.unpipe(body);
+      tooLarge();
+      done(new Error(`request body over ${limit} bytes`));
+    },
+  });
+  // The refusal is answered by tooLarge; a body nobody reads any more must not crash the process with its error.
+  body.on('error', () => undefined);
+  req.once('error', (error) => body.destroy(error));
+  req.once('close', () => {
+    if (!req.complete) body.destroy(new Error('the client aborted the request'));
+  });
+  req.pipe(body);
+  // What yoga's Node adapter reads besides the body: method, URL, headers, and the socket (for the peer address).
+  return Object.assign(body, { method: req.method, url: req.url, headers: req.headers, socket: req.socket, httpVersion: req.httpVersion }) as unknown as http.IncomingMessage;
 }

@@ -18,7 +18,13 @@ const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'paused', 'prior
  */
 export function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'liveboard_' });
+  // Standard names (process_*, nodejs_*), so stock dashboards and alerts work. The three gauges named
+  // like counters (`nodejs_active_*_total`) break Prometheus naming; sum the per-type `nodejs_active_*` instead.
+  collectDefaultMetrics({ register: registry });
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
+  // GC kinds appear on their first collection otherwise; export them all from the start like the series below.
+  const gc = registry.getSingleMetric('nodejs_gc_duration_seconds') as Histogram<'kind'> | undefined;
+  for (const kind of ['major', 'minor', 'incremental', 'weakcb']) gc?.zero({ kind });
   const metrics = {
     registry,
     httpRequests: new Histogram({

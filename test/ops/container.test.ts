@@ -65,7 +65,7 @@ function startMain(args: string[], env: Record<string, string>): Promise<Started
     const timer = setTimeout(() => reject(new Error(`did not start within ${START_WAIT_MS} ms:\n${output}`)), START_WAIT_MS);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const url = /(?:liveboard API|worker health and metrics) on (http:\/\/[^/"]+)/.exec(output)?.[1];
+      const url = /(?:liveboard API|worker health) on (http:\/\/[^/"]+)/.exec(output)?.[1];
       if (!url) return;
       clearTimeout(timer);
       resolve({ child, url, exited, output: () => output });

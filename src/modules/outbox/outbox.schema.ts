@@ -39,6 +39,8 @@ builder.queryField('deadEvents', (t) =>
     type: OutboxDeliveryRef,
     authScopes: { admin: true },
     description: '(admin) Deliveries of domain events that failed OUTBOX_MAX_ATTEMPTS times, by event id then consumer.',
+    // Its cursors are (event id, consumer) pairs, checked by listDeadDeliveries (see graphql/input-guards.ts).
+    extensions: { ownCursors: true },
     resolve: (_root, args, ctx) =>
       resolveCursorConnection<Promise<DeliveryView[]>>({ args, toCursor: deliveryCursor, defaultSize: 20, maxSize: MAX_PAGE_SIZE }, (page) => listDeadDeliveries(ctx.deps, page)),
   }),
