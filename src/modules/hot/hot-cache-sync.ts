@@ -37,7 +37,7 @@ export async function startHotCacheSync(deps: SyncDeps): Promise<HotCacheSync> {
     follow(category) {
       const scope = hotBoardScope(category);
       if (followers.has(scope)) return;
-      const messages = deps.pubsub.subscribe('hot:changed', scope);
+      const messages = deps.pubsub.subscribe('hot:changed', scope, { internal: true });
       followers.set(scope, messages);
       void (async () => {
         for await (const message of messages) {
