@@ -10,6 +10,7 @@ import { createHttpServer } from './http/server.js';
 import { createRunRecorder } from './modules/jobs/job-runs.js';
 import { syncSchedules } from './modules/jobs/job-schedules.js';
 import { startSelfHeal } from './self-heal.js';
+import { startHotCacheSync, type HotCacheSync } from './modules/hot/index.js';
 
 export interface RunningApp {
   /** Base URL of this process's HTTP server: the API, or a worker-only process's health and metrics. */
@@ -37,7 +38,10 @@ export interface StartOptions {
 export async function startApp(deps: Deps, roles: { api: boolean; worker: boolean }, options: StartOptions = {}): Promise<RunningApp> {
   let server: { close(): Promise<void> } | undefined;
   let url: string | undefined;
+  let hotSync: HotCacheSync | undefined;
   if (roles.api) {
+    // Before listening: the first hot reads (and reads while PostgreSQL is down) are served from the preloaded copy.
+    hotSync = await startHotCacheSync(deps);
     const http = createHttpServer(deps, createYogaServer(deps), {
       [ADMIN_QUEUES_PATH]: createAdminQueuesRoute(deps),
       ...options.extraRoutes,
@@ -89,6 +93,7 @@ export async function startApp(deps: Deps, roles: { api: boolean; worker: boolea
       // Both stop taking new work at once; the server lets requests in flight finish and
       // worker.close() waits for the jobs it is running.
       await Promise.all([server?.close(), metricsServer?.close(), ...workers.map((worker) => worker.close())]);
+      await hotSync?.stop();
     },
   };
 }

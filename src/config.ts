@@ -151,6 +151,9 @@ const envSchema = z
       .min(1, 'must be 1 to 3600000')
       .max(3_600_000, 'must be 1 to 3600000')
       .default(2_000),
+    /** Defaults of the run-time hot settings (updateHotSettings overrides them): Hacker News gravity and the age window in days (0 = none). */
+    HOT_GRAVITY: z.coerce.number({ message: 'must be a number' }).min(0, 'must be 0 to 5').max(5, 'must be 0 to 5').default(1.8),
+    HOT_WINDOW_DAYS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 to 3650').max(3650, 'must be 0 to 3650').default(0),
     /** A consumer's delivery of an outbox event is marked DEAD after this many failed attempts. */
     OUTBOX_MAX_ATTEMPTS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(10),
     /** The first retry of a failed delivery waits about this long; each next one twice as long, up to OUTBOX_RETRY_MAX_MS. */
@@ -246,6 +249,8 @@ function toConfig(env: z.output<typeof envSchema>) {
       },
       boardSize: env.HOT_BOARD_SIZE,
       cacheTtlMs: env.HOT_CACHE_TTL_MS,
+      gravity: env.HOT_GRAVITY,
+      windowDays: env.HOT_WINDOW_DAYS === 0 ? null : env.HOT_WINDOW_DAYS,
     },
     hygiene: {
       maxFields: env.MAX_QUERY_FIELDS,

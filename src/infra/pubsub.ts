@@ -28,10 +28,11 @@ export interface PubSub {
   /**
    * The messages of `topic` for `scope`, from the first `next()` on: that is
    * when the Redis subscription is made, so an iterator that is never read
-   * costs nothing. `return()` releases it.
+   * costs nothing. `return()` releases it. `internal` subscriptions (the
+   * process's own cache followers) are left out of localSubscribers.
    */
-  subscribe<T extends TopicName>(topic: T, scope: TopicScope): AsyncIterableIterator<TopicMap[T]>;
-  /** Subscriptions to `topic` for `scope` on this instance that Redis has confirmed (for tests and metrics). */
+  subscribe<T extends TopicName>(topic: T, scope: TopicScope, options?: { internal?: boolean }): AsyncIterableIterator<TopicMap[T]>;
+  /** Client subscriptions to `topic` for `scope` on this instance that Redis has confirmed (for tests and metrics). */
   localSubscribers(topic: TopicName, scope: TopicScope): number;
   /** The connection that carries this instance's subscriptions (for leak checks: its listeners, PUBSUB NUMSUB). */
   readonly subscriber: Redis;
@@ -58,8 +59,9 @@ export function createPubSub(options: { publisher: Redis; subscriber: Redis; pre
         options.logger.warn({ err: error, topic, scope }, 'could not publish a live update');
       }
     },
-    subscribe<T extends TopicName>(topic: T, scope: TopicScope) {
+    subscribe<T extends TopicName>(topic: T, scope: TopicScope, subscribeOptions: { internal?: boolean } = {}) {
       const name = channel(topic, scope);
+      const counted = subscribeOptions.internal ? 0 : 1;
       let subscription: Promise<number> | undefined;
       let returned = false;
       const messages = new PushIterator<TopicMap[T]>(SUBSCRIBER_BUFFER, () => {
@@ -67,7 +69,7 @@ export function createPubSub(options: { publisher: Redis; subscriber: Redis; pre
         subscription?.then(
           (id) => {
             engine.unsubscribe(id);
-            count(name, -1);
+            count(name, -counted);
           },
           () => undefined,
         );
@@ -80,7 +82,7 @@ export function createPubSub(options: { publisher: Redis; subscriber: Redis; pre
           if (!subscription && !returned) {
             subscription = engine.subscribe<TopicMap[T]>(name, (message) => messages.push(message));
             subscription.then(
-              () => count(name, 1),
+              () => count(name, counted),
               (error: unknown) => messages.end({ error }),
             );
           }

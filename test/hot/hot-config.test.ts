@@ -10,6 +10,8 @@ describe('hot ranking configuration', () => {
       weights: { join: 1, favorite: 0.5, view: 0.05, checkIn: 2 },
       boardSize: 500,
       cacheTtlMs: 2_000,
+      gravity: 1.8,
+      windowDays: null,
     });
   });
 
@@ -22,12 +24,16 @@ describe('hot ranking configuration', () => {
       HOT_WEIGHT_CHECK_IN: '4.25',
       HOT_BOARD_SIZE: '1000',
       HOT_CACHE_TTL_MS: '250',
+      HOT_GRAVITY: '1.5',
+      HOT_WINDOW_DAYS: '7',
     });
     expect(config.hot).toEqual({
       algorithm: 'hackernews',
       weights: { join: 3, favorite: -0.5, view: 0, checkIn: 4.25 },
       boardSize: 1000,
       cacheTtlMs: 250,
+      gravity: 1.5,
+      windowDays: 7,
     });
   });
 

@@ -20,16 +20,16 @@ let t: TestContext;
 /** The deps with PostgreSQL reads of activities watched (and optionally sabotaged). */
 function watchedDeps(onFindMany: (call: number, args: any) => Promise<void> | void = () => {}) {
   const queries: Array<{ take: number; after: number; rows: number }> = [];
-  const db = {
-    activity: {
-      async findMany(args: any) {
-        await onFindMany(queries.length + 1, args);
-        const rows = await t.deps.db.activity.findMany(args);
-        queries.push({ take: args.take, after: args.where?.id?.gt, rows: rows.length });
-        return rows;
-      },
+  const activity = {
+    async findMany(args: any) {
+      await onFindMany(queries.length + 1, args);
+      const rows = await t.deps.db.activity.findMany(args);
+      queries.push({ take: args.take, after: args.where?.id?.gt, rows: rows.length });
+      return rows;
     },
   };
+  // The real client, with its activity reads observed; every other table (e.g. hot settings) as it is.
+  const db = new Proxy(t.deps.db, { get: (target, property) => (property === 'activity' ? activity : Reflect.get(target, property)) });
   return { deps: { ...t.deps, db } as unknown as Deps, queries };
 }
 

@@ -55,14 +55,22 @@ let userCounter = 0;
  * migrated template, and its own Redis prefix for keys, queues and channels.
  * `jobHandlers` replaces the application's jobs (e.g. with test jobs) and
  * `eventHandlers` its event consumers (e.g. with one that fails), here and in peers;
- * `clock` becomes `deps.now` here and on every peer (see ./clock.ts).
+ * `clock` becomes `deps.now` here and on every peer (see ./clock.ts);
+ * `databaseUrl` rewrites the URL the deps connect with (e.g. through a TcpProxy);
+ * the database is still created and dropped directly.
  */
 export async function createTestContext(
   env: Record<string, string> = {},
-  options: { jobHandlers?: readonly JobHandler<Deps>[]; eventHandlers?: readonly EventHandler<Deps>[]; clock?: TestClock } = {},
+  options: {
+    jobHandlers?: readonly JobHandler<Deps>[];
+    eventHandlers?: readonly EventHandler<Deps>[];
+    clock?: TestClock;
+    databaseUrl?: (url: string) => string;
+  } = {},
 ): Promise<TestContext> {
   const dbName = uniqueName('lb_t');
-  const databaseUrl = await createDatabase(dbName, inject('templateDatabase'));
+  const directUrl = await createDatabase(dbName, inject('templateDatabase'));
+  const databaseUrl = options.databaseUrl ? options.databaseUrl(directUrl) : directUrl;
   const prefix = `test:${randomBytes(5).toString('hex')}`;
   const config = loadConfig({
     NODE_ENV: 'test',

@@ -25,7 +25,8 @@ export const HEAT_EPOCH_SECONDS = 1_704_067_200;
 
 /** Seconds of publication recency worth one order of magnitude of interaction (12.5 h). */
 const REDDIT_SECONDS_PER_DECADE = 45_000;
-const HN_GRAVITY = 1.8;
+/** Hacker News gravity when none is given (HOT_GRAVITY's default). */
+export const HN_GRAVITY = 1.8;
 const HN_AGE_OFFSET_HOURS = 2;
 const MS_PER_HOUR = 3_600_000;
 
@@ -51,10 +52,10 @@ function redditTimeTerm(publishedAt: Date): number {
   return (publishedAt.getTime() / 1000 - HEAT_EPOCH_SECONDS) / REDDIT_SECONDS_PER_DECADE;
 }
 
-/** `(ageHours + 2)^1.8`; age is clamped at 0 so clock skew or future publication never boosts a score. */
-function hackerNewsDecay(publishedAt: Date, now: Date): number {
+/** `(ageHours + 2)^gravity`; age is clamped at 0 so clock skew or future publication never boosts a score. */
+function hackerNewsDecay(publishedAt: Date, now: Date, gravity: number): number {
   const ageHours = Math.max(0, (now.getTime() - publishedAt.getTime()) / MS_PER_HOUR);
-  return Math.pow(ageHours + HN_AGE_OFFSET_HOURS, HN_GRAVITY);
+  return Math.pow(ageHours + HN_AGE_OFFSET_HOURS, gravity);
 }
 
 /**
@@ -65,22 +66,23 @@ export function redditHeat(s: number, publishedAt: Date): number {
   return redditLogTerm(s) + redditTimeTerm(publishedAt);
 }
 
-/** Hacker News heat: `max(s−1,0) / (ageHours + 2)^1.8`. Decays as `now` advances. */
-export function hackerNewsHeat(s: number, publishedAt: Date, now: Date): number {
+/** Hacker News heat: `max(s−1,0) / (ageHours + 2)^gravity` (gravity 1.8 by default). Decays as `now` advances. */
+export function hackerNewsHeat(s: number, publishedAt: Date, now: Date, gravity = HN_GRAVITY): number {
   if (!(s > 1)) return 0;
-  return (s - 1) / hackerNewsDecay(publishedAt, now);
+  return (s - 1) / hackerNewsDecay(publishedAt, now, gravity);
 }
 
-/** Heat of one activity under `algorithm`; `now` is ignored by `reddit`. */
+/** Heat of one activity under `algorithm`; `now` and `gravity` are ignored by `reddit`. */
 export function computeHeat(
   algorithm: HeatAlgorithm,
   counts: InteractionCounts,
   weights: HeatWeights,
   publishedAt: Date,
   now: Date,
+  gravity = HN_GRAVITY,
 ): number {
   const s = interactionPoints(counts, weights);
-  return algorithm === 'reddit' ? redditHeat(s, publishedAt) : hackerNewsHeat(s, publishedAt, now);
+  return algorithm === 'reddit' ? redditHeat(s, publishedAt) : hackerNewsHeat(s, publishedAt, now, gravity);
 }
 
 /** Behaviours named as in the GraphQL `HeatBehaviour` enum. */
@@ -117,7 +119,7 @@ export interface HeatBreakdown {
  * - `hackernews`: the time decay is multiplicative, so it cannot be a separate
  *   addend. It is folded into every part instead: `contribution = points / D`
  *   and `timeTerm = −1 / D` (the "−1" offset, decayed), with
- *   `D = (ageHours + 2)^1.8`. When s ≤ 1 the score is clamped to 0, and then
+ *   `D = (ageHours + 2)^gravity`. When s ≤ 1 the score is clamped to 0, and then
  *   every contribution and `timeTerm` are 0 too, so nothing hints at a
  *   non-zero score.
  *
@@ -130,6 +132,7 @@ export function heatBreakdown(
   weights: HeatWeights,
   publishedAt: Date,
   now: Date,
+  gravity = HN_GRAVITY,
 ): HeatBreakdown {
   const parts: Array<[HeatBehaviour, number, number]> = [
     ['JOIN', counts.joins, weights.join],
@@ -138,7 +141,7 @@ export function heatBreakdown(
     ['CHECK_IN', counts.checkIns, weights.checkIn],
   ];
   const s = interactionPoints(counts, weights);
-  const score = computeHeat(algorithm, counts, weights, publishedAt, now);
+  const score = computeHeat(algorithm, counts, weights, publishedAt, now, gravity);
 
   let timeTerm: number;
   let contributionOf: (points: number) => number;
@@ -148,7 +151,7 @@ export function heatBreakdown(
     // logTerm ≠ 0 implies |s| > 1, so the division is safe.
     contributionOf = (points) => (logTerm === 0 ? 0 : logTerm * (points / s));
   } else if (s > 1) {
-    const decay = hackerNewsDecay(publishedAt, now);
+    const decay = hackerNewsDecay(publishedAt, now, gravity);
     timeTerm = -1 / decay;
     contributionOf = (points) => points / decay;
   } else {

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { HeatAlgorithm } from './heat-formula.js';
+import type { HotSettingsValues } from './hot-scoring.js';
 
 /** One ranked entry of a hot list; ties are already ordered (compareHotEntries) into `rank`. */
 export interface HotListEntry {
@@ -30,16 +31,27 @@ export interface HotCache {
   lastGood(key: string): HotList | undefined;
   set(key: string, list: HotList): void;
   /**
-   * Which of a list's activities PostgreSQL says are visible, remembered per
-   * list of ids for the same TTL, so a cached list costs no query per read.
-   */
-  visibleIds(ids: readonly number[], load: () => Promise<Set<number>>): Promise<Set<number>>;
-  /**
    * Activity rows shown in hot lists, by selection shape and id, for the same
    * TTL, so a cached list does not load its activities from PostgreSQL on every read.
    */
   readonly rows: LRUCache<string, object>;
-  /** Forgets the fresh copies, visibility and rows (after a write) but keeps the last good lists for outages. */
+  /**
+   * The last row read of every activity in `rows`, kept past the TTL: what a
+   * hot list shows while PostgreSQL cannot be read (then with `stale: true`).
+   */
+  readonly lastGoodRows: LRUCache<string, object>;
+  /** The hot settings last read from PostgreSQL: `fresh` for the TTL, `last` for outages. */
+  readonly settings: {
+    fresh(): HotSettingsValues | undefined;
+    last(): HotSettingsValues | undefined;
+    set(values: HotSettingsValues): void;
+  };
+  /**
+   * The algorithm whose boards readers use: the one the latest board write
+   * seen here (announced on `hot:changed`) was made with; undefined = HOT_ALGORITHM.
+   */
+  boardAlgorithm: HeatAlgorithm | undefined;
+  /** Forgets the fresh copies and rows (after a write) but keeps the last good lists and rows for outages. */
   invalidate(): void;
 }
 
@@ -54,30 +66,30 @@ export function createHotCache(ttlMs: number): HotCache {
   const fresh = new LRUCache<string, HotList>({ max: MAX_BOARDS, ttl: ttlMs });
   // No TTL: a copy is only replaced by a newer good read, never expired, so there is always something to fall back on.
   const lastGood = new LRUCache<string, HotList>({ max: MAX_BOARDS });
-  const visibility = new LRUCache<string, Promise<Set<number>>>({ max: MAX_BOARDS, ttl: ttlMs });
   const rows = new LRUCache<string, object>({ max: 20_000, ttl: ttlMs });
+  const lastGoodRows = new LRUCache<string, object>({ max: 20_000 });
+  let freshSettings: { values: HotSettingsValues; until: number } | undefined;
+  let lastSettings: HotSettingsValues | undefined;
   return {
     rows,
+    lastGoodRows,
+    boardAlgorithm: undefined,
+    settings: {
+      fresh: () => (freshSettings && freshSettings.until > performance.now() ? freshSettings.values : undefined),
+      last: () => lastSettings,
+      set(values) {
+        lastSettings = values;
+        freshSettings = { values, until: performance.now() + ttlMs };
+      },
+    },
     fresh: (key) => fresh.get(key),
     lastGood: (key) => lastGood.get(key),
     set(key, list) {
       fresh.set(key, list);
       lastGood.set(key, list);
     },
-    visibleIds(ids, load) {
-      const key = ids.join(',');
-      let visible = visibility.get(key);
-      if (!visible) {
-        visible = load();
-        visibility.set(key, visible);
-        // A failed check must not be remembered.
-        visible.catch(() => visibility.delete(key));
-      }
-      return visible;
-    },
     invalidate() {
       fresh.clear();
-      visibility.clear();
       rows.clear();
     },
   };

@@ -1,10 +1,17 @@
 import type { Deps } from '../../lib/app-deps.js';
 import { readBoardRange, readBoardRank } from './hot-board-store.js';
 import { HOT_CACHE_DEPTH, hotCacheKey, type HotList } from './hot-cache.js';
+import { followHotBoard } from './hot-cache-sync.js';
 import { collectHotBoards } from './hot-recompute.js';
-import { heatSettings, VISIBLE_STATUSES } from './hot-scoring.js';
+import { currentHotSettings } from './hot-settings.js';
+import type { HeatAlgorithm } from './heat-formula.js';
 
 type ReaderDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'config' | 'now' | 'hotCache' | 'metrics' | 'logger'>;
+
+/** The algorithm whose boards are read: the one the latest board write seen here used (see HotCache.boardAlgorithm). */
+export function boardAlgorithm(deps: Pick<Deps, 'config' | 'hotCache'>): HeatAlgorithm {
+  return deps.hotCache.boardAlgorithm ?? deps.config.hot.algorithm;
+}
 
 /** Label of this cache in liveboard_cache_lookups_total. */
 const CACHE_LABEL = 'hot';
@@ -18,20 +25,21 @@ function firstOf(list: HotList, first: number, stale = list.stale): HotList {
  * a bounded heap): the last resort when Redis has no board or cannot be read.
  */
 export async function computeHotList(
-  deps: Pick<Deps, 'db' | 'config' | 'now'>,
+  deps: Pick<Deps, 'db' | 'config' | 'now' | 'hotCache' | 'logger'>,
   input: { category: string | null; limit: number },
 ): Promise<HotList> {
   const computedAt = deps.now();
+  const settings = await currentHotSettings(deps);
   const { global } = await collectHotBoards(deps, {
     limit: input.limit,
-    settings: heatSettings(deps.config, computedAt),
+    settings: { ...settings, now: computedAt },
     perCategory: false,
     category: input.category,
   });
   return {
     entries: global.map((entry, index) => ({ rank: index + 1, activityId: entry.id, score: entry.score })),
     computedAt,
-    algorithm: deps.config.hot.algorithm,
+    algorithm: settings.algorithm,
     stale: false,
   };
 }
@@ -52,7 +60,7 @@ export async function readHotActivities(
   deps: ReaderDeps,
   input: { category: string | null; first: number; skipCache?: boolean },
 ): Promise<HotList> {
-  const { algorithm } = deps.config.hot;
+  const algorithm = boardAlgorithm(deps);
   const key = hotCacheKey(algorithm, input.category);
   const cached = input.skipCache ? undefined : deps.hotCache.fresh(key);
   if (cached) {
@@ -65,6 +73,7 @@ export async function readHotActivities(
     if (range.ready) {
       const list: HotList = { entries: range.entries, computedAt: range.computedAt, algorithm, stale: false };
       deps.hotCache.set(key, list);
+      followHotBoard(deps, input.category);
       return firstOf(list, input.first);
     }
   } catch (error) {
@@ -78,40 +87,23 @@ export async function readHotActivities(
   }
   const list = await computeHotList(deps, { category: input.category, limit: HOT_CACHE_DEPTH });
   deps.hotCache.set(key, list);
+  followHotBoard(deps, input.category);
   return firstOf(list, input.first);
 }
 
 /**
- * Drops entries whose activity is no longer visible and renumbers the rest.
- * Normally a no-op: it only matters when the board write of a cancellation
- * failed, which the next recompute repairs, so a cancelled activity is never
- * shown even meanwhile. One primary-key query for at most 100 ids, remembered
- * with the cached list (and forgotten with it on every local board write).
- */
-async function withoutInvisible(deps: Pick<Deps, 'db' | 'hotCache'>, list: HotList, first: number): Promise<HotList> {
-  const ids = list.entries.map((entry) => entry.activityId);
-  const visible = await deps.hotCache.visibleIds(ids, async () => {
-    const rows = await deps.db.activity.findMany({ where: { id: { in: ids }, status: { in: [...VISIBLE_STATUSES] } }, select: { id: true } });
-    return new Set(rows.map((row) => row.id));
-  });
-  const entries = list.entries
-    .filter((entry) => visible.has(entry.activityId))
-    .slice(0, first)
-    .map((entry, index) => ({ ...entry, rank: index + 1 }));
-  return { ...list, entries };
-}
-
-/**
  * The live hot list as `hotActivities` and `hotActivitiesChanged` show it:
- * the top `first` visible activities of the board. The whole cached top 100 is
- * read, so entries dropped by withoutInvisible are made up from below.
+ * the top `first` activities of the board. Visibility travels with the board
+ * (an activity that is cancelled, ended or unpublished is taken off it by
+ * refreshActivityHeat), so no PostgreSQL check is made here: with PostgreSQL
+ * down the list still comes from the local copy or Redis. Should a board
+ * write have failed, the next recompute (every minute) repairs it.
  */
 export async function readVisibleHotList(
   deps: ReaderDeps,
   input: { category: string | null; first: number; skipCache?: boolean },
 ): Promise<HotList> {
-  const live = await readHotActivities(deps, { category: input.category, first: HOT_CACHE_DEPTH, skipCache: input.skipCache });
-  return withoutInvisible(deps, live, input.first);
+  return readHotActivities(deps, input);
 }
 
 /**
@@ -121,7 +113,7 @@ export async function readVisibleHotList(
  */
 export async function hotRankOf(deps: ReaderDeps, activityId: number): Promise<number | null> {
   try {
-    const { ready, rank } = await readBoardRank(deps, { algorithm: deps.config.hot.algorithm, category: null, activityId });
+    const { ready, rank } = await readBoardRank(deps, { algorithm: boardAlgorithm(deps), category: null, activityId });
     if (ready) return rank;
   } catch (error) {
     deps.logger.debug({ err: error, activityId }, 'hot rank unreadable in Redis; using the hot list');
@@ -148,7 +140,7 @@ export async function heatOrderedActivityIds(
   }
   try {
     const range = await readBoardRange(deps, {
-      algorithm: deps.config.hot.algorithm,
+      algorithm: boardAlgorithm(deps),
       category: input.category,
       start: input.offset,
       stop: end - 1,

@@ -3,7 +3,8 @@ import { compareHotEntries } from './heat-formula.js';
 import { redisClockMs, replaceBoards, touchedSince } from './hot-board-store.js';
 import { publishHotChanges } from './hot-changes.js';
 import { refreshActivitiesHeat } from './hot-refresh.js';
-import { HEAT_ROW_SELECT, heatSettings, toHotEntry, VISIBLE_STATUSES, type HeatRow, type HeatSettings, type HotEntry } from './hot-scoring.js';
+import { currentHotSettings } from './hot-settings.js';
+import { HEAT_ROW_SELECT, insideWindow, publicationTime, toHotEntry, VISIBLE_STATUSES, type HeatRow, type HeatSettings, type HotEntry } from './hot-scoring.js';
 import { TopN } from './top-n-heap.js';
 
 /** Rows per keyset page: big enough to amortise round trips, small enough to bound memory. */
@@ -50,7 +51,7 @@ export interface CollectedBoards {
 }
 
 /**
- * Streams visible activities through one bounded top-`limit` heap per board
+ * Streams visible activities (inside the settings' age window) through one bounded top-`limit` heap per board
  * (global, and per category when `perCategory`), holding at most a batch plus
  * `limit` entries per board at any time.
  */
@@ -70,6 +71,8 @@ export async function collectHotBoards(
   for await (const rows of batches) {
     scanned += rows.length;
     for (const row of rows) {
+      // Older than the age window: on no board.
+      if (!insideWindow(publicationTime(row), input.settings)) continue;
       const entry = toHotEntry(row, input.settings);
       global.push(entry);
       if (!input.perCategory) continue;
@@ -98,8 +101,8 @@ export interface RecomputeResult {
 }
 
 /**
- * The `hot.recompute` job: rebuilds every board of the configured algorithm
- * from PostgreSQL and swaps them into Redis at once. Under `hackernews` this
+ * The `hot.recompute` job: rebuilds every board of the current hot settings'
+ * algorithm (gravity, age window and weights: `hotSettings`) from PostgreSQL and swaps them into Redis at once. Under `hackernews` this
  * is what makes scores decay; under `reddit` it repairs writes that failed.
  *
  * A failure anywhere (PostgreSQL, Redis) throws before the swap, so the live
@@ -109,21 +112,25 @@ export interface RecomputeResult {
  * read and sends nothing.
  */
 export async function recomputeHotBoards(
-  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'config' | 'now' | 'hotCache' | 'pubsub'>,
+  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'config' | 'now' | 'hotCache' | 'pubsub' | 'logger'>,
   input: { batchSize?: number } = {},
 ): Promise<RecomputeResult> {
   const startedAt = await redisClockMs(deps);
   const computedAt = deps.now();
-  const { algorithm, boardSize } = deps.config.hot;
+  const { boardSize } = deps.config.hot;
+  // Read at every run, so settings an admin changed apply from this recompute on.
+  const settings = await currentHotSettings(deps, { fresh: true });
+  const { algorithm } = settings;
   const collected = await collectHotBoards(deps, {
     limit: boardSize,
-    settings: heatSettings(deps.config, computedAt),
+    settings: { ...settings, now: computedAt },
     perCategory: true,
     batchSize: input.batchSize,
   });
   const deleted = await replaceBoards(deps, { algorithm, global: collected.global, categories: collected.categories, computedAt });
   deps.hotCache.invalidate();
-  await publishHotChanges(deps, [null, ...collected.categories.keys(), ...deleted], computedAt);
+  deps.hotCache.boardAlgorithm = algorithm;
+  await publishHotChanges(deps, [null, ...collected.categories.keys(), ...deleted], computedAt, algorithm);
 
   // A join scored while the scan had already passed its activity would be undone by the swap: score those again.
   const touched = await touchedSince(deps, algorithm, startedAt - TOUCHED_MARGIN_MS);

@@ -2,9 +2,10 @@ import type { Deps } from '../../lib/app-deps.js';
 import type { EventHandler, EventType } from '../outbox/index.js';
 import { writeBoardEntries, type BoardWrite } from './hot-board-store.js';
 import { publishHotChanges } from './hot-changes.js';
-import { HEAT_ROW_SELECT, heatSettings, isVisibleStatus, toHotEntry } from './hot-scoring.js';
+import { HEAT_ROW_SELECT, insideWindow, isVisibleStatus, publicationTime, toHotEntry } from './hot-scoring.js';
+import { currentHotSettings } from './hot-settings.js';
 
-type RefreshDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'config' | 'now' | 'hotCache' | 'pubsub'>;
+type RefreshDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'config' | 'now' | 'hotCache' | 'pubsub' | 'logger'>;
 
 /** Ids per PostgreSQL read when refreshing many activities at once. */
 const REFRESH_CHUNK = 500;
@@ -13,7 +14,8 @@ const REFRESH_CHUNK = 500;
  * Re-scores one activity from its row in PostgreSQL (counts, status,
  * publishedAt, category) and writes its ABSOLUTE score to the global board and
  * its category's board — or takes it off every board when it is not visible
- * (cancelled, ended, draft, deleted). Idempotent: calling it twice, late, or
+ * (cancelled, ended, draft, deleted) or published before the age window of
+ * the hot settings. Idempotent: calling it twice, late, or
  * for an event that was already applied changes nothing, so domain-event
  * handlers can call it at least once per event. Boards whose contents changed
  * are announced on `hot:changed` after the write; an unchanged board is not.
@@ -31,29 +33,33 @@ export async function refreshActivityHeat(deps: RefreshDeps, activityId: number)
 
 /** {@link refreshActivityHeat} for many activities: one PostgreSQL read and one Redis round trip per 500. */
 export async function refreshActivitiesHeat(deps: RefreshDeps, activityIds: readonly number[]): Promise<void> {
-  const { algorithm, boardSize } = deps.config.hot;
+  const { boardSize } = deps.config.hot;
+  // Read for every refresh, so a change of the settings applies to the next update.
+  const current = await currentHotSettings(deps, { fresh: true });
+  const { algorithm } = current;
   const unique = [...new Set(activityIds)];
   const changed = new Set<string | null>();
   try {
     for (let i = 0; i < unique.length; i += REFRESH_CHUNK) {
       const ids = unique.slice(i, i + REFRESH_CHUNK);
       const now = deps.now();
-      const settings = heatSettings(deps.config, now);
+      const settings = { ...current, now };
       const rows = await deps.db.activity.findMany({ where: { id: { in: ids } }, select: HEAT_ROW_SELECT });
       const byId = new Map(rows.map((row) => [row.id, row]));
       const writes: BoardWrite[] = ids.map((id) => {
         const row = byId.get(id);
         if (!row) return { activityId: id, category: '', entry: null };
-        return { activityId: id, category: row.category, entry: isVisibleStatus(row.status) ? toHotEntry(row, settings) : null };
+        const ranked = isVisibleStatus(row.status) && insideWindow(publicationTime(row), settings);
+        return { activityId: id, category: row.category, entry: ranked ? toHotEntry(row, settings) : null };
       });
       for (const board of await writeBoardEntries(deps, { algorithm, writes, boardSize, computedAt: now })) changed.add(board);
     }
   } finally {
-    // This instance reads its own write at once (and re-checks visibility even if the write failed);
-    // other instances within HOT_CACHE_TTL_MS (live subscriptions at once).
+    // This instance reads its own write at once; other instances when `hot:changed` reaches them (hot-cache-sync.ts).
     deps.hotCache.invalidate();
   }
-  if (changed.size > 0) await publishHotChanges(deps, changed, deps.now());
+  deps.hotCache.boardAlgorithm = algorithm;
+  if (changed.size > 0) await publishHotChanges(deps, changed, deps.now(), algorithm);
 }
 
 /**

@@ -41,16 +41,36 @@ export interface HotEntry extends HotRankable {
   category: string;
 }
 
-/** What a heat computation needs besides the row. */
-export interface HeatSettings {
+/** The tunable part of the ranking (`hotSettings`): stored in PostgreSQL, HOT_* values by default. */
+export interface HotSettingsValues {
   algorithm: HeatAlgorithm;
+  /** Hacker News gravity: the exponent of (ageHours + 2). */
+  gravity: number;
+  /** Only activities published in the last N days rank; null = no window. */
+  windowDays: number | null;
   weights: HeatWeights;
+}
+
+/** What a heat computation needs besides the row: the settings, at `now`. */
+export interface HeatSettings extends HotSettingsValues {
   now: Date;
 }
 
-/** The configured algorithm and weights, at `now`. */
+/** The HOT_* environment values: the settings until an admin changes them. */
+export function defaultHotSettings(config: Config): HotSettingsValues {
+  return { algorithm: config.hot.algorithm, gravity: config.hot.gravity, windowDays: config.hot.windowDays, weights: config.hot.weights };
+}
+
+/** The configured (environment) settings at `now`. */
 export function heatSettings(config: Config, now: Date): HeatSettings {
-  return { algorithm: config.hot.algorithm, weights: config.hot.weights, now };
+  return { ...defaultHotSettings(config), now };
+}
+
+const MS_PER_DAY = 86_400_000;
+
+/** Whether an activity published at `publishedAt` is inside the settings' age window (always, without one). */
+export function insideWindow(publishedAt: Date, settings: HeatSettings): boolean {
+  return settings.windowDays === null || publishedAt.getTime() >= settings.now.getTime() - settings.windowDays * MS_PER_DAY;
 }
 
 /**
@@ -75,6 +95,6 @@ export function toHotEntry(row: HeatRow, settings: HeatSettings): HotEntry {
     category: row.category,
     publishedAt,
     interactionPoints: interactionPoints(counts, settings.weights),
-    score: computeHeat(settings.algorithm, counts, settings.weights, publishedAt, settings.now),
+    score: computeHeat(settings.algorithm, counts, settings.weights, publishedAt, settings.now, settings.gravity),
   };
 }

@@ -4,7 +4,8 @@ import { localDay } from '../../lib/calendar.js';
 import { HEAT_ALGORITHMS, type HeatAlgorithm } from './heat-formula.js';
 import { HOT_CACHE_DEPTH, type HotList } from './hot-cache.js';
 import { collectHotBoards } from './hot-recompute.js';
-import { heatSettings, type HotEntry } from './hot-scoring.js';
+import type { HotEntry } from './hot-scoring.js';
+import { currentHotSettings } from './hot-settings.js';
 
 /** Entries kept per board and day: the most `hotActivities(first:)` may ask for. */
 export const SNAPSHOT_DEPTH = HOT_CACHE_DEPTH;
@@ -32,16 +33,20 @@ export interface SnapshotResult {
  * once, in one transaction: a retry or a second run for the same day changes
  * nothing, so the snapshot stays the one taken closest to midnight.
  */
-export async function takeHotSnapshot(deps: Pick<Deps, 'db' | 'config' | 'now'>, input: { at: Date }): Promise<SnapshotResult> {
+export async function takeHotSnapshot(
+  deps: Pick<Deps, 'db' | 'config' | 'now' | 'hotCache' | 'logger'>,
+  input: { at: Date },
+): Promise<SnapshotResult> {
   const day = localDay(input.at, deps.config.timeZone);
   const existing = await deps.db.hotSnapshot.findFirst({ where: { day: dayValue(day) }, select: { id: true } });
   if (existing) return { day, created: false, boards: 0 };
 
   const computedAt = deps.now();
-  const { algorithm } = deps.config.hot;
+  const settings = await currentHotSettings(deps, { fresh: true });
+  const { algorithm } = settings;
   const collected = await collectHotBoards(deps, {
     limit: SNAPSHOT_DEPTH,
-    settings: heatSettings(deps.config, computedAt),
+    settings: { ...settings, now: computedAt },
     perCategory: true,
   });
   const boards: Array<[string, HotEntry[]]> = [['', collected.global], ...collected.categories];

@@ -5,7 +5,9 @@ import { heatBreakdown, type HeatBreakdown } from './heat-formula.js';
 import type { HotList, HotListEntry } from './hot-cache.js';
 import { HOT_CACHE_DEPTH } from './hot-cache.js';
 import { hotRankOf, readVisibleHotList } from './hot-reader.js';
-import { countsOf, HEAT_ROW_SELECT, heatSettings, isVisibleStatus, publicationTime, toHotEntry } from './hot-scoring.js';
+import { countsOf, HEAT_ROW_SELECT, isVisibleStatus, publicationTime, toHotEntry, type HotSettingsValues } from './hot-scoring.js';
+import { currentHotSettings } from './hot-settings.js';
+import { HeatWeightsRef } from './hot-settings.schema.js';
 import { readHotSnapshot } from './hot-snapshot.js';
 
 /** Most entries one `hotActivities` call returns. */
@@ -22,11 +24,11 @@ export const hotFirstSchema = z
 /** The `category` argument of hot lists. */
 export const hotCategorySchema = z.string().min(1, '`category` cannot be empty.').max(32, '`category` has at most 32 characters.').nullish();
 
-const HeatAlgorithmEnum = builder.enumType('HeatAlgorithm', {
+export const HeatAlgorithmEnum = builder.enumType('HeatAlgorithm', {
   description: 'How heat is computed (HOT_ALGORITHM).',
   values: {
     REDDIT: { value: 'reddit', description: 'sign(s)·log10(max(|s|,1)) + (publishedAt − 2024-01-01)/45000 s: does not decay.' },
-    HACKERNEWS: { value: 'hackernews', description: 'max(s−1,0)/(ageHours+2)^1.8: decays as time passes.' },
+    HACKERNEWS: { value: 'hackernews', description: 'max(s−1,0)/(ageHours+2)^gravity (1.8 by default): decays as time passes.' },
   } as const,
 });
 
@@ -43,10 +45,10 @@ const HeatBreakdownItemRef = builder.objectRef<HeatBreakdown['items'][number]>('
   }),
 });
 
-const HeatBreakdownRef = builder.objectRef<HeatBreakdown & { computedAt: Date }>('HeatBreakdown').implement({
+const HeatBreakdownRef = builder.objectRef<HeatBreakdown & { computedAt: Date; settings: HotSettingsValues }>('HeatBreakdown').implement({
   description:
     'Why an activity has its heat: Σ items.contribution + timeTerm = score. reddit splits the log term by points and ' +
-    'timeTerm is the publication term; hackernews folds the decay D=(ageHours+2)^1.8 into each part (points/D) and timeTerm is −1/D.',
+    'timeTerm is the publication term; hackernews folds the decay D=(ageHours+2)^gravity into each part (points/D) and timeTerm is −1/D.',
   fields: (t) => ({
     algorithm: t.expose('algorithm', { type: HeatAlgorithmEnum }),
     interactionPoints: t.exposeFloat('interactionPoints', { description: 's = Σ weight × count.' }),
@@ -54,6 +56,17 @@ const HeatBreakdownRef = builder.objectRef<HeatBreakdown & { computedAt: Date }>
     timeTerm: t.exposeFloat('timeTerm'),
     score: t.exposeFloat('score'),
     computedAt: t.expose('computedAt', { type: 'DateTime', description: 'The time the score was computed for (hackernews decays).' }),
+    gravity: t.float({ description: 'The Hacker News gravity used (hotSettings).', resolve: (breakdown) => breakdown.settings.gravity }),
+    windowDays: t.int({
+      nullable: true,
+      description: 'The age window used, in days (hotSettings); null = none.',
+      resolve: (breakdown) => breakdown.settings.windowDays,
+    }),
+    weights: t.field({
+      type: HeatWeightsRef,
+      description: 'The weights used (hotSettings).',
+      resolve: (breakdown) => breakdown.settings.weights,
+    }),
   }),
 });
 
@@ -85,7 +98,12 @@ export const HotActivitiesRef = builder.objectRef<HotActivitiesResult>('HotActiv
       description: 'When the scores were computed. Null only for a `date` with no snapshot (entries is then empty).',
     }),
     algorithm: t.expose('algorithm', { type: HeatAlgorithmEnum }),
-    stale: t.exposeBoolean('stale', { description: 'True while Redis is unreachable and an older local copy is served.' }),
+    stale: t.boolean({
+      description:
+        'True when the list or its activities could not be confirmed: Redis unreachable (an older local copy of the list is ' +
+        'served) or PostgreSQL unreachable (the activities last read are shown).',
+      resolve: async (list, _args, ctx) => list.stale || (list.date === null && (await ctx.loaders.hotActivities.wereStale())),
+    }),
     date: t.expose('date', { type: 'Date', nullable: true, description: 'The snapshot day asked for; null for the live list.' }),
     category: t.exposeString('category', { nullable: true, description: 'The category board; null for all categories.' }),
   }),
@@ -120,9 +138,9 @@ builder.prismaObjectFields('Activity', (t) => ({
   heat: t.float({
     nullable: true,
     select: HEAT_ROW_SELECT,
-    description: 'Heat now (HOT_ALGORITHM); null unless the activity is visible on the hot boards (published, not ended or cancelled).',
-    resolve: (activity, _args, ctx) =>
-      isVisibleStatus(activity.status) ? toHotEntry(activity, heatSettings(ctx.deps.config, ctx.deps.now())).score : null,
+    description: 'Heat now (hotSettings); null unless the activity is visible on the hot boards (published, not ended or cancelled).',
+    resolve: async (activity, _args, ctx) =>
+      isVisibleStatus(activity.status) ? toHotEntry(activity, { ...(await currentHotSettings(ctx.deps)), now: ctx.deps.now() }).score : null,
   }),
   heatRank: t.int({
     nullable: true,
@@ -135,11 +153,12 @@ builder.prismaObjectFields('Activity', (t) => ({
     nullable: true,
     select: HEAT_ROW_SELECT,
     description: 'How `heat` is made up: each behaviour\'s count, weight and contribution, and the time term. Null when `heat` is.',
-    resolve: (activity, _args, ctx) => {
+    resolve: async (activity, _args, ctx) => {
       if (!isVisibleStatus(activity.status)) return null;
-      const { algorithm, weights } = ctx.deps.config.hot;
+      const settings = await currentHotSettings(ctx.deps);
+      const { algorithm, weights, gravity } = settings;
       const now = ctx.deps.now();
-      return { ...heatBreakdown(algorithm, countsOf(activity), weights, publicationTime(activity), now), computedAt: now };
+      return { ...heatBreakdown(algorithm, countsOf(activity), weights, publicationTime(activity), now, gravity), computedAt: now, settings };
     },
   }),
 }));

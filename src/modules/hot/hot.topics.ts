@@ -5,11 +5,16 @@
  * `hot:changed` is published after a board's contents changed in Redis: an
  * activity's score, tie data or membership after refreshActivityHeat, or the
  * swap of a full recompute (every board it wrote or deleted). Subscribers
- * re-read the board and decide whether the part they show changed.
+ * re-read the board and decide whether the part they show changed; every API
+ * instance refreshes its local copy of the board (hot-cache-sync.ts).
+ * `algorithm` is the one the board was written with, so readers follow a
+ * change of algorithm made with updateHotSettings.
  */
+import type { HeatAlgorithm } from './heat-formula.js';
+
 declare module '../../infra/pubsub.js' {
   interface TopicMap {
-    'hot:changed': { board: string; computedAt: number };
+    'hot:changed': { board: string; computedAt: number; algorithm?: HeatAlgorithm };
   }
 }
 

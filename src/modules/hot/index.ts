@@ -3,9 +3,11 @@ import type { HotActivityLoader } from './hot-activity-loader.js';
 import type { HotCache } from './hot-cache.js';
 import './hot.schema.js';
 import './hot-live.schema.js';
+import './hot-settings.schema.js';
 
 export { createHotActivityLoader, type HotActivityLoader } from './hot-activity-loader.js';
 export { createHotCache, type HotCache } from './hot-cache.js';
+export { startHotCacheSync, type HotCacheSync } from './hot-cache-sync.js';
 export { heatOrderedActivityIds } from './hot-reader.js';
 export { hotEventHandlers } from './hot-refresh.js';
 export { hotJobs } from './hot.jobs.js';
