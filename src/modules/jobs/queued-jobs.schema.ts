@@ -116,7 +116,7 @@ builder.mutationFields((t) => ({
   retryJob: t.field({
     type: QueuedJobRef,
     authScopes: { admin: true },
-    description: '(admin) Runs a failed (or cancelled) job again with a fresh attempt budget. INVALID_STATE for a job that has not failed.',
+    description: '(admin) Runs a failed (or cancelled) job again as its next attempt; earlier attempts stay in the run history. INVALID_STATE for a job that has not failed.',
     args: jobArgs(t),
     resolve: (_root, args, ctx) => retryJob(ctx.deps, { ...args, userId: ctx.viewer!.id }),
   }),

@@ -149,13 +149,17 @@ export async function removeJob(deps: QueuedDeps, input: { queue: string; id: st
   return view;
 }
 
-/** Runs a failed (or cancelled) job again, with a fresh attempt budget. */
+/**
+ * Runs a failed (or cancelled) job again as its next attempt. Attempt counts
+ * are not reset, so the run history keeps every earlier attempt as its own
+ * row; a job that had used all its attempts gets this one try.
+ */
 export async function retryJob(deps: QueuedDeps, input: { queue: string; id: string; userId: number | null }): Promise<QueuedJobView> {
   const { queue, job } = await loadJob(deps, input.queue, input.id);
   const state = await job.getState();
   if (state !== 'failed') throw invalidState(`Job "${input.id}" is ${state}; only a failed job can be retried.`);
   await clearCancelFlag(deps, queue, job.id!);
-  await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+  await job.retry('failed');
   deps.logger.info({ queue, jobId: job.id, job: job.name, userId: input.userId }, 'failed job retried');
   return getQueuedJob(deps, input);
 }
