@@ -78,7 +78,9 @@ describe('cancelling a season rollover midway', () => {
     // Cancelling the flow's parent cancels the whole run.
     const cancelled = await t.gql(CANCEL, { queue: 'leaderboards', id: prepared.finishJobId }, { token: admin.token });
     expect(cancelled.errors).toBeUndefined();
-    expect(cancelled.data!.cancelJob).toMatchObject({ name: FINISH_JOB, state: 'WAITING_CHILDREN', cancelRequested: true });
+    expect(cancelled.data!.cancelJob).toMatchObject({ name: FINISH_JOB, cancelRequested: true });
+    // The shards not held may already have reached a checkpoint and failed the parent by the time it is read back.
+    expect(['WAITING_CHILDREN', 'FAILED']).toContain(cancelled.data!.cancelJob.state);
     const cancelledAt = performance.now();
     release();
 
@@ -107,7 +109,9 @@ describe('cancelling a season rollover midway', () => {
     const cancelledRuns = runs.filter((run) => run.state === 'CANCELLED');
     expect(cancelledRuns.length).toBeGreaterThanOrEqual(1);
     expect(cancelledRuns.every((run) => /cancelled by an admin/.test(run.error ?? ''))).toBe(true);
-    expect(await t.deps.db.jobRun.count({ where: { name: FINISH_JOB } })).toBe(0);
+    // The finish step never ran; its run history says it was cancelled.
+    const cancelledFinish = await t.deps.db.jobRun.findMany({ where: { name: FINISH_JOB } });
+    expect(cancelledFinish.map((run) => [run.jobId, run.state])).toEqual([[prepared.finishJobId, 'CANCELLED']]);
 
     // The board is intact and still the season's truth; the archive is not complete and the season not archived.
     expect(firstDifference(await boardPlaces(t, SEASON), before)).toBe(-1);
@@ -124,8 +128,9 @@ describe('cancelling a season rollover midway', () => {
     expect(archived).toHaveLength(MEMBERS);
     expect(firstDifference(archived, before)).toBe(-1);
     expect(await boardKeysPresent(t, SEASON)).toEqual(['sealed']);
-    const finishes = await t.deps.db.jobRun.findMany({ where: { name: FINISH_JOB } });
-    expect(finishes.map((run) => run.state)).toEqual(['COMPLETED']);
+    const finishes = await t.deps.db.jobRun.findMany({ where: { name: FINISH_JOB, state: 'COMPLETED' } });
+    expect(finishes).toHaveLength(1);
+    expect(await t.deps.db.jobRun.count({ where: { name: FINISH_JOB } })).toBe(2);
     const finishJob = await t.deps.queues.leaderboards.getJob(finishes[0]!.jobId);
     expect(finishJob!.returnvalue).toMatchObject({ seasonId: SEASON, members: MEMBERS, archivedNow: true });
     process.stdout.write(

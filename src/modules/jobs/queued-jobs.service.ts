@@ -3,8 +3,9 @@ import type { Deps } from '../../lib/app-deps.js';
 import { QUEUE_NAMES, type QueueName } from '../../infra/queues.js';
 import { badInput, invalidState, notFound } from '../../lib/app-error.js';
 import { clearCancelFlag, hasCancelFlag, setCancelFlag } from './job-control.js';
+import { triggerOf } from './job-runs.js';
 
-type QueuedDeps = Pick<Deps, 'queues' | 'redis' | 'keys' | 'logger'>;
+type QueuedDeps = Pick<Deps, 'queues' | 'redis' | 'keys' | 'logger' | 'db' | 'now'>;
 
 /** The states `jobQueue` lists, as the API names them, with BullMQ's name for each. */
 export const QUEUED_JOB_STATES = {
@@ -127,6 +128,29 @@ export async function cancelJob(deps: QueuedDeps, input: { queue: string; id: st
     throw invalidState(`Job "${input.id}" is ${state}; only an active job (or a flow waiting for its children) can be cancelled. Remove a queued one with removeJob.`);
   }
   await setCancelFlag(deps, queue, job.id!);
+  if (state === 'waiting-children') {
+    // The parent never runs now (a cancelled child fails it): its run history says why. Should every child
+    // have finished first, the parent's own checkpoint cancels it, and recording it there changes nothing.
+    const at = deps.now();
+    const attempt = job.attemptsStarted + 1;
+    await deps.db.jobRun.upsert({
+      where: { queue_jobId_attempt: { queue, jobId: job.id!, attempt } },
+      create: {
+        queue,
+        jobId: job.id!,
+        attempt,
+        name: job.name,
+        maxAttempts: job.opts.attempts ?? 1,
+        trigger: triggerOf(job),
+        state: 'CANCELLED',
+        startedAt: at,
+        finishedAt: at,
+        durationMs: 0,
+        error: `Job ${job.id} was cancelled by an admin while waiting for its child jobs.`,
+      },
+      update: {},
+    });
+  }
   deps.logger.info({ queue, jobId: job.id, job: job.name, userId: input.userId }, 'job cancellation requested');
   return viewOf(deps, queue, job);
 }
