@@ -11,6 +11,7 @@ import { createRunRecorder } from './modules/jobs/job-runs.js';
 import { syncSchedules } from './modules/jobs/job-schedules.js';
 import { startSelfHeal } from './self-heal.js';
 import { startHotCacheSync, type HotCacheSync } from './modules/hot/index.js';
+import { createCancellationFlags, watchScheduleChanges } from './modules/jobs/index.js';
 
 export interface RunningApp {
   /** Base URL of this process's HTTP server: the API, or a worker-only process's health and metrics. */
@@ -63,7 +64,10 @@ export async function startApp(deps: Deps, roles: { api: boolean; worker: boolea
   }
 
   let workers: Worker[] = [];
+  let scheduleWatch: { stop(): Promise<void> } | undefined;
   if (roles.worker) {
+    // Follow admins' schedule changes before reading the rows, so a change made during start is not missed.
+    scheduleWatch = watchScheduleChanges(deps);
     await syncSchedules(deps);
     initJobSeries(deps.metrics, deps.jobHandlers);
     const workerName = `${hostname()}:${process.pid}`;
@@ -71,6 +75,7 @@ export async function startApp(deps: Deps, roles: { api: boolean; worker: boolea
       handlers: deps.jobHandlers,
       deps,
       observer: createRunRecorder(deps, workerName),
+      cancellation: createCancellationFlags(deps),
       workerName,
       connection: () => deps.blockingConnection(),
       prefix: `${deps.config.redis.prefix}:bull`,
@@ -92,7 +97,7 @@ export async function startApp(deps: Deps, roles: { api: boolean; worker: boolea
       await heal.stop();
       // Both stop taking new work at once; the server lets requests in flight finish and
       // worker.close() waits for the jobs it is running.
-      await Promise.all([server?.close(), metricsServer?.close(), ...workers.map((worker) => worker.close())]);
+      await Promise.all([server?.close(), metricsServer?.close(), ...workers.map((worker) => worker.close()), scheduleWatch?.stop()]);
       await hotSync?.stop();
     },
   };

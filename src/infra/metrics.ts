@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Label values known up front, so every series is exported (as 0) before its first event. */
-export const JOB_OUTCOMES = ['completed', 'failed', 'stalled'] as const;
+export const JOB_OUTCOMES = ['completed', 'failed', 'stalled', 'cancelled'] as const;
 export const SUBSCRIPTION_TRANSPORTS = ['ws', 'sse'] as const;
 export const BOARD_CACHES = ['hot', 'leaderboard'] as const;
 export const CACHE_RESULTS = ['hit', 'miss', 'stale'] as const;
@@ -36,7 +36,7 @@ export function createMetrics() {
     }),
     jobRuns: new Counter({
       name: 'liveboard_job_runs_total',
-      help: 'Job attempts by queue, job name and outcome (completed, failed, stalled)',
+      help: 'Job attempts by queue, job name and outcome (completed, failed, stalled, cancelled)',
       labelNames: ['queue', 'job', 'outcome'] as const,
       registers: [registry],
     }),

@@ -1,4 +1,4 @@
-import { FlowProducer, Queue, Worker, type Job, type JobsOptions, type RepeatOptions } from 'bullmq';
+import { FlowProducer, Queue, UnrecoverableError, Worker, type Job, type JobsOptions, type RepeatOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ZodType } from 'zod';
 import type { Logger } from './logger.js';
@@ -10,13 +10,45 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 /** When a periodic job runs: every `every` ms, or on a cron `pattern` read in the app's time zone. */
 export type JobScheduleSpec = { every: number } | { pattern: string };
 
+/**
+ * Thrown by {@link JobControl.checkpoint} when an admin cancelled the job (or
+ * the flow it belongs to). It is an `UnrecoverableError`, so BullMQ fails the
+ * job without retrying it; the run is recorded as CANCELLED.
+ */
+export class JobCancelledError extends UnrecoverableError {
+  constructor(jobId: string | undefined) {
+    super(`Job ${jobId ?? ''} was cancelled by an admin.`.replace('  ', ' '));
+  }
+}
+
+/** Whether an error is a cancellation, also across module copies (by name). */
+export function isCancellation(error: unknown): boolean {
+  return error instanceof JobCancelledError || (error instanceof Error && error.name === 'JobCancelledError');
+}
+
+/** What a processor gets besides the job and the dependencies: cooperative cancellation and progress. */
+export interface JobControl {
+  /**
+   * Throws {@link JobCancelledError} when an admin has cancelled this job or
+   * its flow's parent. Long jobs call it between batches, where stopping
+   * leaves nothing half-done.
+   */
+  checkpoint(): Promise<void>;
+  /** Reports progress (a number, usually percent, or a small object); `jobQueue` shows it. */
+  progress(value: number | object): Promise<void>;
+}
+
+/** A control that never cancels and drops progress: for calling processors outside a worker (tests, scripts). */
+export const NO_JOB_CONTROL: JobControl = { checkpoint: async () => {}, progress: async () => {} };
+
 /** A named job a domain processes; `process` receives the shared dependencies. */
 export interface JobHandler<D> {
   queue: QueueName;
   name: string;
   /** One line for operators (the `jobs` query and the docs). */
   description?: string;
-  process(job: Job, deps: D): Promise<unknown>;
+  /** `control` is given by workers; a processor called directly (tests) runs without it: use {@link NO_JOB_CONTROL}. */
+  process(job: Job, deps: D, control?: JobControl): Promise<unknown>;
   /** Periodic jobs: a BullMQ job scheduler with this stable id runs each tick once across all workers. */
   schedule?: JobScheduleSpec;
   options?: JobsOptions;
@@ -81,12 +113,19 @@ export function repeatOptionsOf(schedule: JobScheduleSpec, timeZone: string): Re
 }
 
 /**
- * Creates or updates the job scheduler whose stable id is the handler's name.
- * Idempotent: every instance calls it at start and the schedule is not shifted.
+ * Creates or updates the job scheduler whose stable id is the handler's name,
+ * with `schedule` (an admin's, from PostgreSQL) or else the handler's own.
+ * Idempotent: every instance calls it at start and the schedule is not
+ * shifted; a changed schedule replaces the pending tick at once.
  */
-export async function upsertScheduler<D>(queues: Queues, handler: JobHandler<D>, timeZone: string): Promise<void> {
-  if (!handler.schedule) return;
-  await queues[handler.queue].upsertJobScheduler(handler.name, repeatOptionsOf(handler.schedule, timeZone), {
+export async function upsertScheduler<D>(
+  queues: Queues,
+  handler: JobHandler<D>,
+  timeZone: string,
+  schedule: JobScheduleSpec | undefined = handler.schedule,
+): Promise<void> {
+  if (!schedule) return;
+  await queues[handler.queue].upsertJobScheduler(handler.name, repeatOptionsOf(schedule, timeZone), {
     name: handler.name,
     opts: handler.options,
   });
@@ -112,6 +151,18 @@ export interface JobObserver {
   stalled(queue: QueueName, jobId: string, at: Date): Promise<void>;
 }
 
+/** Where workers learn that an admin cancelled a job (a flag per job id in Redis). */
+export interface CancellationFlags {
+  /** True when `jobId` on `queue`, or (for a flow's child) its parent, was cancelled. */
+  isCancelled(queue: QueueName, job: Job): Promise<boolean>;
+}
+
+/** The queue name in a BullMQ queue key (`<prefix>:<queue>`), e.g. of a child's parent. */
+export function queueOfKey(queueKey: string): QueueName | undefined {
+  const name = queueKey.slice(queueKey.lastIndexOf(':') + 1);
+  return (QUEUE_NAMES as readonly string[]).includes(name) ? (name as QueueName) : undefined;
+}
+
 export interface WorkerOptions<D> {
   handlers: readonly JobHandler<D>[];
   deps: D;
@@ -119,6 +170,8 @@ export interface WorkerOptions<D> {
   prefix: string;
   logger: Logger;
   observer?: JobObserver;
+  /** Read by each job's `checkpoint()`; without it, jobs are never cancelled. */
+  cancellation?: CancellationFlags;
   /** Shown in Bull Board and recorded with each run (`host:pid`). */
   workerName?: string;
   concurrency?: number;
@@ -138,7 +191,13 @@ export function startWorkers<D>(options: WorkerOptions<D>): Worker[] {
     names.set(handler.name, handler);
     byQueue.set(handler.queue, names);
   }
-  const { observer, logger } = options;
+  const { observer, logger, cancellation } = options;
+  const controlOf = (queue: QueueName, job: Job): JobControl => ({
+    async checkpoint() {
+      if (cancellation && (await cancellation.isCancelled(queue, job))) throw new JobCancelledError(job.id);
+    },
+    progress: (value) => job.updateProgress(value),
+  });
   const observe = async (what: string, job: Job, call: () => Promise<void>) => {
     try {
       await call();
@@ -162,7 +221,10 @@ export function startWorkers<D>(options: WorkerOptions<D>): Worker[] {
         const start = performance.now();
         if (observer) await observe('start', job, () => observer.started(queue, job, startedAt));
         try {
-          const result = await handler.process(job, options.deps);
+          const control = controlOf(queue, job);
+          // A job cancelled before it started (e.g. the rest of a cancelled flow) stops here.
+          await control.checkpoint();
+          const result = await handler.process(job, options.deps, control);
           const timing = { startedAt, durationMs: Math.round(performance.now() - start) };
           if (observer) await observe('completion', job, () => observer.completed(queue, job, timing));
           return result;

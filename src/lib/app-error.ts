@@ -40,3 +40,4 @@ export const badInput = (message: string, details?: Record<string, unknown>) => 
 export const notFound = (message: string) => new AppError(ErrorCode.NOT_FOUND, message);
 export const forbidden = (message = 'You are not allowed to do this.') => new AppError(ErrorCode.FORBIDDEN, message);
 export const unauthenticated = (message = 'You must be logged in to do this.') => new AppError(ErrorCode.UNAUTHENTICATED, message);
+export const invalidState = (message: string, details?: Record<string, unknown>) => new AppError(ErrorCode.INVALID_STATE, message, details);

@@ -57,7 +57,15 @@ export interface CollectedBoards {
  */
 export async function collectHotBoards(
   deps: Pick<Deps, 'db'>,
-  input: { limit: number; settings: HeatSettings; perCategory: boolean; category?: string | null; batchSize?: number },
+  input: {
+    limit: number;
+    settings: HeatSettings;
+    perCategory: boolean;
+    category?: string | null;
+    batchSize?: number;
+    /** Called after each batch with the rows seen so far; a throw stops the pass (a cancelled job). */
+    afterBatch?: (scanned: number) => Promise<void>;
+  },
 ): Promise<CollectedBoards> {
   const global = new TopN<HotEntry>(input.limit, compareHotEntries);
   const categories = new Map<string, TopN<HotEntry>>();
@@ -80,6 +88,7 @@ export async function collectHotBoards(
       if (!board) categories.set(entry.category, (board = new TopN<HotEntry>(input.limit, compareHotEntries)));
       board.push(entry);
     }
+    await input.afterBatch?.(scanned);
   }
   return {
     global: global.toSortedArray(),
@@ -113,7 +122,7 @@ export interface RecomputeResult {
  */
 export async function recomputeHotBoards(
   deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'config' | 'now' | 'hotCache' | 'pubsub' | 'logger'>,
-  input: { batchSize?: number } = {},
+  input: { batchSize?: number; afterBatch?: (scanned: number) => Promise<void> } = {},
 ): Promise<RecomputeResult> {
   const startedAt = await redisClockMs(deps);
   const computedAt = deps.now();
@@ -126,6 +135,7 @@ export async function recomputeHotBoards(
     settings: { ...settings, now: computedAt },
     perCategory: true,
     batchSize: input.batchSize,
+    afterBatch: input.afterBatch,
   });
   const deleted = await replaceBoards(deps, { algorithm, global: collected.global, categories: collected.categories, computedAt });
   deps.hotCache.invalidate();

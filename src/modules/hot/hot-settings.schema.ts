@@ -83,14 +83,13 @@ builder.queryField('hotSettings', (t) =>
 );
 
 builder.mutationField('updateHotSettings', (t) =>
-  t.field({
+  t.withAuth({ admin: true }).field({
     type: HotSettingsRef,
-    authScopes: { admin: true },
     description: '(admin) Changes the hot settings; recorded with who and when, applied by the next recompute. BAD_USER_INPUT when out of range.',
     args: { input: t.arg({ type: UpdateHotSettingsInput, required: true, description: 'The new settings.' }) },
     resolve: (_root, { input }, ctx) =>
       updateHotSettings(ctx.deps, {
-        adminId: ctx.viewer!.id,
+        adminId: ctx.viewer.id,
         settings: { gravity: input.gravity, windowDays: input.windowDays ?? null, weights: input.weights, algorithm: input.algorithm ?? null },
       }),
   }),

@@ -1,5 +1,5 @@
 import type { Deps } from '../../lib/app-deps.js';
-import { scheduledTime, type JobHandler } from '../../infra/queues.js';
+import { NO_JOB_CONTROL, scheduledTime, type JobHandler } from '../../infra/queues.js';
 import { recomputeHotBoards } from './hot-recompute.js';
 import { takeHotSnapshot } from './hot-snapshot.js';
 
@@ -12,8 +12,14 @@ export const hotJobs: JobHandler<Deps>[] = [
     queue: 'hot',
     name: 'hot.recompute',
     schedule: { every: HOT_RECOMPUTE_EVERY_MS },
-    async process(_job, deps) {
-      const result = await recomputeHotBoards(deps);
+    async process(_job, deps, control = NO_JOB_CONTROL) {
+      // A cancelled recompute stops between batches, before its swap: the live boards stay as they were.
+      const result = await recomputeHotBoards(deps, {
+        afterBatch: async (scanned) => {
+          await control.progress({ scanned });
+          await control.checkpoint();
+        },
+      });
       return { ...result, computedAt: result.computedAt.toISOString() };
     },
   },

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Deps } from '../../lib/app-deps.js';
-import type { JobObserver, QueueName, RunTiming } from '../../infra/queues.js';
+import { isCancellation, type JobObserver, type QueueName, type RunTiming } from '../../infra/queues.js';
 import type { JobRun, JobRunState, JobTrigger } from '../../generated/prisma/client.js';
 import { isSchedulePaused } from './job-schedules.js';
 
@@ -75,6 +75,11 @@ export function createRunRecorder(
       await finish(queue, job, timing, 'COMPLETED', null);
     },
     async failed(queue, job, error, timing) {
+      if (isCancellation(error)) {
+        metrics.jobRuns.inc({ queue, job: job.name, outcome: 'cancelled' });
+        await finish(queue, job, timing, 'CANCELLED', error.message.slice(0, MAX_ERROR_LENGTH));
+        return;
+      }
       metrics.jobRuns.inc({ queue, job: job.name, outcome: 'failed' });
       metrics.jobDuration.observe({ queue, job: job.name, outcome: 'failed' }, timing.durationMs / 1000);
       const message = (error.message || error.name).slice(0, MAX_ERROR_LENGTH);

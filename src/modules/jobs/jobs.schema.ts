@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
 import type { JobRun } from '../../generated/prisma/client.js';
+import { UserRef } from '../users/index.js';
 import { recentRuns } from './job-runs.js';
-import { getJob, listJobs, pauseJob, resumeJob, runJob, type JobInfo } from './jobs.service.js';
+import { getJob, listJobs, pauseJob, resumeJob, runJob, updateJobSchedule, type JobInfo } from './jobs.service.js';
 
 const JobRunStateEnum = builder.enumType('JobRunState', {
   values: {
@@ -11,6 +12,7 @@ const JobRunStateEnum = builder.enumType('JobRunState', {
     RETRYING: { description: 'The attempt failed; the job is retried after a backoff.' },
     FAILED: { description: 'The attempt failed and no attempts are left.' },
     STALLED: { description: 'The worker died during the attempt; the job was handed to another worker.' },
+    CANCELLED: { description: 'An admin cancelled the job (`cancelJob`); it stopped at a checkpoint and is not retried.' },
   } as const,
 });
 
@@ -23,11 +25,19 @@ const JobTriggerEnum = builder.enumType('JobTrigger', {
 });
 
 const JobScheduleRef = builder.objectRef<NonNullable<JobInfo['schedule']>>('JobSchedule').implement({
-  description: 'When a periodic job ticks: every N milliseconds, or on a cron pattern in `timeZone`.',
+  description: 'When a periodic job ticks: every N milliseconds, or on a cron pattern in `timeZone`. The effective schedule: an admin\'s (`updateJobSchedule`) or else the one in code.',
   fields: (t) => ({
     every: t.exposeInt('every', { nullable: true, description: 'Interval in milliseconds.' }),
-    cron: t.exposeString('cron', { nullable: true }),
-    timeZone: t.exposeString('timeZone'),
+    cron: t.exposeString('cron', { nullable: true, description: 'Cron pattern (5 fields, or 6 with seconds first), read in `timeZone`.' }),
+    timeZone: t.exposeString('timeZone', { description: 'IANA time zone the cron pattern is read in.' }),
+    custom: t.exposeBoolean('custom', { description: 'True when an admin set this schedule or zone; false while the job runs on the schedule in code.' }),
+    updatedBy: t.field({
+      type: UserRef,
+      nullable: true,
+      description: 'The admin who changed the schedule last; null if never changed.',
+      resolve: (schedule, _args, ctx) => (schedule.updatedBy === null ? null : ctx.deps.db.user.findUnique({ where: { id: schedule.updatedBy } })),
+    }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', nullable: true, description: 'When an admin changed the schedule last; null if never changed.' }),
   }),
 });
 
@@ -57,6 +67,7 @@ const JobRef = builder.objectRef<JobInfo>('Job').implement({
     schedule: t.field({ type: JobScheduleRef, nullable: true, resolve: (job) => job.schedule }),
     paused: t.exposeBoolean('paused', { description: 'Paused by an admin: its schedule does not tick on any instance.' }),
     nextRunAt: t.expose('nextRunAt', { type: 'DateTime', nullable: true, description: 'The next scheduled tick; null when paused or not periodic.' }),
+    nextRuns: t.expose('nextRuns', { type: ['DateTime'], description: 'The next 3 scheduled ticks; empty when paused or not periodic.' }),
     runs: t.field({
       type: [JobRunRef],
       description: 'The latest attempts, newest first, from the run history in PostgreSQL.',
@@ -98,6 +109,18 @@ builder.mutationFields((t) => ({
       const { jobId } = await runJob(ctx.deps, { name, requestedBy: ctx.viewer.id, data });
       return { jobId, job: await getJob(ctx.deps, name) };
     },
+  }),
+  updateJobSchedule: t.withAuth({ admin: true }).field({
+    type: JobRef,
+    description:
+      "(admin) Changes a periodic job's schedule on every instance, at once and across restarts: a cron `pattern` or an interval `everyMs`, in `timeZone`. Neither puts it back on the schedule in code. BAD_USER_INPUT for an invalid pattern, interval or zone.",
+    args: {
+      name: t.arg.string({ required: true, description: 'The job, e.g. `hot.recompute`.' }),
+      pattern: t.arg.string({ required: false, description: 'A cron pattern, e.g. `*/10 * * * *` (6 fields: seconds first).' }),
+      everyMs: t.arg.int({ required: false, description: 'An interval in milliseconds (at least 1000), instead of a pattern.' }),
+      timeZone: t.arg.string({ required: false, description: 'IANA time zone the pattern is read in; APP_TIMEZONE when omitted.' }),
+    },
+    resolve: (_root, args, ctx) => updateJobSchedule(ctx.deps, { ...args, userId: ctx.viewer.id }),
   }),
   pauseJob: t.withAuth({ admin: true }).field({
     type: JobRef,

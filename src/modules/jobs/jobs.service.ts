@@ -1,21 +1,52 @@
 import { randomUUID } from 'node:crypto';
 import type { JobSchedulerJson } from 'bullmq';
+import { CronExpressionParser } from 'cron-parser';
 import type { Deps } from '../../lib/app-deps.js';
-import type { JobHandler, QueueName } from '../../infra/queues.js';
+import type { JobHandler, JobScheduleSpec, QueueName } from '../../infra/queues.js';
 import { appError, badInput, ErrorCode } from '../../lib/app-error.js';
 import { MANUAL_JOB_ID_PREFIX } from './job-runs.js';
-import { pausedJobNames, setSchedulePaused } from './job-schedules.js';
+import { effectiveSchedule, scheduleRows, setSchedule, setSchedulePaused } from './job-schedules.js';
 
 type JobsDeps = Pick<Deps, 'db' | 'queues' | 'config' | 'logger' | 'jobHandlers' | 'now'>;
+
+/** How many coming ticks `jobs` shows. */
+export const NEXT_TICKS = 3;
+/** The shortest interval an admin may set: shorter ones would flood the queue and the run history. */
+export const MIN_EVERY_MS = 1_000;
+/** The longest interval: a year. Longer schedules are cron patterns. */
+export const MAX_EVERY_MS = 366 * 24 * 3600 * 1000;
+
+/** A job's effective schedule, and who set it when it is not the code's. */
+export interface ScheduleInfo {
+  every: number | null;
+  cron: string | null;
+  timeZone: string;
+  /** False while the job runs on the schedule in code. */
+  custom: boolean;
+  updatedBy: number | null;
+  updatedAt: Date | null;
+}
 
 /** What an operator sees of one job: its definition, its switch and its next tick. */
 export interface JobInfo {
   name: string;
   queue: QueueName;
   description: string | null;
-  schedule: { every: number | null; cron: string | null; timeZone: string } | null;
+  schedule: ScheduleInfo | null;
   paused: boolean;
   nextRunAt: Date | null;
+  /** The next {@link NEXT_TICKS} ticks; empty when paused or not periodic. */
+  nextRuns: Date[];
+}
+
+/** The next `count` ticks of `spec` after `from` (the first one from BullMQ, when it has one queued). */
+export function nextTicks(spec: JobScheduleSpec, timeZone: string, from: Date, count: number, first?: number): Date[] {
+  if ('every' in spec) {
+    const start = first ?? (Math.floor(from.getTime() / spec.every) + 1) * spec.every;
+    return Array.from({ length: count }, (_unused, index) => new Date(start + index * spec.every));
+  }
+  const interval = CronExpressionParser.parse(spec.pattern, { tz: timeZone, currentDate: first !== undefined ? new Date(first - 1) : from });
+  return Array.from({ length: count }, () => interval.next().toDate());
 }
 
 /** The job named `name`, or NOT_FOUND. */
@@ -33,27 +64,35 @@ function periodicJob(deps: Pick<Deps, 'jobHandlers'>, name: string): JobHandler<
   return handler;
 }
 
-function toInfo(deps: Pick<Deps, 'config'>, handler: JobHandler<Deps>, paused: boolean, scheduler?: JobSchedulerJson): JobInfo {
-  const schedule = handler.schedule;
+type Row = Awaited<ReturnType<typeof scheduleRows>> extends Map<string, infer R> ? R : never;
+
+function toInfo(deps: Pick<Deps, 'config' | 'now'>, handler: JobHandler<Deps>, row: Row | undefined, scheduler?: JobSchedulerJson): JobInfo {
+  const effective = effectiveSchedule(deps, handler, row);
+  const paused = row?.paused ?? false;
+  const next = !paused && scheduler?.next !== undefined ? scheduler.next : undefined;
   return {
     name: handler.name,
     queue: handler.queue,
     description: handler.description ?? null,
-    schedule: schedule
+    schedule: effective
       ? {
-          every: 'every' in schedule ? schedule.every : null,
-          cron: 'pattern' in schedule ? schedule.pattern : null,
-          timeZone: deps.config.timeZone,
+          every: 'every' in effective.spec ? effective.spec.every : null,
+          cron: 'pattern' in effective.spec ? effective.spec.pattern : null,
+          timeZone: effective.timeZone,
+          custom: effective.custom,
+          updatedBy: row?.updatedBy ?? null,
+          updatedAt: row?.scheduleUpdatedAt ?? null,
         }
       : null,
     paused,
-    nextRunAt: !paused && scheduler?.next !== undefined ? new Date(scheduler.next) : null,
+    nextRunAt: next !== undefined ? new Date(next) : null,
+    nextRuns: effective && !paused ? nextTicks(effective.spec, effective.timeZone, deps.now(), NEXT_TICKS, next) : [],
   };
 }
 
 /** Every job this deployment knows, with schedule, paused flag and next tick. One Redis read per queue. */
 export async function listJobs(deps: JobsDeps): Promise<JobInfo[]> {
-  const paused = await pausedJobNames(deps);
+  const rows = await scheduleRows(deps);
   const queues = [...new Set(deps.jobHandlers.map((handler) => handler.queue))];
   const schedulers = new Map<string, JobSchedulerJson>();
   await Promise.all(
@@ -63,19 +102,17 @@ export async function listJobs(deps: JobsDeps): Promise<JobInfo[]> {
       }
     }),
   );
-  return deps.jobHandlers.map((handler) =>
-    toInfo(deps, handler, paused.has(handler.name), schedulers.get(`${handler.queue}/${handler.name}`)),
-  );
+  return deps.jobHandlers.map((handler) => toInfo(deps, handler, rows.get(handler.name), schedulers.get(`${handler.queue}/${handler.name}`)));
 }
 
 /** One job's current view. */
 export async function getJob(deps: JobsDeps, name: string): Promise<JobInfo> {
   const handler = findJob(deps, name);
-  const [paused, scheduler] = await Promise.all([
-    pausedJobNames(deps),
+  const [rows, scheduler] = await Promise.all([
+    scheduleRows(deps),
     handler.schedule ? deps.queues[handler.queue].getJobScheduler(handler.name) : undefined,
   ]);
-  return toInfo(deps, handler, paused.has(handler.name), scheduler);
+  return toInfo(deps, handler, rows.get(handler.name), scheduler);
 }
 
 /** A manual run's data, checked against what the job declares it takes. */
@@ -120,5 +157,55 @@ export async function pauseJob(deps: JobsDeps, input: { name: string; userId: nu
 export async function resumeJob(deps: JobsDeps, input: { name: string; userId: number | null }): Promise<JobInfo> {
   const handler = periodicJob(deps, input.name);
   await setSchedulePaused(deps, { handler, paused: false, changedBy: input.userId });
+  return getJob(deps, input.name);
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The schedule an admin asked for, checked the way BullMQ will read it (cron-parser, in the zone). */
+function validSchedule(input: { pattern?: string | null; everyMs?: number | null; timeZone: string }): JobScheduleSpec | null {
+  const { pattern, everyMs, timeZone } = input;
+  if (pattern != null && everyMs != null) throw badInput('Give either a cron pattern or an interval (everyMs), not both.', { field: 'pattern' });
+  if (everyMs != null) {
+    if (!Number.isSafeInteger(everyMs) || everyMs < MIN_EVERY_MS || everyMs > MAX_EVERY_MS) {
+      throw badInput(`everyMs must be a whole number of milliseconds from ${MIN_EVERY_MS} to ${MAX_EVERY_MS}.`, { field: 'everyMs' });
+    }
+    return { every: everyMs };
+  }
+  if (pattern == null) return null;
+  const trimmed = pattern.trim();
+  if (trimmed.length === 0 || trimmed.length > 128) throw badInput('A cron pattern is 1-128 characters.', { field: 'pattern' });
+  try {
+    CronExpressionParser.parse(trimmed, { tz: timeZone, strict: false }).next();
+  } catch (error) {
+    throw badInput(`"${trimmed}" is not a valid cron pattern: ${error instanceof Error ? error.message : String(error)}`, { field: 'pattern' });
+  }
+  return { pattern: trimmed };
+}
+
+/**
+ * Changes a periodic job's schedule (a cron `pattern` or an interval
+ * `everyMs`) and time zone on every instance, recording who did it. Neither
+ * pattern nor interval puts the job back on the schedule in code; no zone
+ * means APP_TIMEZONE. The change applies at once: the pending tick is
+ * replaced. It survives restarts (instances re-apply PostgreSQL's rows at
+ * start).
+ */
+export async function updateJobSchedule(
+  deps: JobsDeps & Pick<Deps, 'pubsub'>,
+  input: { name: string; pattern?: string | null; everyMs?: number | null; timeZone?: string | null; userId: number | null },
+): Promise<JobInfo> {
+  const handler = periodicJob(deps, input.name);
+  const timeZone = input.timeZone ?? null;
+  if (timeZone !== null && !isTimeZone(timeZone)) throw badInput(`"${timeZone}" is not an IANA time zone such as UTC or Europe/Paris.`, { field: 'timeZone' });
+  const schedule = validSchedule({ pattern: input.pattern, everyMs: input.everyMs, timeZone: timeZone ?? deps.config.timeZone });
+  await setSchedule(deps, { handler, schedule, timeZone, changedBy: input.userId });
   return getJob(deps, input.name);
 }

@@ -1,5 +1,5 @@
 import type { Deps } from '../../lib/app-deps.js';
-import { scheduledTime, type JobHandler } from '../../infra/queues.js';
+import { NO_JOB_CONTROL, scheduledTime, type JobHandler } from '../../infra/queues.js';
 import { copyShard, type AfterBatch } from './rollover-copy.js';
 import { finishRollover } from './rollover-finish.js';
 import {
@@ -40,8 +40,11 @@ export const seasonRolloverJob: JobHandler<Deps> = {
 };
 
 /**
- * `season.rollover.copy`, a child of the rollover flow. `afterBatch` observes
- * each inserted batch; tests make a shard fail halfway with it.
+ * `season.rollover.copy`, a child of the rollover flow. After each inserted
+ * batch it reports progress and passes a checkpoint: a cancelled shard (or
+ * flow) stops there, leaving only whole batches of rows that a later run
+ * keeps or clears (see freezeBoard) and a board it never touched.
+ * `afterBatch` observes each batch; tests make a shard fail halfway with it.
  */
 export function rolloverCopyJob(
   afterBatch?: (progress: Parameters<AfterBatch>[0] & { attempt: number }) => void | Promise<void>,
@@ -51,8 +54,16 @@ export function rolloverCopyJob(
     name: COPY_JOB,
     description: 'One shard of a season rollover: copies a rank range of the frozen board into the archive (idempotent).',
     options: COPY_JOB_OPTIONS,
-    process: (job, deps) =>
-      copyShard(deps, job.data as CopyShardData, afterBatch && ((progress) => afterBatch({ ...progress, attempt: job.attemptsMade + 1 }))),
+    process: (job, deps, control = NO_JOB_CONTROL) => {
+      const data = job.data as CopyShardData;
+      const ranks = data.toRank - data.fromRank + 1;
+      return copyShard(deps, data, async (progress) => {
+        await afterBatch?.({ ...progress, attempt: job.attemptsMade + 1 });
+        const copied = progress.throughRank - data.fromRank + 1;
+        await control.progress({ percent: Math.round((100 * copied) / ranks), throughRank: progress.throughRank, batch: progress.batch });
+        await control.checkpoint();
+      });
+    },
   };
 }
 
