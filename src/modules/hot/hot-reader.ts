@@ -67,7 +67,8 @@ export async function readHotActivities(
     deps.metrics.cacheLookups.inc({ cache: CACHE_LABEL, result: 'hit' });
     return firstOf(cached, input.first);
   }
-  deps.metrics.cacheLookups.inc({ cache: CACHE_LABEL, result: 'miss' });
+  // A read that skips the cache (a refresh after a change) is no lookup of it.
+  if (!input.skipCache) deps.metrics.cacheLookups.inc({ cache: CACHE_LABEL, result: 'miss' });
   try {
     const range = await readBoardRange(deps, { algorithm, category: input.category, start: 0, stop: HOT_CACHE_DEPTH - 1 });
     if (range.ready) {
