@@ -13,7 +13,7 @@ const outOfRange = (value: unknown) => badInput(`${shown(value)} is outside the 
 function parseDay(value: unknown): string {
   let day: string;
   try {
-    day = LocalDateResolver.parseValue(value) as string;
+    day = LocalDateResolver.parseValue(value);
   } catch {
     throw badInput(`${shown(value)} is not a date; use YYYY-MM-DD, e.g. 2026-11-21.`);
   }
@@ -31,7 +31,7 @@ function parseDay(value: unknown): string {
 export const DateScalar = new GraphQLScalarType<string, string>({
   name: 'Date',
   description: 'A calendar day in `YYYY-MM-DD` format, e.g. `2026-11-21`, in the server\'s APP_TIMEZONE; years 1970–9999.',
-  serialize: (value) => LocalDateResolver.serialize(value) as string,
+  serialize: (value) => LocalDateResolver.serialize(value),
   parseValue: parseDay,
   parseLiteral(ast) {
     if (ast.kind !== Kind.STRING) throw toClientError(badInput('A date is a string such as "2026-11-21".'));

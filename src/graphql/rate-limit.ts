@@ -1,4 +1,4 @@
-import { getOperationAST, Kind, type DocumentNode, type GraphQLError, type SelectionSetNode } from 'graphql';
+import { getOperationAST, Kind, OperationTypeNode, type DocumentNode, type ExecutionArgs, type GraphQLError, type SelectionSetNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Deps } from '../lib/app-deps.js';
@@ -57,15 +57,16 @@ export function useMutationRateLimit(deps: Deps): Plugin<Context> {
   });
   return {
     async onExecute({ args, setResultAndStopExecution }) {
-      const operation = getOperationAST(args.document, args.operationName);
-      if (operation?.operation !== 'mutation') return;
-      const cost = rootFieldCount(operation.selectionSet, args.document);
+      const { document, operationName } = args as ExecutionArgs;
+      const operation = getOperationAST(document, operationName);
+      if (operation?.operation !== OperationTypeNode.MUTATION) return;
+      const cost = rootFieldCount(operation.selectionSet, document);
       if (cost === 0) return;
       const reject = (message: string, details: Record<string, unknown>) =>
         setResultAndStopExecution({ errors: [toClientError(appError(ErrorCode.RATE_LIMITED, message, { ...details, cost })) as GraphQLError] });
       // Never allowed, so it does not use up the caller's minute either.
       if (cost > perMinute) return reject(`This operation makes ${cost} changes; at most ${perMinute} are allowed per minute.`, {});
-      const key = callerKey(args.contextValue as Context);
+      const key = callerKey(args.contextValue);
       try {
         await limiter.consume(key, cost);
       } catch (rejection) {

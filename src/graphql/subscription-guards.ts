@@ -2,6 +2,7 @@ import { complexityFromQuery } from '@pothos/plugin-complexity';
 import {
   getOperationAST,
   Kind,
+  OperationTypeNode,
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
@@ -29,7 +30,7 @@ export function checkSubscriptionLimits(deps: Pick<Deps, 'config'>, args: Execut
   const measured = complexityFromQuery(args.document, {
     schema: args.schema,
     ctx: args.contextValue as object,
-    variables: (args.variableValues ?? {}) as Record<string, unknown>,
+    variables: (args.variableValues ?? {}),
   });
   const over = measured.depth > maxDepth ? (['depth', measured.depth, maxDepth] as const)
     : measured.complexity > maxComplexity ? (['complexity', measured.complexity, maxComplexity] as const)
@@ -117,7 +118,8 @@ function endable(
         }
       }
       finish();
-      return { done: false, value: last! };
+      if (!last) return { done: true, value: undefined };
+      return { done: false, value: last };
     },
     async return() {
       finish();
@@ -144,9 +146,10 @@ function endable(
  */
 export function useSubscriptionGuards(deps: Pick<Deps, 'config' | 'viewers' | 'now' | 'logger'>): Plugin<Context> {
   return {
-    onSubscribe({ args, setResultAndStopExecution }) {
+    onSubscribe({ args: untyped, setResultAndStopExecution }) {
+      const args = untyped as ExecutionArgs;
       const operation = getOperationAST(args.document, args.operationName);
-      if (operation?.operation !== 'subscription') return;
+      if (operation?.operation !== OperationTypeNode.SUBSCRIPTION) return;
       const overLimit = checkSubscriptionLimits(deps, args);
       if (overLimit) {
         setResultAndStopExecution({ errors: [toClientError(overLimit) as never] });

@@ -47,7 +47,7 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
     // The bundled GraphiQL works without a CDN, e.g. on an offline machine.
     renderGraphiQL,
     landingPage: false,
-    logging: deps.logger.child({ component: 'graphql' }) as never,
+    logging: deps.logger.child({ component: 'graphql' }),
     maskedErrors: {
       // Never development mode: clients must not see stack traces or SQL, whatever NODE_ENV says.
       isDev: false,

@@ -1,13 +1,19 @@
 import type http from 'node:http';
-import type { ExecutionArgs, ExecutionResult } from 'graphql';
+import type { DocumentNode, ExecutionArgs, GraphQLError, GraphQLSchema } from 'graphql';
 import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
-import type { WebSocket, WebSocketServer } from 'ws';
+import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../infra/logger.js';
 import type { Yoga } from '../graphql/yoga.js';
 import { resultJson } from '../graphql/live/result-json.js';
 import { toClientError } from '../graphql/errors.js';
 import { appError, ErrorCode } from '../lib/app-error.js';
 import { createClientSlots } from './client-limits.js';
+
+/** A WebSocket message as text, whichever of ws's binary forms it arrived in. */
+function messageText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
+}
 
 /** Per-connection state: results whose JSON is spliced into the next message at send time. */
 interface Connection {
@@ -48,7 +54,7 @@ function spliceResult(data: string, connection: Connection): string {
  */
 export interface GraphQLWsOptions {
   /** The client address of the upgrade request (trusted proxies included). */
-  clientAddressOf(req: http.IncomingMessage): string | null;
+  clientAddressOf: (req: http.IncomingMessage) => string | null;
   /** Upgrades beyond this many open connections from one address are refused with HTTP 429. */
   maxConnectionsPerClient: number;
   /** Operations (mostly subscriptions) open at once on one connection; the next is refused with TOO_MANY_SUBSCRIPTIONS. */
@@ -60,6 +66,13 @@ export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger,
   const { clientAddressOf, maxConnectionsPerClient, maxSubscriptionsPerConnection, keepAliveMs = 12_000 } = options;
 
   type Enveloped = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
+  /** What yoga's envelop hands out for one operation (its own type is too general to be useful here). */
+  type Operation = Enveloped & {
+    schema: GraphQLSchema;
+    contextFactory: () => Promise<unknown>;
+    parse: (source: string) => DocumentNode;
+    validate: (schema: GraphQLSchema, document: DocumentNode) => readonly GraphQLError[];
+  };
   const server = makeServer<Record<string, unknown> | undefined, Connection>({
     // The enveloped functions of this subscription travel in rootValue from onSubscribe.
     execute: (args) => (args.rootValue as Enveloped).execute(args) as never,
@@ -72,7 +85,7 @@ export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger,
       }
       const connectionParams = ctx.connectionParams ?? {};
       const { clientAddress } = ctx.extra;
-      const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ ...ctx, connectionParams, clientAddress } as never);
+      const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ ...ctx, connectionParams, clientAddress } as never) as Operation;
       let document;
       try {
         document = parse(payload.query);
@@ -80,7 +93,7 @@ export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger,
         return [error as never];
       }
       const errors = validate(schema, document);
-      if (errors.length > 0) return errors;
+      if (errors.length > 0) return [...errors];
       let contextValue;
       try {
         contextValue = await contextFactory();
@@ -90,7 +103,7 @@ export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger,
       return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue, rootValue: { execute, subscribe } };
     },
     onNext(ctx, _id, _payload, _args, result) {
-      const json = resultJson(result as ExecutionResult);
+      const json = resultJson(result);
       if (json === undefined) return;
       const ref = (ctx.extra.nextRef += 1);
       ctx.extra.pendingJson.set(ref, json);
@@ -135,13 +148,11 @@ export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger,
           }),
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
-          socket.on('message', async (data) => {
-            try {
-              await handle(String(data));
-            } catch (error) {
+          socket.on('message', (data) => {
+            handle(messageText(data)).catch((error: unknown) => {
               logger.error({ err: error }, 'error while handling a graphql-ws message');
               socket.close(CloseCode.InternalServerError, 'Internal server error');
-            }
+            });
           }),
       },
       connection,

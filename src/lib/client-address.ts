@@ -16,10 +16,10 @@ export function normalizeAddress(raw: string | null | undefined): string | null 
   if (!raw) return null;
   let address = raw.trim();
   const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
-  if (bracketed) address = bracketed[1]!;
+  if (bracketed?.[1]) address = bracketed[1];
   else if (/^[\d.]+:\d+$/.test(address)) address = address.slice(0, address.lastIndexOf(':'));
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) address = mapped[1]!;
+  if (mapped?.[1]) address = mapped[1];
   return isIP(address) === 0 ? null : address.toLowerCase();
 }
 
@@ -56,12 +56,15 @@ export function createClientAddressResolver(trust: ProxyTrust): ClientAddressRes
     if (!trusting || !peerAddress || !forwardedFor) return peerAddress;
     const chain = [...forwardedFor.split(',').map(normalizeAddress), peerAddress];
     let at = chain.length - 1;
-    for (let hop = 0; at > 0 && (hop < trust.hops || isProxy(chain[at]!)); hop += 1) {
+    let client: string = peerAddress;
+    for (let hop = 0; at > 0 && (hop < trust.hops || isProxy(client)); hop += 1) {
+      const previous = chain[at - 1];
       // A malformed entry is not evidence of anything: the last good hop is the client then.
-      if (chain[at - 1] === null) break;
+      if (!previous) break;
       at -= 1;
+      client = previous;
     }
-    return chain[at]!;
+    return client;
   };
 }
 
@@ -72,7 +75,7 @@ export function createClientAddressResolver(trust: ProxyTrust): ClientAddressRes
  */
 export function addressLimitKey(address: string): string {
   if (isIP(address) !== 6) return address;
-  const [head = '', tail] = address.split('%')[0]!.split('::');
+  const [head = '', tail] = (address.split('%')[0] ?? '').split('::');
   const groups = (part: string) => (part ? part.split(':').flatMap((group) => (group.includes('.') ? ['0', '0'] : [group])) : []);
   const left = groups(head);
   const right = tail === undefined ? [] : groups(tail);

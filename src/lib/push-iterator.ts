@@ -46,7 +46,7 @@ export class PushIterator<T> implements AsyncIterableIterator<T> {
   }
 
   next(): Promise<IteratorResult<T>> {
-    if (this.buffer.length > 0) return Promise.resolve({ value: this.buffer.shift()!, done: false });
+    if (this.buffer.length > 0) return Promise.resolve({ value: this.buffer.shift() as T, done: false });
     return new Promise((resolve, reject) => {
       if (this.ending) this.settle({ resolve, reject });
       else this.waiters.push({ resolve, reject });

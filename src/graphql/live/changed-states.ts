@@ -4,9 +4,9 @@ import { coalesce, COALESCE_INTERVAL_MS } from './coalesce.js';
 /** How changedStates reads and compares states; see changedStates. */
 export interface ChangedStatesOptions<S> {
   /** The current state, e.g. the top N of a board. Called at most once per window, never twice at once. */
-  read(): Promise<S>;
+  read: () => Promise<S>;
   /** What a subscriber sees of a state: two states with the same key are the same to them (e.g. the ids in order). */
-  key(state: S): string;
+  key: (state: S) => string;
   intervalMs?: number;
   logger?: Logger;
 }

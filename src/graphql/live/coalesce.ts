@@ -39,10 +39,12 @@ export function coalesce<T>(source: AsyncIterable<T>, intervalMs = COALESCE_INTE
         }, wait);
         return;
       }
+      const waiter = waiters.shift();
+      if (!waiter) return;
       const { value } = pending;
       pending = undefined;
       lastEmitAt = Date.now();
-      waiters.shift()!.resolve({ value, done: false });
+      waiter.resolve({ value, done: false });
       return;
     }
     if (failure) {

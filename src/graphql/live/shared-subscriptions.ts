@@ -2,6 +2,7 @@ import {
   createSourceEventStream,
   execute,
   getOperationAST,
+  OperationTypeNode,
   print,
   type DocumentNode,
   type ExecutionArgs,
@@ -17,7 +18,7 @@ import { selectsViewerDependentField } from './viewer-dependence.js';
 /** How subscribers are told apart and how shared executions run; see useSharedSubscriptions. */
 export interface SharedSubscriptionsOptions<C> {
   /** Identifies the viewer, for selections that depend on it; null for anonymous callers. */
-  viewerKey(context: C): string | number | null;
+  viewerKey: (context: C) => string | number | null;
   /**
    * The context one shared execution runs with, made from the context of the
    * subscriber that opened the stream. Called once per event, so per-request
@@ -25,7 +26,7 @@ export interface SharedSubscriptionsOptions<C> {
    * public selection, drop the viewer: then the result cannot depend on who
    * happened to subscribe first, even if a field forgot its `viewerDependent` mark.
    */
-  executionContext?(context: C, scope: { viewerDependent: boolean }): C;
+  executionContext?: (context: C, scope: { viewerDependent: boolean }) => C;
   /** Coalescing window for source events, before execution. */
   intervalMs?: number;
   /** Results kept per subscriber that has not pulled yet; older ones are dropped. */
@@ -75,12 +76,15 @@ export function useSharedSubscriptions<C extends object>(options: SharedSubscrip
         });
         return { done: false, value: shareResultJson(result) };
       },
-      return: () => events.return!() as Promise<IteratorResult<ExecutionResult>>,
+      return: async () => {
+        await events.return?.();
+        return { done: true, value: undefined };
+      },
     };
   }
 
   async function subscribeShared(args: ExecutionArgs, fallback: (args: ExecutionArgs) => unknown): Promise<SubscribeResult> {
-    if (getOperationAST(args.document, args.operationName)?.operation !== 'subscription') {
+    if (getOperationAST(args.document, args.operationName)?.operation !== OperationTypeNode.SUBSCRIPTION) {
       return (await fallback(args)) as SubscribeResult;
     }
     const source = await createSourceEventStream(args);

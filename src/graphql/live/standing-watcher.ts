@@ -12,15 +12,15 @@ export interface StandingWatcherOptions<V> {
    * trip — e.g. one Redis pipeline of ZREVRANK + ZSCORE per member. Called
    * at most once per window per scope, whatever the number of touches.
    */
-  lookup(scope: Scope, members: readonly Member[]): Promise<readonly V[]>;
+  lookup: (scope: Scope, members: readonly Member[]) => Promise<readonly V[]>;
   /**
    * What signals that a scope may have changed, followed while the scope
    * has watchers on this instance: e.g. `pubsub.subscribe('leaderboard:changed', season)`.
    * Each value touches the scope. Without it, call `touch()` yourself.
    */
-  changes?(scope: Scope): AsyncIterable<unknown>;
+  changes?: (scope: Scope) => AsyncIterable<unknown>;
   /** Whether two values are the same standing; default compares their JSON. */
-  equals?(a: V, b: V): boolean;
+  equals?: (a: V, b: V) => boolean;
   intervalMs?: number;
   logger?: Logger;
 }
