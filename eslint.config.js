@@ -77,7 +77,12 @@ export default tseslint.config(
     },
   },
   {
+    // Plain JavaScript (this file, scripts/*.mjs) has no types to check; it runs on Node.
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+    },
   },
 );

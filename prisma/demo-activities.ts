@@ -1,8 +1,5 @@
 import type { Deps } from '../src/deps.js';
-import { createActivity } from '../src/modules/activities/index.js';
-import { favoriteActivity } from '../src/modules/activities/index.js';
-import { cancelActivity, publishActivity } from '../src/modules/activities/index.js';
-import { joinActivity } from '../src/modules/activities/index.js';
+import { createActivity, favoriteActivity, cancelActivity, publishActivity, joinActivity } from '../src/modules/activities/index.js';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;

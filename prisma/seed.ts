@@ -2,8 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/config.js';
 import { createDeps, type Deps } from '../src/deps.js';
 import { createLogger } from '../src/infra/logger.js';
-import { hashPassword } from '../src/modules/users/index.js';
-import { createOrPromoteAdmin } from '../src/modules/users/index.js';
+import { hashPassword, createOrPromoteAdmin } from '../src/modules/users/index.js';
 import { seedDemoActivities } from './demo-activities.js';
 
 /** Credentials of the demo data, printed in the README; for local use only. */

@@ -1,7 +1,5 @@
-import { boardKeys } from '../../src/modules/leaderboards/index.js';
-import { seasonIdOf } from '../../src/modules/leaderboards/index.js';
-import { hotKeys } from '../../src/modules/hot/index.js';
-import { recomputeHotBoards } from '../../src/modules/hot/index.js';
+import { boardKeys, seasonIdOf } from '../../src/modules/leaderboards/index.js';
+import { hotKeys, recomputeHotBoards } from '../../src/modules/hot/index.js';
 import { recordAward } from '../../src/modules/points/index.js';
 import type { BenchEnvironment } from './environment.js';
 import { startBareYoga } from './graphql-overhead.js';

@@ -57,7 +57,8 @@ async function open({ url, count, query }: Start): Promise<void> {
 
 process.on('message', (message: Start | { stop: true }) => {
   if ('stop' in message) {
-    void Promise.all(clients.map((client) => client.dispose())).then(() => process.exit(0));
+    // graphql-ws types dispose() as `void | Promise<void>`; the process exits once every client is closed.
+    void Promise.all(clients.map(async (client) => await client.dispose())).then(() => process.exit(0));
     return;
   }
   open(message).catch((error: unknown) => process.send?.({ error: String(error) }));

@@ -11,7 +11,8 @@ export async function startBareYoga(): Promise<{ url: string; close: () => Promi
     logging: false,
     graphiql: false,
   });
-  const server = http.createServer(yoga);
+  // The adapter answers its own errors (500) and never rejects; node ignores a listener's return value.
+  const server = http.createServer((req, res) => void yoga.handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}/graphql`, close: () => new Promise((resolve) => server.close(() => resolve())) };

@@ -12,7 +12,8 @@ beforeAll(async () => {
   url = (await t.startServer()).url;
 });
 afterAll(async () => {
-  await Promise.all(clients.map((client) => client.dispose()));
+  // graphql-ws types dispose() as `void | Promise<void>`.
+  await Promise.all(clients.map(async (client) => await client.dispose()));
   await t.cleanup();
 });
 

@@ -12,16 +12,17 @@ let failuresLeft = 1;
 const flaky: EventHandler<Deps, 'activity.joined'> = {
   name: 'test.flaky',
   type: 'activity.joined',
-  async handle(event) {
-    if (failuresLeft-- > 0) throw new Error('consumer unavailable');
+  handle(event) {
+    if (failuresLeft-- > 0) return Promise.reject(new Error('consumer unavailable'));
     delivered.push(event);
+    return Promise.resolve();
   },
 };
 
 let t: TestContext;
 beforeAll(async () => {
   // No backoff: the failed delivery is due again at once.
-  t = await createTestContext({ OUTBOX_RETRY_BASE_MS: '0' }, { eventHandlers: [...eventHandlers, flaky as EventHandler<Deps>] });
+  t = await createTestContext({ OUTBOX_RETRY_BASE_MS: '0' }, { eventHandlers: [...eventHandlers, flaky] });
 });
 afterAll(async () => {
   await t.cleanup();

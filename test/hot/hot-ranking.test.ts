@@ -5,7 +5,7 @@ import { heatOrderedActivityIds } from '../../src/modules/hot/hot-reader.js';
 import { hotEventHandlers, refreshActivityHeat } from '../../src/modules/hot/hot-refresh.js';
 import { recomputeHotBoards } from '../../src/modules/hot/hot-recompute.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
-import { activityGid, heatOf, hot, HOT_QUERY, insertActivities, runHotJob, simulateJoin, titles } from './hot-fixtures.js';
+import { activityGid, heatOf, hot, HOT_QUERY, insertActivities, runHotJob, titles } from './hot-fixtures.js';
 
 // reddit: heat = log10(max(s,1)) + (publishedAt − 2024-01-01)/45000 s. Published 2026-11-01 → time term 1987.2.
 const P = new Date('2026-11-01T00:00:00Z');

@@ -16,7 +16,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const client of sseClients) client.dispose();
-  await Promise.all(wsClients.map((client) => client.dispose()));
+  // graphql-ws types dispose() as `void | Promise<void>`.
+  await Promise.all(wsClients.map(async (client) => await client.dispose()));
   await t.cleanup();
 });
 

@@ -6,10 +6,10 @@ import { PushIterator } from '../../src/lib/push-iterator.js';
 function board(initial: string[]) {
   const state = { top: initial, reads: 0, fail: false, released: 0 };
   const notices = new PushIterator<number>(10_000, () => (state.released += 1));
-  const read = async () => {
+  const read = () => {
     state.reads += 1;
-    if (state.fail) throw new Error('board unreadable');
-    return { top: [...state.top], readAt: state.reads };
+    if (state.fail) return Promise.reject(new Error('board unreadable'));
+    return Promise.resolve({ top: [...state.top], readAt: state.reads });
   };
   const states = changedStates(notices, { read, key: (value) => value.top.join(','), intervalMs: 250 });
   return { state, notices, states };

@@ -76,7 +76,10 @@ describe('coalesce', () => {
   it('reads nothing until the first next(), so an unread stream costs no subscription', async () => {
     let pulled = 0;
     const lazy: AsyncIterable<number> = {
-      [Symbol.asyncIterator]: () => ({ next: async () => ((pulled += 1), { value: 1, done: false }), return: async () => ({ value: undefined, done: true }) }),
+      [Symbol.asyncIterator]: () => ({
+        next: () => ((pulled += 1), Promise.resolve({ value: 1, done: false as const })),
+        return: () => Promise.resolve({ value: undefined, done: true as const }),
+      }),
     };
     const stream = coalesce(lazy, 50);
     await sleep(20);

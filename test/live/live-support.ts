@@ -52,7 +52,8 @@ export function clientPool() {
     },
     async dispose() {
       for (const client of sse) client.dispose();
-      await Promise.all(ws.map((client) => client.dispose()));
+      // graphql-ws types dispose() as `void | Promise<void>`.
+      await Promise.all(ws.map(async (client) => await client.dispose()));
     },
   };
 }

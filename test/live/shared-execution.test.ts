@@ -53,7 +53,7 @@ function countResultSerializations() {
   const counter = { count: 0, restore: () => void (JSON.stringify = original) };
   JSON.stringify = function (value: any, ...rest: any[]) {
     if (value?.data?.userChanged || value?.payload?.data?.userChanged) counter.count += 1;
-    return original.call(JSON, value, ...(rest as [])) as string;
+    return original.call(JSON, value, ...(rest as []));
   } as typeof JSON.stringify;
   return counter;
 }
@@ -63,7 +63,8 @@ describe('shared subscription execution', () => {
   const sseClients: SseClient[] = [];
   afterAll(async () => {
     for (const client of sseClients) client.dispose();
-    await Promise.all(wsClients.map((client) => client.dispose()));
+    // graphql-ws types dispose() as `void | Promise<void>`.
+    await Promise.all(wsClients.map(async (client) => await client.dispose()));
   });
 
   it('runs one execution and one serialization per event for 200 graphql-ws and 20 SSE subscribers of one selection', async () => {

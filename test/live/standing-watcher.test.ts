@@ -85,7 +85,7 @@ describe('StandingWatcher batching', () => {
     const changes = (): AsyncIterable<unknown> => ({
       [Symbol.asyncIterator]: () => ({
         next: () => new Promise<IteratorResult<unknown>>(() => {}),
-        return: async () => ((returned += 1), { value: undefined, done: true as const }),
+        return: () => ((returned += 1), Promise.resolve({ value: undefined, done: true as const })),
       }),
     });
     const watcher = createStandingWatcher<number | null>({ lookup, changes, intervalMs: 10 });

@@ -16,7 +16,8 @@ beforeAll(async () => {
   url = (await t.startServer()).url;
 });
 afterAll(async () => {
-  for (const client of clients) client.dispose();
+  // graphql-ws's dispose() may return a promise (graphql-sse's never does): wait for both kinds.
+  await Promise.all(clients.map(async (client) => await client.dispose()));
   await t?.cleanup();
 });
 
@@ -30,7 +31,7 @@ async function tokenExpiringIn(userId: number, seconds: number): Promise<{ token
     .setSubject(String(userId))
     .setIssuedAt()
     .setExpirationTime(exp)
-    .sign(new TextEncoder().encode(t.config.auth.jwtSecret!));
+    .sign(new TextEncoder().encode(t.config.auth.jwtSecret));
   return { token, expiresAt: exp * 1000 };
 }
 

@@ -22,7 +22,8 @@ beforeAll(async () => {
   server = await startLiveTestServer(t.deps);
 });
 afterAll(async () => {
-  await Promise.all(clients.map((client) => client.dispose()));
+  // graphql-ws types dispose() as `void | Promise<void>`.
+  await Promise.all(clients.map(async (client) => await client.dispose()));
   await server.close();
   await t.cleanup();
 });

@@ -16,9 +16,10 @@ const consumer = (name: string, fails: (activityId: number) => boolean): EventHa
   ({
     name,
     type: 'activity.favorited',
-    async handle(event: { id: bigint; payload: { activityId: number } }) {
+    handle(event: { id: bigint; payload: { activityId: number } }) {
       calls.push(`${name}:${event.id}`);
-      if (fails(event.payload.activityId)) throw new Error(`cannot handle activity ${event.payload.activityId}`);
+      if (fails(event.payload.activityId)) return Promise.reject(new Error(`cannot handle activity ${event.payload.activityId}`));
+      return Promise.resolve();
     },
   }) as unknown as EventHandler<Deps>;
 /** Fails on the poison event until it is fixed; handles every other event. */
@@ -57,7 +58,10 @@ const delivery = (eventId: bigint, name: string) => t.deps.db.outboxDelivery.fin
 
 /** Emits an event the normal way: written in a transaction, delivered right after commit. */
 async function emitFavorite(activityId: number): Promise<bigint> {
-  await t.deps.events.transaction(async (_tx, emit) => emit({ type: 'activity.favorited', payload: { activityId, userId: 1 }, occurredAt: clock }));
+  await t.deps.events.transaction((_tx, emit) => {
+    emit({ type: 'activity.favorited', payload: { activityId, userId: 1 }, occurredAt: clock });
+    return Promise.resolve();
+  });
   return (await t.deps.db.outboxEvent.findFirstOrThrow({ orderBy: { id: 'desc' } })).id;
 }
 

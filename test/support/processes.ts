@@ -66,16 +66,16 @@ export function startFixture(env: Record<string, string>, timeoutMs = 60_000): P
       const ready = output.split('\n').find((line) => line.startsWith('{"fixtureReady":true'));
       if (!ready) return;
       clearTimeout(timer);
-      child.stdout!.off('data', onData);
-      child.stdout!.on('data', (more: Buffer) => (output += more.toString()));
+      child.stdout.off('data', onData);
+      child.stdout.on('data', (more: Buffer) => (output += more.toString()));
       const { pid, url } = JSON.parse(ready) as { pid: number; url: string };
       const fixture: FixtureProcess = { child, pid, url, exited, output: () => output };
       running.add(fixture);
       void exited.then(() => running.delete(fixture));
       resolve(fixture);
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
       reject(new Error(`fixture exited (code ${code}, signal ${signal}) before it was ready:\n${output}`));

@@ -55,9 +55,7 @@ export function testJobs(options: { tickEveryMs?: number } = {}): JobHandler<Dep
       name: TEST_JOBS.fail,
       schedule: { pattern: '0 0 1 1 *' },
       options: { attempts: 3, backoff: { type: 'exponential', delay: FAIL_BACKOFF_MS } },
-      process: async () => {
-        throw new Error(FAILURE_MESSAGE);
-      },
+      process: () => Promise.reject(new Error(FAILURE_MESSAGE)),
     },
     {
       queue: 'hot',

@@ -68,7 +68,7 @@ describe('sign-up and log-in', () => {
 });
 
 describe('tokens', () => {
-  const secret = () => new TextEncoder().encode(t.config.auth.jwtSecret!);
+  const secret = () => new TextEncoder().encode(t.config.auth.jwtSecret);
 
   it('gives null viewer without a token', async () => {
     expect((await t.gql(VIEWER)).data).toEqual({ viewer: null });

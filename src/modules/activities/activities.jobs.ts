@@ -86,8 +86,9 @@ export async function replanAllTransitions(deps: Pick<Deps, 'db' | 'queues' | 'n
     });
     const counts = await Promise.all(batch.map(({ id }) => planTransitions(deps, { activityId: id })));
     planned += counts.reduce((sum, count) => sum + count, 0);
-    if (batch.length < batchSize) return planned;
-    afterId = batch[batch.length - 1]!.id;
+    const last = batch.at(-1);
+    if (!last || batch.length < batchSize) return planned;
+    afterId = last.id;
   }
 }
 

@@ -70,9 +70,21 @@ export async function sweepDueActivities(deps: LifecycleDeps, options: { now?: D
       take: batchSize,
     });
     for (const { id } of due) steps += (await advanceActivity(deps, { activityId: id, now })).length;
-    if (due.length < batchSize) return steps;
-    afterId = due[due.length - 1]!.id;
+    const last = due.at(-1);
+    if (!last || due.length < batchSize) return steps;
+    afterId = last.id;
   }
+}
+
+/**
+ * The row an `UPDATE activities … WHERE id = … RETURNING` wrote. The activity
+ * was locked (`lockForManagement`) earlier in the same transaction, so it
+ * cannot have gone away: no row means that lock was broken.
+ */
+function updatedRow<T>(activityId: number, rows: T[]): T {
+  const [row] = rows;
+  if (!row) throw new Error(`Activity ${activityId} is locked by this transaction, yet its UPDATE returned no row.`);
+  return row;
 }
 
 /**
@@ -86,11 +98,14 @@ export async function publishActivity(deps: LifecycleDeps, input: { activityId: 
       throw appError(ErrorCode.INVALID_STATE, `Only a draft can be published; this activity is ${activity.status}.`);
     }
     const at = deps.now();
-    const [row] = await tx.$queryRaw<Array<{ version: number; category: string }>>`
-      UPDATE activities SET status = 'UPCOMING', published_at = ${at}, version = version + 1, updated_at = ${at}
-      WHERE id = ${activity.id} RETURNING version, category`;
-    await recordStatusChange(tx, emit, { activityId: activity.id, version: row!.version, from: 'DRAFT', to: 'UPCOMING', at });
-    emit({ type: 'activity.published', payload: { activityId: activity.id, organizerId: activity.organizerId, category: row!.category }, occurredAt: at });
+    const row = updatedRow(
+      activity.id,
+      await tx.$queryRaw<Array<{ version: number; category: string }>>`
+        UPDATE activities SET status = 'UPCOMING', published_at = ${at}, version = version + 1, updated_at = ${at}
+        WHERE id = ${activity.id} RETURNING version, category`,
+    );
+    await recordStatusChange(tx, emit, { activityId: activity.id, version: row.version, from: 'DRAFT', to: 'UPCOMING', at });
+    emit({ type: 'activity.published', payload: { activityId: activity.id, organizerId: activity.organizerId, category: row.category }, occurredAt: at });
   });
   await advanceActivity(deps, { activityId: input.activityId });
 }
@@ -107,12 +122,15 @@ export async function cancelActivity(deps: LifecycleDeps, input: { activityId: n
       throw appError(ErrorCode.INVALID_STATE, `An activity that is ${activity.status} cannot be cancelled.`);
     }
     const at = deps.now();
-    const [row] = await tx.$queryRaw<Array<{ version: number }>>`
-      UPDATE activities SET status = 'CANCELLED', cancelled_at = ${at}, cancel_reason = ${input.reason},
-        version = version + 1, updated_at = ${at}
-      WHERE id = ${activity.id} RETURNING version`;
+    const row = updatedRow(
+      activity.id,
+      await tx.$queryRaw<Array<{ version: number }>>`
+        UPDATE activities SET status = 'CANCELLED', cancelled_at = ${at}, cancel_reason = ${input.reason},
+          version = version + 1, updated_at = ${at}
+        WHERE id = ${activity.id} RETURNING version`,
+    );
     const participants = await tx.participation.findMany({ where: { activityId: activity.id }, select: { userId: true }, orderBy: { id: 'asc' } });
-    await recordStatusChange(tx, emit, { activityId: activity.id, version: row!.version, from: activity.status, to: 'CANCELLED', at });
+    await recordStatusChange(tx, emit, { activityId: activity.id, version: row.version, from: activity.status, to: 'CANCELLED', at });
     emit({
       type: 'activity.cancelled',
       payload: { activityId: activity.id, reason: input.reason, participantIds: participants.map((p) => p.userId) },

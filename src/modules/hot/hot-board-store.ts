@@ -199,8 +199,8 @@ export async function replaceBoards(
     pipeline.expire(staging.ties, STAGING_TTL_SECONDS);
   }
   const replies = (await pipeline.exec()) ?? [];
-  const failed = replies.find(([error]) => error);
-  if (failed) throw failed[0];
+  const failure = replies.find(([error]) => error)?.[0];
+  if (failure) throw failure;
 
   const [deleted] = await runScript(deps.redis, SWAP_BOARDS, [
     {

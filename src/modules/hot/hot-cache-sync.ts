@@ -13,7 +13,6 @@ export interface HotCacheSync {
   stop(): Promise<void>;
 }
 
-const running = new WeakMap<object, HotCacheSync>();
 
 /**
  * Keeps an API instance's local hot copies current: loads the settings and
@@ -48,12 +47,16 @@ export async function startHotCacheSync(deps: SyncDeps): Promise<HotCacheSync> {
       })().catch((error: unknown) => deps.logger.warn({ err: error, scope }, 'hot:changed subscription ended'));
     },
     async stop() {
-      running.delete(deps.hotCache);
-      await Promise.all([...followers.values()].map((messages) => messages.return?.()));
+      if (deps.hotCache.follower === sync) deps.hotCache.follower = undefined;
+      await Promise.all(
+        [...followers.values()].map(async (messages) => {
+          await messages.return?.();
+        }),
+      );
       followers.clear();
     },
   };
-  running.set(deps.hotCache, sync);
+  deps.hotCache.follower = sync;
   try {
     deps.hotCache.boardAlgorithm ??= (await readHotSettings(deps)).algorithm;
   } catch (error) {
@@ -62,9 +65,4 @@ export async function startHotCacheSync(deps: SyncDeps): Promise<HotCacheSync> {
   sync.follow(null);
   await refresh(null);
   return sync;
-}
-
-/** Follows a board read on this instance, if its copies are kept in sync (API instances). */
-export function followHotBoard(deps: Pick<Deps, 'hotCache'>, category: string | null): void {
-  running.get(deps.hotCache)?.follow(category);
 }

@@ -53,6 +53,11 @@ export interface HotCache {
   boardAlgorithm: HeatAlgorithm | undefined;
   /** Forgets the fresh copies and rows (after a write) but keeps the last good lists and rows for outages. */
   invalidate(): void;
+  /**
+   * Keeps a board's copies in step with changes made on other instances
+   * (set by hot-cache-sync.ts on API instances; absent elsewhere).
+   */
+  follower: { follow(category: string | null): void } | undefined;
 }
 
 /** How many entries of each board are cached: the most `hotActivities(first:)` may ask for. */
@@ -74,6 +79,7 @@ export function createHotCache(ttlMs: number): HotCache {
     rows,
     lastGoodRows,
     boardAlgorithm: undefined,
+    follower: undefined,
     settings: {
       fresh: () => (freshSettings && freshSettings.until > performance.now() ? freshSettings.values : undefined),
       last: () => lastSettings,
@@ -93,6 +99,11 @@ export function createHotCache(ttlMs: number): HotCache {
       rows.clear();
     },
   };
+}
+
+/** Follows a board read on this instance, if its copies are kept in sync (API instances). */
+export function followHotBoard(cache: HotCache, category: string | null): void {
+  cache.follower?.follow(category);
 }
 
 /** Cache key of a board: the algorithm is part of it so switching HOT_ALGORITHM never serves the other's scores. */

@@ -1,7 +1,6 @@
 import type { Deps } from '../../lib/app-deps.js';
 import { readBoardRange, readBoardRank } from './hot-board-store.js';
-import { HOT_CACHE_DEPTH, hotCacheKey, type HotList } from './hot-cache.js';
-import { followHotBoard } from './hot-cache-sync.js';
+import { followHotBoard, HOT_CACHE_DEPTH, hotCacheKey, type HotList } from './hot-cache.js';
 import { collectHotBoards } from './hot-recompute.js';
 import { currentHotSettings } from './hot-settings.js';
 import type { HeatAlgorithm } from './heat-formula.js';
@@ -74,7 +73,7 @@ export async function readHotActivities(
     if (range.ready) {
       const list: HotList = { entries: range.entries, computedAt: range.computedAt, algorithm, stale: false };
       deps.hotCache.set(key, list);
-      followHotBoard(deps, input.category);
+      followHotBoard(deps.hotCache, input.category);
       return firstOf(list, input.first);
     }
   } catch (error) {
@@ -88,7 +87,7 @@ export async function readHotActivities(
   }
   const list = await computeHotList(deps, { category: input.category, limit: HOT_CACHE_DEPTH });
   deps.hotCache.set(key, list);
-  followHotBoard(deps, input.category);
+  followHotBoard(deps.hotCache, input.category);
   return firstOf(list, input.first);
 }
 

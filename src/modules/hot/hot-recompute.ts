@@ -35,8 +35,9 @@ export async function* scanHeatRows(
     });
     input.onQuery?.(rows.length);
     if (rows.length > 0) yield rows;
-    if (rows.length < input.batchSize) return;
-    lastId = rows[rows.length - 1]!.id;
+    const last = rows.at(-1);
+    if (!last || rows.length < input.batchSize) return;
+    lastId = last.id;
   }
 }
 

@@ -2,7 +2,14 @@ import { builder } from '../../graphql/builder.js';
 import type { HeatWeights } from './heat-formula.js';
 import type { HotSettingsValues } from './hot-scoring.js';
 import { hotSettingsHistory, readHotSettings, updateHotSettings, type HotSettingsRecord } from './hot-settings.js';
-import { HeatAlgorithmEnum } from './hot.schema.js';
+
+export const HeatAlgorithmEnum = builder.enumType('HeatAlgorithm', {
+  description: 'How heat is computed (HOT_ALGORITHM).',
+  values: {
+    REDDIT: { value: 'reddit', description: 'sign(s)·log10(max(|s|,1)) + (publishedAt − 2024-01-01)/45000 s: does not decay.' },
+    HACKERNEWS: { value: 'hackernews', description: 'max(s−1,0)/(ageHours+2)^gravity (1.8 by default): decays as time passes.' },
+  } as const,
+});
 
 /** Most changes `HotSettings.history` returns. */
 const MAX_HISTORY = 100;

@@ -94,7 +94,8 @@ export async function updateHotSettings(
 ): Promise<HotSettingsRecord> {
   const parsed = hotSettingsInputSchema.safeParse(input.settings);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const [issue] = parsed.error.issues;
+    if (!issue) throw new Error('Zod rejected the hot settings without reporting an issue.');
     throw badInput(`${issue.path.join('.')} ${issue.message}`, { field: issue.path.join('.') });
   }
   const { gravity, windowDays, weights, algorithm } = parsed.data;

@@ -7,7 +7,7 @@ import { HOT_CACHE_DEPTH } from './hot-cache.js';
 import { hotRankOf, readVisibleHotList } from './hot-reader.js';
 import { countsOf, HEAT_ROW_SELECT, isVisibleStatus, publicationTime, toHotEntry, type HotSettingsValues } from './hot-scoring.js';
 import { currentHotSettings } from './hot-settings.js';
-import { HeatWeightsRef } from './hot-settings.schema.js';
+import { HeatAlgorithmEnum, HeatWeightsRef } from './hot-settings.schema.js';
 import { readHotSnapshot } from './hot-snapshot.js';
 
 /** Most entries one `hotActivities` call returns. */
@@ -24,13 +24,6 @@ export const hotFirstSchema = z
 /** The `category` argument of hot lists. */
 export const hotCategorySchema = z.string().min(1, '`category` cannot be empty.').max(32, '`category` has at most 32 characters.').nullish();
 
-export const HeatAlgorithmEnum = builder.enumType('HeatAlgorithm', {
-  description: 'How heat is computed (HOT_ALGORITHM).',
-  values: {
-    REDDIT: { value: 'reddit', description: 'sign(s)·log10(max(|s|,1)) + (publishedAt − 2024-01-01)/45000 s: does not decay.' },
-    HACKERNEWS: { value: 'hackernews', description: 'max(s−1,0)/(ageHours+2)^gravity (1.8 by default): decays as time passes.' },
-  } as const,
-});
 
 const HeatBehaviourEnum = builder.enumType('HeatBehaviour', { values: ['JOIN', 'FAVORITE', 'VIEW', 'CHECK_IN'] as const });
 

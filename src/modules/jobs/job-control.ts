@@ -8,6 +8,16 @@ import { queueOfKey, type CancellationFlags, type QueueName } from '../../infra/
  */
 const CANCEL_FLAG_TTL_SECONDS = 24 * 3600;
 
+/**
+ * The id of a job read from a queue or handed to a worker. BullMQ types `id`
+ * as optional only because a `Job` built in memory has none until it is
+ * added; every job this module sees came back from Redis with one.
+ */
+export function jobIdOf(job: Job): string {
+  if (job.id === undefined) throw new Error(`BullMQ job "${job.name}" has no id: only jobs stored in a queue can be controlled or recorded.`);
+  return job.id;
+}
+
 /** The Redis key of the cancel flag of one job. */
 export function cancelFlagKey(deps: Pick<Deps, 'keys'>, queue: QueueName, jobId: string): string {
   return deps.keys.key('jobs', 'cancel', queue, jobId);
@@ -37,7 +47,7 @@ export async function hasCancelFlag(deps: Pick<Deps, 'redis' | 'keys'>, queue: Q
 export function createCancellationFlags(deps: Pick<Deps, 'redis' | 'keys'>): CancellationFlags {
   return {
     async isCancelled(queue: QueueName, job: Job) {
-      const keys = [cancelFlagKey(deps, queue, job.id!)];
+      const keys = [cancelFlagKey(deps, queue, jobIdOf(job))];
       const parentQueue = job.parent ? queueOfKey(job.parent.queueKey) : undefined;
       if (job.parent?.id && parentQueue) keys.push(cancelFlagKey(deps, parentQueue, job.parent.id));
       return (await deps.redis.exists(...keys)) > 0;

@@ -3,6 +3,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { Deps } from '../../lib/app-deps.js';
 import { isCancellation, type JobObserver, type QueueName, type RunTiming } from '../../infra/queues.js';
 import type { JobRun, JobRunState, JobTrigger } from '../../generated/prisma/client.js';
+import { jobIdOf } from './job-control.js';
 import { isSchedulePaused } from './job-schedules.js';
 
 /** Ids of jobs started by `runJob`, so their runs are told apart from scheduled ones. */
@@ -35,7 +36,7 @@ export function createRunRecorder(
   worker = `${hostname()}:${process.pid}`,
 ): JobObserver {
   const { db, metrics } = deps;
-  const keyOf = (queue: QueueName, job: Job) => ({ queue, jobId: job.id!, attempt: job.attemptsStarted });
+  const keyOf = (queue: QueueName, job: Job) => ({ queue, jobId: jobIdOf(job), attempt: job.attemptsStarted });
   const rowOf = (queue: QueueName, job: Job, startedAt: Date) => ({
     ...keyOf(queue, job),
     name: job.name,
@@ -60,7 +61,7 @@ export function createRunRecorder(
     async started(queue, job, startedAt) {
       // An earlier attempt still RUNNING was never finished: its worker died and BullMQ handed the job back.
       await db.jobRun.updateMany({
-        where: { queue, jobId: job.id!, attempt: { lt: job.attemptsStarted }, state: 'RUNNING' },
+        where: { queue, jobId: jobIdOf(job), attempt: { lt: job.attemptsStarted }, state: 'RUNNING' },
         data: { state: 'STALLED', error: 'The worker stopped during this attempt; the job was handed to another worker.' },
       });
       await db.jobRun.upsert({

@@ -38,7 +38,10 @@ async function lockSchedule(tx: Tx, name: string): Promise<ScheduleRow> {
   const rows = await tx.$queryRaw<ScheduleRow[]>`
     SELECT "paused", "pattern", "every_ms" AS "everyMs", "time_zone" AS "timeZone"
     FROM "job_schedules" WHERE "name" = ${name} FOR UPDATE`;
-  return rows[0]!;
+  // The INSERT above guarantees the row, and nothing deletes it while this transaction runs.
+  const [row] = rows;
+  if (!row) throw new Error(`The job_schedules row of "${name}" is missing right after it was inserted.`);
+  return row;
 }
 
 async function applyToRedis(deps: ScheduleDeps, handler: JobHandler<Deps>, row: ScheduleRow): Promise<void> {

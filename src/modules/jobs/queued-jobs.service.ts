@@ -2,7 +2,7 @@ import type { Job, JobType } from 'bullmq';
 import type { Deps } from '../../lib/app-deps.js';
 import { QUEUE_NAMES, type QueueName } from '../../infra/queues.js';
 import { badInput, invalidState, notFound } from '../../lib/app-error.js';
-import { clearCancelFlag, hasCancelFlag, setCancelFlag } from './job-control.js';
+import { clearCancelFlag, hasCancelFlag, jobIdOf, setCancelFlag } from './job-control.js';
 import { triggerOf } from './job-runs.js';
 
 type QueuedDeps = Pick<Deps, 'queues' | 'redis' | 'keys' | 'logger' | 'db' | 'now'>;
@@ -57,14 +57,15 @@ function asObject(value: unknown, key: string): Record<string, unknown> | null {
 const STATE_OF = Object.fromEntries(Object.entries(QUEUED_JOB_STATES).map(([api, bull]) => [bull, api])) as Record<string, QueuedJobState>;
 
 async function viewOf(deps: QueuedDeps, queue: QueueName, job: Job, state?: QueuedJobState): Promise<QueuedJobView> {
+  const id = jobIdOf(job);
   const [known, cancelRequested] = await Promise.all([
     state ?? job.getState().then((bull) => STATE_OF[bull === 'waiting' ? 'wait' : bull] ?? 'UNKNOWN'),
-    hasCancelFlag(deps, queue, job.id!),
+    hasCancelFlag(deps, queue, id),
   ]);
   const delayMs = job.delay ?? 0;
   return {
     queue,
-    id: job.id!,
+    id,
     name: job.name,
     state: known,
     data: asObject(job.data, 'value') ?? {},
@@ -127,17 +128,18 @@ export async function cancelJob(deps: QueuedDeps, input: { queue: string; id: st
   if (state !== 'active' && state !== 'waiting-children') {
     throw invalidState(`Job "${input.id}" is ${state}; only an active job (or a flow waiting for its children) can be cancelled. Remove a queued one with removeJob.`);
   }
-  await setCancelFlag(deps, queue, job.id!);
+  const jobId = jobIdOf(job);
+  await setCancelFlag(deps, queue, jobId);
   if (state === 'waiting-children') {
     // The parent never runs now (a cancelled child fails it): its run history says why. Should every child
     // have finished first, the parent's own checkpoint cancels it, and recording it there changes nothing.
     const at = deps.now();
     const attempt = job.attemptsStarted + 1;
     await deps.db.jobRun.upsert({
-      where: { queue_jobId_attempt: { queue, jobId: job.id!, attempt } },
+      where: { queue_jobId_attempt: { queue, jobId, attempt } },
       create: {
         queue,
-        jobId: job.id!,
+        jobId,
         attempt,
         name: job.name,
         maxAttempts: job.opts.attempts ?? 1,
@@ -168,7 +170,7 @@ export async function removeJob(deps: QueuedDeps, input: { queue: string; id: st
   if (job.repeatJobKey) throw invalidState(`Job "${input.id}" is the next tick of the "${job.name}" schedule; pause the job instead.`);
   const view = await viewOf(deps, queue, job);
   // 0 means the job was locked: a worker took it in the meantime.
-  if ((await deps.queues[queue].remove(job.id!)) === 0) throw invalidState(`Job "${input.id}" started running; cancel it with cancelJob.`);
+  if ((await deps.queues[queue].remove(jobIdOf(job))) === 0) throw invalidState(`Job "${input.id}" started running; cancel it with cancelJob.`);
   deps.logger.info({ queue, jobId: job.id, job: job.name, userId: input.userId }, 'queued job removed');
   return view;
 }
@@ -182,7 +184,7 @@ export async function retryJob(deps: QueuedDeps, input: { queue: string; id: str
   const { queue, job } = await loadJob(deps, input.queue, input.id);
   const state = await job.getState();
   if (state !== 'failed') throw invalidState(`Job "${input.id}" is ${state}; only a failed job can be retried.`);
-  await clearCancelFlag(deps, queue, job.id!);
+  await clearCancelFlag(deps, queue, jobIdOf(job));
   await job.retry('failed');
   deps.logger.info({ queue, jobId: job.id, job: job.name, userId: input.userId }, 'failed job retried');
   return getQueuedJob(deps, input);

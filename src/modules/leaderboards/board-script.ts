@@ -55,8 +55,16 @@ export interface WriteOptions {
   throughSeal?: boolean;
 }
 
-function scriptFor(keys: BoardKeys, options: WriteOptions): LuaScript {
-  return keys.sealed && !options.throughSeal ? WRITE_UNLESS_SEALED : WRITE_STANDING;
+/** The script a write runs, and the keys it is given (the seal key only to the script that reads it). */
+interface WritePlan {
+  script: LuaScript;
+  keys: readonly string[];
+}
+
+function planFor(keys: BoardKeys, options: WriteOptions): WritePlan {
+  return keys.sealed && !options.throughSeal
+    ? { script: WRITE_UNLESS_SEALED, keys: [keys.board, keys.versions, keys.sealed] }
+    : { script: WRITE_STANDING, keys: [keys.board, keys.versions] };
 }
 
 /** A user's absolute season standing, as of one version of their total. */
@@ -73,7 +81,7 @@ export interface StandingWrite {
   seq: number;
 }
 
-function toCall(keys: BoardKeys, standing: StandingWrite, script: LuaScript): ScriptCall {
+function toCall(plan: WritePlan, standing: StandingWrite): ScriptCall {
   const { userId, version, points, seq } = standing;
   if (userId.length === 0) throw new RangeError('userId must not be empty');
   if (!Number.isSafeInteger(version) || version < 0) {
@@ -81,8 +89,7 @@ function toCall(keys: BoardKeys, standing: StandingWrite, script: LuaScript): Sc
   }
   // Validates points and seq even when points is 0 and the score goes unused.
   const score = encodeBoardScore(points, seq);
-  const scriptKeys = script === WRITE_UNLESS_SEALED ? [keys.board, keys.versions, keys.sealed!] : [keys.board, keys.versions];
-  return { keys: scriptKeys, args: [userId, String(version), String(points), String(score)] };
+  return { keys: plan.keys, args: [userId, String(version), String(points), String(score)] };
 }
 
 /**
@@ -92,8 +99,8 @@ function toCall(keys: BoardKeys, standing: StandingWrite, script: LuaScript): Sc
  * @throws RangeError for out-of-range input (nothing is sent to Redis).
  */
 export async function writeStanding(redis: Redis, keys: BoardKeys, standing: StandingWrite, options: WriteOptions = {}): Promise<boolean> {
-  const script = scriptFor(keys, options);
-  const [reply] = await runScript(redis, script, [toCall(keys, standing, script)]);
+  const plan = planFor(keys, options);
+  const [reply] = await runScript(redis, plan.script, [toCall(plan, standing)]);
   return reply === 1;
 }
 
@@ -109,8 +116,8 @@ export async function writeStandings(
   standings: readonly StandingWrite[],
   options: WriteOptions = {},
 ): Promise<boolean[]> {
-  const script = scriptFor(keys, options);
-  const calls = standings.map((standing) => toCall(keys, standing, script));
-  const replies = await runScript(redis, script, calls);
+  const plan = planFor(keys, options);
+  const calls = standings.map((standing) => toCall(plan, standing));
+  const replies = await runScript(redis, plan.script, calls);
   return replies.map((reply) => reply === 1);
 }

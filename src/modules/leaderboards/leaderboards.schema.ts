@@ -3,7 +3,7 @@ import type { Season } from '../../generated/prisma/client.js';
 import { builder } from '../../graphql/builder.js';
 import { unauthenticated } from '../../lib/app-error.js';
 import { decodeId } from '../../graphql/ids.js';
-import { UserRef } from '../users/index.js';
+import { loadReferencedUser, UserRef } from '../users/index.js';
 import type { RankedStanding } from './board-source.js';
 import { getLeaderboard, getLeaderboardAround, getStandings, MAX_AROUND_RADIUS, MAX_LEADERBOARD_PAGE } from './leaderboards.service.js';
 import { getCurrentSeason, listSeasons, nextResetAt } from './seasons.service.js';
@@ -45,7 +45,7 @@ const LeaderboardEntryRef = builder.objectRef<RankedStanding>('LeaderboardEntry'
   fields: (t) => ({
     rank: t.exposeInt('rank'),
     points: t.exposeInt('points'),
-    user: t.field({ type: UserRef, resolve: async (entry, _args, ctx) => (await ctx.loaders.users.load(entry.userId))! }),
+    user: t.field({ type: UserRef, resolve: (entry, _args, ctx) => loadReferencedUser(ctx.loaders.users, entry.userId) }),
   }),
 });
 
@@ -94,7 +94,7 @@ const LeaderboardAroundRef = builder.objectRef<LeaderboardShape & { standing: Ra
 
 const UserStandingRef = builder.objectRef<{ userId: number; rank: number | null; points: number }>('UserStanding').implement({
   fields: (t) => ({
-    user: t.field({ type: UserRef, resolve: async (row, _args, ctx) => (await ctx.loaders.users.load(row.userId))! }),
+    user: t.field({ type: UserRef, resolve: (row, _args, ctx) => loadReferencedUser(ctx.loaders.users, row.userId) }),
     rank: t.exposeInt('rank', { nullable: true, description: 'Null when the user has no points this season.' }),
     points: t.exposeInt('points'),
   }),

@@ -51,7 +51,12 @@ async function readBoard(deps: ReconcileDeps, board: string): Promise<Map<string
   let cursor = '0';
   do {
     const [next, page] = await deps.redis.zscan(board, cursor, 'COUNT', 5_000);
-    for (let index = 0; index + 1 < page.length; index += 2) members.set(page[index]!, page[index + 1]!);
+    // ZSCAN pages are flat: member, score, member, score, …
+    for (let index = 0; index + 1 < page.length; index += 2) {
+      const member = page[index];
+      const score = page[index + 1];
+      if (member !== undefined && score !== undefined) members.set(member, score);
+    }
     cursor = next;
   } while (cursor !== '0');
   return members;

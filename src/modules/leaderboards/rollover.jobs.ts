@@ -1,5 +1,5 @@
 import type { Deps } from '../../lib/app-deps.js';
-import { NO_JOB_CONTROL, scheduledTime, type JobHandler } from '../../infra/queues.js';
+import { NO_JOB_CONTROL, type JobHandler } from '../../infra/queues.js';
 import { copyShard, type AfterBatch } from './rollover-copy.js';
 import { finishRollover } from './rollover-finish.js';
 import {

@@ -26,10 +26,16 @@ builder.subscriptionField('seasonRolledOver', (t) =>
     description: 'Each time a season is archived by the monthly rollover: the archived season and the current one.',
     subscribe: (_root, _args, ctx) => ctx.deps.pubsub.subscribe('season:rolledOver', ROLLOVER_SCOPE),
     resolve: async (payload, _args, ctx) => {
-      const { archivedSeasonId, currentSeasonId } = payload as { archivedSeasonId: string; currentSeasonId: string };
+      const { archivedSeasonId, currentSeasonId } = payload;
       const seasons = await ctx.deps.db.season.findMany({ where: { id: { in: [archivedSeasonId, currentSeasonId] } } });
       const byId = new Map(seasons.map((season) => [season.id, season]));
-      return { archived: byId.get(archivedSeasonId)!, current: byId.get(currentSeasonId)! };
+      // The rollover publishes only after both seasons are stored, and seasons are never deleted.
+      const season = (id: string): Season => {
+        const found = byId.get(id);
+        if (!found) throw new Error(`Season ${id} named by a season:rolledOver message is not stored.`);
+        return found;
+      };
+      return { archived: season(archivedSeasonId), current: season(currentSeasonId) };
     },
   }),
 );

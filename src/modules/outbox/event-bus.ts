@@ -114,7 +114,7 @@ export function createEventBus<D>(options: {
       const claims: ClaimedDelivery[] = [];
       const result = await db.$transaction(
         async (tx) => {
-          const value = await work(tx, (event) => emitted.push(event as (typeof emitted)[number]));
+          const value = await work(tx, (event) => emitted.push(event));
           const now = options.now();
           for (const event of emitted) {
             const occurredAt = event.occurredAt ?? now;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
 import { decodeId } from '../../graphql/ids.js';
 import { SeasonRef } from '../leaderboards/index.js';
-import { UserRef } from '../users/index.js';
+import { loadReferencedUser, UserRef } from '../users/index.js';
 import { adjustPoints, MAX_ADJUSTMENT } from './admin-adjust.js';
 import { myPoints, type TodayPoints } from './my-points.js';
 import { POINTS_RULES, POINTS_TYPES } from './points-rules.js';
@@ -30,7 +30,7 @@ const PointsRecordRef = builder.objectRef<AwardOutcome>('PointsRecord').implemen
   description: 'One award or reversal of points.',
   fields: (t) => ({
     id: t.id({ resolve: (record) => String(record.recordId) }),
-    user: t.field({ type: UserRef, resolve: async (record, _args, ctx) => (await ctx.loaders.users.load(record.userId))! }),
+    user: t.field({ type: UserRef, resolve: (record, _args, ctx) => loadReferencedUser(ctx.loaders.users, record.userId) }),
     type: t.field({ type: PointsTypeEnum, resolve: (record) => record.type }),
     requested: t.exposeInt('requested', { description: 'What the rule asked for, before the daily cap.' }),
     points: t.exposeInt('granted', { description: 'What was granted: the part that fitted under the daily cap, or a negative reversal.' }),

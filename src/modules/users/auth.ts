@@ -63,7 +63,9 @@ export function createTokenService(auth: Config['auth']): TokenService {
     if (typeof payload.sub !== 'string' || !/^[1-9]\d{0,9}$/.test(payload.sub) || userId > MAX_USER_ID) {
       throw new InvalidTokenError('Your token does not name a user.');
     }
-    return { userId, expiresAt: new Date(payload.exp! * 1000) };
+    // `requiredClaims: ['exp']` makes jose refuse a token without one; this only narrows the type.
+    if (payload.exp === undefined) throw new InvalidTokenError('Your token has no expiry (exp); log in again.');
+    return { userId, expiresAt: new Date(payload.exp * 1000) };
   }
 
   return {

@@ -28,6 +28,17 @@ async function fillUserCache(deps: Pick<Deps, 'db' | 'userCache'>, ids: readonly
 export type UserLoader = DataLoader<number, User | null>;
 
 /**
+ * A user another row refers to by foreign key (a season standing, a points
+ * record), through the request's loader. The key guarantees the user exists,
+ * so a miss is a broken invariant, not a "no such user" for the client.
+ */
+export async function loadReferencedUser(loader: UserLoader, id: number): Promise<User> {
+  const user = await loader.load(id);
+  if (!user) throw new Error(`User ${id} is referenced by another row but does not exist.`);
+  return user;
+}
+
+/**
  * Loads users by id for one request: from the process cache when fresh, else
  * batching every id asked for in the same tick into one query — a list of 100
  * entries costs at most one `findMany`, not 100.

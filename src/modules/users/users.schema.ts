@@ -86,6 +86,6 @@ builder.subscriptionField('userChanged', (t) =>
     args: { id: t.arg.id({ required: true }) },
     subscribe: (_root, { id }, ctx) => ctx.deps.pubsub.subscribe('user:changed', decodeId('User', String(id))),
     resolve: (query, payload, _args, ctx) =>
-      ctx.deps.db.user.findUniqueOrThrow({ ...query, where: { id: (payload as { userId: number }).userId } }),
+      ctx.deps.db.user.findUniqueOrThrow({ ...query, where: { id: (payload).userId } }),
   }),
 );
