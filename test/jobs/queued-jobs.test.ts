@@ -6,6 +6,7 @@ import { jobHandlers } from '../../src/jobs.js';
 import { planTransitions, SWEEP_JOB, transitionJobId } from '../../src/modules/activities/activities.jobs.js';
 import { runJob } from '../../src/modules/jobs/jobs.service.js';
 import { seedActivity } from '../activities/support.js';
+import { createTestClock } from '../support/clock.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 import { waitFor } from '../support/wait.js';
 
@@ -29,12 +30,14 @@ const progressJob: JobHandler<Deps> = {
   },
 };
 
+/** The domain clock: the transition's boundary passes by moving it, not by waiting. */
+const clock = createTestClock('2026-06-01T09:00:00.000Z');
 let t: TestContext;
 let admin: { token: string };
 let organizer: { user: { id: number } };
 
 beforeAll(async () => {
-  t = await createTestContext({}, { jobHandlers: [...jobHandlers, progressJob] });
+  t = await createTestContext({}, { jobHandlers: [...jobHandlers, progressJob], clock });
   admin = await t.createUser({ role: 'ADMIN' });
   organizer = await t.createUser();
   // The sweep ticks only when this test runs it, so the only way the transition can happen is the one under test.
@@ -63,14 +66,16 @@ async function transitions(activityId: number) {
 
 describe('any queued job through the API', () => {
   it('removes one delayed status transition; activities.sweep still applies it once', async () => {
-    const signupStartsAt = new Date(Date.now() + 1_500);
+    const start = clock.now().getTime();
+    // Far enough ahead that the real delayed job cannot fire while the test runs.
+    const signupStartsAt = new Date(start + 600_000);
     const activity = await seedActivity(t, {
       organizerId: organizer.user.id,
       status: 'UPCOMING',
       signupStartsAt,
-      signupEndsAt: new Date(Date.now() + 3_600_000),
-      startsAt: new Date(Date.now() + 7_200_000),
-      endsAt: new Date(Date.now() + 10_800_000),
+      signupEndsAt: new Date(start + 3_600_000),
+      startsAt: new Date(start + 7_200_000),
+      endsAt: new Date(start + 10_800_000),
     });
     await planTransitions(t.deps, { activityId: activity.id });
     const id = transitionJobId(activity.id, 'signupStartsAt', signupStartsAt);
@@ -85,7 +90,8 @@ describe('any queued job through the API', () => {
       attemptsMade: 0,
       cancelRequested: false,
     });
-    expect(Math.abs(Date.parse(listed.processAt) - signupStartsAt.getTime())).toBeLessThan(1_000);
+    // BullMQ delays on real time: the job is due when the boundary's distance on the domain clock has passed.
+    expect(Math.abs(listed.delayMs - (signupStartsAt.getTime() - start))).toBeLessThan(1_000);
 
     // Errors: an unknown queue or job is NOT_FOUND, a malformed id BAD_USER_INPUT, a delayed job cannot be cancelled.
     expect((await admin_(ONE, { queue: 'nope', id })).code).toBe('NOT_FOUND');
@@ -103,8 +109,8 @@ describe('any queued job through the API', () => {
     expect((await admin_(ONE, { queue: 'activities', id })).code).toBe('NOT_FOUND');
     expect((await admin_(mutation('removeJob'), { queue: 'activities', id })).code).toBe('NOT_FOUND');
 
-    // The boundary passes (lifecycle reads the wall clock): nothing moves the activity without its job.
-    await waitFor(() => Date.now() > signupStartsAt.getTime() + 500, { what: 'the boundary to pass' });
+    // The boundary passes on the domain clock: nothing moves the activity without its job.
+    clock.set(signupStartsAt.getTime() + 500);
     expect((await t.deps.db.activity.findUniqueOrThrow({ where: { id: activity.id } })).status).toBe('UPCOMING');
 
     // The sweep, the safety net, applies the transition; a second sweep finds nothing more.
