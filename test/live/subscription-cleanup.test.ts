@@ -103,5 +103,8 @@ it('leaves no Redis subscription, listener, stream or gauge count behind after 1
   expect(t.deps.standings.stats()).toEqual({ scopes: 0, listeners: 0 });
   expect(subscriber.listenerCount('message')).toBe(baseline.message);
   expect(subscriber.listenerCount('pmessage')).toBe(baseline.pmessage);
-  expect((await t.deps.redis.pubsub('CHANNELS', `${t.config.redis.prefix}:*`)).sort()).toEqual(channelsBefore.sort());
+  // Unsubscribing from Redis is asynchronous: wait for the channel list to settle back to where it was.
+  const channelsNow = async () => ((await t.deps.redis.pubsub('CHANNELS', `${t.config.redis.prefix}:*`)) as string[]).sort();
+  await waitUntil(async () => JSON.stringify(await channelsNow()) === JSON.stringify([...channelsBefore].sort()), 10_000, () => 'PUBSUB CHANNELS back to before');
+  expect(await channelsNow()).toEqual([...channelsBefore].sort());
 });
