@@ -1,3 +1,4 @@
+import { coalesce } from '../../graphql/live/coalesce.js';
 import type { Deps } from '../../lib/app-deps.js';
 import { HOT_CACHE_DEPTH } from './hot-cache.js';
 import { readHotActivities } from './hot-reader.js';
@@ -36,7 +37,8 @@ export async function startHotCacheSync(deps: SyncDeps): Promise<HotCacheSync> {
     follow(category) {
       const scope = hotBoardScope(category);
       if (followers.has(scope)) return;
-      const messages = deps.pubsub.subscribe('hot:changed', scope, { internal: true });
+      // A burst of interactions is one refresh per window (4 a second), the last on the latest change.
+      const messages = coalesce(deps.pubsub.subscribe('hot:changed', scope, { internal: true }));
       followers.set(scope, messages);
       void (async () => {
         for await (const message of messages) {

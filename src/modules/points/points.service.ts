@@ -2,9 +2,8 @@ import type { PointsType } from '../../generated/prisma/client.js';
 import type { Deps } from '../../lib/app-deps.js';
 import type { Tx } from '../outbox/index.js';
 import { Prisma } from '../../infra/prisma.js';
-import { publishStanding, type StandingChange } from '../leaderboards/index.js';
+import { ensureSeason, publishStanding, type StandingChange } from '../leaderboards/index.js';
 import { localDay } from '../../lib/calendar.js';
-import { ensureSeason } from '../leaderboards/index.js';
 import { cappedPointsSql, POINTS_RULES } from './points-rules.js';
 
 /** One award (or reversal) as a caller asks for it. */
