@@ -34,8 +34,9 @@ export async function refreshActivityHeat(deps: RefreshDeps, activityId: number)
 /** {@link refreshActivityHeat} for many activities: one PostgreSQL read and one Redis round trip per 500. */
 export async function refreshActivitiesHeat(deps: RefreshDeps, activityIds: readonly number[]): Promise<void> {
   const { boardSize } = deps.config.hot;
-  // Read for every refresh, so a change of the settings applies to the next update.
-  const current = await currentHotSettings(deps, { fresh: true });
+  // The copy read within HOT_CACHE_TTL_MS: a settings change reaches incremental updates within that
+  // (and every recompute at once), without a settings query on every interaction.
+  const current = await currentHotSettings(deps);
   const { algorithm } = current;
   const unique = [...new Set(activityIds)];
   const changed = new Set<string | null>();

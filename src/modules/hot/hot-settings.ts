@@ -52,8 +52,9 @@ export async function readHotSettings(deps: Pick<Deps, 'db' | 'config' | 'hotCac
 }
 
 /**
- * The settings to score with. `fresh` (recompute, incremental updates) always
- * reads PostgreSQL, so a change applies to the next write; otherwise the copy
+ * The settings to score with. `fresh` (recompute, snapshots) always reads
+ * PostgreSQL, so a change applies to the next run; otherwise (reads,
+ * incremental updates) the copy
  * read within HOT_CACHE_TTL_MS serves, and when PostgreSQL cannot be read the
  * last known settings (or the defaults) do.
  */
