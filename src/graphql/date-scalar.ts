@@ -1,11 +1,10 @@
-import { GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLScalarType, Kind, print } from 'graphql';
 import { DateTimeResolver, LocalDateResolver } from 'graphql-scalars';
 import { badInput } from '../lib/app-error.js';
+import { MAX_SEASON_YEAR as MAX_YEAR, MIN_SEASON_YEAR as MIN_YEAR } from '../lib/calendar.js';
 import { toClientError } from './errors.js';
 
-/** Years a date may fall in: what PostgreSQL, JavaScript and our calendars all agree on. */
-export const MIN_YEAR = 1970;
-export const MAX_YEAR = 9999;
+/** Years a date may fall in are the calendar's (lib/calendar.ts): what PostgreSQL, JavaScript and our seasons agree on. */
 
 const shown = (value: unknown) => (typeof value === 'string' ? `"${value.slice(0, 40)}"` : typeof value);
 const outOfRange = (value: unknown) => badInput(`${shown(value)} is outside the years ${MIN_YEAR}–${MAX_YEAR}.`);
@@ -60,5 +59,5 @@ export const DateTimeScalar = new GraphQLScalarType<Date, Date | string>({
   description: 'A date-time string at UTC (RFC 3339), such as `2026-11-21T09:30:00Z`; years 1970–9999.',
   parseValue: (value) => parseInstant(value, () => DateTimeResolver.parseValue(value)),
   parseLiteral: (ast, variables) =>
-    parseInstant(ast.kind === Kind.STRING ? ast.value : ast.kind, () => DateTimeResolver.parseLiteral(ast, variables)),
+    parseInstant(ast.kind === Kind.STRING ? ast.value : print(ast), () => DateTimeResolver.parseLiteral(ast, variables)),
 });

@@ -27,12 +27,21 @@ export function isIdCursor(cursor: string): boolean {
   return match !== null && Number(match[1]) <= MAX_INT32;
 }
 
+/**
+ * Deepest nesting of arrays and objects accepted in variables. No input type
+ * of the schema nests nearly this deep; the bound keeps the walk below (and
+ * graphql-js's own coercion) far from the stack's limit.
+ */
+const MAX_VARIABLE_DEPTH = 32;
+const TOO_DEEP = '\0too-deep';
+
 /** The first string anywhere in a variables value that is not clean text, with where it is. */
-function badTextIn(value: unknown, path: string): string | null {
+function badTextIn(value: unknown, path: string, depth = 0): string | null {
   if (typeof value === 'string') return BAD_TEXT.test(value) ? path : null;
+  if (value !== null && typeof value === 'object' && depth >= MAX_VARIABLE_DEPTH) return TOO_DEEP;
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
-      const found = badTextIn(item, `${path}[${index}]`);
+      const found = badTextIn(item, `${path}[${index}]`, depth + 1);
       if (found) return found;
     }
     return null;
@@ -40,7 +49,7 @@ function badTextIn(value: unknown, path: string): string | null {
   if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
       if (BAD_TEXT.test(key)) return path;
-      const found = badTextIn(item, `${path}.${key}`);
+      const found = badTextIn(item, `${path}.${key}`, depth + 1);
       if (found) return found;
     }
   }
@@ -60,6 +69,7 @@ const badText = (where: string) =>
  */
 export function checkInput(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): AppError | null {
   const inVariables = badTextIn(variables ?? {}, 'variables');
+  if (inVariables === TOO_DEEP) return badInput(`Variables nest deeper than ${MAX_VARIABLE_DEPTH} levels.`);
   if (inVariables) return badText(`"${inVariables.replace(/^variables\./, '$')}"`);
 
   let problem: AppError | null = null;

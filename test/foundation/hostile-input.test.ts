@@ -42,11 +42,35 @@ describe('hostile input', () => {
     ['NUL in an ID literal', 'query { activity(id: "\\u0000") { id } }', {}],
     ['NUL deep in an input object', CREATE, { input: { title: 'ok', category: 'run\u0000', signupStartsAt: '2030-01-01T00:00:00Z', signupEndsAt: '2030-01-02T00:00:00Z', startsAt: '2030-01-03T00:00:00Z', endsAt: '2030-01-04T00:00:00Z' } }],
   ])('refuses %s with BAD_USER_INPUT before running anything', async (_name, query, variables) => {
+    const before = { user: await t.deps.db.user.findUniqueOrThrow({ where: { id: user.user.id } }), activities: await t.deps.db.activity.count() };
     const error = refusal(await t.gql(query, variables, { token: user.token }), 'BAD_USER_INPUT');
     expect(error.message).toMatch(/NUL character or an unpaired surrogate/);
-    const stored = await t.deps.db.user.findUniqueOrThrow({ where: { id: user.user.id } });
-    // eslint-disable-next-line no-control-regex -- the NUL is the point: it must never reach the database.
-    expect(stored.displayName).not.toMatch(/bad|\u0000/);
+    // Nothing ran: the profile and the activities are as they were.
+    expect((await t.deps.db.user.findUniqueOrThrow({ where: { id: user.user.id } })).displayName).toBe(before.user.displayName);
+    expect(await t.deps.db.activity.count()).toBe(before.activities);
+  });
+
+  /** Posts an operation as a client would and returns the HTTP status with the body. */
+  async function post(body: string) {
+    const response = await t.yoga.fetch('http://localhost/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    return { status: response.status, result: (await response.json()) as GraphQLResponse };
+  }
+
+  it('refuses variables nested deeper than any input type with BAD_USER_INPUT, not a stack overflow', async () => {
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    const { status, result } = await post(`{"query":"{ __typename }","variables":{"a":${deep}}}`);
+    expect(status).not.toBe(500);
+    expect(refusal(result, 'BAD_USER_INPUT').message).toMatch(/nest deeper/);
+  });
+
+  it.each([
+    ['an impossible Date literal', '{ hotActivities(date: "2026-02-30") { stale } }'],
+    ['a Date literal in year 0', '{ hotActivities(date: "0000-01-01") { stale } }'],
+    ['a number as a DateTime literal', '{ activities(filter: { startsAfter: 5 }) { edges { cursor } } }'],
+  ])('answers %s with BAD_USER_INPUT, never HTTP 500', async (_name, query) => {
+    const { status, result } = await post(JSON.stringify({ query }));
+    expect(status).not.toBe(500);
+    expect(result.errors?.[0]?.extensions?.code, JSON.stringify(result)).toBe('BAD_USER_INPUT');
   });
 
   it('keeps well-formed text, surrogate pairs (emoji) included', async () => {
