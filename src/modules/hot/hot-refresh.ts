@@ -59,8 +59,8 @@ export async function refreshActivitiesHeat(deps: RefreshDeps, activityIds: read
     // This instance reads its own write at once; other instances when `hot:changed` reaches them (hot-cache-sync.ts).
     deps.hotCache.invalidate();
   }
-  deps.hotCache.boardAlgorithm = algorithm;
-  if (changed.size > 0) await publishHotChanges(deps, changed, deps.now(), algorithm);
+  // Announced without the algorithm: only a recompute, which writes whole boards, moves readers to another one.
+  if (changed.size > 0) await publishHotChanges(deps, changed, deps.now());
 }
 
 /**
