@@ -1,6 +1,6 @@
 import { builder } from '../../graphql/builder.js';
 import { changedStates } from '../../graphql/live/changed-states.js';
-import { readVisibleHotList } from './hot-reader.js';
+import { readHotActivities } from './hot-reader.js';
 import { HotActivitiesRef, hotCategorySchema, hotFirstSchema, type HotActivitiesResult } from './hot.schema.js';
 import { hotBoardScope } from './hot.topics.js';
 
@@ -24,7 +24,7 @@ builder.subscriptionField('hotActivitiesChanged', (t) =>
       // comparison with the last list sent happen once per event for all of its subscribers.
       return changedStates<HotActivitiesResult>(ctx.deps.pubsub.subscribe('hot:changed', hotBoardScope(category)), {
         // skipCache: the change may come from another instance, whose write this instance's cache has not seen.
-        read: async () => ({ ...(await readVisibleHotList(ctx.deps, { category, first, skipCache: true })), date: null, category }),
+        read: async () => ({ ...(await readHotActivities(ctx.deps, { category, first, skipCache: true })), date: null, category }),
         key: (list) => list.entries.map((entry) => entry.activityId).join(','),
         logger: ctx.deps.logger,
       });

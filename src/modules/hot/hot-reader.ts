@@ -54,6 +54,9 @@ export async function computeHotList(
  * `skipCache` goes to Redis even when the local copy is fresh: a live
  * subscription told that the board changed (possibly by another instance,
  * whose write this instance's cache has not seen) must read the new board.
+ * Visibility travels with the board (refreshActivityHeat takes an activity off
+ * when it stops being visible), so no PostgreSQL check is made: with
+ * PostgreSQL down the list still comes from the local copy or Redis.
  */
 export async function readHotActivities(
   deps: ReaderDeps,
@@ -91,20 +94,6 @@ export async function readHotActivities(
   return firstOf(list, input.first);
 }
 
-/**
- * The live hot list as `hotActivities` and `hotActivitiesChanged` show it:
- * the top `first` activities of the board. Visibility travels with the board
- * (an activity that is cancelled, ended or unpublished is taken off it by
- * refreshActivityHeat), so no PostgreSQL check is made here: with PostgreSQL
- * down the list still comes from the local copy or Redis. Should a board
- * write have failed, the next recompute (every minute) repairs it.
- */
-export async function readVisibleHotList(
-  deps: ReaderDeps,
-  input: { category: string | null; first: number; skipCache?: boolean },
-): Promise<HotList> {
-  return readHotActivities(deps, input);
-}
 
 /**
  * 1-based rank of an activity on the global board, or null when it is not on

@@ -3,8 +3,8 @@ import { builder } from '../../graphql/builder.js';
 import type { Activity } from '../../generated/prisma/client.js';
 import { heatBreakdown, type HeatBreakdown } from './heat-formula.js';
 import { HOT_CACHE_DEPTH, type HotList, type HotListEntry } from './hot-cache.js';
-import { hotRankOf, readVisibleHotList } from './hot-reader.js';
-import { countsOf, HEAT_ROW_SELECT, isVisibleStatus, publicationTime, toHotEntry, type HotSettingsValues } from './hot-scoring.js';
+import { hotRankOf, readHotActivities } from './hot-reader.js';
+import { countsOf, HEAT_ROW_SELECT, insideWindow, isVisibleStatus, publicationTime, toHotEntry, type HeatRow, type HeatSettings, type HotSettingsValues } from './hot-scoring.js';
 import { currentHotSettings } from './hot-settings.js';
 import { HeatAlgorithmEnum, HeatWeightsRef } from './hot-settings.schema.js';
 import { readHotSnapshot } from './hot-snapshot.js';
@@ -121,18 +121,25 @@ builder.queryField('hotActivities', (t) =>
         const snapshot = await readHotSnapshot(ctx.deps, { day: args.date, category, first });
         return { ...snapshot, date: args.date, category };
       }
-      return { ...(await readVisibleHotList(ctx.deps, { category, first })), date: null, category };
+      return { ...(await readHotActivities(ctx.deps, { category, first })), date: null, category };
     },
   }),
 );
+
+/** Whether the boards rank the activity: visible, and published inside the age window. */
+function rankable(activity: HeatRow, settings: HeatSettings): boolean {
+  return isVisibleStatus(activity.status) && insideWindow(publicationTime(activity), settings);
+}
 
 builder.prismaObjectFields('Activity', (t) => ({
   heat: t.float({
     nullable: true,
     select: HEAT_ROW_SELECT,
-    description: 'Heat now (hotSettings); null unless the activity is visible on the hot boards (published, not ended or cancelled).',
-    resolve: async (activity, _args, ctx) =>
-      isVisibleStatus(activity.status) ? toHotEntry(activity, { ...(await currentHotSettings(ctx.deps)), now: ctx.deps.now() }).score : null,
+    description: 'Heat now (hotSettings); null unless the activity is ranked on the hot boards (published, not ended or cancelled, inside the age window).',
+    resolve: async (activity, _args, ctx) => {
+      const settings = { ...(await currentHotSettings(ctx.deps)), now: ctx.deps.now() };
+      return rankable(activity, settings) ? toHotEntry(activity, settings).score : null;
+    },
   }),
   heatRank: t.int({
     nullable: true,
@@ -146,10 +153,10 @@ builder.prismaObjectFields('Activity', (t) => ({
     select: HEAT_ROW_SELECT,
     description: 'How `heat` is made up: each behaviour\'s count, weight and contribution, and the time term. Null when `heat` is.',
     resolve: async (activity, _args, ctx) => {
-      if (!isVisibleStatus(activity.status)) return null;
       const settings = await currentHotSettings(ctx.deps);
-      const { algorithm, weights, gravity } = settings;
       const now = ctx.deps.now();
+      if (!rankable(activity, { ...settings, now })) return null;
+      const { algorithm, weights, gravity } = settings;
       return { ...heatBreakdown(algorithm, countsOf(activity), weights, publicationTime(activity), now, gravity), computedAt: now, settings };
     },
   }),

@@ -152,11 +152,6 @@ export async function isSchedulePaused(deps: Pick<Deps, 'db'>, name: string): Pr
   return row?.paused ?? false;
 }
 
-/** The names of every paused job. */
-export async function pausedJobNames(deps: Pick<Deps, 'db'>): Promise<Set<string>> {
-  const rows = await deps.db.jobSchedule.findMany({ where: { paused: true }, select: { name: true } });
-  return new Set(rows.map((row) => row.name));
-}
 
 /**
  * Follows `jobs:scheduleChanged` on this instance: each announced job's

@@ -35,7 +35,7 @@ const JobScheduleRef = builder.objectRef<NonNullable<JobInfo['schedule']>>('JobS
       type: UserRef,
       nullable: true,
       description: 'The admin who changed the schedule last; null if never changed.',
-      resolve: (schedule, _args, ctx) => (schedule.updatedBy === null ? null : ctx.deps.db.user.findUnique({ where: { id: schedule.updatedBy } })),
+      resolve: (schedule, _args, ctx) => (schedule.updatedBy === null ? null : ctx.loaders.users.load(schedule.updatedBy)),
     }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', nullable: true, description: 'When an admin changed the schedule last; null if never changed.' }),
   }),

@@ -13,8 +13,8 @@ type JobsDeps = Pick<Deps, 'db' | 'queues' | 'config' | 'logger' | 'jobHandlers'
 export const NEXT_TICKS = 3;
 /** The shortest interval an admin may set: shorter ones would flood the queue and the run history. */
 export const MIN_EVERY_MS = 1_000;
-/** The longest interval: a year. Longer schedules are cron patterns. */
-export const MAX_EVERY_MS = 366 * 24 * 3600 * 1000;
+/** The longest interval: what a GraphQL Int and the `every_ms` column hold (about 24.8 days). Longer schedules are cron patterns. */
+export const MAX_EVERY_MS = 2_147_483_647;
 
 /** A job's effective schedule, and who set it when it is not the code's. */
 export interface ScheduleInfo {
