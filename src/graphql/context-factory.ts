@@ -1,6 +1,5 @@
 import { unauthenticated } from '../lib/app-error.js';
 import type { Deps } from '../lib/app-deps.js';
-import { normalizeAddress } from '../lib/client-address.js';
 import { createViewerFlags } from '../modules/activities/index.js';
 import { createHotActivityLoader } from '../modules/hot/index.js';
 import { createUserLoader, InvalidTokenError, parseBearer, type VerifiedToken } from '../modules/users/index.js';
@@ -43,7 +42,7 @@ export async function buildContext(deps: Deps, source: ContextSource): Promise<C
   const clientHeader = source.request?.headers.get('x-client-id') ?? source.connectionParams?.clientId;
   const clientId = typeof clientHeader === 'string' && /^[\w-]{8,64}$/.test(clientHeader) ? clientHeader : null;
   // Without the server's resolution (a bare yoga.handle), the peer: X-Forwarded-For is only believed from trusted proxies.
-  const remoteAddress = source.clientAddress !== undefined ? source.clientAddress : normalizeAddress(source.req?.socket?.remoteAddress);
+  const remoteAddress = source.clientAddress ?? null;
   const token = credentialOf(source);
   if (token === null) return { deps, viewer: null, loaders: createLoaders(deps, null), tokenExpiresAt: null, clientId, remoteAddress };
   if (token === undefined) throw unauthenticated('The Authorization header must be "Bearer <token>".');

@@ -41,8 +41,6 @@ export type SignedInContext = Context & { viewer: Viewer };
 /** What a transport hands over: HTTP/SSE give a Request, graphql-ws gives connectionParams. */
 export interface ContextSource {
   request?: Request;
-  /** Node's request, when served over HTTP (absent under yoga.fetch in tests). */
-  req?: { socket?: { remoteAddress?: string } };
   /** The client's address as the HTTP server resolved it (proxies included), for HTTP, SSE and graphql-ws alike. */
   clientAddress?: string | null;
   connectionParams?: Record<string, unknown>;

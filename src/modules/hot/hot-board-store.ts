@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../../lib/app-deps.js';
 import { runScript } from '../../lib/lua-script.js';
+import { execPipeline } from '../../lib/redis-pipeline.js';
 import { compareHotEntries, type HeatAlgorithm, type HotRankable } from './heat-formula.js';
 import { READ_RANGE, READ_RANK, SWAP_BOARDS, WRITE_ENTRY } from './hot-board-scripts.js';
 import type { HotListEntry } from './hot-cache.js';
@@ -198,9 +199,7 @@ export async function replaceBoards(
     }
     pipeline.expire(staging.ties, STAGING_TTL_SECONDS);
   }
-  const replies = (await pipeline.exec()) ?? [];
-  const failure = replies.find(([error]) => error)?.[0];
-  if (failure) throw failure;
+  await execPipeline(pipeline);
 
   const [deleted] = await runScript(deps.redis, SWAP_BOARDS, [
     {

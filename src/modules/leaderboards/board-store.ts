@@ -1,8 +1,9 @@
 import type { Deps } from '../../lib/app-deps.js';
-import type { KeySpace, Redis } from '../../infra/redis.js';
+import type { KeySpace } from '../../infra/redis.js';
 import type { BoardPage, BoardSource, BoardWindow, RankedStanding } from './board-source.js';
 import { decodeBoardScore } from './board-score.js';
 import { defineLuaScript, runScript } from '../../lib/lua-script.js';
+import { execPipeline } from '../../lib/redis-pipeline.js';
 import type { BoardKeys } from './board-script.js';
 
 /**
@@ -52,15 +53,6 @@ function toStandings(reply: readonly string[], firstRank: number): RankedStandin
   return entries;
 }
 
-/** Runs a pipeline and returns its replies, throwing the first error (e.g. Redis unreachable). */
-async function execPipeline(pipeline: ReturnType<Redis['pipeline']>): Promise<unknown[]> {
-  const replies = await pipeline.exec();
-  if (!replies) throw new Error('Redis pipeline was discarded');
-  return replies.map(([error, reply]) => {
-    if (error) throw error;
-    return reply;
-  });
-}
 
 function standingOf(userId: number, rank: unknown, score: unknown): RankedStanding | null {
   if (rank === null || score === null || rank === undefined || score === undefined) return null;

@@ -3,6 +3,7 @@ import type { Deps } from '../../lib/app-deps.js';
 import { Prisma } from '../../infra/prisma.js';
 import type { KeySpace } from '../../infra/redis.js';
 import { defineLuaScript, runScript } from '../../lib/lua-script.js';
+import { execPipeline } from '../../lib/redis-pipeline.js';
 import { boardKeys, boardReadyKey } from './board-store.js';
 import { writeStanding, writeStandings, type StandingWrite } from './board-script.js';
 import './leaderboards.topics.js';
@@ -105,10 +106,9 @@ async function requeueLostBoards(deps: SyncDeps, seasonId: string | undefined): 
   if (live.length === 0) return { rebuilt: [], markers };
   const pipeline = deps.redis.pipeline();
   for (const { id } of live) pipeline.get(syncMarkerKey(deps.keys, id));
-  const replies = (await pipeline.exec()) ?? [];
+  const replies = await execPipeline(pipeline);
   const lost = live.filter((season, index) => {
-    const [error, marker] = replies[index] ?? [new Error('no reply'), null];
-    if (error) throw error;
+    const marker = replies[index];
     if (typeof marker === 'string') markers.set(season.id, marker);
     return marker === null;
   });
