@@ -183,3 +183,25 @@ export function previousDay(day: string): string {
   const [year, month, date] = parseDay(day);
   return formatDay(utcMs(year, month, date - 1));
 }
+
+/**
+ * The first instant of a local day ('YYYY-MM-DD') in `timeZone`.
+ * @throws RangeError for a day that does not exist.
+ */
+export function localDayStart(day: string, timeZone: string): Date {
+  const [year, month, date] = parseDay(day);
+  return startOfLocalDay(year, month, date, timeZone);
+}
+
+/** The calendar day `days` after `day` (negative: before). */
+export function addDays(day: string, days: number): string {
+  const [year, month, date] = parseDay(day);
+  return formatDay(utcMs(year, month, date + days));
+}
+
+/** Day of the week of a calendar day: 1 = Monday … 7 = Sunday (ISO 8601). */
+export function isoWeekday(day: string): number {
+  const [year, month, date] = parseDay(day);
+  const weekday = new Date(utcMs(year, month, date)).getUTCDay();
+  return weekday === 0 ? 7 : weekday;
+}

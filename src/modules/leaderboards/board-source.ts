@@ -1,19 +1,49 @@
 /**
- * The read side of a season board, independent of where it is stored. The
- * live board is read from Redis (board-store.ts); PostgreSQL serves the same
- * shapes when Redis is unreachable (postgres-board.ts), and archived seasons
- * can plug in their own source the same way.
+ * The read side of a board period, independent of where it is stored: the
+ * live board in Redis (board-store.ts), the same shapes from PostgreSQL's
+ * standings when Redis is unreachable or being rebuilt (postgres-board.ts),
+ * and closed periods from their archive (archive-board.ts).
  *
- * Order everywhere: points descending, then who reached that total first
- * (lower seq), then user id. Ranks start at 1; users with a zero total are not
- * on the board and have no rank.
+ * Order everywhere: the best score first (highest on a DESC board, lowest on
+ * an ASC one), then who reached that score first (lower seq), which makes
+ * every position unique. Only ranked standings are on a board (a points total
+ * of 0 is not).
  */
+import type { BoardTarget } from './board-definition.js';
+
+/**
+ * How equal scores are ranked:
+ * - ORDINAL: unique ranks 1, 2, 3, …; equal scores in the order they were reached;
+ * - COMPETITION: equal scores share a rank and the next rank skips (1, 1, 3);
+ * - DENSE: equal scores share a rank and the next rank follows (1, 1, 2).
+ */
+export type RankMode = 'ORDINAL' | 'COMPETITION' | 'DENSE';
 
 /** A user's place on a board. */
 export interface RankedStanding {
   userId: number;
+  /** In the rank mode asked for; from 1. */
   rank: number;
-  points: number;
+  /** The unique position (ORDINAL rank), whatever the mode. */
+  position: number;
+  score: number;
+  /** board_seq of the change that set the score, as a decimal string (it may exceed 2^53). */
+  seq: string;
+}
+
+/**
+ * Where a cursor walk is: after the entry with this sort position, skipping
+ * every entry whose score changed after the walk began (`snapshot`, the
+ * largest seq on the board at the first page). So a walk never returns a
+ * member twice, and returns every member whose score did not change.
+ */
+export interface BoardCursor {
+  /** The last entry returned: its score, seq and user id. */
+  score: number;
+  seq: string;
+  userId: number;
+  /** Largest seq on the board when the walk began: later changes are skipped. */
+  snapshot: string;
 }
 
 /** One page of a board, and the viewer's own standing when they are on it. */
@@ -22,6 +52,13 @@ export interface BoardPage {
   /** How many users are on the board. */
   total: number;
   viewer: RankedStanding | null;
+}
+
+/** A page read by cursor, with the snapshot the walk goes on from. */
+export interface BoardCursorPage extends BoardPage {
+  snapshot: string;
+  /** Whether entries follow the last one returned. */
+  hasNextPage: boolean;
 }
 
 /** A user's standing with the entries around it. */
@@ -33,8 +70,13 @@ export interface BoardWindow {
 }
 
 export interface BoardSource {
-  page(seasonId: string, options: { offset: number; limit: number; viewerId: number | null }): Promise<BoardPage>;
+  page(target: BoardTarget, options: { offset: number; limit: number; viewerId: number | null; rankMode: RankMode }): Promise<BoardPage>;
+  /** The `limit` entries after `after` (from the top when null) that did not change since the walk began. */
+  pageAfter(
+    target: BoardTarget,
+    options: { after: BoardCursor | null; limit: number; viewerId: number | null; rankMode: RankMode },
+  ): Promise<BoardCursorPage>;
   /** Standings of the given users (those on the board), in one round trip or one query. */
-  standings(seasonId: string, userIds: readonly number[]): Promise<Map<number, RankedStanding>>;
-  around(seasonId: string, userId: number, radius: number): Promise<BoardWindow>;
+  standings(target: BoardTarget, userIds: readonly number[], rankMode: RankMode): Promise<Map<number, RankedStanding>>;
+  around(target: BoardTarget, userId: number, radius: number, rankMode: RankMode): Promise<BoardWindow>;
 }
