@@ -129,3 +129,30 @@ export const PERIOD_ID_FORMATS: Record<PeriodKind, string> = {
   MONTHLY: 'YYYY-MM',
   ALL_TIME: '"all"',
 };
+
+/** One dated period: its id and bounds. */
+export interface DatedPeriod {
+  id: string;
+  startsAt: Date;
+  endsAt: Date;
+}
+
+// Every award needs its day's periods; computing their bounds goes through Intl, so days are remembered.
+const eventPeriods = new Map<string, Record<'DAILY' | 'WEEKLY' | 'MONTHLY', DatedPeriod>>();
+const MAX_REMEMBERED_DAYS = 512;
+
+/** The dated periods (day, ISO week, month) a local day falls in, with their bounds in `timeZone`. */
+export function periodsOfEvent(day: string, timeZone: string): Record<'DAILY' | 'WEEKLY' | 'MONTHLY', DatedPeriod> {
+  const key = `${timeZone} ${day}`;
+  const known = eventPeriods.get(key);
+  if (known) return known;
+  const dated = (kind: 'DAILY' | 'WEEKLY' | 'MONTHLY', id: string): DatedPeriod => {
+    const { startsAt, endsAt } = periodBounds(kind, id, timeZone);
+    if (!startsAt || !endsAt) throw new RangeError(`${kind} period ${id} has no bounds`);
+    return { id, startsAt, endsAt };
+  };
+  const periods = { DAILY: dated('DAILY', day), WEEKLY: dated('WEEKLY', isoWeekOf(day)), MONTHLY: dated('MONTHLY', day.slice(0, 7)) };
+  if (eventPeriods.size >= MAX_REMEMBERED_DAYS) eventPeriods.clear();
+  eventPeriods.set(key, periods);
+  return periods;
+}

@@ -1,29 +1,34 @@
 import { randomUUID } from 'node:crypto';
+import type { BoardOrder } from '../../generated/prisma/client.js';
 import type { Deps } from '../../lib/app-deps.js';
 import { Prisma } from '../../infra/prisma.js';
-import type { KeySpace } from '../../infra/redis.js';
 import { defineLuaScript, runScript } from '../../lib/lua-script.js';
 import { execPipeline } from '../../lib/redis-pipeline.js';
-import { boardKeys, boardReadyKey } from './board-store.js';
-import { writeStanding, writeStandings, type StandingWrite } from './board-script.js';
+import { boardKeys } from './board-keys.js';
+import { writeStandings, writeToBoards, type StandingWrite } from './board-script.js';
 import './leaderboards.topics.js';
 
-/** A season standing as PostgreSQL committed it: what the Redis board must end up holding. */
+/** A standing of one board period as PostgreSQL committed it: what the Redis board must end up holding. */
 export interface StandingChange {
-  seasonId: string;
+  ref: string;
+  order: BoardOrder;
   userId: number;
-  points: number;
-  seq: number;
+  score: number;
+  /** Whether the user is on the board (a points total of 0 is not). */
+  ranked: boolean;
+  /** board_seq of the change, as a decimal string (BIGINT). */
+  seq: string;
   version: number;
 }
 
 type SyncDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'pubsub' | 'now'>;
 
 const toWrite = (change: StandingChange): StandingWrite => ({
-  userId: String(change.userId),
+  userId: change.userId,
   version: change.version,
-  points: change.points,
+  score: change.score,
   seq: change.seq,
+  ranked: change.ranked,
 });
 
 /**
@@ -34,49 +39,54 @@ async function markSynced(db: Deps['db'], changes: readonly StandingChange[]): P
   if (changes.length === 0) return;
   await db.$executeRaw`
     WITH synced AS (
-      SELECT * FROM unnest(${changes.map((c) => c.seasonId)}::text[], ${changes.map((c) => c.userId)}::int[],
-                           ${changes.map((c) => c.version)}::int[]) AS v(season_id, user_id, version)
+      SELECT * FROM unnest(${changes.map((c) => c.ref)}::text[], ${changes.map((c) => c.userId)}::int[],
+                           ${changes.map((c) => c.version)}::int[]) AS v(period_ref, user_id, version)
     ), locked AS (
-      SELECT s.season_id, s.user_id, synced.version FROM season_standings s
-      JOIN synced ON synced.season_id = s.season_id AND synced.user_id = s.user_id
-      ORDER BY s.season_id, s.user_id FOR UPDATE OF s
+      SELECT s.period_ref, s.user_id, synced.version FROM board_standings s
+      JOIN synced ON synced.period_ref = s.period_ref AND synced.user_id = s.user_id
+      ORDER BY s.period_ref, s.user_id FOR UPDATE OF s
     )
-    UPDATE season_standings s SET synced_version = GREATEST(s.synced_version, locked.version)
-    FROM locked WHERE s.season_id = locked.season_id AND s.user_id = locked.user_id`;
+    UPDATE board_standings s SET synced_version = GREATEST(s.synced_version, locked.version)
+    FROM locked WHERE s.period_ref = locked.period_ref AND s.user_id = locked.user_id`;
 }
 
 /**
- * Puts a committed standing on the Redis board, right after its transaction:
- * this is what keeps the board live. Never throws: if Redis is unreachable or
- * this process dies first, `leaderboard.sync` pushes the standing, because
- * only that job marks standings synced. (Marking here would cost every award a
- * second PostgreSQL write; the job marks hundreds per statement, and re-sending
- * a version the board already has is a no-op for the version-guarded script.)
- * An applied write is announced on `leaderboard:changed`, after it is on the
- * board, so every instance's subscribers read the new order.
- * @returns whether the write reached Redis.
+ * Puts committed standings on their Redis boards, right after their
+ * transaction, in ONE round trip however many boards one award fed: this is
+ * what keeps the boards live. Never throws: if Redis is unreachable or this
+ * process dies first, `leaderboard.sync` pushes them, because only that job
+ * marks standings synced. (Marking here would cost every award a second
+ * PostgreSQL write; the job marks hundreds per statement, and re-sending a
+ * version the board already has is a no-op for the version-guarded script.)
+ * Each applied write is announced on `leaderboard:changed` (scope: the period
+ * ref), after it is on the board, so every instance's subscribers read the new order.
+ * @returns whether the writes reached Redis.
  */
-export async function publishStanding(deps: SyncDeps, change: StandingChange): Promise<boolean> {
-  let applied: boolean;
+export async function publishStandings(deps: SyncDeps, changes: readonly StandingChange[]): Promise<boolean> {
+  if (changes.length === 0) return true;
+  let applied: boolean[];
   try {
-    applied = await writeStanding(deps.redis, boardKeys(deps.keys, change.seasonId), toWrite(change));
+    applied = await writeToBoards(
+      deps.redis,
+      deps.keys,
+      changes.map((change) => ({ target: { ref: change.ref, order: change.order }, write: toWrite(change) })),
+    );
   } catch (error) {
-    deps.logger.warn({ err: error, seasonId: change.seasonId, userId: change.userId }, 'board write deferred to leaderboard.sync');
+    deps.logger.warn({ err: error, refs: changes.map((change) => change.ref) }, 'board writes deferred to leaderboard.sync');
     return false;
   }
   // A stale write (a newer version was there already) moved nothing: nobody needs to re-read.
-  if (applied) await deps.pubsub.publish('leaderboard:changed', change.seasonId, { seasonId: change.seasonId, userId: change.userId });
+  await Promise.all(
+    changes.map((change, index) =>
+      applied[index] ? deps.pubsub.publish('leaderboard:changed', change.ref, { ref: change.ref, userId: change.userId }) : undefined,
+    ),
+  );
   return true;
 }
 
-/**
- * Marks a live board as complete as far as this job knows. Only this job sets
- * it (live writes never do), so after Redis lost its data (a restart without
- * persistence) the marker is missing even if live writes have already started
- * a new, partial board.
- */
-export function syncMarkerKey(keys: KeySpace, seasonId: string): string {
-  return keys.key('lb', `{${seasonId}}`, 'synced');
+/** {@link publishStandings} for one standing. */
+export function publishStanding(deps: SyncDeps, change: StandingChange): Promise<boolean> {
+  return publishStandings(deps, [change]);
 }
 
 /**
@@ -84,6 +94,9 @@ export function syncMarkerKey(keys: KeySpace, seasonId: string): string {
  * Marks the board whole only if its sync marker is still the one this run
  * saw: a marker gone or replaced means Redis lost the board again meanwhile
  * (or another run requeued it), and that run's completion marks it.
+ * The sync marker (board-keys.ts `synced`) is set only by this job, never by
+ * live writes, so after Redis lost its data it is missing even if live writes
+ * have already started a new, partial board.
  */
 const MARK_READY = defineLuaScript(
   `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -93,99 +106,122 @@ return 1`,
 );
 
 /**
- * Finds live seasons whose board Redis lost and marks every standing of them
+ * Finds live periods whose board Redis lost and marks every standing of them
  * pending again, so this run rebuilds the board; then sets their markers. If
  * Redis loses data again mid-run, the marker goes with it and the next run
  * repeats the rebuild. Re-sending versions the board already has is harmless.
- * Returns the seasons requeued, and each live season's sync marker as this
+ * Returns the periods requeued, and each live period's sync marker as this
  * run left it (the token its completion is checked against).
  */
-async function requeueLostBoards(deps: SyncDeps, seasonId: string | undefined): Promise<{ rebuilt: string[]; markers: Map<string, string> }> {
+async function requeueLostBoards(deps: SyncDeps, ref: string | undefined): Promise<{ rebuilt: string[]; markers: Map<string, string> }> {
   const markers = new Map<string, string>();
-  const live = await deps.db.season.findMany({ where: { state: { not: 'ARCHIVED' }, id: seasonId }, select: { id: true } });
+  const live = await deps.db.boardPeriod.findMany({ where: { state: { not: 'ARCHIVED' }, ref }, select: { ref: true } });
   if (live.length === 0) return { rebuilt: [], markers };
   const pipeline = deps.redis.pipeline();
-  for (const { id } of live) pipeline.get(syncMarkerKey(deps.keys, id));
+  for (const period of live) pipeline.get(boardKeys(deps.keys, period.ref).synced);
   const replies = await execPipeline(pipeline);
-  const lost = live.filter((season, index) => {
+  const lost = live.filter((period, index) => {
     const marker = replies[index];
-    if (typeof marker === 'string') markers.set(season.id, marker);
+    if (typeof marker === 'string') markers.set(period.ref, marker);
     return marker === null;
   });
   if (lost.length === 0) return { rebuilt: [], markers };
-  const rows = await deps.db.$queryRaw<Array<{ id: string }>>`
+  const rows = await deps.db.$queryRaw<Array<{ ref: string }>>`
     WITH requeued AS (
-      UPDATE season_standings SET synced_version = 0
-      WHERE season_id = ANY(${lost.map((season) => season.id)}::text[]) AND synced_version > 0
-      RETURNING season_id
+      UPDATE board_standings SET synced_version = 0
+      WHERE period_ref = ANY(${lost.map((period) => period.ref)}::text[]) AND synced_version > 0
+      RETURNING period_ref
     )
-    SELECT DISTINCT season_id AS id FROM requeued ORDER BY id`;
+    SELECT DISTINCT period_ref AS ref FROM requeued ORDER BY ref`;
   const set = deps.redis.pipeline();
-  for (const { id } of lost) {
+  for (const period of lost) {
     const token = `${deps.now().toISOString()} ${randomUUID()}`;
-    markers.set(id, token);
-    set.set(syncMarkerKey(deps.keys, id), token);
+    markers.set(period.ref, token);
+    set.set(boardKeys(deps.keys, period.ref).synced, token);
   }
   await set.exec();
-  return { rebuilt: rows.map((row) => row.id), markers };
+  return { rebuilt: rows.map((row) => row.ref), markers };
 }
 
-/** Marks each board whose sync marker is still `markers`' token as whole (see boardReadyKey). */
+/** Marks each board whose sync marker is still `markers`' token as whole (see board-store.ts). */
 async function markBoardsReady(deps: SyncDeps, markers: Map<string, string>): Promise<void> {
   if (markers.size === 0) return;
   const at = deps.now().toISOString();
   await runScript(
     deps.redis,
     MARK_READY,
-    [...markers].map(([seasonId, token]) => ({ keys: [syncMarkerKey(deps.keys, seasonId), boardReadyKey(deps.keys, seasonId)], args: [token, at] })),
+    [...markers].map(([ref, token]) => {
+      const keys = boardKeys(deps.keys, ref);
+      return { keys: [keys.synced, keys.ready], args: [token, at] };
+    }),
   );
 }
 
+interface PendingRow {
+  period_ref: string;
+  sort_order: BoardOrder;
+  user_id: number;
+  score: bigint;
+  ranked: boolean;
+  seq: bigint;
+  version: number;
+}
+
 /**
- * The `leaderboard.sync` job, the outbox of the board: pushes every standing
- * whose latest version is not yet confirmed on the board (version >
- * synced_version), in batches of one pipelined round trip per season, then
- * marks the batch synced in one statement. Most were written live already and
- * are ignored by the script; the rest (Redis was down, the process died, Redis
- * lost the board) are `applied` now, and each season that got some is
- * announced on `leaderboard:changed` once per batch. Archived seasons are left
- * to the rollover, and a sealed (closing) board refuses the writes, unless
- * `throughSeal`.
+ * The `leaderboard.sync` job, the outbox of every board: pushes each standing
+ * whose latest version is not yet confirmed on its board (version >
+ * synced_version), in batches of one pipelined round trip per board period,
+ * then marks the batch synced in one statement. Most were written live
+ * already and are ignored by the script; the rest (Redis was down, the
+ * process died, Redis lost the board) are `applied` now, and each period that
+ * got some is announced on `leaderboard:changed` once per batch. Archived
+ * periods are left to the rollover, and a sealed (closing) board refuses the
+ * writes, unless `throughSeal`.
  *
- * `seasonId` limits the run to one season: the rollover uses it, with
+ * `ref` limits the run to one board period: the rollover uses it, with
  * `throughSeal` and no batch limit, to complete a closed board before it
  * freezes it.
  */
 export async function syncPendingStandings(
   deps: SyncDeps,
-  options: { batchSize?: number; maxBatches?: number; seasonId?: string; throughSeal?: boolean } = {},
+  options: { batchSize?: number; maxBatches?: number; ref?: string; throughSeal?: boolean } = {},
 ): Promise<{ pushed: number; applied: number; rebuilt: string[] }> {
-  const { batchSize = 500, maxBatches = 200, seasonId, throughSeal = false } = options;
-  const onlySeason = seasonId === undefined ? Prisma.empty : Prisma.sql`AND s.season_id = ${seasonId}`;
-  const { rebuilt, markers } = await requeueLostBoards(deps, seasonId);
+  const { batchSize = 500, maxBatches = 200, ref, throughSeal = false } = options;
+  const onlyPeriod = ref === undefined ? Prisma.empty : Prisma.sql`AND s.period_ref = ${ref}`;
+  const { rebuilt, markers } = await requeueLostBoards(deps, ref);
   let pushed = 0;
   let applied = 0;
   let complete = false;
   for (let batch = 0; batch < maxBatches; batch += 1) {
-    const rows = await deps.db.$queryRaw<Array<{ season_id: string; user_id: number; points: number; seq: bigint; version: number }>>`
-      SELECT s.season_id, s.user_id, s.points, s.seq, s.version FROM season_standings s
-      JOIN seasons ON seasons.id = s.season_id AND seasons.state <> 'ARCHIVED'
-      WHERE s.version > s.synced_version ${onlySeason}
-      ORDER BY s.season_id, s.user_id LIMIT ${batchSize}`;
-    const bySeason = new Map<string, StandingChange[]>();
+    const rows = await deps.db.$queryRaw<PendingRow[]>`
+      SELECT s.period_ref, b.sort_order, s.user_id, s.score, s.ranked, s.seq, s.version FROM board_standings s
+      JOIN board_periods p ON p.ref = s.period_ref AND p.state <> 'ARCHIVED'
+      JOIN leaderboards b ON b.id = p.board_id
+      WHERE s.version > s.synced_version ${onlyPeriod}
+      ORDER BY s.period_ref, s.user_id LIMIT ${batchSize}`;
+    const byPeriod = new Map<string, StandingChange[]>();
     for (const row of rows) {
-      const change = { seasonId: row.season_id, userId: row.user_id, points: row.points, seq: Number(row.seq), version: row.version };
-      const list = bySeason.get(change.seasonId) ?? [];
+      const change: StandingChange = {
+        ref: row.period_ref,
+        order: row.sort_order,
+        userId: row.user_id,
+        score: Number(row.score),
+        ranked: row.ranked,
+        seq: String(row.seq),
+        version: row.version,
+      };
+      const list = byPeriod.get(change.ref) ?? [];
       list.push(change);
-      bySeason.set(change.seasonId, list);
+      byPeriod.set(change.ref, list);
     }
-    for (const [seasonId, changes] of bySeason) {
-      const written = await writeStandings(deps.redis, boardKeys(deps.keys, seasonId), changes.map(toWrite), { throughSeal });
+    for (const [periodRef, changes] of byPeriod) {
+      const target = { ref: periodRef, order: changes[0]?.order ?? 'DESC' };
+      const written = await writeStandings(deps.redis, deps.keys, target, changes.map(toWrite), { throughSeal });
       const count = written.filter(Boolean).length;
       applied += count;
-      if (count > 0) await deps.pubsub.publish('leaderboard:changed', seasonId, { seasonId, userId: null });
+      if (count > 0) await deps.pubsub.publish('leaderboard:changed', periodRef, { ref: periodRef, userId: null });
     }
-    await markSynced(deps.db, [...bySeason.values()].flat());
+    await markSynced(deps.db, [...byPeriod.values()].flat());
     pushed += rows.length;
     if (rows.length < batchSize) {
       complete = true;

@@ -2,8 +2,9 @@ import type { PointsType } from '../../generated/prisma/client.js';
 import type { Deps } from '../../lib/app-deps.js';
 import type { Tx } from '../outbox/index.js';
 import { Prisma } from '../../infra/prisma.js';
-import { ensureSeason, publishStanding, type StandingChange } from '../leaderboards/index.js';
+import { publishNewPeriods, publishStandings, pointsBoardRef, type StandingChange } from '../leaderboards/index.js';
 import { localDay } from '../../lib/calendar.js';
+import { periodsOfEvent } from '../../lib/periods.js';
 import { cappedPointsSql, POINTS_RULES } from './points-rules.js';
 
 /** One award (or reversal) as a caller asks for it. */
@@ -36,8 +37,10 @@ export interface AwardOutcome {
   reason: string | null;
   /** True when the key had been used: nothing changed and this is the earlier outcome. */
   duplicate: boolean;
-  /** The season standing this award committed; null when it changed nothing. */
-  standing: StandingChange | null;
+  /** The standings this award committed, one per board it fed (the `points` board first among them); empty when it changed nothing. */
+  changes: StandingChange[];
+  /** Board periods this award created (their first write): their empty boards are whole. */
+  newPeriods: string[];
 }
 
 interface RecordRow {
@@ -52,7 +55,7 @@ interface RecordRow {
   reason: string | null;
 }
 
-function outcomeOf(row: RecordRow, duplicate: boolean, standing: StandingChange | null): AwardOutcome {
+function outcomeOf(row: RecordRow, duplicate: boolean, changes: StandingChange[] = [], newPeriods: string[] = []): AwardOutcome {
   return {
     recordId: row.id,
     userId: row.user_id,
@@ -64,7 +67,8 @@ function outcomeOf(row: RecordRow, duplicate: boolean, standing: StandingChange 
     occurredAt: row.occurred_at,
     reason: row.reason,
     duplicate,
-    standing,
+    changes,
+    newPeriods,
   };
 }
 
@@ -75,7 +79,7 @@ export async function findAward(db: Tx | Deps['db'], idempotencyKey: string): Pr
     SELECT r.id, r.user_id, r.type, r.requested, r.points, r.season_id, r.day, r.occurred_at, r.reason
     FROM points_idempotency_keys k JOIN points_records r ON r.id = k.record_id AND r.season_id = k.season_id
     WHERE k.idempotency_key = ${idempotencyKey}`;
-  return row ? outcomeOf(row, true, null) : null;
+  return row ? outcomeOf(row, true) : null;
 }
 
 /**
@@ -115,18 +119,84 @@ function isDuplicateKey(error: unknown): boolean {
   return cause?.originalCode === '23505' && cause.constraint?.index === 'points_idempotency_keys_pkey';
 }
 
+interface AppliedRow extends RecordRow {
+  /** JSON: the standings written, with their board's order. */
+  changes: unknown;
+  new_periods: string[] | null;
+}
+
+interface ChangeJson {
+  ref: string;
+  order: StandingChange['order'];
+  score: string;
+  ranked: boolean;
+  seq: string;
+  version: number;
+}
+
+/**
+ * Every POINTS board this award feeds, with the ref of the period its event
+ * time falls in: active boards that take its type, and are global, of its
+ * activity's category, or of its activity (a tournament board: entries come
+ * from its participants' JOIN and CHECK_IN points, not from hosting it).
+ */
+function boardsCte(input: AwardInput, periods: ReturnType<typeof periodsOfEvent>): Prisma.Sql {
+  const activityId = input.activityId ?? null;
+  return Prisma.sql`
+    SELECT b.id, b.sort_order, b.period, b.created_at,
+           b.key || '/' || CASE b.period WHEN 'DAILY' THEN ${periods.DAILY.id} WHEN 'WEEKLY' THEN ${periods.WEEKLY.id}
+                                         WHEN 'MONTHLY' THEN ${periods.MONTHLY.id} ELSE 'all' END AS ref
+    FROM leaderboards b
+    WHERE b.source = 'POINTS' AND b.state = 'ACTIVE'
+      AND (b.point_types IS NULL OR ${input.type}::"PointsType" = ANY(b.point_types))
+      AND (b.scope = 'GLOBAL'
+           OR (b.scope = 'CATEGORY' AND b.category = (SELECT a.category FROM activities a WHERE a.id = ${activityId}::int))
+           OR (b.scope = 'ACTIVITY' AND b.activity_id = ${activityId}::int AND ${input.type}::"PointsType" <> 'HOST_ACTIVITY')`;
+}
+
+/** The period rows of the fed boards, created here when this is their first award (bounds computed in TypeScript). */
+function periodsCte(periods: ReturnType<typeof periodsOfEvent>): Prisma.Sql {
+  const bound = (kind: 'DAILY' | 'WEEKLY' | 'MONTHLY', edge: 'startsAt' | 'endsAt') => periods[kind][edge];
+  return Prisma.sql`
+    INSERT INTO board_periods (ref, board_id, period_id, starts_at, ends_at)
+    SELECT boards.ref, boards.id, substr(boards.ref, length(boards.ref) - position('/' IN reverse(boards.ref)) + 2),
+           CASE boards.period WHEN 'DAILY' THEN ${bound('DAILY', 'startsAt')}::timestamptz WHEN 'WEEKLY' THEN ${bound('WEEKLY', 'startsAt')}::timestamptz
+                              WHEN 'MONTHLY' THEN ${bound('MONTHLY', 'startsAt')}::timestamptz ELSE boards.created_at END,
+           CASE boards.period WHEN 'DAILY' THEN ${bound('DAILY', 'endsAt')}::timestamptz WHEN 'WEEKLY' THEN ${bound('WEEKLY', 'endsAt')}::timestamptz
+                              WHEN 'MONTHLY' THEN ${bound('MONTHLY', 'endsAt')}::timestamptz END
+    FROM boards, allowed WHERE allowed.granted <> 0
+    ON CONFLICT DO NOTHING
+    RETURNING ref`;
+}
+
+function changesOf(userId: number, json: unknown): StandingChange[] {
+  const rows = (typeof json === 'string' ? JSON.parse(json) : json) as ChangeJson[] | null;
+  return (rows ?? []).map((row) => ({
+    ref: row.ref,
+    order: row.order,
+    userId,
+    score: Number(row.score),
+    ranked: row.ranked,
+    seq: row.seq,
+    version: row.version,
+  }));
+}
+
 /**
  * Applies one award in ONE statement (one round trip, atomic on its own or
  * inside the caller's transaction):
  * 1. `allowed`: what the daily cap lets in (conditional upsert of the day's counter);
- * 2. `standing`: the season total plus the grant, with a fresh `board_seq` taken
- *    in ON CONFLICT's SET, i.e. while holding the standing's row lock, so per
- *    user the seqs follow commit order (who reached a total first);
- * 3. `record`: the PointsRecord with its grant and seq;
- * 4. `claimed`: its idempotency key, inserted last. A used key fails this
- *    insert with a unique violation, which undoes steps 1–3 of the same
+ * 2. `boards` and `periods`: every POINTS board the award feeds, and their
+ *    periods of the event time (created by the first award that needs one);
+ * 3. `standing`: on each, the score plus the grant, with a fresh `board_seq`
+ *    taken in ON CONFLICT's SET, i.e. while holding the standing's row lock,
+ *    so per user and board the seqs follow commit order (who reached a score
+ *    first). Rows are written in ref order, so awards lock in the same order;
+ * 4. `record`: the PointsRecord with its grant and the `points` board's seq;
+ * 5. `claimed`: its idempotency key, inserted last. A used key fails this
+ *    insert with a unique violation, which undoes steps 1–4 of the same
  *    statement: a repeated key changes nothing. A grant of 0 is recorded too,
- *    so its retry is a no-op, but leaves the standing alone. (The key has its
+ *    so its retry is a no-op, but leaves the standings alone. (The key has its
  *    own table because points_records is partitioned by season, and a unique
  *    index there would have to include the season.)
  * @throws DuplicateAwardError when the key was used; the caller returns the first outcome.
@@ -134,24 +204,30 @@ function isDuplicateKey(error: unknown): boolean {
 export async function applyAward(db: Tx | Deps['db'], timeZone: string, input: AwardInput): Promise<AwardOutcome> {
   const day = localDay(input.occurredAt, timeZone);
   const seasonId = day.slice(0, 7);
-  let applied: (RecordRow & { total: number | null; seq: bigint | null; version: number | null }) | undefined;
+  const periods = periodsOfEvent(day, timeZone);
+  let applied: AppliedRow | undefined;
   try {
-    [applied] = await db.$queryRaw<Array<RecordRow & { total: number | null; seq: bigint | null; version: number | null }>>`
+    [applied] = await db.$queryRaw<AppliedRow[]>`
       WITH allowed AS (${grantedCte(input, day)}),
+      boards AS (${boardsCte(input, periods)}),
+      periods AS (${periodsCte(periods)}),
       standing AS (
-        INSERT INTO season_standings AS s (season_id, user_id, points, seq, version)
-        SELECT ${seasonId}, ${input.userId}, granted, nextval('board_seq'), 1 FROM allowed WHERE granted <> 0
-        ON CONFLICT (season_id, user_id) DO UPDATE
-          SET points = s.points + excluded.points, seq = nextval('board_seq'), version = s.version + 1, updated_at = now()
-        RETURNING points, seq, version
+        INSERT INTO board_standings AS s (period_ref, user_id, score, ranked, seq, version)
+        SELECT boards.ref, ${input.userId}, allowed.granted, true, nextval('board_seq'), 1
+        FROM allowed, boards WHERE allowed.granted <> 0 ORDER BY boards.ref
+        ON CONFLICT (period_ref, user_id) DO UPDATE
+          SET score = s.score + excluded.score, ranked = s.score + excluded.score <> 0, seq = nextval('board_seq'),
+              version = s.version + 1, updated_at = now()
+        RETURNING period_ref, score, ranked, seq, version
       ),
       record AS (
         INSERT INTO points_records (user_id, type, requested, points, seq, idempotency_key, season_id, day, occurred_at,
                                     reason, activity_id, participation_id)
-        SELECT ${input.userId}, ${input.type}::"PointsType", ${input.points}, allowed.granted, standing.seq, ${input.idempotencyKey},
+        SELECT ${input.userId}, ${input.type}::"PointsType", ${input.points}, allowed.granted,
+               (SELECT seq FROM standing WHERE period_ref = ${pointsBoardRef(seasonId)}), ${input.idempotencyKey},
                ${seasonId}, ${day}::date, ${input.occurredAt}, ${input.reason ?? null}, ${input.activityId ?? null},
                ${input.participationId ?? null}
-        FROM allowed LEFT JOIN standing ON true
+        FROM allowed
         RETURNING id, user_id, type, requested, points, season_id, day, occurred_at, reason
       ),
       claimed AS (
@@ -159,22 +235,21 @@ export async function applyAward(db: Tx | Deps['db'], timeZone: string, input: A
         SELECT ${input.idempotencyKey}, record.id, record.season_id FROM record
         RETURNING record_id
       )
-      SELECT record.*, standing.points AS total, standing.seq, standing.version
-      FROM record JOIN claimed ON claimed.record_id = record.id LEFT JOIN standing ON true`;
+      SELECT record.*,
+        (SELECT json_agg(json_build_object('ref', st.period_ref, 'order', boards.sort_order, 'score', st.score::text,
+                                           'ranked', st.ranked, 'seq', st.seq::text, 'version', st.version) ORDER BY st.period_ref)
+         FROM standing st JOIN boards ON boards.ref = st.period_ref) AS changes,
+        (SELECT array_agg(ref) FROM periods) AS new_periods
+      FROM record JOIN claimed ON claimed.record_id = record.id`;
   } catch (error) {
     if (isDuplicateKey(error)) throw new DuplicateAwardError(input.idempotencyKey);
     throw error;
   }
   if (!applied) throw new Error(`Points record ${input.idempotencyKey} was not written`);
-
-  const standing: StandingChange | null =
-    applied.total !== null && applied.seq !== null && applied.version !== null
-      ? { seasonId, userId: input.userId, points: applied.total, seq: Number(applied.seq), version: applied.version }
-      : null;
-  return outcomeOf(applied, false, standing);
+  return outcomeOf(applied, false, changesOf(input.userId, applied.changes), applied.new_periods ?? []);
 }
 
-type AwardDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now' | 'seasonCache'>;
+type AwardDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now'>;
 
 const DEADLOCK_ATTEMPTS = 3;
 
@@ -197,27 +272,27 @@ async function settle(deps: AwardDeps, run: () => Promise<AwardOutcome>): Promis
       if (!existing) throw error;
       return existing;
     }
-    if (outcome.standing) await publishStanding(deps, outcome.standing);
+    // Ready markers first: a new period's board is whole before its first standing lands.
+    await publishNewPeriods(deps, outcome.newPeriods);
+    await publishStandings(deps, outcome.changes);
     return outcome;
   }
 }
 
 /**
  * Awards points exactly once per idempotency key, within the daily cap of its
- * type, and updates the season board: one SQL statement, then one Redis call.
- * The engine behind every award.
+ * type, and updates every board it feeds: one SQL statement, then one Redis
+ * round trip. The engine behind every award.
  */
 export async function recordAward(deps: AwardDeps, input: AwardInput): Promise<AwardOutcome> {
-  await ensureSeason(deps, localDay(input.occurredAt, deps.config.timeZone).slice(0, 7));
   return settle(deps, () => applyAward(deps.db, deps.config.timeZone, input));
 }
 
 /**
  * For awards that must commit together with another write (a sign-in and its
  * streak): runs `work` in one transaction, then settles it like
- * {@link recordAward}. The season of `occurredAt` is created first if needed.
+ * {@link recordAward}.
  */
-export async function commitAward(deps: AwardDeps, occurredAt: Date, work: (tx: Tx) => Promise<AwardOutcome>): Promise<AwardOutcome> {
-  await ensureSeason(deps, localDay(occurredAt, deps.config.timeZone).slice(0, 7));
+export async function commitAward(deps: AwardDeps, work: (tx: Tx) => Promise<AwardOutcome>): Promise<AwardOutcome> {
   return settle(deps, () => deps.db.$transaction(work, { timeout: 15_000, maxWait: 10_000 }));
 }

@@ -20,7 +20,7 @@ const alreadySignedIn = (day: string) =>
  * is ALREADY_SIGNED_IN.
  */
 export async function dailySignIn(
-  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now' | 'seasonCache'>,
+  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now'>,
   /** `occurredAt` (which decides the local day) defaults to `deps.now()`. */
   input: { userId: number; occurredAt?: Date },
 ): Promise<SignInOutcome> {
@@ -28,7 +28,7 @@ export async function dailySignIn(
   const timeZone = deps.config.timeZone;
   const day = localDay(occurredAt, timeZone);
   let streakDay = 0;
-  const outcome = await commitAward(deps, occurredAt, async (tx) => {
+  const outcome = await commitAward(deps, async (tx) => {
     const [streak] = await tx.$queryRaw<Array<{ streak_day: number }>>`
       INSERT INTO sign_in_streaks AS s (user_id, last_day, streak_day) VALUES (${input.userId}, ${day}::date, 1)
       ON CONFLICT (user_id) DO UPDATE
