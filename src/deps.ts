@@ -10,7 +10,7 @@ import { createBlockingRedis, createKeySpace, createRedis, type Redis } from './
 import { jobHandlers as defaultJobHandlers } from './jobs.js';
 import type { Deps } from './lib/app-deps.js';
 import { createHotCache } from './modules/hot/index.js';
-import { createSeasonCache, lookupStandings, type LiveStanding } from './modules/leaderboards/index.js';
+import { createBoardCache, lookupStandings, type LiveStanding } from './modules/leaderboards/index.js';
 import { countDeliveries, createEventBus, type EventHandler } from './modules/outbox/index.js';
 import { createLogInGuard, createTokenService, createUserCache, createViewerCache } from './modules/users/index.js';
 
@@ -100,12 +100,12 @@ export async function createDeps(
     jobHandlers,
     now: () => new Date(),
     hotCache: createHotCache(config.hot.cacheTtlMs),
-    seasonCache: createSeasonCache(),
+    boardCache: createBoardCache(),
     standings: createStandingWatcher<LiveStanding | null>({
-      // One pipelined ZREVRANK + ZSCORE for every member of the season watched here, once per window.
-      lookup: (season, userIds) => lookupStandings(deps, String(season), userIds.map(Number)),
-      // Followed while someone on this instance watches the season; every award there touches it.
-      changes: (season) => pubsub.subscribe('leaderboard:changed', season),
+      // One round trip for every member of the board period watched here, once per window.
+      lookup: (ref, userIds) => lookupStandings(deps, String(ref), userIds.map(Number)),
+      // Followed while someone on this instance watches the period; every write there touches it.
+      changes: (ref) => pubsub.subscribe('leaderboard:changed', ref),
       logger,
     }),
     blockingConnection() {

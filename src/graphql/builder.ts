@@ -9,6 +9,7 @@ import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type { Context, SignedInContext } from './context.js';
 import { DateScalar, DateTimeScalar } from './date-scalar.js';
+import { SafeIntScalar } from './safe-int-scalar.js';
 import { badInput, forbidden, unauthenticated } from '../lib/app-error.js';
 
 /** Relay connections never return more than this many nodes in one page. */
@@ -30,6 +31,7 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     Date: { Input: string; Output: string };
+    SafeInt: { Input: number; Output: number };
     ID: { Input: string; Output: string | number };
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
   };
@@ -88,4 +90,5 @@ export const builder = new SchemaBuilder<{
 
 builder.addScalarType('DateTime', DateTimeScalar);
 builder.addScalarType('Date', DateScalar);
+builder.addScalarType('SafeInt', SafeIntScalar);
 builder.addScalarType('JSONObject', JSONObjectResolver);

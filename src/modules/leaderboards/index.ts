@@ -1,30 +1,43 @@
-/** Season leaderboards: boards in Redis, seasons, standings, sync, reconcile and rollover. */
+/** Leaderboards: definitions, board periods in Redis, standings, sync, reconcile and rollover. */
 import type { StandingWatcher } from '../../graphql/live/standing-watcher.js';
-import type { SeasonCache } from './seasons.service.js';
+import type { BoardCache } from './board-periods.service.js';
 import type { LiveStanding } from './standing-lookup.js';
 import './leaderboards.topics.js';
 import './leaderboards.schema.js';
 import './leaderboard-live.schema.js';
 import './rollover.schema.js';
 
-export { MAX_BOARD_POINTS } from './board-score.js';
-export { boardKeys } from './board-store.js';
-export { publishStanding, syncPendingStandings, type StandingChange } from './board-sync.js';
-export { getStanding } from './leaderboards.service.js';
+export { MAX_BOARD_SCORE } from './board-entry.js';
+export { periodRef, POINTS_BOARD } from './board-definition.js';
+export { boardKeys } from './board-keys.js';
+export { publishStanding, publishStandings, syncPendingStandings, type StandingChange } from './board-sync.js';
+export { getStanding, percentileOf } from './leaderboards.service.js';
 export { leaderboardJobs } from './leaderboards.jobs.js';
 export { SeasonRef } from './leaderboards.schema.js';
-export { createSeasonCache, ensureSeason, resolveSeason, seasonIdOf, type SeasonCache } from './seasons.service.js';
+export { resolveBoardArgs, boardArgDescription, periodArgDescription, seasonArgDescription } from './board-args.js';
+export {
+  createBoardCache,
+  ensurePeriod,
+  getBoard,
+  getCurrentPeriod,
+  getPointsBoard,
+  markNewBoardReady,
+  type BoardCache,
+  type ResolvedPeriod,
+} from './board-periods.service.js';
+export { seasonOf, type SeasonShape } from './season-shape.js';
 export { lookupStandings, type LiveStanding } from './standing-lookup.js';
+export { pointsBoardRef, publishNewPeriods } from './award-boards.js';
 
 declare module '../../lib/app-deps.js' {
   interface Deps {
     /**
-     * Season standings watched by this instance's `myStanding` / `standingChanged`
-     * subscribers (scope = season id, member = user id): passive rank changes
-     * ("someone overtook you") without per-award work per subscriber.
+     * Board standings watched by this instance's `myStanding` / `standingChanged`
+     * subscribers (scope = period ref, member = user id): passive rank changes
+     * ("someone overtook you") without per-write work per subscriber.
      */
     standings: StandingWatcher<LiveStanding | null>;
-    /** Which seasons exist and the current one's row, remembered by this process; see seasons.service.ts. */
-    seasonCache: SeasonCache;
+    /** Board definitions and periods remembered by this process; see board-periods.service.ts. */
+    boardCache: BoardCache;
   }
 }

@@ -4,61 +4,67 @@ import type { Context } from '../../graphql/context.js';
 import { notFound } from '../../lib/app-error.js';
 import { decodeId } from '../../graphql/ids.js';
 import { changedStates } from '../../graphql/live/changed-states.js';
-import { LeaderboardRef, seasonArgDescription, seasonOf, StandingRef } from './leaderboards.schema.js';
+import { boardArgDescription, periodArgDescription, resolveBoardArgs, seasonArgDescription } from './board-args.js';
+import { LeaderboardRef, RankModeEnum, StandingRef } from './leaderboards.schema.js';
 import { getLeaderboard, MAX_LEADERBOARD_PAGE } from './leaderboards.service.js';
+import type { RankMode } from './board-source.js';
 import './leaderboards.topics.js';
-import { resolveSeason } from './seasons.service.js';
 import { lookupStandings } from './standing-lookup.js';
 
 /** Default size of the top `leaderboardChanged` pushes. */
 const DEFAULT_LIVE_FIRST = 10;
 
+type BoardArgs = { board?: string | null; period?: string | number | null; season?: string | number | null };
+
 /**
- * A user's standing in a season as it changes, from this instance's
- * StandingWatcher: one batched lookup per window per season covers every
+ * A user's standing in a board period as it changes, from this instance's
+ * StandingWatcher: one batched lookup per window per period covers every
  * user watched here, so being overtaken is noticed without any event about
- * the user, and an award costs the same whatever the number of subscribers.
+ * the user, and a write costs the same whatever the number of subscribers.
  * The standing now is read first and passed as the one the client knows, so
  * only changes are sent.
  */
-async function watchStanding(ctx: Context, seasonArg: string | number | null | undefined, userId: number) {
-  const season = await resolveSeason(ctx.deps, seasonOf(seasonArg));
-  const [current] = await lookupStandings(ctx.deps, season.id, [userId]);
-  return ctx.deps.standings.stream(season.id, userId, { initial: current ?? null });
+async function watchStanding(ctx: Context, args: BoardArgs, userId: number) {
+  const { target } = await resolveBoardArgs(ctx.deps, args);
+  const [current] = await lookupStandings(ctx.deps, target.ref, [userId]);
+  return ctx.deps.standings.stream(target.ref, userId, { initial: current ?? null });
 }
+
+const boardArgs = (t: Parameters<Parameters<typeof builder.subscriptionFields>[0]>[0]) => ({
+  board: t.arg.string({ required: false, defaultValue: 'points', description: boardArgDescription }),
+  period: t.arg.id({ required: false, description: periodArgDescription }),
+  season: t.arg.id({ required: false, description: seasonArgDescription, deprecationReason: 'Use `period`.' }),
+});
 
 builder.subscriptionFields((t) => ({
   leaderboardChanged: t.field({
     type: LeaderboardRef,
     description:
-      'The top `first` of a season board each time it changes (who is in it, their order or their points); nothing while ' +
-      'it does not. The season is fixed when subscribing (the current one when absent). Fetch the board with `leaderboard` first.',
+      'The top `first` of a board period each time it changes (who is in it, their order or their scores); nothing while ' +
+      'it does not. The period is fixed when subscribing (the current one when absent). Fetch the board with `leaderboard` first.',
     args: {
-      season: t.arg.id({ required: false, description: seasonArgDescription }),
+      ...boardArgs(t),
+      rankMode: t.arg({ type: RankModeEnum, required: false, defaultValue: 'ORDINAL' }),
       first: t.arg.int({
         required: false,
         defaultValue: DEFAULT_LIVE_FIRST,
-        validate: z
-          .number()
-          .int()
-          .min(1, 'first must be at least 1.')
-          .max(MAX_LEADERBOARD_PAGE, `first must be at most ${MAX_LEADERBOARD_PAGE}.`)
-          .nullish(),
+        validate: z.number().int().min(1, 'first must be at least 1.').max(MAX_LEADERBOARD_PAGE, `first must be at most ${MAX_LEADERBOARD_PAGE}.`).nullish(),
       }),
     },
     subscribe: async (_root, args, ctx) => {
-      const season = await resolveSeason(ctx.deps, seasonOf(args.season));
+      const resolved = await resolveBoardArgs(ctx.deps, args);
       const first = args.first ?? DEFAULT_LIVE_FIRST;
+      const rankMode = (args.rankMode ?? 'ORDINAL') as RankMode;
       const viewerId = ctx.viewer?.id ?? null;
-      // The source of one shared stream per (selection, season, first): the board is read and compared
+      // The source of one shared stream per (selection, period, first): the board is read and compared
       // with the last top N sent once per event for all of its subscribers.
-      return changedStates(ctx.deps.pubsub.subscribe('leaderboard:changed', season.id), {
-        read: () => getLeaderboard(ctx.deps, { seasonId: season.id, first, offset: 0, viewerId }),
-        key: (board) => JSON.stringify(board.entries.map((entry) => [entry.userId, entry.points])),
+      return changedStates(ctx.deps.pubsub.subscribe('leaderboard:changed', resolved.target.ref), {
+        read: () => getLeaderboard(ctx.deps, { resolved, request: { kind: 'cursor', after: null, first }, rankMode, viewerId }),
+        key: (read) => JSON.stringify(read.entries.map((entry) => [entry.userId, entry.score])),
         logger: ctx.deps.logger,
       });
     },
-    resolve: (board) => board,
+    resolve: (read) => read,
   }),
   myStanding: t.withAuth({ user: true }).field({
     type: StandingRef,
@@ -66,24 +72,21 @@ builder.subscriptionFields((t) => ({
     // Its topic is the viewer's own standing: never shared between viewers.
     extensions: { viewerDependent: true },
     description:
-      "The viewer's rank and points in a season each time they change, including when someone else overtakes them " +
-      '(null once they have no points). Requires a token.',
-    args: { season: t.arg.id({ required: false, description: seasonArgDescription }) },
-    subscribe: (_root, args, ctx) => watchStanding(ctx, args.season, ctx.viewer.id),
+      "The viewer's rank and score on a board period each time they change, including when someone else overtakes them " +
+      '(null while they are not on the board). Requires a token.',
+    args: boardArgs(t),
+    subscribe: (_root, args, ctx) => watchStanding(ctx, args, ctx.viewer.id),
     resolve: (standing) => standing,
   }),
   standingChanged: t.field({
     type: StandingRef,
     nullable: true,
-    description: "A user's rank and points in a season each time they change, including when others overtake them (null without points).",
-    args: {
-      userId: t.arg.id({ required: true }),
-      season: t.arg.id({ required: false, description: seasonArgDescription }),
-    },
+    description: "A user's rank and score on a board period each time they change, including when others overtake them (null while not on it).",
+    args: { userId: t.arg.id({ required: true }), ...boardArgs(t) },
     subscribe: async (_root, args, ctx) => {
       const userId = decodeId('User', String(args.userId));
       if (!(await ctx.loaders.users.load(userId))) throw notFound('There is no such user.');
-      return watchStanding(ctx, args.season, userId);
+      return watchStanding(ctx, args, userId);
     },
     resolve: (standing) => standing,
   }),

@@ -1,26 +1,53 @@
 import { z } from 'zod';
-import type { Season } from '../../generated/prisma/client.js';
+import type { BoardPeriod } from '../../generated/prisma/client.js';
 import { builder } from '../../graphql/builder.js';
-import { unauthenticated } from '../../lib/app-error.js';
+import { badInput, unauthenticated } from '../../lib/app-error.js';
 import { decodeId } from '../../graphql/ids.js';
 import { loadReferencedUser, UserRef } from '../users/index.js';
-import type { RankedStanding } from './board-source.js';
-import { getLeaderboard, getLeaderboardAround, getStandings, MAX_AROUND_RADIUS, MAX_LEADERBOARD_PAGE } from './leaderboards.service.js';
-import { getCurrentSeason, listSeasons, nextResetAt } from './seasons.service.js';
+import { boardArgDescription, periodArgDescription, resolveBoardArgs, seasonArgDescription } from './board-args.js';
+import { decodeBoardCursor, encodeBoardCursor } from './board-cursor.js';
+import { getBoard, getCurrentPeriod, nextResetAt, type ResolvedPeriod } from './board-periods.service.js';
+import type { RankedStanding, RankMode } from './board-source.js';
+import {
+  getLeaderboard,
+  getLeaderboardAround,
+  getStandings,
+  MAX_AROUND_RADIUS,
+  MAX_BOARD_USERS,
+  MAX_LEADERBOARD_PAGE,
+  percentileOf,
+  type BoardRead,
+  type PageRequest,
+} from './leaderboards.service.js';
+import { seasonOf, type SeasonShape } from './season-shape.js';
 
 const SeasonStateEnum = builder.enumType('SeasonState', {
   values: ['CURRENT', 'CLOSING', 'ARCHIVED'] as const,
   description: 'CURRENT: its board is live. CLOSING: over, being archived (its board is still served). ARCHIVED: served from PostgreSQL.',
 });
 
+export const RankModeEnum = builder.enumType('RankMode', {
+  description: 'How equal scores are ranked.',
+  values: {
+    ORDINAL: { description: 'Unique ranks 1, 2, 3: equal scores in the order they were reached (the default).' },
+    COMPETITION: { description: 'Equal scores share a rank and the next rank skips: 1, 1, 3.' },
+    DENSE: { description: 'Equal scores share a rank and the next rank follows: 1, 1, 2.' },
+  } as const,
+});
+
 /** The GraphQL `Season`; other modules' types (e.g. `MyPoints`) embed it. */
-export const SeasonRef = builder.objectRef<Season>('Season').implement({
-  description: 'A points season: one calendar month in the server time zone (APP_TIMEZONE).',
+export const SeasonRef = builder.objectRef<SeasonShape>('Season').implement({
+  description: 'A period of the `points` board: one calendar month in the server time zone (APP_TIMEZONE).',
   fields: (t) => ({
     id: t.exposeID('id', { description: '`YYYY-MM`.' }),
-    name: t.exposeString('name'),
-    startsAt: t.expose('startsAt', { type: 'DateTime' }),
-    endsAt: t.expose('endsAt', { type: 'DateTime', description: 'Exclusive: the start of the next season.' }),
+    name: t.exposeString('name', { description: 'E.g. `November 2026`.' }),
+    startsAt: t.expose('startsAt', { type: 'DateTime', description: 'Local midnight on the 1st.' }),
+    endsAt: t.field({
+      type: 'DateTime',
+      description: 'Exclusive: the start of the next season.',
+      // Seasons are monthly periods, which always end; the fallback never applies to them.
+      resolve: (season) => season.endsAt ?? season.startsAt,
+    }),
     state: t.expose('state', { type: SeasonStateEnum }),
     nextResetAt: t.field({
       type: 'DateTime',
@@ -31,167 +58,296 @@ export const SeasonRef = builder.objectRef<Season>('Season').implement({
   }),
 });
 
-/** The GraphQL `Standing`, also pushed by `myStanding` and `standingChanged`. */
-export const StandingRef = builder.objectRef<Pick<RankedStanding, 'rank' | 'points'>>('Standing').implement({
-  description: 'A place on a season board. Only users with a non-zero total have one.',
+/** The GraphQL `BoardPeriod`: one period of one leaderboard. */
+export const BoardPeriodRef = builder.objectRef<{ board: string; period: BoardPeriod }>('BoardPeriod').implement({
+  description: 'One period of a leaderboard: a day, an ISO week, a month, or `all` for an all-time board.',
   fields: (t) => ({
-    rank: t.exposeInt('rank', { description: 'From 1.' }),
-    points: t.exposeInt('points'),
+    id: t.id({ description: 'The period id: `2026-11-30`, `2026-W49`, `2026-11` or `all`.', resolve: ({ period }) => period.periodId }),
+    board: t.string({ description: 'The leaderboard key.', resolve: ({ board }) => board }),
+    startsAt: t.field({ type: 'DateTime', description: 'Local midnight of its first day (an all-time board: when it was created).', resolve: ({ period }) => period.startsAt }),
+    endsAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'Exclusive: the start of the next period; null for an all-time board.',
+      resolve: ({ period }) => period.endsAt,
+    }),
+    state: t.field({ type: SeasonStateEnum, resolve: ({ period }) => period.state }),
+    nextResetAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When this board resets (the period ends), while the period is current; null for all-time boards.',
+      resolve: ({ period }) => nextResetAt(period),
+    }),
   }),
 });
 
-const LeaderboardEntryRef = builder.objectRef<RankedStanding>('LeaderboardEntry').implement({
-  description: 'Order: points descending, then who reached that total first, then user id.',
+const safeIntDescription = 'An integer within ±(2^53 − 1).';
+const pointsDeprecation = 'Use `score`: scores may exceed the 32-bit range of Int.';
+
+/** `points` of a standing: the score when it fits an Int (it always does on the points board). */
+function pointsOf(score: number): number {
+  if (Math.abs(score) > 2_147_483_647) throw badInput('This score does not fit a 32-bit Int; read `score` instead.', { field: 'points' });
+  return score;
+}
+
+/** What every standing-like type carries beside the standing: the board's size, for the percentile. */
+type StandingShape = Pick<RankedStanding, 'rank' | 'score'> & { total: number | null };
+
+/** The GraphQL `Standing`, also pushed by `myStanding` and `standingChanged`. */
+export const StandingRef = builder.objectRef<StandingShape>('Standing').implement({
+  description: 'A place on a board. Only users on the board have one (a points total of 0 is not on the points board).',
   fields: (t) => ({
-    rank: t.exposeInt('rank'),
-    points: t.exposeInt('points'),
+    rank: t.exposeInt('rank', { description: 'From 1, in the rank mode asked (ORDINAL by default).' }),
+    score: t.field({ type: 'SafeInt', description: `The score. ${safeIntDescription}`, resolve: (standing) => standing.score }),
+    points: t.int({ deprecationReason: pointsDeprecation, resolve: (standing) => pointsOf(standing.score) }),
+    percentile: t.float({
+      nullable: true,
+      description: 'The share of the board at or above this rank, in percent: 3 means "top 3%". Null when unknown.',
+      resolve: (standing) => (standing.total === null ? null : percentileOf(standing.rank, standing.total)),
+    }),
+  }),
+});
+
+type EntryShape = RankedStanding & { rankInSet?: number; ref: string; snapshot: string | null; total: number };
+
+const LeaderboardEntryRef = builder.objectRef<EntryShape>('LeaderboardEntry').implement({
+  description: 'A place on a board. Order: the best score first, then who reached that score first.',
+  fields: (t) => ({
+    rank: t.exposeInt('rank', { description: 'Rank on the whole board, in the rank mode asked.' }),
+    rankInSet: t.int({
+      nullable: true,
+      description: 'With `userIds`: the rank among those users (same rank mode); null otherwise.',
+      resolve: (entry) => entry.rankInSet ?? null,
+    }),
+    score: t.field({ type: 'SafeInt', description: `The score. ${safeIntDescription}`, resolve: (entry) => entry.score }),
+    points: t.int({ deprecationReason: pointsDeprecation, resolve: (entry) => pointsOf(entry.score) }),
+    percentile: t.float({
+      nullable: true,
+      description: 'The share of the board at or above this rank, in percent.',
+      resolve: (entry) => percentileOf(entry.rank, entry.total),
+    }),
+    cursor: t.string({
+      description: 'Pass as `after` to read the entries after this one (a walk that never returns a member twice).',
+      resolve: (entry) => encodeBoardCursor(entry.ref, { score: entry.score, seq: entry.seq, userId: entry.userId, snapshot: entry.snapshot ?? entry.seq }),
+    }),
     user: t.field({ type: UserRef, resolve: (entry, _args, ctx) => loadReferencedUser(ctx.loaders.users, entry.userId) }),
   }),
 });
 
 const staleDescription =
   'True when Redis could not be read, or its board was still being rebuilt after Redis lost its data, ' +
-  'and the board was computed from PostgreSQL instead: exact as of the last award, but live updates may lag.';
+  'and the board was computed from PostgreSQL instead: exact as of the last write, but live updates may lag.';
 
-interface LeaderboardShape {
-  season: Season;
-  entries: RankedStanding[];
-  totalParticipants: number;
-  stale: boolean;
-}
+/** The shape behind `Leaderboard`: a board read, as leaderboard and leaderboardChanged return it. */
+export type LeaderboardShape = BoardRead;
+
+const entriesOf = (read: Pick<BoardRead, 'resolved' | 'entries' | 'snapshot' | 'totalParticipants'>): EntryShape[] =>
+  read.entries.map((entry) => ({ ...entry, ref: read.resolved.target.ref, snapshot: read.snapshot, total: read.totalParticipants }));
+
+const PageInfoRef = builder.objectRef<BoardRead>('LeaderboardPageInfo').implement({
+  description: 'Where a page ends, for cursor pagination (`after`).',
+  fields: (t) => ({
+    endCursor: t.string({
+      nullable: true,
+      description: 'The cursor of the last entry; null on an empty page.',
+      resolve: (read) => {
+        const last = entriesOf(read).at(-1);
+        return last ? encodeBoardCursor(last.ref, { score: last.score, seq: last.seq, userId: last.userId, snapshot: last.snapshot ?? last.seq }) : null;
+      },
+    }),
+    hasNextPage: t.exposeBoolean('hasNextPage'),
+  }),
+});
+
+/** The `season` of a read: its period as a Season when the board is monthly. */
+const seasonField = (resolved: ResolvedPeriod) => (resolved.board.period === 'MONTHLY' ? seasonOf(resolved.period) : null);
 
 /** The GraphQL `Leaderboard`, also pushed by `leaderboardChanged`. */
-export const LeaderboardRef = builder.objectRef<LeaderboardShape & { viewer: RankedStanding | null }>('Leaderboard').implement({
+export const LeaderboardRef = builder.objectRef<LeaderboardShape>('Leaderboard').implement({
+  description: 'A page of one period of a leaderboard.',
   fields: (t) => ({
-    season: t.field({ type: SeasonRef, resolve: (board) => board.season }),
-    entries: t.field({ type: [LeaderboardEntryRef], resolve: (board) => board.entries }),
-    totalParticipants: t.exposeInt('totalParticipants', { description: 'Users with a non-zero total this season.' }),
+    board: t.string({ description: 'The leaderboard key.', resolve: (read) => read.resolved.board.key }),
+    period: t.field({ type: BoardPeriodRef, resolve: (read) => ({ board: read.resolved.board.key, period: read.resolved.period }) }),
+    season: t.field({
+      type: SeasonRef,
+      nullable: true,
+      deprecationReason: 'Use `period`; null on boards that are not monthly.',
+      resolve: (read) => seasonField(read.resolved),
+    }),
+    rankMode: t.field({ type: RankModeEnum, resolve: (read) => read.rankMode }),
+    entries: t.field({ type: [LeaderboardEntryRef], resolve: (read) => entriesOf(read) }),
+    pageInfo: t.field({ type: PageInfoRef, resolve: (read) => read }),
+    totalParticipants: t.exposeInt('totalParticipants', { description: 'Users on the board in this period.' }),
     viewer: t.field({
       type: StandingRef,
       nullable: true,
-      description: 'Null without a token or without points.',
+      description: 'Null without a token or when the viewer is not on the board.',
       // Live updates execute this per viewer; the check makes a board read for someone else show nothing.
       extensions: { viewerDependent: true },
-      resolve: (board, _args, ctx) => (board.viewer && board.viewer.userId === ctx.viewer?.id ? board.viewer : null),
+      resolve: (read, _args, ctx) =>
+        read.viewer && read.viewer.userId === ctx.viewer?.id ? { ...read.viewer, total: read.totalParticipants } : null,
     }),
     stale: t.exposeBoolean('stale', { description: staleDescription }),
   }),
 });
 
-const LeaderboardAroundRef = builder.objectRef<LeaderboardShape & { standing: RankedStanding | null }>('LeaderboardAround').implement({
+type AroundShape = Awaited<ReturnType<typeof getLeaderboardAround>>;
+
+const LeaderboardAroundRef = builder.objectRef<AroundShape>('LeaderboardAround').implement({
   fields: (t) => ({
-    season: t.field({ type: SeasonRef, resolve: (board) => board.season }),
+    board: t.string({ description: 'The leaderboard key.', resolve: (read) => read.resolved.board.key }),
+    period: t.field({ type: BoardPeriodRef, resolve: (read) => ({ board: read.resolved.board.key, period: read.resolved.period }) }),
+    season: t.field({ type: SeasonRef, nullable: true, deprecationReason: 'Use `period`.', resolve: (read) => seasonField(read.resolved) }),
     entries: t.field({
       type: [LeaderboardEntryRef],
-      description: 'The user and up to `radius` entries above and below; empty when the user has no points.',
-      resolve: (board) => board.entries,
+      description: 'The user and up to `radius` entries above and below; empty when the user is not on the board.',
+      resolve: (read) => read.entries.map((entry) => ({ ...entry, ref: read.resolved.target.ref, snapshot: null, total: read.totalParticipants })),
     }),
     totalParticipants: t.exposeInt('totalParticipants'),
-    standing: t.field({ type: StandingRef, nullable: true, resolve: (board) => board.standing }),
+    standing: t.field({
+      type: StandingRef,
+      nullable: true,
+      resolve: (read) => (read.standing ? { ...read.standing, total: read.totalParticipants } : null),
+    }),
     stale: t.exposeBoolean('stale', { description: staleDescription }),
   }),
 });
 
-const UserStandingRef = builder.objectRef<{ userId: number; rank: number | null; points: number }>('UserStanding').implement({
+type StandingsShape = Awaited<ReturnType<typeof getStandings>>;
+type UserStandingShape = { userId: number; standing: RankedStanding | null; total: number };
+
+const UserStandingRef = builder.objectRef<UserStandingShape>('UserStanding').implement({
   fields: (t) => ({
     user: t.field({ type: UserRef, resolve: (row, _args, ctx) => loadReferencedUser(ctx.loaders.users, row.userId) }),
-    rank: t.exposeInt('rank', { nullable: true, description: 'Null when the user has no points this season.' }),
-    points: t.exposeInt('points'),
+    rank: t.int({ nullable: true, description: 'Null when the user is not on the board.', resolve: (row) => row.standing?.rank ?? null }),
+    score: t.field({ type: 'SafeInt', description: `0 when not on the board. ${safeIntDescription}`, resolve: (row) => row.standing?.score ?? 0 }),
+    points: t.int({ deprecationReason: pointsDeprecation, resolve: (row) => pointsOf(row.standing?.score ?? 0) }),
+    percentile: t.float({ nullable: true, resolve: (row) => (row.standing ? percentileOf(row.standing.rank, row.total) : null) }),
   }),
 });
 
-const StandingsRef = builder
-  .objectRef<{ season: Season; standings: Array<{ userId: number; rank: number | null; points: number }>; stale: boolean }>('Standings')
-  .implement({
-    fields: (t) => ({
-      season: t.field({ type: SeasonRef, resolve: (result) => result.season }),
-      standings: t.field({
-        type: [UserStandingRef],
-        description: 'In the order asked; unknown users are left out.',
-        resolve: (result) => result.standings,
-      }),
-      stale: t.exposeBoolean('stale', { description: staleDescription }),
+const StandingsRef = builder.objectRef<StandingsShape>('Standings').implement({
+  fields: (t) => ({
+    board: t.string({ description: 'The leaderboard key.', resolve: (read) => read.resolved.board.key }),
+    period: t.field({ type: BoardPeriodRef, resolve: (read) => ({ board: read.resolved.board.key, period: read.resolved.period }) }),
+    season: t.field({ type: SeasonRef, nullable: true, deprecationReason: 'Use `period`.', resolve: (read) => seasonField(read.resolved) }),
+    standings: t.field({
+      type: [UserStandingRef],
+      description: 'In the order asked; unknown users are left out.',
+      resolve: async (read, _args, ctx) => {
+        const users = await ctx.loaders.users.loadMany(read.standings.map((row) => row.userId));
+        return read.standings
+          .filter((_row, index) => users[index] && !(users[index] instanceof Error))
+          .map((row) => ({ ...row, total: read.totalParticipants }));
+      },
     }),
-  });
+    stale: t.exposeBoolean('stale', { description: staleDescription }),
+  }),
+});
 
-/** A `season: ID` argument as the services take it. */
-export const seasonOf = (season: string | number | null | undefined) => (season === null || season === undefined ? null : String(season));
+/** Decodes `userIds: [ID!]` arguments (global User ids). */
+const userIdsOf = (ids: ReadonlyArray<string | number>) => ids.map((id) => decodeId('User', String(id)));
 
-/** How every `season: ID` argument is described. */
-export const seasonArgDescription = 'A season id (`YYYY-MM`); the current season when absent.';
+/** The page a `leaderboard` call asks for; `after`, `offset` and `userIds` exclude one another. */
+function pageRequest(resolved: ResolvedPeriod, args: { first?: number | null; offset?: number | null; after?: string | null; userIds?: ReadonlyArray<string | number> | null }): PageRequest {
+  const first = args.first ?? 20;
+  const given = [args.after !== null && args.after !== undefined, (args.offset ?? 0) > 0, args.userIds !== null && args.userIds !== undefined];
+  if (given.filter(Boolean).length > 1) throw badInput('Use one of after, offset and userIds per call.', { field: 'after' });
+  if (args.userIds) return { kind: 'users', userIds: userIdsOf(args.userIds) };
+  if (args.after !== null && args.after !== undefined) return { kind: 'cursor', after: decodeBoardCursor(resolved.target.ref, args.after), first };
+  if ((args.offset ?? 0) > 0) return { kind: 'offset', offset: args.offset ?? 0, first };
+  // From the top: a cursor walk's first page, so its entries' cursors carry the snapshot.
+  return { kind: 'cursor', after: null, first };
+}
 
 builder.queryFields((t) => ({
   seasons: t.field({
     type: [SeasonRef],
-    description: 'Every season, newest first.',
-    resolve: (_root, _args, ctx) => listSeasons(ctx.deps),
+    description: 'Every season of the `points` board, newest first.',
+    resolve: async (_root, _args, ctx) => {
+      const board = await getBoard(ctx.deps, 'points');
+      await getCurrentPeriod(ctx.deps, board);
+      const periods = await ctx.deps.db.boardPeriod.findMany({ where: { boardId: board.id }, orderBy: { periodId: 'desc' } });
+      return periods.map(seasonOf);
+    },
   }),
   currentSeason: t.field({
     type: SeasonRef,
-    resolve: (_root, _args, ctx) => getCurrentSeason(ctx.deps),
+    description: 'The current season of the `points` board.',
+    resolve: async (_root, _args, ctx) => seasonOf(await getCurrentPeriod(ctx.deps, await getBoard(ctx.deps, 'points'))),
   }),
   leaderboard: t.field({
     type: LeaderboardRef,
+    description:
+      'A page of a leaderboard period: from the top, after a cursor (`after`), at an `offset`, or the board among up to ' +
+      `${MAX_BOARD_USERS} users (\`userIds\`: friends, a club), each with their rank in that set and on the whole board.`,
+    extensions: { ownCursors: true },
     args: {
-      season: t.arg.id({ required: false, description: seasonArgDescription }),
+      board: t.arg.string({ required: false, defaultValue: 'points', description: boardArgDescription }),
+      period: t.arg.id({ required: false, description: periodArgDescription }),
+      season: t.arg.id({ required: false, description: seasonArgDescription, deprecationReason: 'Use `period`.' }),
       first: t.arg.int({
         required: false,
         defaultValue: 20,
-        validate: z
-          .number()
-          .int()
-          .min(0, 'first must be 0 or more.')
-          .max(MAX_LEADERBOARD_PAGE, `first must be at most ${MAX_LEADERBOARD_PAGE}.`)
-          .nullish(),
+        validate: z.number().int().min(0, 'first must be 0 or more.').max(MAX_LEADERBOARD_PAGE, `first must be at most ${MAX_LEADERBOARD_PAGE}.`).nullish(),
       }),
+      after: t.arg.string({ required: false, description: 'A cursor from `entries.cursor` or `pageInfo.endCursor`.' }),
       offset: t.arg.int({ required: false, defaultValue: 0, validate: z.number().int().min(0, 'offset must be 0 or more.').nullish() }),
-    },
-    resolve: (_root, args, ctx) =>
-      getLeaderboard(ctx.deps, {
-        seasonId: seasonOf(args.season),
-        first: args.first ?? 20,
-        offset: args.offset ?? 0,
-        viewerId: ctx.viewer?.id ?? null,
+      rankMode: t.arg({ type: RankModeEnum, required: false, defaultValue: 'ORDINAL' }),
+      userIds: t.arg.idList({
+        required: false,
+        description: `Up to ${MAX_BOARD_USERS} users: the board among them (those on it), in board order.`,
+        validate: z.array(z.unknown()).max(MAX_BOARD_USERS, `At most ${MAX_BOARD_USERS} userIds at once.`).nullish(),
       }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const resolved = await resolveBoardArgs(ctx.deps, args);
+      return getLeaderboard(ctx.deps, {
+        resolved,
+        request: pageRequest(resolved, args),
+        rankMode: (args.rankMode ?? 'ORDINAL') as RankMode,
+        viewerId: ctx.viewer?.id ?? null,
+      });
+    },
   }),
   leaderboardAround: t.field({
     type: LeaderboardAroundRef,
     description: "A user's standing with the entries around it; the viewer's when userId is absent.",
     args: {
       userId: t.arg.id({ required: false }),
-      season: t.arg.id({ required: false, description: seasonArgDescription }),
+      board: t.arg.string({ required: false, defaultValue: 'points', description: boardArgDescription }),
+      period: t.arg.id({ required: false, description: periodArgDescription }),
+      season: t.arg.id({ required: false, description: seasonArgDescription, deprecationReason: 'Use `period`.' }),
+      rankMode: t.arg({ type: RankModeEnum, required: false, defaultValue: 'ORDINAL' }),
       radius: t.arg.int({
         required: false,
         defaultValue: 5,
-        validate: z
-          .number()
-          .int()
-          .min(0, 'radius must be 0 or more.')
-          .max(MAX_AROUND_RADIUS, `radius must be at most ${MAX_AROUND_RADIUS}.`)
-          .nullish(),
+        validate: z.number().int().min(0, 'radius must be 0 or more.').max(MAX_AROUND_RADIUS, `radius must be at most ${MAX_AROUND_RADIUS}.`).nullish(),
       }),
     },
-    resolve: (_root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
       const userId = args.userId ? decodeId('User', String(args.userId)) : ctx.viewer?.id;
       if (userId === undefined) throw unauthenticated('Log in, or give the userId whose standing to show.');
-      return getLeaderboardAround(ctx.deps, { seasonId: seasonOf(args.season), userId, radius: args.radius ?? 5 });
+      const resolved = await resolveBoardArgs(ctx.deps, args);
+      return getLeaderboardAround(ctx.deps, { resolved, userId, radius: args.radius ?? 5, rankMode: (args.rankMode ?? 'ORDINAL') as RankMode });
     },
   }),
   standings: t.field({
     type: StandingsRef,
-    description: `Standings of up to ${MAX_LEADERBOARD_PAGE} users at once.`,
+    description: `Standings of up to ${MAX_BOARD_USERS} users at once.`,
     args: {
       userIds: t.arg.idList({
         required: true,
-        validate: z.array(z.unknown()).max(MAX_LEADERBOARD_PAGE, `At most ${MAX_LEADERBOARD_PAGE} userIds at once.`),
+        validate: z.array(z.unknown()).max(MAX_BOARD_USERS, `At most ${MAX_BOARD_USERS} userIds at once.`),
       }),
-      season: t.arg.id({ required: false, description: seasonArgDescription }),
+      board: t.arg.string({ required: false, defaultValue: 'points', description: boardArgDescription }),
+      period: t.arg.id({ required: false, description: periodArgDescription }),
+      season: t.arg.id({ required: false, description: seasonArgDescription, deprecationReason: 'Use `period`.' }),
+      rankMode: t.arg({ type: RankModeEnum, required: false, defaultValue: 'ORDINAL' }),
     },
     resolve: async (_root, args, ctx) => {
-      const userIds = args.userIds.map((id) => decodeId('User', String(id)));
-      const result = await getStandings(ctx.deps, { seasonId: seasonOf(args.season), userIds });
-      const users = await ctx.loaders.users.loadMany(result.standings.map((row) => row.userId));
-      return { ...result, standings: result.standings.filter((_row, index) => users[index] && !(users[index] instanceof Error)) };
+      const resolved = await resolveBoardArgs(ctx.deps, args);
+      return getStandings(ctx.deps, { resolved, userIds: userIdsOf(args.userIds), rankMode: (args.rankMode ?? 'ORDINAL') as RankMode });
     },
   }),
 }));

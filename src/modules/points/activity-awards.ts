@@ -9,7 +9,7 @@ import { findAward, recordAward, type AwardOutcome } from './points.service.js';
  * event delivered twice (outbox retry) counts once.
  */
 
-type AwardDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now'>;
+type AwardDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now' | 'boardCache'>;
 
 /** Joining is rewarded once per user and activity, ever: rejoining after quitting earns nothing. */
 export const joinKey = (activityId: number, userId: number) => `join:${activityId}:${userId}`;

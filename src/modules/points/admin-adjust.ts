@@ -1,6 +1,6 @@
 import { badInput, notFound } from '../../lib/app-error.js';
 import type { Deps } from '../../lib/app-deps.js';
-import { MAX_BOARD_POINTS } from '../leaderboards/index.js';
+import { MAX_BOARD_SCORE, pointsBoardRef } from '../leaderboards/index.js';
 import { seasonIdAt } from '../../lib/calendar.js';
 import { findAward, recordAward, type AwardOutcome } from './points.service.js';
 
@@ -13,7 +13,7 @@ export const MAX_ADJUSTMENT = 1_000_000;
  * returns the first outcome; reusing it for a different award is bad input.
  */
 export async function adjustPoints(
-  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now' | 'seasonCache'>,
+  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now' | 'boardCache'>,
   /** `occurredAt` defaults to `deps.now()`. */
   input: { userId: number; points: number; reason: string; idempotencyKey: string; occurredAt?: Date },
 ): Promise<AwardOutcome> {
@@ -40,18 +40,18 @@ export async function adjustPoints(
 }
 
 /**
- * The user must exist, and the season total must stay within what the board
- * can hold (caps keep every other award far below it). Checked before the
+ * The user must exist, and the season total must stay within what a board
+ * can hold, ±(2^53 − 1) (caps keep every other award far below it). Checked before the
  * award, not under its lock: only two concurrent multi-million adjustments of
  * one user could slip past, and the board would then refuse that total loudly.
  */
 async function checkRoom(deps: Pick<Deps, 'db' | 'config'>, award: { userId: number; points: number; occurredAt: Date }): Promise<void> {
   const seasonId = seasonIdAt(award.occurredAt, deps.config.timeZone);
-  const [row] = await deps.db.$queryRaw<Array<{ user_exists: boolean; total: number | null }>>`
+  const [row] = await deps.db.$queryRaw<Array<{ user_exists: boolean; total: bigint | null }>>`
     SELECT EXISTS (SELECT 1 FROM users WHERE id = ${award.userId}) AS user_exists,
-           (SELECT points FROM season_standings WHERE season_id = ${seasonId} AND user_id = ${award.userId}) AS total`;
+           (SELECT score FROM board_standings WHERE period_ref = ${pointsBoardRef(seasonId)} AND user_id = ${award.userId}) AS total`;
   if (!row?.user_exists) throw notFound('There is no such user.');
-  if (Math.abs((row.total ?? 0) + award.points) > MAX_BOARD_POINTS) {
-    throw badInput(`A season total must stay within ±${MAX_BOARD_POINTS} points.`, { field: 'points' });
+  if (Math.abs(Number(row.total ?? 0) + award.points) > MAX_BOARD_SCORE) {
+    throw badInput(`A season total must stay within ±${MAX_BOARD_SCORE} points.`, { field: 'points' });
   }
 }

@@ -1,7 +1,8 @@
 import type { PointsType } from '../../generated/prisma/client.js';
 import type { Deps } from '../../lib/app-deps.js';
-import { getStanding, resolveSeason } from '../leaderboards/index.js';
+import { getPointsBoard, getCurrentPeriod, getStanding, resolveBoardArgs, seasonOf } from '../leaderboards/index.js';
 import { localDay } from '../../lib/calendar.js';
+import { percentileOf } from '../leaderboards/index.js';
 import { POINTS_RULES, POINTS_TYPES, roomUnderCap } from './points-rules.js';
 import { currentStreak } from './sign-in.js';
 
@@ -17,23 +18,25 @@ export interface TodayPoints {
 
 /**
  * The caller's points overview: today's points per type with caps (days in
- * APP_TIMEZONE), a season's total and rank (the current season unless
- * `seasonId` names another; an archived one is read from its archive), and
- * the sign-in streak.
+ * APP_TIMEZONE), their score and rank on a board period (the `points` board's
+ * current season unless `board`, `period` or `season` name another; an
+ * archived one is read from its archive), and the sign-in streak.
  */
 export async function myPoints(
-  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'now' | 'seasonCache'>,
-  input: { userId: number; seasonId?: string | null },
+  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'now' | 'boardCache'>,
+  input: { userId: number; board: { board?: string | null; period?: string | number | null; season?: string | number | null } },
 ) {
   const now = deps.now();
   const day = localDay(now, deps.config.timeZone);
-  const season = await resolveSeason(deps, input.seasonId, now);
-  const [rows, streak, { standing, stale }] = await Promise.all([
+  const resolved = await resolveBoardArgs(deps, input.board);
+  const season =
+    resolved.board.key === 'points' ? seasonOf(resolved.period) : seasonOf(await getCurrentPeriod(deps, await getPointsBoard(deps), now));
+  const [rows, streak, { standing, totalParticipants, stale }] = await Promise.all([
     deps.db.$queryRaw<Array<{ type: PointsType; net: bigint; counted: bigint | null }>>`
       SELECT type, sum(points) AS net, sum(points) FILTER (WHERE points > 0) AS counted
       FROM points_records WHERE user_id = ${input.userId} AND day = ${day}::date GROUP BY type`,
     currentStreak(deps, { userId: input.userId, day }),
-    getStanding(deps, season, input.userId),
+    getStanding(deps, resolved, input.userId),
   ]);
   const byType = new Map(rows.map((row) => [row.type, row]));
   const today: TodayPoints[] = POINTS_TYPES.map((type) => {
@@ -45,8 +48,11 @@ export async function myPoints(
     day,
     season,
     today,
-    seasonTotal: standing?.points ?? 0,
+    board: resolved.board.key,
+    periodId: resolved.period.periodId,
+    score: standing?.score ?? 0,
     rank: standing?.rank ?? null,
+    percentile: standing ? percentileOf(standing.rank, totalParticipants) : null,
     signInStreak: streak.streakDay,
     signedInToday: streak.signedInToday,
     stale,

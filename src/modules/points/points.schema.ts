@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
 import { decodeId } from '../../graphql/ids.js';
-import { SeasonRef } from '../leaderboards/index.js';
+import { boardArgDescription, periodArgDescription, pointsBoardRef, SeasonRef } from '../leaderboards/index.js';
 import { loadReferencedUser, UserRef } from '../users/index.js';
 import { adjustPoints, MAX_ADJUSTMENT } from './admin-adjust.js';
 import { myPoints, type TodayPoints } from './my-points.js';
@@ -16,14 +16,13 @@ const PointsTypeEnum = builder.enumType('PointsType', {
   >,
 });
 
-/** The user's total in the record's season, read from PostgreSQL (the source of truth). */
+/** The user's total in the record's season of the `points` board, read from PostgreSQL (the source of truth). */
 async function seasonTotal(db: Parameters<typeof adjustPoints>[0]['db'], outcome: AwardOutcome): Promise<number> {
-  if (outcome.standing) return outcome.standing.points;
-  const standing = await db.seasonStanding.findUnique({
-    where: { seasonId_userId: { seasonId: outcome.seasonId, userId: outcome.userId } },
-    select: { points: true },
-  });
-  return standing?.points ?? 0;
+  const ref = pointsBoardRef(outcome.seasonId);
+  const change = outcome.changes.find((candidate) => candidate.ref === ref);
+  if (change) return change.score;
+  const standing = await db.boardStanding.findUnique({ where: { periodRef_userId: { periodRef: ref, userId: outcome.userId } }, select: { score: true } });
+  return Number(standing?.score ?? 0);
 }
 
 const PointsRecordRef = builder.objectRef<AwardOutcome>('PointsRecord').implement({
@@ -73,9 +72,17 @@ const MyPointsRef = builder.objectRef<Awaited<ReturnType<typeof myPoints>>>('MyP
   fields: (t) => ({
     day: t.exposeString('day', { description: 'Today in APP_TIMEZONE (`YYYY-MM-DD`).' }),
     today: t.field({ type: [TodayPointsRef], resolve: (mine) => mine.today }),
-    season: t.field({ type: SeasonRef, resolve: (mine) => mine.season }),
-    seasonTotal: t.exposeInt('seasonTotal', { description: 'Total in `season`.' }),
-    rank: t.exposeInt('rank', { nullable: true, description: 'Rank in `season`; null without points there.' }),
+    season: t.field({ type: SeasonRef, description: 'The current season of the `points` board, or the one asked for.', resolve: (mine) => mine.season }),
+    board: t.string({ description: 'The leaderboard of `score` and `rank`.', resolve: (mine) => mine.board }),
+    period: t.id({ description: 'The period of `score` and `rank` on `board`.', resolve: (mine) => mine.periodId }),
+    score: t.field({ type: 'SafeInt', description: 'Score on `board` in `period` (0 when not on it). An integer within ±(2^53 − 1).', resolve: (mine) => mine.score }),
+    seasonTotal: t.int({
+      description: 'Total in `season` on the `points` board; with another `board`, the score there.',
+      deprecationReason: 'Use `score`.',
+      resolve: (mine) => mine.score,
+    }),
+    rank: t.exposeInt('rank', { nullable: true, description: 'Rank on `board` in `period`; null when not on it.' }),
+    percentile: t.float({ nullable: true, description: 'Share of the board at or above `rank`, in percent.', resolve: (mine) => mine.percentile }),
     signInStreak: t.exposeInt('signInStreak', { description: 'Current sign-in streak in days; 0 once a day was missed.' }),
     signedInToday: t.exposeBoolean('signedInToday'),
     stale: t.exposeBoolean('stale', { description: 'True when the rank was computed from PostgreSQL because Redis was unreachable or its board was being rebuilt.' }),
@@ -89,11 +96,12 @@ builder.queryField('myPoints', (t) =>
     args: {
       season: t.arg.id({
         required: false,
-        description: 'The season of `seasonTotal` and `rank` (`YYYY-MM`), e.g. an archived one; the current season when absent.',
+        description: 'The season of `seasonTotal` and `rank` (`YYYY-MM`) on the `points` board, e.g. an archived one; the current season when absent.',
       }),
+      board: t.arg.string({ required: false, defaultValue: 'points', description: boardArgDescription }),
+      period: t.arg.id({ required: false, description: periodArgDescription }),
     },
-    resolve: (_root, { season }, ctx) =>
-      myPoints(ctx.deps, { userId: ctx.viewer.id, seasonId: season === null || season === undefined ? null : String(season) }),
+    resolve: (_root, args, ctx) => myPoints(ctx.deps, { userId: ctx.viewer.id, board: args }),
   }),
 );
 

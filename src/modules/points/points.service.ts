@@ -249,7 +249,7 @@ export async function applyAward(db: Tx | Deps['db'], timeZone: string, input: A
   return outcomeOf(applied, false, changesOf(input.userId, applied.changes), applied.new_periods ?? []);
 }
 
-type AwardDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now'>;
+type AwardDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now' | 'boardCache'>;
 
 const DEADLOCK_ATTEMPTS = 3;
 

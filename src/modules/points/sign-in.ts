@@ -20,7 +20,7 @@ const alreadySignedIn = (day: string) =>
  * is ALREADY_SIGNED_IN.
  */
 export async function dailySignIn(
-  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now'>,
+  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now' | 'boardCache'>,
   /** `occurredAt` (which decides the local day) defaults to `deps.now()`. */
   input: { userId: number; occurredAt?: Date },
 ): Promise<SignInOutcome> {
