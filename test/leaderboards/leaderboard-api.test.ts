@@ -2,12 +2,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encodeId } from '../../src/graphql/ids.js';
 import { syncPendingStandings } from '../../src/modules/leaderboards/board-sync.js';
 import { getStandings } from '../../src/modules/leaderboards/leaderboards.service.js';
+import { resolveBoardArgs } from '../../src/modules/leaderboards/board-args.js';
 import { postgresBoard } from '../../src/modules/leaderboards/postgres-board.js';
 import { seasonIdAt } from '../../src/lib/calendar.js';
 import { recordAward } from '../../src/modules/points/points.service.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 
 const SEASON = '2026-08';
+const REF = `points/${SEASON}`;
 let t: TestContext;
 let keyCounter = 0;
 type Player = { id: number; token: string; gid: string };
@@ -71,15 +73,16 @@ describe('leaderboard', () => {
 
     // Rebuild the board from PostgreSQL as if Redis had lost everything.
     await syncPendingStandings(t.deps);
-    const [, keys] = await t.deps.redis.scan('0', 'MATCH', `${t.deps.keys.prefix}:lb:{${SEASON}}:*`, 'COUNT', 1000);
+    const [, keys] = await t.deps.redis.scan('0', 'MATCH', `${t.deps.keys.prefix}:{lb:${REF}}:*`, 'COUNT', 1000);
     await t.deps.redis.del(...keys);
-    expect(await syncPendingStandings(t.deps)).toMatchObject({ rebuilt: [SEASON], applied: 4 });
+    expect(await syncPendingStandings(t.deps)).toMatchObject({ rebuilt: [REF], applied: 4 });
     ({ data } = await t.gql(LEADERBOARD, { season: SEASON }));
     expect(ranking(data!.leaderboard.entries)).toEqual([[1, c.gid, 80], [2, a.gid, 50], [3, b.gid, 50]]);
 
-    const fromPostgres = await postgresBoard(t.deps).page(SEASON, { offset: 0, limit: 10, viewerId: b.id });
-    expect(fromPostgres.entries.map((entry) => [entry.rank, entry.userId, entry.points])).toEqual([[1, c.id, 80], [2, a.id, 50], [3, b.id, 50]]);
-    expect(fromPostgres.viewer).toEqual({ userId: b.id, rank: 3, points: 50 });
+    const { target } = await resolveBoardArgs(t.deps, { season: SEASON });
+    const fromPostgres = await postgresBoard(t.deps).page(target, { offset: 0, limit: 10, viewerId: b.id, rankMode: 'ORDINAL' });
+    expect(fromPostgres.entries.map((entry) => [entry.rank, entry.userId, entry.score])).toEqual([[1, c.id, 80], [2, a.id, 50], [3, b.id, 50]]);
+    expect(fromPostgres.viewer).toMatchObject({ userId: b.id, rank: 3, position: 3, score: 50 });
   });
 
   it('leaves a zero total off the board and gives its viewer null, never rank 0', async () => {
@@ -175,18 +178,19 @@ describe('standings', () => {
     ]);
   });
 
-  it('reads up to 100 users in one Redis round trip, and refuses more', async () => {
-    const userIds = Array.from({ length: 100 }, (_, index) => index + 1);
-    await getStandings(t.deps, { seasonId: SEASON, userIds: [a.id] });
+  it('reads up to 1,000 users in one Redis round trip, and refuses more', async () => {
+    const userIds = Array.from({ length: 1_000 }, (_, index) => index + 1);
+    const resolved = await resolveBoardArgs(t.deps, { season: SEASON });
+    await getStandings(t.deps, { resolved, userIds: [a.id], rankMode: 'ORDINAL' });
     const writes = vi.spyOn(t.deps.redis.stream, 'write');
     try {
-      const result = await getStandings(t.deps, { seasonId: SEASON, userIds });
-      expect(result.standings).toHaveLength(100);
+      const result = await getStandings(t.deps, { resolved, userIds, rankMode: 'ORDINAL' });
+      expect(result.standings).toHaveLength(1_000);
       expect(writes).toHaveBeenCalledTimes(1);
     } finally {
       writes.mockRestore();
     }
-    const tooMany = Array.from({ length: 101 }, (_, index) => encodeId('User', index + 1));
+    const tooMany = Array.from({ length: 1_001 }, (_, index) => encodeId('User', index + 1));
     expect((await t.gql(STANDINGS, { ids: tooMany })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });

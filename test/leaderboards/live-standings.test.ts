@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boardKeys } from '../../src/modules/leaderboards/board-store.js';
+import { boardKeys } from '../../src/modules/leaderboards/board-keys.js';
+import type { StandingChange } from '../../src/modules/leaderboards/board-sync.js';
 import { publishStanding, syncPendingStandings } from '../../src/modules/leaderboards/board-sync.js';
 import { lookupStandings } from '../../src/modules/leaderboards/standing-lookup.js';
 import { recordAward } from '../../src/modules/points/points.service.js';
@@ -8,6 +9,7 @@ import { TcpProxy } from '../support/tcp-proxy.js';
 import { waitUntil } from '../support/live-clients.js';
 
 const SEASON = '2026-05';
+const REF = `points/${SEASON}`;
 const proxy = new TcpProxy({ host: '127.0.0.1', port: 6379 });
 let t: TestContext;
 let users: number[];
@@ -29,7 +31,7 @@ const give = (userId: number, points: number) =>
 
 /** Every `leaderboard:changed` notice of the season while `work` runs, closed by an end marker. */
 async function noticesDuring(work: () => Promise<unknown>) {
-  const notices = t.deps.pubsub.subscribe('leaderboard:changed', SEASON);
+  const notices = t.deps.pubsub.subscribe('leaderboard:changed', REF);
   const seen: Array<{ userId: number | null }> = [];
   const reading = (async () => {
     for await (const notice of notices) {
@@ -37,10 +39,10 @@ async function noticesDuring(work: () => Promise<unknown>) {
       seen.push(notice);
     }
   })();
-  await waitUntil(() => t.deps.pubsub.localSubscribers('leaderboard:changed', SEASON) === 1);
+  await waitUntil(() => t.deps.pubsub.localSubscribers('leaderboard:changed', REF) === 1);
   await work();
   // One channel delivers in publish order: everything `work` published arrives before the marker.
-  await t.deps.pubsub.publish('leaderboard:changed', SEASON, { seasonId: SEASON, userId: -1 });
+  await t.deps.pubsub.publish('leaderboard:changed', REF, { ref: REF, userId: -1 });
   await reading;
   return seen;
 }
@@ -48,49 +50,49 @@ async function noticesDuring(work: () => Promise<unknown>) {
 describe('leaderboard:changed', () => {
   it('is published after each applied board write, never for a stale one', async () => {
     const [a, b] = users as [number, number];
-    let stale: Awaited<ReturnType<typeof give>>['standing'] = null;
+    let stale: StandingChange | undefined;
     const seen = await noticesDuring(async () => {
-      stale = (await give(a, 10)).standing;
+      stale = (await give(a, 10)).changes[0];
       await give(b, 20);
       await give(a, 5);
       // The first award's standing again: an older version the board ignores.
       expect(await publishStanding(t.deps, stale!)).toBe(true);
     });
     expect(seen).toEqual([
-      { seasonId: SEASON, userId: a },
-      { seasonId: SEASON, userId: b },
-      { seasonId: SEASON, userId: a },
+      { ref: REF, userId: a },
+      { ref: REF, userId: b },
+      { ref: REF, userId: a },
     ]);
   });
 
-  it('is published once per season batch when leaderboard.sync rebuilds a lost board, and not when nothing was missing', async () => {
+  it('is published once per board period batch when leaderboard.sync rebuilds a lost board, and not when nothing was missing', async () => {
     await syncPendingStandings(t.deps);
     expect(await noticesDuring(() => syncPendingStandings(t.deps))).toEqual([]);
-    const { board, versions } = boardKeys(t.deps.keys, SEASON);
-    await t.deps.redis.del(board, versions, t.deps.keys.key('lb', `{${SEASON}}`, 'synced'));
-    expect(await noticesDuring(() => syncPendingStandings(t.deps))).toEqual([{ seasonId: SEASON, userId: null }]);
+    const { board, members, versions, synced } = boardKeys(t.deps.keys, REF);
+    await t.deps.redis.del(board, members, versions, synced);
+    expect(await noticesDuring(() => syncPendingStandings(t.deps))).toEqual([{ ref: REF, userId: null }]);
   });
 });
 
 describe('lookupStandings (the StandingWatcher lookup)', () => {
   const expected = () => [
-    { rank: 2, points: 15 },
-    { rank: 1, points: 20 },
+    { rank: 2, score: 15, total: 2 },
+    { rank: 1, score: 20, total: 2 },
     null,
   ];
 
   it('reads many users in one pipeline, null for users without points', async () => {
-    expect(await lookupStandings(t.deps, SEASON, users)).toEqual(expected());
+    expect(await lookupStandings(t.deps, REF, users)).toEqual(expected());
   });
 
   it('answers from PostgreSQL when the season has no board in Redis, or Redis is unreachable', async () => {
-    const { board } = boardKeys(t.deps.keys, SEASON);
+    const { board } = boardKeys(t.deps.keys, REF);
     await t.deps.redis.rename(board, `${board}:aside`);
-    expect(await lookupStandings(t.deps, SEASON, users)).toEqual(expected());
+    expect(await lookupStandings(t.deps, REF, users)).toEqual(expected());
     await t.deps.redis.rename(`${board}:aside`, board);
 
     await proxy.stop();
     await waitUntil(() => t.deps.redis.status !== 'ready');
-    expect(await lookupStandings(t.deps, SEASON, users)).toEqual(expected());
+    expect(await lookupStandings(t.deps, REF, users)).toEqual(expected());
   });
 });

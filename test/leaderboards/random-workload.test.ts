@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boardKeys } from '../../src/modules/leaderboards/board-store.js';
-import { decodeBoardScore } from '../../src/modules/leaderboards/board-score.js';
+import { boardKeys } from '../../src/modules/leaderboards/board-keys.js';
+import { parseBoardMember, scoreOfSortScore } from '../../src/modules/leaderboards/board-entry.js';
 import { syncPendingStandings } from '../../src/modules/leaderboards/board-sync.js';
 import { awardCheckIn, awardHost, awardJoin, reverseJoin } from '../../src/modules/points/activity-awards.js';
 import { adjustPoints } from '../../src/modules/points/admin-adjust.js';
@@ -96,18 +96,19 @@ describe('a random workload', () => {
       FROM points_records WHERE season_id = ${SEASON} GROUP BY user_id HAVING sum(points) <> 0`;
     expected.sort((a, b) => Number(b.points - a.points) || Number(a.last_seq - b.last_seq) || a.user_id - b.user_id);
 
-    const keys = boardKeys(t.deps.keys, SEASON);
-    const reply = await t.deps.redis.zrevrange(keys.board, 0, -1, 'WITHSCORES');
-    const board: Array<{ userId: number; points: number; seq: number }> = [];
+    const keys = boardKeys(t.deps.keys, `points/${SEASON}`);
+    const reply = await t.deps.redis.zrange(keys.board, 0, -1, 'WITHSCORES');
+    const board: Array<{ userId: number; points: number; seq: string }> = [];
     for (let index = 0; index < reply.length; index += 2) {
-      board.push({ userId: Number(reply[index]), ...decodeBoardScore(reply[index + 1]!) });
+      const member = parseBoardMember(reply[index]!)!;
+      board.push({ userId: member.userId, points: scoreOfSortScore('DESC', reply[index + 1]!), seq: member.seq });
     }
     expect(board.length).toBeGreaterThan(USERS * 0.9);
-    expect(board).toEqual(expected.map((row) => ({ userId: row.user_id, points: Number(row.points), seq: Number(row.last_seq) })));
+    expect(board).toEqual(expected.map((row) => ({ userId: row.user_id, points: Number(row.points), seq: String(row.last_seq) })));
     // The sync job (the board's outbox) finds nothing to change on a board the live writes kept exact.
     const synced = await syncPendingStandings(t.deps);
     expect(synced).toMatchObject({ applied: 0, rebuilt: [] });
-    expect(await t.deps.redis.zrevrange(keys.board, 0, -1, 'WITHSCORES')).toEqual(reply);
+    expect(await t.deps.redis.zrange(keys.board, 0, -1, 'WITHSCORES')).toEqual(reply);
     // Ties are common (most awards are multiples of 10), so the tie order was really exercised.
     expect(new Set(board.map((entry) => entry.points)).size).toBeLessThan(board.length);
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boardKeys } from '../../src/modules/leaderboards/board-store.js';
-import { decodeBoardScore } from '../../src/modules/leaderboards/board-score.js';
+import { boardKeys } from '../../src/modules/leaderboards/board-keys.js';
+import { boardScore, pointsRef } from '../support/boards.js';
 import { awardCheckIn, awardHost, awardJoin, reverseJoin } from '../../src/modules/points/activity-awards.js';
 import { Prisma } from '../../src/infra/prisma.js';
 import { adjustPoints } from '../../src/modules/points/admin-adjust.js';
@@ -21,9 +21,9 @@ const SEASON = '2026-10';
 const on = (day: number, hour = 12) => new Date(Date.UTC(2026, 9, day, hour));
 
 async function boardPoints(userId: number, seasonId = SEASON) {
-  const keys = boardKeys(t.deps.keys, seasonId);
-  const [score, version] = await Promise.all([t.deps.redis.zscore(keys.board, String(userId)), t.deps.redis.hget(keys.versions, String(userId))]);
-  return { points: score === null ? null : decodeBoardScore(score).points, version: version === null ? null : Number(version) };
+  const ref = pointsRef(seasonId);
+  const [points, version] = await Promise.all([boardScore(t.deps, ref, userId), t.deps.redis.hget(boardKeys(t.deps.keys, ref).versions, String(userId))]);
+  return { points, version: version === null ? null : Number(version) };
 }
 
 async function recordsOf(userId: number) {
@@ -54,7 +54,7 @@ describe('daily caps', () => {
     const partial = await awardJoin(t.deps, { userId: user.id, activityId: 7, occurredAt: on(4, 18) });
     expect(partial).toMatchObject({ requested: 10, granted: 5, duplicate: false });
     const none = await awardJoin(t.deps, { userId: user.id, activityId: 8, occurredAt: on(4, 19) });
-    expect(none).toMatchObject({ requested: 10, granted: 0, standing: null });
+    expect(none).toMatchObject({ requested: 10, granted: 0, changes: [] });
     // A new local day has a new cap.
     expect((await awardJoin(t.deps, { userId: user.id, activityId: 9, occurredAt: on(5) })).granted).toBe(10);
     expect(await boardPoints(user.id)).toEqual({ points: 40, version: 5 });
@@ -123,7 +123,7 @@ describe('idempotency', () => {
     expect(outcomes.every((outcome) => outcome.granted === 20)).toBe(true);
     expect(await recordsOf(user.id)).toHaveLength(1);
     expect(await boardPoints(user.id)).toEqual({ points: 20, version: 1 });
-    expect(await t.deps.db.seasonStanding.findMany({ where: { userId: user.id } })).toMatchObject([{ points: 20, version: 1 }]);
+    expect(await t.deps.db.boardStanding.findMany({ where: { userId: user.id } })).toMatchObject([{ score: 20n, version: 1 }]);
   });
 
   it('records a fully capped award too, so its retry is a no-op', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boardKeys } from '../../src/modules/leaderboards/board-store.js';
-import { decodeBoardScore } from '../../src/modules/leaderboards/board-score.js';
+import { boardScore, pointsRef } from '../support/boards.js';
+import { seasonOf } from '../../src/modules/leaderboards/season-shape.js';
 import { awardJoin } from '../../src/modules/points/activity-awards.js';
 import { dailySignIn } from '../../src/modules/points/sign-in.js';
 import { createTestClock } from '../support/clock.js';
@@ -20,8 +20,7 @@ const LAST_MOMENT_OF_NOVEMBER = new Date('2026-11-30T15:59:59.999Z');
 const FIRST_MOMENT_OF_DECEMBER = new Date('2026-11-30T16:00:00.000Z');
 
 async function boardPoints(seasonId: string, userId: number) {
-  const score = await t.deps.redis.zscore(boardKeys(t.deps.keys, seasonId).board, String(userId));
-  return score === null ? null : decodeBoardScore(score).points;
+  return boardScore(t.deps, pointsRef(seasonId), userId);
 }
 
 describe('days and seasons come from the event time in APP_TIMEZONE', () => {
@@ -44,8 +43,9 @@ describe('days and seasons come from the event time in APP_TIMEZONE', () => {
   });
 
   it('creates each season on demand with its local-midnight bounds', async () => {
-    const seasons = await t.deps.db.season.findMany({ where: { id: { in: ['2026-11', '2026-12'] } }, orderBy: { id: 'asc' } });
-    expect(seasons.map((season) => [season.id, season.name, season.startsAt.toISOString(), season.endsAt.toISOString()])).toEqual([
+    const periods = await t.deps.db.boardPeriod.findMany({ where: { ref: { in: ['points/2026-11', 'points/2026-12'] } }, orderBy: { ref: 'asc' } });
+    const seasons = periods.map(seasonOf);
+    expect(seasons.map((season) => [season.id, season.name, season.startsAt.toISOString(), season.endsAt?.toISOString()])).toEqual([
       ['2026-11', 'November 2026', '2026-10-31T16:00:00.000Z', '2026-11-30T16:00:00.000Z'],
       ['2026-12', 'December 2026', '2026-11-30T16:00:00.000Z', '2026-12-31T16:00:00.000Z'],
     ]);
