@@ -20,7 +20,7 @@ import { syncPendingStandings } from './modules/leaderboards/index.js';
  * paused flags respected; every process drops its local copy of the hot
  * boards), and ONE worker process, holding `<prefix>:{meta}:heal-lock`,
  * rebuilds from PostgreSQL what the deployment shares: the per-activity
- * transition jobs, the season boards and the hot boards. It records the
+ * transition jobs, every board's periods and the hot boards. It records the
  * epoch it healed in `<prefix>:{meta}:healed`; a worker that finds that
  * behind the epoch (the healer died, or Redis was lost again) takes over.
  */
@@ -35,7 +35,7 @@ export const rebuilders: readonly Rebuilder[] = [
   // Delayed jobs of activities still moving: a sign-up opening must not wait for the minute sweep.
   { name: 'activities.transitions', run: (deps) => replanAllTransitions(deps) },
   // Requeues every standing of a lost board, pushes them all and sets the board's ready marker.
-  { name: 'leaderboards.season-boards', run: (deps) => syncPendingStandings(deps, { batchSize: 5_000, maxBatches: Infinity }) },
+  { name: 'leaderboards.boards', run: (deps) => syncPendingStandings(deps, { batchSize: 5_000, maxBatches: Infinity }) },
   { name: 'hot.boards', run: (deps) => recomputeHotBoards(deps) },
 ];
 

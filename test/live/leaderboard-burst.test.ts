@@ -52,7 +52,7 @@ it('turns a burst of 100 awards within one second into at most 5 events per subs
   ];
   await waitForOpenSubscriptions(t.deps.metrics, { ws: 3, sse: 2 });
   // The shared leaderboardChanged stream and the StandingWatcher each follow the season once.
-  await waitForLocalSubscribers(t.deps, 'leaderboard:changed', season, 2);
+  await waitForLocalSubscribers(t.deps, 'leaderboard:changed', `points/${season}`, 2);
   await waitUntil(() => t.deps.standings.stats().listeners === 2);
 
   const started = Date.now();
@@ -77,7 +77,7 @@ it('turns a burst of 100 awards within one second into at most 5 events per subs
   expect(lastOf(4).standingChanged).toEqual(finalStanding);
 
   for (const recording of recordings) recording.unsubscribe();
-  await waitForLocalSubscribers(t.deps, 'leaderboard:changed', season, 0);
+  await waitForLocalSubscribers(t.deps, 'leaderboard:changed', `points/${season}`, 0);
 });
 
 it('sends nothing when an award leaves the requested top N and the watched standing as they were', async () => {
@@ -87,7 +87,7 @@ it('sends nothing when an award leaves the requested top N and the watched stand
   const top = record(clients.ws(url), LEADERBOARD_CHANGED, { first: 2 });
   const leaderStanding = record(clients.ws(url), STANDING_CHANGED, { userId: leader!.gid });
   await waitForOpenSubscriptions(t.deps.metrics, { ws: 2 });
-  await waitForLocalSubscribers(t.deps, 'leaderboard:changed', season, 2);
+  await waitForLocalSubscribers(t.deps, 'leaderboard:changed', `points/${season}`, 2);
 
   // Sentinel: the third overtakes everyone, which both subscriptions must see. The pipe is live.
   await give(third!, 1_000);
@@ -98,7 +98,7 @@ it('sends nothing when an award leaves the requested top N and the watched stand
   const seen = { top: top.results.length, leader: leaderStanding.results.length, executions: await executions() };
 
   // The last one gains a point and stays last: announced, read once, and sent to nobody.
-  const notice = await nextNotices(t.deps, 'leaderboard:changed', season);
+  const notice = await nextNotices(t.deps, 'leaderboard:changed', `points/${season}`);
   await give(bottom, 1);
   await notice.done;
   await sleep(700);
@@ -110,5 +110,5 @@ it('sends nothing when an award leaves the requested top N and the watched stand
   expect(top.results.at(-1).data.leaderboardChanged.entries.map((entry: { user: { id: string } }) => entry.user.id)).toEqual([leader!.gid, third!.gid]);
   top.unsubscribe();
   leaderStanding.unsubscribe();
-  await waitForLocalSubscribers(t.deps, 'leaderboard:changed', season, 0);
+  await waitForLocalSubscribers(t.deps, 'leaderboard:changed', `points/${season}`, 0);
 });

@@ -56,8 +56,8 @@ describe('leaderboardChanged across instances', () => {
     const overSse = record(clients.sse(b.url), LEADERBOARD_CHANGED, { first: 3 });
     await waitForOpenSubscriptions(b.deps.metrics, { ws: 1, sse: 1 });
     // One shared stream on B holds the topic; A has no subscriber and only publishes.
-    await waitForLocalSubscribers(b.deps, 'leaderboard:changed', season, 1);
-    expect(t.deps.pubsub.localSubscribers('leaderboard:changed', season)).toBe(0);
+    await waitForLocalSubscribers(b.deps, 'leaderboard:changed', `points/${season}`, 1);
+    expect(t.deps.pubsub.localSubscribers('leaderboard:changed', `points/${season}`)).toBe(0);
 
     await awardOnA(ben, 50);
     const expected = {
@@ -76,7 +76,7 @@ describe('leaderboardChanged across instances', () => {
 
     overWs.unsubscribe();
     overSse.unsubscribe();
-    await waitForLocalSubscribers(b.deps, 'leaderboard:changed', season, 0);
+    await waitForLocalSubscribers(b.deps, 'leaderboard:changed', `points/${season}`, 0);
     await waitForOpenSubscriptions(b.deps.metrics, { ws: 0, sse: 0 });
   });
 });
@@ -91,8 +91,8 @@ describe('myStanding and standingChanged', () => {
     await waitForOpenSubscriptions(b.deps.metrics, { ws: 1, sse: 1 });
     await waitForOpenSubscriptions(t.deps.metrics, { ws: 1 });
     // Each instance's StandingWatcher follows the season's board once, for everyone it watches.
-    await waitForLocalSubscribers(b.deps, 'leaderboard:changed', season, 1);
-    await waitForLocalSubscribers(t.deps, 'leaderboard:changed', season, 1);
+    await waitForLocalSubscribers(b.deps, 'leaderboard:changed', `points/${season}`, 1);
+    await waitForLocalSubscribers(t.deps, 'leaderboard:changed', `points/${season}`, 1);
     // X's two subscriptions on B share one stream, so B watches X once.
     expect(b.deps.standings.stats()).toEqual({ scopes: 1, listeners: 1 });
 
@@ -110,7 +110,7 @@ describe('myStanding and standingChanged', () => {
 
     for (const recording of [mine, mineOverSse, watched]) recording.unsubscribe();
     await waitUntil(() => b.deps.standings.stats().listeners === 0 && t.deps.standings.stats().listeners === 0);
-    await waitForLocalSubscribers(b.deps, 'leaderboard:changed', season, 0);
+    await waitForLocalSubscribers(b.deps, 'leaderboard:changed', `points/${season}`, 0);
   });
 
   it('refuses myStanding without a token with UNAUTHENTICATED, over graphql-ws and over SSE', async () => {

@@ -22,6 +22,8 @@ export const LEADERBOARD = `query ($season: ID, $first: Int) {
 
 /** The season awards made now count toward (APP_TIMEZONE is UTC in tests). */
 export const currentSeasonId = () => seasonIdAt(new Date(), 'UTC');
+/** The `points` board period of `currentSeasonId`: the scope of its `leaderboard:changed` notices. */
+export const currentPointsRef = () => `points/${currentSeasonId()}`;
 
 export interface Player {
   id: number;

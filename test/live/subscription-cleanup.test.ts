@@ -34,7 +34,7 @@ it('leaves no Redis subscription, listener, stream or gauge count behind after 1
   const variables = { id: encodeId('User', user.id), userId: encodeId('User', user.id), first: 3 };
   const channels = [
     ['user:changed', user.id],
-    ['leaderboard:changed', season],
+    ['leaderboard:changed', `points/${season}`],
     ['hot:changed', 'global'],
   ] as const;
   const subscriber = t.deps.pubsub.subscriber;
@@ -49,7 +49,7 @@ it('leaves no Redis subscription, listener, stream or gauge count behind after 1
   const publisher = (async () => {
     for (let i = 0; publishing; i += 1) {
       await t.deps.pubsub.publish('user:changed', user.id, { userId: user.id });
-      await t.deps.pubsub.publish('leaderboard:changed', season, { seasonId: season, userId: user.id });
+      await t.deps.pubsub.publish('leaderboard:changed', `points/${season}`, { ref: `points/${season}`, userId: user.id });
       await t.deps.pubsub.publish('hot:changed', 'global', { board: 'global', computedAt: Date.now() });
       await sleep(15);
     }

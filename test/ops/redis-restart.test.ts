@@ -5,9 +5,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/graphql/ids.js';
 import { planTransitions, transitionJobId } from '../../src/modules/activities/activities.jobs.js';
-import { boardKeys } from '../../src/modules/leaderboards/board-store.js';
-import { decodeBoardScore } from '../../src/modules/leaderboards/board-score.js';
-import { seasonIdOf } from '../../src/modules/leaderboards/seasons.service.js';
+import { boardScores, pointsRef } from '../support/boards.js';
+import { seasonIdAt } from '../../src/lib/calendar.js';
 import { pauseJob } from '../../src/modules/jobs/jobs.service.js';
 import { recordAward } from '../../src/modules/points/points.service.js';
 import { createUsers, HOUR, JOIN, outcome, seedActivity } from '../activities/support.js';
@@ -86,10 +85,8 @@ async function totalsFromRecords(seasonId: string): Promise<Map<string, number>>
 }
 
 async function boardInRedis(seasonId: string): Promise<Map<string, number>> {
-  const reply = await t.deps.redis.zrevrange(boardKeys(t.deps.keys, seasonId).board, 0, -1, 'WITHSCORES');
-  const board = new Map<string, number>();
-  for (let index = 0; index + 1 < reply.length; index += 2) board.set(encodeId('User', Number(reply[index])), decodeBoardScore(reply[index + 1]!).points);
-  return board;
+  const scores = await boardScores(t.deps, pointsRef(seasonId));
+  return new Map([...scores].map(([userId, score]) => [encodeId('User', userId), score]));
 }
 
 /** Scheduler ids per queue, as BullMQ holds them in Redis. */
@@ -105,7 +102,7 @@ describe('Redis restarted empty under load', () => {
   it('heals within 15 s: schedulers, the board, a due activity; reads in between are stale; no award lost or doubled', async () => {
     const app = await t.startServer({ api: true, worker: true });
     expect(app.url).toBeTruthy();
-    const seasonId = seasonIdOf(t.deps, new Date());
+    const seasonId = seasonIdAt(new Date(), t.deps.config.timeZone);
     const [adminUser] = await createUsers(t, 1, 'heal_admin');
     await t.deps.db.user.update({ where: { id: adminUser!.user.id }, data: { role: 'ADMIN' } });
     const players = await createUsers(t, 12, 'heal_player');
@@ -248,7 +245,7 @@ describe('Redis restarted empty under load', () => {
       .filter((handler) => handler.schedule && handler.name !== PAUSED_JOB)
       .map((handler) => `${handler.queue}/${handler.name}`)
       .sort();
-    const seasonId = seasonIdOf(t.deps, new Date());
+    const seasonId = seasonIdAt(new Date(), t.deps.config.timeZone);
     await t.deps.redis.flushall();
     const flushedAt = Date.now();
     expect((await t.gql(LEADERBOARD)).data!.leaderboard.stale).toBe(true);
