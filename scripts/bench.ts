@@ -1,6 +1,7 @@
 import { createBenchEnvironment } from './bench/environment.js';
 import { hotRead, leaderboardRead } from './bench/board-reads.js';
 import { leaderboardFanout } from './bench/fanout.js';
+import { awardBoards } from './bench/award-boards.js';
 import { graphqlOverhead } from './bench/graphql-overhead.js';
 
 /**
@@ -10,7 +11,7 @@ import { graphqlOverhead } from './bench/graphql-overhead.js';
  * across machines. Results are written down in docs/benchmarks.md.
  * `npm run bench -- fanout` runs only the scenarios whose name contains "fanout".
  */
-const all = { graphqlOverhead, leaderboardRead, hotRead, leaderboardFanout };
+const all = { graphqlOverhead, leaderboardRead, hotRead, leaderboardFanout, awardBoards };
 const only = process.argv[2]?.toLowerCase();
 const scenarios = Object.entries(all)
   .filter(([name]) => !only || name.toLowerCase().includes(only))

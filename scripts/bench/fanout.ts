@@ -75,7 +75,7 @@ async function measure(instance: BenchInstance, award: () => Promise<void>, subs
   const clients = await ClientProcess.start(instance.app.url, subscribers);
   await waitUntil(async () => (await openSubscriptions()) === subscribers, 'open subscriptions');
   const season = seasonIdAt(new Date(), instance.deps.config.timeZone);
-  await waitUntil(() => instance.deps.pubsub.localSubscribers('leaderboard:changed', season) > 0, 'a confirmed topic subscription');
+  await waitUntil(() => instance.deps.pubsub.localSubscribers('leaderboard:changed', `points/${season}`) > 0, 'a confirmed topic subscription');
   await sleep(500);
   const cpuMs: number[] = [];
   const wallMs: number[] = [];
