@@ -12,6 +12,10 @@ import { WRITE_LUA_HELPERS } from './board-write-lua.js';
  * hold a wrong entry under the right version. The board is checked again
  * inside the script, so an entry that is right by now (a live write got there
  * first) is left alone and not counted. Returns 1 when it changed the board.
+ *
+ * A damaged board may also hold wrong counts in `scoreCounts` (e.g. an entry
+ * whose score was changed behind the writer's back), so the scores a repair
+ * touches are counted again from the board (ZCOUNT) rather than adjusted.
  */
 const REPAIR_STANDING = defineLuaScript(
   `${WRITE_LUA_HELPERS}
@@ -19,17 +23,30 @@ local stored = redis.call('HGET', versions, ARGV[1])
 if stored and tonumber(stored) > tonumber(ARGV[2]) then
   return 0
 end
+local function recount(text)
+  if not text then return end
+  local held = redis.call('ZCOUNT', board, text, text)
+  if held == 0 then
+    redis.call('HDEL', scoreCounts, text)
+    redis.call('ZREM', scores, text)
+  else
+    redis.call('HSET', scoreCounts, text, held)
+    redis.call('ZADD', scores, text, text)
+  end
+end
 local old = redis.call('HGET', members, ARGV[1])
 local oldScore = old and redis.call('ZSCORE', board, old)
 if ARGV[3] == '1' then
   if old == ARGV[5] and oldScore and tonumber(oldScore) == tonumber(ARGV[4]) then return 0 end
   if old then removeMember(old) end
   addMember(ARGV[1], ARGV[4], ARGV[5])
+  recount(redis.call('ZSCORE', board, ARGV[5]))
 else
   if not old then return 0 end
   removeMember(old)
   redis.call('HDEL', members, ARGV[1])
 end
+recount(oldScore)
 if not stored or tonumber(stored) < tonumber(ARGV[2]) then
   redis.call('HSET', versions, ARGV[1], ARGV[2])
 end
