@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { KeySpace } from '../../src/infra/redis.js';
 import type { BoardOrder } from '../../src/generated/prisma/client.js';
 import type { BoardTarget } from '../../src/modules/leaderboards/board-definition.js';

@@ -9,14 +9,14 @@ import type { RankedStanding, RankMode } from '../../src/modules/leaderboards/bo
 export const RANK_MODES: readonly RankMode[] = ['ORDINAL', 'COMPETITION', 'DENSE'];
 
 /** A raw Redis client and a key space under a random prefix, removed by close(). */
-export async function openRedis(): Promise<{ redis: Redis; keys: KeySpace; close(): Promise<void> }> {
+export async function openRedis(): Promise<{ redis: Redis; keys: KeySpace; close: () => Promise<void> }> {
   const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
   await redis.ping();
   const prefix = `test:${randomBytes(6).toString('hex')}`;
   return {
     redis,
     keys: createKeySpace(prefix),
-    async close() {
+    close: async () => {
       let cursor = '0';
       do {
         const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
