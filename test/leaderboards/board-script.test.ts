@@ -1,31 +1,21 @@
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  MAX_BOARD_POINTS,
-  MAX_BOARD_SEQ,
-  decodeBoardScore,
-  encodeBoardScore,
-} from '../../src/modules/leaderboards/board-score.js';
+import type { Redis } from 'ioredis';
+import type { KeySpace } from '../../src/infra/redis.js';
 import { defineLuaScript, runScript } from '../../src/lib/lua-script.js';
-import {
-  writeStanding,
-  writeStandings,
-  type BoardKeys,
-  type StandingWrite,
-} from '../../src/modules/leaderboards/board-script.js';
+import { boardKeys } from '../../src/modules/leaderboards/board-keys.js';
+import { boardMember } from '../../src/modules/leaderboards/board-entry.js';
+import { repairStandings } from '../../src/modules/leaderboards/board-repair.js';
+import { writeStanding, writeStandings, writeToBoards, type StandingWrite } from '../../src/modules/leaderboards/board-script.js';
+import { newTarget, openRedis } from './board-support.js';
 
-const prefix = `test:${randomBytes(6).toString('hex')}:`;
 let redis: Redis;
+let keys: KeySpace;
+let close: () => Promise<void>;
 
-function boardKeys(name: string): BoardKeys {
-  return { board: `${prefix}${name}:board`, versions: `${prefix}${name}:versions` };
-}
-
-async function standing(keys: BoardKeys, userId: string) {
-  const score = await redis.zscore(keys.board, userId);
-  return score === null ? null : decodeBoardScore(score);
-}
+beforeAll(async () => {
+  ({ redis, keys, close } = await openRedis());
+});
+afterAll(async () => close());
 
 /** Counts writes to the client's socket, i.e. request batches = round trips. */
 async function countWrites<T>(work: () => Promise<T>): Promise<{ result: T; writes: number }> {
@@ -38,170 +28,178 @@ async function countWrites<T>(work: () => Promise<T>): Promise<{ result: T; writ
   }
 }
 
-/** Fisher–Yates with a fixed LCG so the delivery order is reproducible. */
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
-  let state = seed;
-  for (let i = out.length - 1; i > 0; i -= 1) {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    const j = state % (i + 1);
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
+/** Everything a board period holds, to compare two boards or check the bookkeeping. */
+async function dump(ref: string) {
+  const k = boardKeys(keys, ref);
+  return {
+    board: await redis.zrange(k.board, 0, -1, 'WITHSCORES'),
+    members: await redis.hgetall(k.members),
+    versions: await redis.hgetall(k.versions),
+    scores: await redis.zrange(k.scores, 0, -1, 'WITHSCORES'),
+    scoreCounts: await redis.hgetall(k.scoreCounts),
+    maxSeq: await redis.get(k.maxSeq),
+  };
 }
 
-beforeAll(async () => {
-  redis = new Redis('redis://127.0.0.1:6379');
-  await redis.ping();
-});
+/** The bookkeeping a board must keep: members ↔ board, and scores/scoreCounts = the distinct scores with their counts. */
+async function expectConsistent(ref: string) {
+  const state = await dump(ref);
+  const counts = new Map<string, number>();
+  for (let i = 0; i < state.board.length; i += 2) counts.set(state.board[i + 1] as string, (counts.get(state.board[i + 1] as string) ?? 0) + 1);
+  expect(Object.fromEntries([...counts].map(([score, n]) => [score, String(n)]))).toEqual(state.scoreCounts);
+  expect(state.scores.filter((_, i) => i % 2 === 0).sort()).toEqual([...counts.keys()].sort());
+  const onBoard = state.board.filter((_, i) => i % 2 === 0).sort();
+  expect(Object.values(state.members).sort()).toEqual(onBoard);
+  return state;
+}
 
-afterAll(async () => {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  await redis.quit();
-});
+const w = (userId: number, version: number, score: number, seq: number | string, ranked = true): StandingWrite => ({ userId, version, score, seq: String(seq), ranked });
 
 describe('writeStanding', () => {
-  it('ignores a stale or repeated version', async () => {
-    const keys = boardKeys('stale');
-    expect(await writeStanding(redis, keys, { userId: 'u1', version: 2, points: 50, seq: 20 })).toBe(true);
-    expect(await writeStanding(redis, keys, { userId: 'u1', version: 1, points: 999, seq: 10 })).toBe(false);
-    expect(await writeStanding(redis, keys, { userId: 'u1', version: 2, points: 70, seq: 21 })).toBe(false);
-    expect(await standing(keys, 'u1')).toEqual({ points: 50, seq: 20 });
-    expect(await redis.hget(keys.versions, 'u1')).toBe('2');
-    expect(await writeStanding(redis, keys, { userId: 'u1', version: 3, points: 60, seq: 30 })).toBe(true);
-    expect(await standing(keys, 'u1')).toEqual({ points: 60, seq: 30 });
+  it('ignores stale and repeated versions, and applies newer ones', async () => {
+    const target = newTarget('DESC');
+    const k = boardKeys(keys, target.ref);
+    expect(await writeStanding(redis, keys, target, w(1, 2, 50, 20))).toBe(true);
+    expect(await writeStanding(redis, keys, target, w(1, 1, 999, 10))).toBe(false);
+    expect(await writeStanding(redis, keys, target, w(1, 2, 70, 21))).toBe(false);
+    expect(await redis.zrange(k.board, 0, -1, 'WITHSCORES')).toEqual([boardMember(20, 1), '-50']);
+    expect(await writeStanding(redis, keys, target, w(1, 3, 60, 30))).toBe(true);
+    expect(await redis.zrange(k.board, 0, -1, 'WITHSCORES')).toEqual([boardMember(30, 1), '-60']);
+    expect(await redis.hget(k.versions, '1')).toBe('3');
+    await expectConsistent(target.ref);
   });
 
-  it('ends at version 50 whatever order versions 1..50 arrive in', async () => {
-    const keys = boardKeys('out-of-order');
-    const writes = Array.from({ length: 50 }, (_, i): StandingWrite => ({
-      userId: 'u1',
-      version: i + 1,
-      points: (i + 1) * 3,
-      seq: 1000 + i,
-    }));
-    const order = shuffled(writes, 7);
-    expect(order.at(-1)?.version).not.toBe(50);
-    const applied = [];
-    for (const write of order) applied.push(await writeStanding(redis, keys, write));
-    expect(await standing(keys, 'u1')).toEqual({ points: 150, seq: 1049 });
-    expect(await redis.hget(keys.versions, 'u1')).toBe('50');
-    // Exactly the writes newer than everything before them were applied.
-    let newest = 0;
-    expect(applied).toEqual(order.map((w) => (w.version > newest ? ((newest = w.version), true) : false)));
+  it('ends at the newest version whatever order concurrent versions arrive in', async () => {
+    const target = newTarget('DESC');
+    const writes = Array.from({ length: 50 }, (_, i) => w(7, i + 1, (i % 7) * 10, 100 + i));
+    const order = [...writes].reverse().sort((a, b) => ((a.version * 37) % 50) - ((b.version * 37) % 50));
+    await Promise.all(order.map((write) => writeStanding(redis, keys, target, write)));
+    const state = await expectConsistent(target.ref);
+    expect(state.board).toEqual([boardMember(149, 7), String(-((49 % 7) * 10))]);
+    expect(state.versions).toEqual({ '7': '50' });
   });
 
-  it('ends at version 50 under concurrent delivery too', async () => {
-    const keys = boardKeys('concurrent');
-    const writes = Array.from({ length: 50 }, (_, i) => ({ userId: 'u1', version: i + 1, points: i + 1, seq: i }));
-    await Promise.all(shuffled(writes, 11).map((write) => writeStanding(redis, keys, write)));
-    expect(await standing(keys, 'u1')).toEqual({ points: 50, seq: 49 });
+  it('removes an unranked user and keeps them off against late older writes', async () => {
+    const target = newTarget('DESC');
+    await writeStanding(redis, keys, target, w(1, 1, 10, 1));
+    await writeStanding(redis, keys, target, w(2, 1, 10, 2));
+    expect(await writeStanding(redis, keys, target, w(1, 2, 0, 3, false))).toBe(true);
+    expect(await writeStanding(redis, keys, target, w(1, 1, 10, 1))).toBe(false);
+    const state = await expectConsistent(target.ref);
+    expect(state.board).toEqual([boardMember(2, 2), '-10']);
+    expect(state.members).toEqual({ '2': boardMember(2, 2) });
+    // Removing the last holder of a score releases it.
+    await writeStanding(redis, keys, target, w(2, 2, 0, 4, false));
+    expect(await dump(target.ref)).toMatchObject({ board: [], scores: [], scoreCounts: {}, members: {} });
   });
 
-  it('removes a user whose total drops to 0 and keeps them off against late writes', async () => {
-    const keys = boardKeys('zero');
-    await writeStanding(redis, keys, { userId: 'u1', version: 1, points: 10, seq: 1 });
-    await writeStanding(redis, keys, { userId: 'u2', version: 1, points: 5, seq: 2 });
-    expect(await writeStanding(redis, keys, { userId: 'u1', version: 2, points: 0, seq: 3 })).toBe(true);
-    expect(await redis.zscore(keys.board, 'u1')).toBeNull();
-    expect(await redis.zrevrange(keys.board, 0, -1)).toEqual(['u2']);
-    expect(await writeStanding(redis, keys, { userId: 'u1', version: 1, points: 10, seq: 1 })).toBe(false);
-    expect(await redis.zscore(keys.board, 'u1')).toBeNull();
+  it('counts each distinct score once and drops a score nobody holds', async () => {
+    const target = newTarget('ASC');
+    await writeStandings(redis, keys, target, [w(1, 1, 5, 1), w(2, 1, 5, 2), w(3, 1, 9, 3)]);
+    let state = await expectConsistent(target.ref);
+    expect(state.scoreCounts).toEqual({ '5': '2', '9': '1' });
+    await writeStandings(redis, keys, target, [w(1, 2, 9, 4), w(2, 2, 7, 5)]);
+    state = await expectConsistent(target.ref);
+    expect(state.scoreCounts).toEqual({ '9': '2', '7': '1' });
+    expect(state.scores).toEqual(['7', '7', '9', '9']);
   });
 
-  it('orders the board by points desc, then who reached the total first', async () => {
-    const keys = boardKeys('order');
-    const writes: StandingWrite[] = [
-      { userId: 'late-30', version: 1, points: 30, seq: 900 },
-      { userId: 'early-30', version: 1, points: 30, seq: 100 },
-      { userId: 'mid-30', version: 1, points: 30, seq: 500 },
-      { userId: 'top', version: 1, points: 31, seq: MAX_BOARD_SEQ },
-      { userId: 'max', version: 1, points: MAX_BOARD_POINTS, seq: 0 },
-      { userId: 'one', version: 1, points: 1, seq: 1 },
-      { userId: 'minus-early', version: 1, points: -10, seq: 2 },
-      { userId: 'minus-late', version: 1, points: -10, seq: 3 },
-      { userId: 'min', version: 1, points: -MAX_BOARD_POINTS, seq: MAX_BOARD_SEQ },
-      { userId: 'gone', version: 1, points: 0, seq: 4 },
-    ];
-    for (const write of shuffled(writes, 3)) await writeStanding(redis, keys, write);
-    const expected = writes
-      .filter((w) => w.points !== 0)
-      .sort((a, b) => b.points - a.points || a.seq - b.seq)
-      .map((w) => w.userId);
-    expect(expected.slice(0, 5)).toEqual(['max', 'top', 'early-30', 'mid-30', 'late-30']);
-    expect(await redis.zrevrange(keys.board, 0, -1)).toEqual(expected);
-    expect(await redis.zrevrank(keys.board, 'mid-30')).toBe(3);
-    // Extreme scores survive Redis's double storage exactly.
-    expect(await redis.zscore(keys.board, 'max')).toBe(String(encodeBoardScore(MAX_BOARD_POINTS, 0)));
-    expect(await standing(keys, 'min')).toEqual({ points: -MAX_BOARD_POINTS, seq: MAX_BOARD_SEQ });
+  it('keeps the largest seq ever written, compared exactly beyond 2^53', async () => {
+    const target = newTarget('DESC');
+    const big = '9223372036854775806';
+    await writeStanding(redis, keys, target, w(1, 1, 1, big));
+    await writeStanding(redis, keys, target, w(2, 1, 1, '9007199254740993'));
+    await writeStanding(redis, keys, target, w(3, 1, 1, '9223372036854775807', false));
+    await writeStanding(redis, keys, target, w(4, 1, 1, '4294967296'));
+    expect(await redis.get(boardKeys(keys, target.ref).maxSeq)).toBe('7fffffffffffffff');
+  });
+
+  it('refuses writes to a sealed board unless through the seal', async () => {
+    const target = newTarget('DESC');
+    const k = boardKeys(keys, target.ref);
+    await redis.set(k.sealed, '1');
+    expect(await writeStanding(redis, keys, target, w(1, 1, 10, 1))).toBe(false);
+    expect(await redis.exists(k.board, k.versions, k.members)).toBe(0);
+    expect(await writeStanding(redis, keys, target, w(1, 1, 10, 1), { throughSeal: true })).toBe(true);
+    expect(await redis.zcard(k.board)).toBe(1);
+    await redis.del(k.sealed);
+    expect(await writeStanding(redis, keys, target, w(1, 2, 11, 2))).toBe(true);
   });
 
   it('rejects out-of-range input before touching Redis', async () => {
-    const keys = boardKeys('invalid');
-    await expect(
-      writeStanding(redis, keys, { userId: 'u1', version: 1, points: MAX_BOARD_POINTS + 1, seq: 1 }),
-    ).rejects.toThrow(RangeError);
-    await expect(writeStanding(redis, keys, { userId: 'u1', version: -1, points: 1, seq: 1 })).rejects.toThrow(
-      RangeError,
-    );
-    await expect(writeStanding(redis, keys, { userId: '', version: 1, points: 1, seq: 1 })).rejects.toThrow(RangeError);
-    expect(await redis.exists(keys.board, keys.versions)).toBe(0);
+    const target = newTarget('DESC');
+    const k = boardKeys(keys, target.ref);
+    const bad = [w(1, 1, 2 ** 53, 1), w(1, 1, 1.5, 1), w(1, -1, 1, 1), w(0, 1, 1, 1), w(1, 1, 1, '-1'), w(1, 1, 1, '9223372036854775808'), w(1, 1, 1, '1e3')];
+    for (const write of bad) {
+      const { writes } = await countWrites(() => expect(writeStandings(redis, keys, target, [w(2, 1, 1, 1), write])).rejects.toThrow(RangeError));
+      expect(writes).toBe(0);
+    }
+    // An unranked write still validates its score.
+    await expect(writeStanding(redis, keys, target, w(1, 1, 2 ** 53, 1, false))).rejects.toThrow(RangeError);
+    expect(await redis.exists(k.board, k.versions, k.members, k.maxSeq)).toBe(0);
   });
 });
 
-describe('writeStandings', () => {
-  const batch: StandingWrite[] = Array.from({ length: 40 }, (_, i) => ({
-    userId: `u${i % 15}`,
-    version: ((i * 11) % 17) + 1, // not monotonic per user, so some writes are stale
-    points: ((i * 7) % 23) - 5,
-    seq: 10_000 - i,
-  }));
-
+describe('batched writes', () => {
   it('writes a batch in one round trip with the same result as one-by-one writes', async () => {
-    const single = boardKeys('single');
-    const batched = boardKeys('batched');
-    const expectedApplied = [];
-    for (const write of batch) expectedApplied.push(await writeStanding(redis, single, write));
-
-    const { result, writes } = await countWrites(() => writeStandings(redis, batched, batch));
+    const single = newTarget('DESC');
+    const batched = newTarget('DESC');
+    const batch = Array.from({ length: 40 }, (_, i) => w((i % 15) + 1, ((i * 11) % 17) + 1, ((i * 7) % 23) - 5, 10_000 - i, i % 9 !== 0));
+    const expected = [];
+    for (const write of batch) expected.push(await writeStanding(redis, keys, single, write));
+    const { result, writes } = await countWrites(() => writeStandings(redis, keys, batched, batch));
     expect(writes).toBe(1);
-    expect(result).toEqual(expectedApplied);
+    expect(result).toEqual(expected);
     expect(result).toContain(false);
-    expect(result).toContain(true);
-    expect(await redis.zrange(batched.board, 0, -1, 'WITHSCORES')).toEqual(
-      await redis.zrange(single.board, 0, -1, 'WITHSCORES'),
-    );
-    expect(await redis.hgetall(batched.versions)).toEqual(await redis.hgetall(single.versions));
+    expect(await expectConsistent(batched.ref)).toEqual(await dump(single.ref));
+  });
+
+  it('writes to four board periods in one round trip', async () => {
+    const targets = [newTarget('DESC'), newTarget('ASC'), newTarget('DESC'), newTarget('DESC')];
+    const items = targets.map((target, i) => ({ target, write: w(3, 1, 100 + i, 50 + i) }));
+    const { result, writes } = await countWrites(() => writeToBoards(redis, keys, items));
+    expect(writes).toBe(1);
+    expect(result).toEqual([true, true, true, true]);
+    for (const [i, target] of targets.entries()) {
+      const sortScore = target.order === 'DESC' ? -(100 + i) : 100 + i;
+      expect((await dump(target.ref)).board).toEqual([boardMember(50 + i, 3), String(sortScore)]);
+    }
   });
 
   it('sends nothing for an empty batch', async () => {
-    const { result, writes } = await countWrites(() => writeStandings(redis, boardKeys('empty'), []));
+    const { result, writes } = await countWrites(() => writeStandings(redis, keys, newTarget('DESC'), []));
     expect(result).toEqual([]);
     expect(writes).toBe(0);
   });
 });
 
+describe('repairStandings', () => {
+  it('puts a damaged entry right under the same version, leaves right and newer ones alone', async () => {
+    const target = newTarget('DESC');
+    const k = boardKeys(keys, target.ref);
+    await writeStandings(redis, keys, target, [w(1, 5, 40, 10), w(2, 3, 30, 11), w(3, 2, 20, 12)]);
+    // Damage: user 1's entry holds a wrong score under the right version.
+    await redis.zadd(k.board, '-999', boardMember(10, 1));
+    const applied = await repairStandings(redis, keys, target, [
+      w(1, 5, 40, 10), // wrong on the board: repaired
+      w(2, 3, 30, 11), // right already: left alone
+      w(3, 1, 25, 9), // the board holds a newer version: left alone
+      w(4, 1, 0, 13, false), // not on the board, and should not be: nothing to do
+    ]);
+    expect(applied).toEqual([true, false, false, false]);
+    expect(await redis.zrange(k.board, 0, -1, 'WITHSCORES')).toEqual([boardMember(10, 1), '-40', boardMember(11, 2), '-30', boardMember(12, 3), '-20']);
+    expect(await repairStandings(redis, keys, target, [w(2, 3, 0, 11, false)])).toEqual([true]);
+    expect(await redis.hget(k.members, '2')).toBeNull();
+    await expectConsistent(target.ref);
+  });
+});
+
 describe('runScript', () => {
   it('loads a script Redis has not seen with one extra round trip, then uses EVALSHA', async () => {
-    // A nonce makes the SHA new to this Redis, so the first EVALSHA must get NOSCRIPT.
-    const script = defineLuaScript(`-- ${prefix}\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])`, 1);
-    expect(await redis.script('EXISTS', script.sha)).toEqual([0]);
-    const key = `${prefix}counter`;
+    const script = defineLuaScript(`-- ${keys.prefix}\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])`, 1);
+    const key = keys.key('counter');
     const calls = [1, 2, 3].map((n) => ({ keys: [key], args: [n] }));
-
-    const cold = await countWrites(() => runScript(redis, script, calls));
-    expect(cold).toEqual({ result: [1, 3, 6], writes: 2 });
-    const warm = await countWrites(() => runScript(redis, script, calls));
-    expect(warm).toEqual({ result: [7, 9, 12], writes: 1 });
-  });
-
-  it('surfaces script errors', async () => {
-    const script = defineLuaScript(`return redis.error_reply('BOOM ${prefix}')`, 0);
-    await expect(runScript(redis, script, [{ keys: [], args: [] }])).rejects.toThrow(/BOOM/);
+    expect(await countWrites(() => runScript(redis, script, calls))).toEqual({ result: [1, 3, 6], writes: 2 });
+    expect(await countWrites(() => runScript(redis, script, calls))).toEqual({ result: [7, 9, 12], writes: 1 });
   });
 });

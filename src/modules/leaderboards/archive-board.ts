@@ -1,66 +1,107 @@
 import type { Deps } from '../../lib/app-deps.js';
-import type { BoardSource, BoardWindow, RankedStanding } from './board-source.js';
+import { Prisma } from '../../infra/prisma.js';
+import type { BoardTarget } from './board-definition.js';
+import { checkCursorPage, checkPage, checkRadius, checkUserIds } from './board-read-limits.js';
+import type { BoardCursorPage, BoardSource, BoardWindow, RankedStanding, RankMode } from './board-source.js';
+import { afterCursorSql, toStanding, type RankedRow } from './board-sql.js';
 
-interface ArchiveRow {
-  rank: number;
-  user_id: number;
-  points: number;
-}
+type Db = Deps['db'];
 
-const toStanding = (row: ArchiveRow): RankedStanding => ({ userId: row.user_id, rank: row.rank, points: row.points });
+/** The rows of one archived period, in the partition of the month it began. */
+const period = (target: BoardTarget, alias: string) => {
+  const a = Prisma.raw(alias);
+  return Prisma.sql`${a}.month = ${target.archiveMonth} AND ${a}.period_ref = ${target.ref}`;
+};
 
 /**
- * Members of an archived board. Ranks are exactly 1..n (the rollover verified
- * it), so the largest rank is the count, read from the end of the
- * (season_id, rank) key instead of counting the partition.
+ * The rank of row `p` in a mode. `rank` is the ordinal position (1..n, board
+ * order), so every count is a range of the (month, period_ref, rank) key:
+ * - COMPETITION: 1 + the last rank above p with another score (ties sit right above it);
+ * - DENSE: 1 + the distinct scores above the first rank holding p's score.
  */
-async function total(db: Deps['db'], seasonId: string): Promise<number> {
-  const [row] = await db.$queryRaw<Array<{ n: number | null }>>`SELECT max(rank) AS n FROM season_archive WHERE season_id = ${seasonId}`;
+function rankSql(target: BoardTarget, rankMode: RankMode): Prisma.Sql {
+  if (rankMode === 'ORDINAL') return Prisma.sql`p.rank`;
+  const lastBetter = Prisma.sql`coalesce((SELECT o.rank FROM board_archive o WHERE ${period(target, 'o')} AND o.rank < p.rank AND o.score <> p.score ORDER BY o.rank DESC LIMIT 1), 0)`;
+  if (rankMode === 'COMPETITION') return Prisma.sql`1 + ${lastBetter}`;
+  return Prisma.sql`1 + (SELECT count(DISTINCT o.score) FROM board_archive o WHERE ${period(target, 'o')} AND o.rank <= ${lastBetter})`;
+}
+
+/** Ranked rows of the period picked by `where` (on `s`), in rank order, at most `limit`. */
+async function rankedRows(db: Db, target: BoardTarget, rankMode: RankMode, where: Prisma.Sql, limit: number): Promise<RankedStanding[]> {
+  if (limit <= 0) return [];
+  const rows = await db.$queryRaw<RankedRow[]>`
+    SELECT p.user_id, p.score, p.seq, p.rank AS position, ${rankSql(target, rankMode)} AS rank
+    FROM (
+      SELECT s.month, s.period_ref, s.rank, s.user_id, s.score, s.seq FROM board_archive s
+      WHERE ${period(target, 's')} AND ${where}
+      ORDER BY s.rank LIMIT ${limit}
+    ) p
+    ORDER BY p.rank`;
+  return rows.map(toStanding);
+}
+
+/** Ranks are exactly 1..n (the rollover verified it), so the largest is the count, read from the end of the key. */
+async function total(db: Db, target: BoardTarget): Promise<number> {
+  const [row] = await db.$queryRaw<Array<{ n: number | null }>>`SELECT max(rank) AS n FROM board_archive s WHERE ${period(target, 's')}`;
   return row?.n ?? 0;
 }
 
-async function ranks(db: Deps['db'], seasonId: string, from: number, to: number): Promise<RankedStanding[]> {
-  if (to < from) return [];
-  const rows = await db.$queryRaw<ArchiveRow[]>`
-    SELECT rank, user_id, points FROM season_archive
-    WHERE season_id = ${seasonId} AND rank BETWEEN ${from} AND ${to} ORDER BY rank`;
-  return rows.map(toStanding);
-}
+const ranks = (db: Db, target: BoardTarget, rankMode: RankMode, from: number, to: number) =>
+  rankedRows(db, target, rankMode, Prisma.sql`s.rank BETWEEN ${from} AND ${to}`, to - from + 1);
 
-async function ofUsers(db: Deps['db'], seasonId: string, userIds: readonly number[]): Promise<RankedStanding[]> {
-  if (userIds.length === 0) return [];
-  const rows = await db.$queryRaw<ArchiveRow[]>`
-    SELECT rank, user_id, points FROM season_archive WHERE season_id = ${seasonId} AND user_id = ANY(${[...userIds]}::int[])`;
-  return rows.map(toStanding);
+const ofUsers = (db: Db, target: BoardTarget, userIds: readonly number[], rankMode: RankMode) =>
+  userIds.length === 0 ? Promise.resolve([]) : rankedRows(db, target, rankMode, Prisma.sql`s.user_id = ANY(${[...userIds]}::int[])`, userIds.length);
+
+async function maxSeq(db: Db, target: BoardTarget): Promise<string> {
+  const [row] = await db.$queryRaw<Array<{ seq: bigint }>>`SELECT coalesce(max(seq), 0)::bigint AS seq FROM board_archive s WHERE ${period(target, 's')}`;
+  return (row?.seq ?? 0n).toString();
 }
 
 /**
- * The final board of an ARCHIVED season, from its `season_archive` partition:
- * the same shapes as the live board, and the same ranks, since they were
- * copied from it (points descending, then who reached the total first). Every
- * read is an index range or lookup on the season's partition.
+ * The final board of a closed period, from its `board_archive` partition:
+ * the same shapes and ranks as the live board, since it was copied from it.
+ * ORDINAL reads are ranges or lookups of the period's key; the tie-aware
+ * modes count along the same key.
  */
 export function archiveBoard(deps: Pick<Deps, 'db'>): BoardSource {
   const { db } = deps;
   return {
-    async page(seasonId, { offset, limit, viewerId }) {
+    async page(target, { offset, limit, viewerId, rankMode }) {
+      checkPage(offset, limit);
       const [entries, count, viewer] = await Promise.all([
-        ranks(db, seasonId, offset + 1, offset + limit),
-        total(db, seasonId),
-        viewerId === null ? [] : ofUsers(db, seasonId, [viewerId]),
+        ranks(db, target, rankMode, offset + 1, offset + limit),
+        total(db, target),
+        viewerId === null ? [] : ofUsers(db, target, [viewerId], rankMode),
       ]);
       return { entries, total: count, viewer: viewer[0] ?? null };
     },
 
-    async standings(seasonId, userIds) {
-      const rows = await ofUsers(db, seasonId, userIds);
+    async pageAfter(target, { after, limit, viewerId, rankMode }): Promise<BoardCursorPage> {
+      checkCursorPage(limit);
+      // A closed board does not move; the snapshot still bounds a walk begun on the live board.
+      const snapshot = after ? after.snapshot : await maxSeq(db, target);
+      const where = after
+        ? Prisma.sql`${afterCursorSql(target.order, 's', after)} AND s.seq <= ${BigInt(snapshot)}`
+        : Prisma.sql`s.seq <= ${BigInt(snapshot)}`;
+      const [rows, count, viewer] = await Promise.all([
+        rankedRows(db, target, rankMode, where, limit + 1),
+        total(db, target),
+        viewerId === null ? [] : ofUsers(db, target, [viewerId], rankMode),
+      ]);
+      return { entries: rows.slice(0, limit), total: count, viewer: viewer[0] ?? null, snapshot, hasNextPage: rows.length > limit };
+    },
+
+    async standings(target, userIds, rankMode) {
+      checkUserIds(userIds);
+      const rows = await ofUsers(db, target, userIds, rankMode);
       return new Map(rows.map((row) => [row.userId, row]));
     },
 
-    async around(seasonId, userId, radius): Promise<BoardWindow> {
-      const [[standing], count] = await Promise.all([ofUsers(db, seasonId, [userId]), total(db, seasonId)]);
+    async around(target, userId, radius, rankMode): Promise<BoardWindow> {
+      checkRadius(radius);
+      const [[standing], count] = await Promise.all([ofUsers(db, target, [userId], rankMode), total(db, target)]);
       if (!standing) return { entries: [], total: count, standing: null };
-      const entries = await ranks(db, seasonId, Math.max(standing.rank - radius, 1), standing.rank + radius);
+      const entries = await ranks(db, target, rankMode, Math.max(standing.position - radius, 1), standing.position + radius);
       return { entries, total: count, standing };
     },
   };

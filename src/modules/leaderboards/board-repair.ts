@@ -1,48 +1,75 @@
 import type { Redis } from 'ioredis';
-import { encodeBoardScore } from './board-score.js';
+import type { KeySpace } from '../../infra/redis.js';
 import { defineLuaScript, runScript } from '../../lib/lua-script.js';
-import type { BoardKeys, StandingWrite } from './board-script.js';
+import { writeArgs, writeKeys, type StandingWrite, type WriteTarget } from './board-script.js';
+import { WRITE_LUA_HELPERS } from './board-write-lua.js';
 
 /**
- * KEYS = [board, versions]; ARGV = [userId, version, points, score].
+ * ARGV as the writer's: [userId, version, ranked, sortScore, member, seqHex].
  *
  * Like the writer, but for repairs: the standing's own version may be
  * re-asserted (only a newer stored version wins), since a damaged board can
- * hold a wrong score under the right version. The board is checked again
+ * hold a wrong entry under the right version. The board is checked again
  * inside the script, so an entry that is right by now (a live write got there
  * first) is left alone and not counted. Returns 1 when it changed the board.
+ *
+ * A damaged board may also hold wrong counts in `scoreCounts` (e.g. an entry
+ * whose score was changed behind the writer's back), so the scores a repair
+ * touches are counted again from the board (ZCOUNT) rather than adjusted.
  */
 const REPAIR_STANDING = defineLuaScript(
-  `local stored = redis.call('HGET', KEYS[2], ARGV[1])
+  `${WRITE_LUA_HELPERS}
+local stored = redis.call('HGET', versions, ARGV[1])
 if stored and tonumber(stored) > tonumber(ARGV[2]) then
   return 0
 end
-local current = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if tonumber(ARGV[3]) == 0 then
-  if not current then return 0 end
-  redis.call('ZREM', KEYS[1], ARGV[1])
+local function recount(text)
+  if not text then return end
+  local held = redis.call('ZCOUNT', board, text, text)
+  if held == 0 then
+    redis.call('HDEL', scoreCounts, text)
+    redis.call('ZREM', scores, text)
+  else
+    redis.call('HSET', scoreCounts, text, held)
+    redis.call('ZADD', scores, text, text)
+  end
+end
+local old = redis.call('HGET', members, ARGV[1])
+local oldScore = old and redis.call('ZSCORE', board, old)
+if ARGV[3] == '1' then
+  if old == ARGV[5] and oldScore and tonumber(oldScore) == tonumber(ARGV[4]) then return 0 end
+  if old then removeMember(old) end
+  addMember(ARGV[1], ARGV[4], ARGV[5])
+  recount(redis.call('ZSCORE', board, ARGV[5]))
 else
-  if current and tonumber(current) == tonumber(ARGV[4]) then return 0 end
-  redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1])
+  if not old then return 0 end
+  removeMember(old)
+  redis.call('HDEL', members, ARGV[1])
 end
-if tonumber(ARGV[2]) > 0 and (not stored or tonumber(stored) < tonumber(ARGV[2])) then
-  redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+recount(oldScore)
+if not stored or tonumber(stored) < tonumber(ARGV[2]) then
+  redis.call('HSET', versions, ARGV[1], ARGV[2])
 end
+raiseMaxSeq(ARGV[6])
 return 1`,
-  2,
+  6,
 );
 
 /**
- * Puts each standing on the board as given (points 0 removes the member),
- * unless the board holds a newer version of it or is right already. One
- * pipelined round trip.
+ * Puts each standing on the board period as given (unranked removes the
+ * member), unless the board holds a newer version of it or is right already.
+ * Ignores the seal: reconcile repairs what a board holds. One pipelined round trip.
  * @returns per standing, whether the board was changed.
+ * @throws RangeError for out-of-range input (nothing is sent to Redis).
  */
-export async function repairStandings(redis: Redis, keys: BoardKeys, standings: readonly StandingWrite[]): Promise<boolean[]> {
-  const calls = standings.map(({ userId, version, points, seq }) => ({
-    keys: [keys.board, keys.versions],
-    args: [userId, String(version), String(points), String(encodeBoardScore(points, seq))],
-  }));
+export async function repairStandings(
+  redis: Redis,
+  keySpace: KeySpace,
+  target: WriteTarget,
+  writes: readonly StandingWrite[],
+): Promise<boolean[]> {
+  const keys = writeKeys(keySpace, target.ref, false);
+  const calls = writes.map((write) => ({ keys, args: writeArgs(target, write) }));
   const replies = await runScript(redis, REPAIR_STANDING, calls);
   return replies.map((reply) => reply === 1);
 }

@@ -1,52 +1,57 @@
 import type { Redis } from 'ioredis';
+import type { KeySpace } from '../../infra/redis.js';
 import { defineLuaScript, runScript, type LuaScript, type ScriptCall } from '../../lib/lua-script.js';
-import { encodeBoardScore } from './board-score.js';
+import type { BoardTarget } from './board-definition.js';
+import { boardMember, sortScoreOf } from './board-entry.js';
+import { boardKeys } from './board-keys.js';
+import { WRITE_LUA_HELPERS } from './board-write-lua.js';
 
 /**
- * KEYS = [board (sorted set), versions (hash userId → version)]
- * ARGV = [userId, version, points, score]
+ * ARGV = [userId, version, ranked ('1' | '0'), sortScore, member, seqHex]
  *
- * The score is encoded by `encodeBoardScore` in TypeScript and passed as a decimal
- * string, so the tie-order formula exists once and Lua never rounds it. The
- * version stays in the hash after a ZREM, so a late older write cannot bring a
- * removed user back.
+ * The sort score and member come from board-entry.ts, so their formulas exist
+ * once and Lua never turns a seq (up to 2^63 − 1) into a number. The version
+ * stays in the versions hash after the member is removed, so a late older
+ * write cannot bring a removed user back.
  */
-const WRITE_BODY = `local stored = redis.call('HGET', KEYS[2], ARGV[1])
+const WRITE_BODY = `${WRITE_LUA_HELPERS}
+local stored = redis.call('HGET', versions, ARGV[1])
 if stored and tonumber(stored) >= tonumber(ARGV[2]) then
   return 0
 end
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-if tonumber(ARGV[3]) == 0 then
-  redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HSET', versions, ARGV[1], ARGV[2])
+local old = redis.call('HGET', members, ARGV[1])
+if old then removeMember(old) end
+if ARGV[3] == '1' then
+  addMember(ARGV[1], ARGV[4], ARGV[5])
 else
-  redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1])
+  redis.call('HDEL', members, ARGV[1])
 end
+raiseMaxSeq(ARGV[6])
 return 1`;
 
-const WRITE_STANDING = defineLuaScript(WRITE_BODY, 2);
+const WRITE_STANDING = defineLuaScript(WRITE_BODY, 6);
 
-/** The same write with KEYS[3] = the board's seal: refused (0) while the seal exists. */
+/** The same write with KEYS[7] = the board's seal: refused (0) while the seal exists. */
 const WRITE_UNLESS_SEALED = defineLuaScript(
-  `if redis.call('EXISTS', KEYS[3]) == 1 then
+  `if redis.call('EXISTS', KEYS[7]) == 1 then
   return 0
 end
 ${WRITE_BODY}`,
-  3,
+  7,
 );
 
-/**
- * Redis keys of one season board. In Redis Cluster all must share a hash tag
- * (e.g. `lb:{2026-11}:board` and `lb:{2026-11}:versions`).
- */
-export interface BoardKeys {
-  board: string;
-  versions: string;
-  /**
-   * Set by the season rollover when the season closes: from then on the board
-   * is frozen while it is archived, and writes are refused (reported as
-   * stale). Without it, writes are never refused for being sealed.
-   */
-  sealed?: string;
+/** A user's absolute standing on one board period, as of one version of it. */
+export interface StandingWrite {
+  userId: number;
+  /** Grows with every change of the standing; a write whose version is not above the stored one is ignored. */
+  version: number;
+  /** Within ±(2^53 − 1). */
+  score: number;
+  /** board_seq of the change that set the score, as a decimal string (BIGINT: it may exceed 2^53). */
+  seq: string;
+  /** False takes the user off the board (e.g. a points total of 0). */
+  ranked: boolean;
 }
 
 /** How a write treats a sealed board. */
@@ -55,69 +60,82 @@ export interface WriteOptions {
   throughSeal?: boolean;
 }
 
-/** The script a write runs, and the keys it is given (the seal key only to the script that reads it). */
-interface WritePlan {
-  script: LuaScript;
-  keys: readonly string[];
+/** The part of a {@link BoardTarget} a write needs. */
+export type WriteTarget = Pick<BoardTarget, 'ref' | 'order'>;
+
+const DECIMAL_RE = /^\d{1,19}$/;
+
+/**
+ * Checks a write and turns it into the script's arguments: userId, version,
+ * ranked flag, sort score, member and the seq as 16 hex digits.
+ * @throws RangeError for out-of-range input.
+ */
+export function writeArgs(target: WriteTarget, write: StandingWrite): string[] {
+  const { userId, version, score, seq, ranked } = write;
+  if (!Number.isSafeInteger(version) || version < 0) throw new RangeError(`version must be a non-negative safe integer, got ${version}`);
+  if (typeof seq !== 'string' || !DECIMAL_RE.test(seq)) throw new RangeError(`seq must be a decimal BIGINT string, got ${String(seq)}`);
+  // Both validate even for unranked writes, whose score and member go unused.
+  const sortScore = sortScoreOf(target.order, score);
+  const member = boardMember(seq, userId);
+  return [String(userId), String(version), ranked ? '1' : '0', String(sortScore), member, member.slice(0, 16)];
 }
 
-function planFor(keys: BoardKeys, options: WriteOptions): WritePlan {
-  return keys.sealed && !options.throughSeal
-    ? { script: WRITE_UNLESS_SEALED, keys: [keys.board, keys.versions, keys.sealed] }
-    : { script: WRITE_STANDING, keys: [keys.board, keys.versions] };
+/** The keys a write script is given, in the order of its KEYS. */
+export function writeKeys(keySpace: KeySpace, ref: string, sealed: boolean): string[] {
+  const keys = boardKeys(keySpace, ref);
+  const base = [keys.board, keys.members, keys.versions, keys.scores, keys.scoreCounts, keys.maxSeq];
+  return sealed ? [...base, keys.sealed] : base;
 }
 
-/** A user's absolute season standing, as of one version of their total. */
-export interface StandingWrite {
-  userId: string;
-  /**
-   * Grows with every change of the user's total (e.g. the award's seq); a write
-   * whose version is not above the stored one is ignored.
-   */
-  version: number;
-  /** Season total; 0 removes the user from the board. */
-  points: number;
-  /** Sequence number of the award that set this total; see `encodeBoardScore`. */
-  seq: number;
-}
-
-function toCall(plan: WritePlan, standing: StandingWrite): ScriptCall {
-  const { userId, version, points, seq } = standing;
-  if (userId.length === 0) throw new RangeError('userId must not be empty');
-  if (!Number.isSafeInteger(version) || version < 0) {
-    throw new RangeError(`version must be a non-negative safe integer, got ${version}`);
-  }
-  // Validates points and seq even when points is 0 and the score goes unused.
-  const score = encodeBoardScore(points, seq);
-  return { keys: plan.keys, args: [userId, String(version), String(points), String(score)] };
+function scriptFor(options: WriteOptions): LuaScript {
+  return options.throughSeal ? WRITE_STANDING : WRITE_UNLESS_SEALED;
 }
 
 /**
- * Atomically sets a user's standing on a board unless a same or newer version was
- * already written, so retried and out-of-order writes never regress the board.
- * @returns true when the write was applied, false when it was stale (or the board is sealed).
+ * Writes to several board periods (e.g. one award feeding four boards) in
+ * one pipelined round trip, in array order, each write atomic. Every call
+ * touches one ref's keys only (one hash tag), so this works in Redis Cluster.
+ * Refused (false) while a board is sealed, unless `throughSeal`.
+ * @returns per item, whether it was applied (false: stale version, or sealed).
  * @throws RangeError for out-of-range input (nothing is sent to Redis).
  */
-export async function writeStanding(redis: Redis, keys: BoardKeys, standing: StandingWrite, options: WriteOptions = {}): Promise<boolean> {
-  const plan = planFor(keys, options);
-  const [reply] = await runScript(redis, plan.script, [toCall(plan, standing)]);
-  return reply === 1;
+export async function writeToBoards(
+  redis: Redis,
+  keySpace: KeySpace,
+  items: ReadonlyArray<{ target: WriteTarget; write: StandingWrite }>,
+  options: WriteOptions = {},
+): Promise<boolean[]> {
+  const sealed = !options.throughSeal;
+  const calls: ScriptCall[] = items.map(({ target, write }) => ({ keys: writeKeys(keySpace, target.ref, sealed), args: writeArgs(target, write) }));
+  const replies = await runScript(redis, scriptFor(options), calls);
+  return replies.map((reply) => reply === 1);
 }
 
 /**
- * {@link writeStanding} for many users in one pipelined round trip; writes run in
- * array order, each atomically.
- * @returns per input, whether it was applied.
+ * Sets users' standings on one board period unless a same or newer version
+ * was written already, so retried and out-of-order writes never regress the
+ * board. One pipelined round trip; writes run in array order, each atomic.
+ * @returns per write, whether it was applied.
  * @throws RangeError for out-of-range input (nothing is sent to Redis).
  */
 export async function writeStandings(
   redis: Redis,
-  keys: BoardKeys,
-  standings: readonly StandingWrite[],
+  keySpace: KeySpace,
+  target: WriteTarget,
+  writes: readonly StandingWrite[],
   options: WriteOptions = {},
 ): Promise<boolean[]> {
-  const plan = planFor(keys, options);
-  const calls = standings.map((standing) => toCall(plan, standing));
-  const replies = await runScript(redis, plan.script, calls);
-  return replies.map((reply) => reply === 1);
+  return writeToBoards(redis, keySpace, writes.map((write) => ({ target, write })), options);
+}
+
+/** {@link writeStandings} for one standing. */
+export async function writeStanding(
+  redis: Redis,
+  keySpace: KeySpace,
+  target: WriteTarget,
+  write: StandingWrite,
+  options: WriteOptions = {},
+): Promise<boolean> {
+  const [applied] = await writeStandings(redis, keySpace, target, [write], options);
+  return applied === true;
 }

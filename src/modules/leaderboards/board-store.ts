@@ -1,151 +1,142 @@
 import type { Deps } from '../../lib/app-deps.js';
-import type { KeySpace } from '../../infra/redis.js';
-import type { BoardPage, BoardSource, BoardWindow, RankedStanding } from './board-source.js';
-import { decodeBoardScore } from './board-score.js';
-import { defineLuaScript, runScript } from '../../lib/lua-script.js';
-import { execPipeline } from '../../lib/redis-pipeline.js';
-import type { BoardKeys } from './board-script.js';
+import { runScript, type LuaScript } from '../../lib/lua-script.js';
+import type { BoardTarget } from './board-definition.js';
+import { boardMember, parseBoardMember, scoreOfSortScore, sortScoreOf } from './board-entry.js';
+import { boardKeys } from './board-keys.js';
+import { READ_AROUND, READ_PAGE, READ_PAGE_AFTER, READ_STANDINGS } from './board-read-scripts.js';
+import type { BoardCursorPage, BoardPage, BoardSource, BoardWindow, RankedStanding, RankMode } from './board-source.js';
+import { checkCursorPage, checkPage, checkRadius, checkUserIds } from './board-read-limits.js';
 
-/**
- * Redis keys of a season's board. The season is the hash tag, so the sorted
- * set, its versions hash and its seal live in one Redis Cluster slot, as the
- * write script needs.
- */
-export function boardKeys(keys: KeySpace, seasonId: string): Required<BoardKeys> {
-  const tag = `{${seasonId}}`;
-  return { board: keys.key('lb', tag, 'board'), versions: keys.key('lb', tag, 'versions'), sealed: keys.key('lb', tag, 'sealed') };
-}
+type StoreDeps = Pick<Deps, 'redis' | 'keys'>;
 
-/**
- * Present while the season's board in Redis is whole: written when the
- * season is created (an empty board is whole) and when `leaderboard.sync`
- * finishes rebuilding a board Redis lost. Redis losing its data takes the
- * marker with it, so a board that live writes have started again is not
- * mistaken for a whole one. Same hash tag as the board: same cluster slot.
- */
-export function boardReadyKey(keys: KeySpace, seasonId: string): string {
-  return keys.key('lb', `{${seasonId}}`, 'ready');
-}
+/** At most this many entries are looked at per entry asked for by a cursor page (see READ_PAGE_AFTER). */
+const SCAN_FACTOR = 20;
 
 /**
  * Thrown by a Redis board read when the board is not known to be whole: its
  * ready marker is missing (Redis lost its data and the rebuild has not
  * finished) or the board is empty (never written, or evicted). The reader
- * answers from PostgreSQL instead (leaderboards.service.ts).
+ * answers from PostgreSQL instead.
  */
 export class BoardNotReadyError extends Error {
-  constructor(readonly seasonId: string) {
-    super(`The Redis board of season ${seasonId} is not whole`);
+  constructor(readonly ref: string) {
+    super(`The Redis board of ${ref} is not whole`);
     this.name = 'BoardNotReadyError';
   }
 }
 
-/** Pairs `[member, score, member, score, …]` from a WITHSCORES reply into ranked standings. */
-function toStandings(reply: readonly string[], firstRank: number): RankedStanding[] {
+/** An entry as a read script returns it: member, sort score, position (0-based), rank. */
+type RawEntry = [string, string, number, number];
+
+function toStanding(target: BoardTarget, raw: readonly unknown[]): RankedStanding | null {
+  const [member, sortScore, position, rank] = raw as RawEntry;
+  const parsed = parseBoardMember(member);
+  if (!parsed) return null;
+  return { userId: parsed.userId, rank, position: position + 1, score: scoreOfSortScore(target.order, sortScore), seq: parsed.seq };
+}
+
+/**
+ * Decodes a flat list of entries (four values each). Members that are not
+ * `<seq>:<userId>` (nothing this code writes) are dropped: they have no user
+ * to show, and the rank of every other entry is still its place on the board.
+ */
+function toStandings(target: BoardTarget, flat: readonly unknown[]): RankedStanding[] {
   const entries: RankedStanding[] = [];
-  for (let index = 0; index + 1 < reply.length; index += 2) {
-    entries.push({
-      userId: Number(reply[index]),
-      rank: firstRank + index / 2,
-      points: decodeBoardScore(reply[index + 1] as string).points,
-    });
+  for (let index = 0; index + 3 < flat.length; index += 4) {
+    const entry = toStanding(target, flat.slice(index, index + 4));
+    if (entry) entries.push(entry);
   }
   return entries;
 }
 
+function optionalStanding(target: BoardTarget, raw: unknown): RankedStanding | null {
+  return Array.isArray(raw) ? toStanding(target, raw) : null;
+}
 
-function standingOf(userId: number, rank: unknown, score: unknown): RankedStanding | null {
-  if (rank === null || score === null || rank === undefined || score === undefined) return null;
-  return { userId, rank: Number(rank) + 1, points: decodeBoardScore(score as string).points };
+/** Runs one read script on a board period: one round trip; null when the board is not whole. */
+async function read(deps: StoreDeps, script: LuaScript, target: BoardTarget, rankMode: RankMode, args: readonly string[]): Promise<unknown[] | null> {
+  const keys = boardKeys(deps.keys, target.ref);
+  const [reply] = await runScript(deps.redis, script, [
+    { keys: [keys.board, keys.scores, keys.ready, keys.members, keys.maxSeq], args: [rankMode, ...args] },
+  ]);
+  const values = reply as unknown[];
+  return values[0] === -2 ? null : values;
 }
 
 /**
- * Standings of the given users (those on the board) in ONE Redis round trip:
- * a pipeline of the two facts that make the board whole (its size and its
- * ready marker), then ZREVRANK + ZSCORE per user. Null when the board is not
- * whole (lost, or partly written again by live awards before
- * `leaderboard.sync` rebuilt it), so a caller can tell a lost board from
- * "nobody of them has points".
+ * Standings of the given users (those on the board) in one round trip. Null
+ * when the board is not whole (lost, or partly written again by live writes
+ * before `leaderboard.sync` rebuilt it), so a caller can tell a lost board
+ * from "none of them is on it".
+ * @throws RangeError for more than 1000 users.
  */
 export async function readStandings(
-  deps: Pick<Deps, 'redis' | 'keys'>,
-  seasonId: string,
+  deps: StoreDeps,
+  target: BoardTarget,
   userIds: readonly number[],
+  rankMode: RankMode,
 ): Promise<Map<number, RankedStanding> | null> {
-  const { board } = boardKeys(deps.keys, seasonId);
-  const pipeline = deps.redis.pipeline().zcard(board).exists(boardReadyKey(deps.keys, seasonId));
-  for (const userId of userIds) pipeline.zrevrank(board, String(userId)).zscore(board, String(userId));
-  const replies = await execPipeline(pipeline);
-  if (Number(replies[0]) === 0 || replies[1] !== 1) return null;
+  checkUserIds(userIds);
+  const reply = await read(deps, READ_STANDINGS, target, rankMode, userIds.map(String));
+  if (!reply) return null;
   const result = new Map<number, RankedStanding>();
-  userIds.forEach((userId, index) => {
-    const standing = standingOf(userId, replies[2 + 2 * index], replies[3 + 2 * index]);
-    if (standing) result.set(userId, standing);
-  });
+  for (const raw of reply.slice(1)) {
+    const standing = optionalStanding(target, raw);
+    if (standing) result.set(standing.userId, standing);
+  }
   return result;
 }
 
 /**
- * KEYS = [board, ready marker]; ARGV = [userId, radius]. One atomic call, so
- * the window and the user's rank come from the same state of the board.
- * Returns {-2} when the board is not whole (no ready marker, or empty).
+ * The live board of a period: its Redis sorted set, whose order is the final
+ * rank order. Every read is one atomic script that also checks the board is
+ * whole, and throws {@link BoardNotReadyError} when it is not.
  */
-const AROUND = defineLuaScript(
-  `local total = redis.call('ZCARD', KEYS[1])
-if total == 0 or redis.call('EXISTS', KEYS[2]) == 0 then return {-2} end
-local rank = redis.call('ZREVRANK', KEYS[1], ARGV[1])
-if not rank then return {-1, total, 0, {}} end
-local radius = tonumber(ARGV[2])
-local first = math.max(rank - radius, 0)
-return {rank, total, first, redis.call('ZREVRANGE', KEYS[1], first, rank + radius, 'WITHSCORES')}`,
-  2,
-);
-
-/**
- * The live board of a season: its Redis sorted set, whose score order is the
- * final rank order. Every read checks, in the same round trip, that the board
- * is whole, and throws {@link BoardNotReadyError} when it is not.
- */
-export function redisBoard(deps: Pick<Deps, 'redis' | 'keys'>): BoardSource {
-  const { redis } = deps;
-  /** Starts a read's pipeline with the two facts that make the board whole: its size and its ready marker. */
-  const checked = (seasonId: string) => {
-    const { board } = boardKeys(deps.keys, seasonId);
-    return { board, pipeline: redis.pipeline().zcard(board).exists(boardReadyKey(deps.keys, seasonId)) };
-  };
-  const whole = (seasonId: string, replies: unknown[]) => {
-    if (Number(replies[0]) === 0 || replies[1] !== 1) throw new BoardNotReadyError(seasonId);
-    return Number(replies[0]);
+export function redisBoard(deps: StoreDeps): BoardSource {
+  const whole = async (script: LuaScript, target: BoardTarget, rankMode: RankMode, args: readonly string[]) => {
+    const reply = await read(deps, script, target, rankMode, args);
+    if (!reply) throw new BoardNotReadyError(target.ref);
+    return reply;
   };
   return {
-    async page(seasonId, { offset, limit, viewerId }): Promise<BoardPage> {
-      const { board, pipeline } = checked(seasonId);
-      // ZREVRANGE 0 -1 would mean "everything", so an empty page is not asked for at all.
-      if (limit > 0) pipeline.zrevrange(board, offset, offset + limit - 1, 'WITHSCORES');
-      if (viewerId !== null) pipeline.zrevrank(board, String(viewerId)).zscore(board, String(viewerId));
-      const replies = await execPipeline(pipeline);
-      const total = whole(seasonId, replies);
-      const entries = limit > 0 ? toStandings(replies[2] as string[], offset + 1) : [];
-      const at = limit > 0 ? 3 : 2;
-      const viewer = viewerId === null ? null : standingOf(viewerId, replies[at], replies[at + 1]);
-      return { entries, total, viewer };
+    async page(target, { offset, limit, viewerId, rankMode }): Promise<BoardPage> {
+      checkPage(offset, limit);
+      const [total, entries, viewer] = await whole(READ_PAGE, target, rankMode, [String(offset), String(limit), viewerId === null ? '' : String(viewerId)]);
+      return { entries: toStandings(target, entries as unknown[]), total: Number(total), viewer: optionalStanding(target, viewer) };
     },
 
-    async standings(seasonId, userIds) {
-      if (userIds.length === 0) return new Map();
-      const standings = await readStandings(deps, seasonId, userIds);
-      if (!standings) throw new BoardNotReadyError(seasonId);
+    async pageAfter(target, { after, limit, viewerId, rankMode }): Promise<BoardCursorPage> {
+      checkCursorPage(limit);
+      const cursor = after
+        ? [String(sortScoreOf(target.order, after.score)), boardMember(after.seq, after.userId), boardMember(after.snapshot, 1).slice(0, 16)]
+        : ['', '', ''];
+      const budget = String(Math.max(limit, 1) * SCAN_FACTOR);
+      const [total, entries, viewer, snapshot, hasNext] = await whole(READ_PAGE_AFTER, target, rankMode, [
+        String(limit),
+        viewerId === null ? '' : String(viewerId),
+        ...cursor,
+        budget,
+      ]);
+      return {
+        entries: toStandings(target, entries as unknown[]),
+        total: Number(total),
+        viewer: optionalStanding(target, viewer),
+        snapshot: BigInt(`0x${String(snapshot)}`).toString(),
+        hasNextPage: hasNext === 1,
+      };
+    },
+
+    async standings(target, userIds, rankMode) {
+      if (userIds.length === 0) return new Map<number, RankedStanding>();
+      const standings = await readStandings(deps, target, userIds, rankMode);
+      if (!standings) throw new BoardNotReadyError(target.ref);
       return standings;
     },
 
-    async around(seasonId, userId, radius): Promise<BoardWindow> {
-      const { board } = boardKeys(deps.keys, seasonId);
-      const [reply] = await runScript(redis, AROUND, [{ keys: [board, boardReadyKey(deps.keys, seasonId)], args: [String(userId), String(radius)] }]);
-      const [rank, total, first, window] = reply as [number, number, number, string[]];
-      if (rank === -2) throw new BoardNotReadyError(seasonId);
-      if (rank < 0) return { entries: [], total, standing: null };
-      const entries = toStandings(window, first + 1);
-      return { entries, total, standing: entries.find((entry) => entry.userId === userId) ?? null };
+    async around(target, userId, radius, rankMode): Promise<BoardWindow> {
+      checkRadius(radius);
+      const [total, standing, entries] = await whole(READ_AROUND, target, rankMode, [String(userId), String(radius)]);
+      return { entries: toStandings(target, entries as unknown[]), total: Number(total), standing: optionalStanding(target, standing) };
     },
   };
 }
