@@ -55,7 +55,7 @@ describe('entry encoding', () => {
     for (const mode of RANK_MODES) expect(await everything(target, mode)).toEqual(bruteForce(order, held, mode));
     const top = order === 'DESC' ? [10, 1, 3, 2, 4] : [6, 9, 5, 8, 7];
     expect((await everything(target, 'ORDINAL')).slice(0, 5).map((entry) => entry.userId)).toEqual(top);
-    expect((await source.standings(target, [4], 'ORDINAL')).get(4)).toMatchObject({ score: 3_000_000_000, seq: '9223372036854775807' });
+    expect((await source.standings(target, [4], 'ORDINAL')).byUser.get(4)).toMatchObject({ score: 3_000_000_000, seq: '9223372036854775807' });
   });
 
   it('refuses a score beyond 2^53 − 1', () => {
@@ -100,7 +100,8 @@ describe('a random board', () => {
     for (const mode of RANK_MODES) {
       const expected = new Map(bruteForce('DESC', held, mode).map((entry) => [entry.userId, entry]));
       const standings = await source.standings(target, users, mode);
-      expect(standings).toEqual(new Map(users.filter((id) => expected.has(id)).map((id) => [id, expected.get(id)])));
+      expect(standings.byUser).toEqual(new Map(users.filter((id) => expected.has(id)).map((id) => [id, expected.get(id)])));
+      expect(standings.total).toBe(held.length);
       expect(await readStandings({ redis, keys }, target, users, mode)).toEqual(standings);
     }
   });
@@ -149,7 +150,7 @@ describe('a board that is not whole', () => {
     expect(await readStandings({ redis, keys }, target, [5], 'ORDINAL')).toBeNull();
 
     await markReady(redis, keys, target);
-    expect(await readStandings({ redis, keys }, target, [5], 'ORDINAL')).toEqual(new Map([[5, { userId: 5, rank: 1, position: 1, score: 3, seq: '1' }]]));
+    expect(await readStandings({ redis, keys }, target, [5], 'ORDINAL')).toEqual({ byUser: new Map([[5, { userId: 5, rank: 1, position: 1, score: 3, seq: '1' }]]), total: 1 });
     await writeStandings(redis, keys, target, [{ userId: 5, version: 2, score: 0, seq: '2', ranked: false }]);
     expect(await redis.exists(boardKeys(keys, target.ref).ready)).toBe(1);
     for (const read of reads) await expect(read()).rejects.toThrow(BoardNotReadyError);

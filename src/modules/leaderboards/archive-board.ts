@@ -93,8 +93,8 @@ export function archiveBoard(deps: Pick<Deps, 'db'>): BoardSource {
 
     async standings(target, userIds, rankMode) {
       checkUserIds(userIds);
-      const rows = await ofUsers(db, target, userIds, rankMode);
-      return new Map(rows.map((row) => [row.userId, row]));
+      const [rows, count] = await Promise.all([ofUsers(db, target, userIds, rankMode), total(db, target)]);
+      return { byUser: new Map(rows.map((row) => [row.userId, row])), total: count };
     },
 
     async around(target, userId, radius, rankMode): Promise<BoardWindow> {

@@ -61,6 +61,12 @@ export interface BoardCursorPage extends BoardPage {
   hasNextPage: boolean;
 }
 
+/** Standings of some users on a board, by user id, and how many users the board holds. */
+export interface BoardStandings {
+  byUser: Map<number, RankedStanding>;
+  total: number;
+}
+
 /** A user's standing with the entries around it. */
 export interface BoardWindow {
   /** The user and up to `radius` entries above and below; empty when the user is not on the board. */
@@ -76,7 +82,7 @@ export interface BoardSource {
     target: BoardTarget,
     options: { after: BoardCursor | null; limit: number; viewerId: number | null; rankMode: RankMode },
   ): Promise<BoardCursorPage>;
-  /** Standings of the given users (those on the board), in one round trip or one query. */
-  standings(target: BoardTarget, userIds: readonly number[], rankMode: RankMode): Promise<Map<number, RankedStanding>>;
+  /** Standings of the given users (those on the board), and the board's size, in one round trip or one query each. */
+  standings(target: BoardTarget, userIds: readonly number[], rankMode: RankMode): Promise<BoardStandings>;
   around(target: BoardTarget, userId: number, radius: number, rankMode: RankMode): Promise<BoardWindow>;
 }

@@ -4,7 +4,7 @@ import type { BoardTarget } from './board-definition.js';
 import { boardMember, parseBoardMember, scoreOfSortScore, sortScoreOf } from './board-entry.js';
 import { boardKeys } from './board-keys.js';
 import { READ_AROUND, READ_PAGE, READ_PAGE_AFTER, READ_STANDINGS } from './board-read-scripts.js';
-import type { BoardCursorPage, BoardPage, BoardSource, BoardWindow, RankedStanding, RankMode } from './board-source.js';
+import type { BoardCursorPage, BoardPage, BoardSource, BoardStandings, BoardWindow, RankedStanding, RankMode } from './board-source.js';
 import { checkCursorPage, checkPage, checkRadius, checkUserIds } from './board-read-limits.js';
 
 type StoreDeps = Pick<Deps, 'redis' | 'keys'>;
@@ -75,16 +75,16 @@ export async function readStandings(
   target: BoardTarget,
   userIds: readonly number[],
   rankMode: RankMode,
-): Promise<Map<number, RankedStanding> | null> {
+): Promise<BoardStandings | null> {
   checkUserIds(userIds);
   const reply = await read(deps, READ_STANDINGS, target, rankMode, userIds.map(String));
   if (!reply) return null;
-  const result = new Map<number, RankedStanding>();
+  const byUser = new Map<number, RankedStanding>();
   for (const raw of reply.slice(1)) {
     const standing = optionalStanding(target, raw);
-    if (standing) result.set(standing.userId, standing);
+    if (standing) byUser.set(standing.userId, standing);
   }
-  return result;
+  return { byUser, total: Number(reply[0]) };
 }
 
 /**
@@ -127,7 +127,7 @@ export function redisBoard(deps: StoreDeps): BoardSource {
     },
 
     async standings(target, userIds, rankMode) {
-      if (userIds.length === 0) return new Map<number, RankedStanding>();
+      // Asked even for no users: the board's size comes back in the same call.
       const standings = await readStandings(deps, target, userIds, rankMode);
       if (!standings) throw new BoardNotReadyError(target.ref);
       return standings;

@@ -131,13 +131,10 @@ export async function getLeaderboard(
   if (request.kind === 'users') {
     const userIds = [...new Set(request.userIds)];
     const asked = viewerId === null || userIds.includes(viewerId) ? userIds : [...userIds, viewerId];
-    const { value, stale } = await readBoard(deps, resolved, async (source) => {
-      const [standings, page] = await Promise.all([source.standings(target, asked, rankMode), source.page(target, { offset: 0, limit: 0, viewerId: null, rankMode })]);
-      return { standings, total: page.total };
-    });
-    const inSet = userIds.flatMap((userId) => value.standings.get(userId) ?? []);
+    const { value, stale } = await readBoard(deps, resolved, (source) => source.standings(target, asked, rankMode));
+    const inSet = userIds.flatMap((userId) => value.byUser.get(userId) ?? []);
     const { entries, skipped } = await onlyUsers(deps, target.ref, rankWithin(inSet, rankMode));
-    const viewer = viewerId === null ? null : (value.standings.get(viewerId) ?? null);
+    const viewer = viewerId === null ? null : (value.byUser.get(viewerId) ?? null);
     return { ...base, entries, totalParticipants: value.total, viewer, stale: stale || skipped };
   }
   if (request.kind === 'cursor') {
@@ -185,14 +182,8 @@ export async function getLeaderboardAround(deps: PageDeps, input: { resolved: Re
 export async function getStandings(deps: ReadDeps, input: { resolved: ResolvedPeriod; userIds: readonly number[]; rankMode: RankMode }) {
   const { resolved } = input;
   const userIds = [...new Set(input.userIds)];
-  const { value, stale } = await readBoard(deps, resolved, async (source) => {
-    const [standings, page] = await Promise.all([
-      source.standings(resolved.target, userIds, input.rankMode),
-      source.page(resolved.target, { offset: 0, limit: 0, viewerId: null, rankMode: input.rankMode }),
-    ]);
-    return { standings, total: page.total };
-  });
-  const standings = userIds.map((userId) => ({ userId, standing: value.standings.get(userId) ?? null }));
+  const { value, stale } = await readBoard(deps, resolved, (source) => source.standings(resolved.target, userIds, input.rankMode));
+  const standings = userIds.map((userId) => ({ userId, standing: value.byUser.get(userId) ?? null }));
   return { resolved, standings, totalParticipants: value.total, stale };
 }
 

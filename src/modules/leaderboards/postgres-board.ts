@@ -93,8 +93,8 @@ export function postgresBoard(deps: Pick<Deps, 'db'>): BoardSource {
 
     async standings(target, userIds, rankMode) {
       checkUserIds(userIds);
-      const rows = await ofUsers(db, target, userIds, rankMode);
-      return new Map(rows.map((row) => [row.userId, row]));
+      const [rows, total] = await Promise.all([ofUsers(db, target, userIds, rankMode), count(db, target.ref)]);
+      return { byUser: new Map(rows.map((row) => [row.userId, row])), total };
     },
 
     async around(target, userId, radius, rankMode): Promise<BoardWindow> {
