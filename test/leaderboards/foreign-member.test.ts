@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/graphql/ids.js';
-import { encodeBoardScore } from '../../src/modules/leaderboards/board-score.js';
-import { boardKeys } from '../../src/modules/leaderboards/board-store.js';
+import { boardMember, sortScoreOf } from '../../src/modules/leaderboards/board-entry.js';
+import { boardKeys } from '../../src/modules/leaderboards/board-keys.js';
 import { recordAward } from '../../src/modules/points/points.service.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 
@@ -52,9 +52,10 @@ describe('a board member that is not a user', () => {
     expect(before.errors).toBeUndefined();
     expect(before.data!.leaderboard.stale).toBe(false);
 
-    const { board } = boardKeys(t.deps.keys, SEASON);
-    // An unknown user id above everyone, a non-numeric member between Alice and Bob, an out-of-range id below.
-    await t.deps.redis.zadd(board, encodeBoardScore(100, 1), '999999', encodeBoardScore(40, 2), 'not-a-user', encodeBoardScore(10, 3), String(2 ** 40));
+    const { board } = boardKeys(t.deps.keys, `points/${SEASON}`);
+    // An unknown user id above everyone, a member that is no entry between Alice and Bob, an out-of-range id below.
+    const score = (points: number) => sortScoreOf('DESC', points);
+    await t.deps.redis.zadd(board, score(100), boardMember(1, 999999), score(40), 'not-a-user', score(10), `0000000000000003:${2 ** 40}`);
     const counted = await foreignCount();
 
     const page = await t.gql(LEADERBOARD, { season: SEASON });

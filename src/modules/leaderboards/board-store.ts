@@ -28,29 +28,32 @@ export class BoardNotReadyError extends Error {
 /** An entry as a read script returns it: member, sort score, position (0-based), rank. */
 type RawEntry = [string, string, number, number];
 
-function toStanding(target: BoardTarget, raw: readonly unknown[]): RankedStanding | null {
+/**
+ * A member that is not `<seq>:<userId>` with a board score (nothing this code
+ * writes: garbage written by hand) comes back with user id NaN, so the reader
+ * leaves it out and says the read is stale until reconcile removes it; the
+ * rank of every other entry is still its place on the board.
+ */
+function toStanding(target: BoardTarget, raw: readonly unknown[]): RankedStanding {
   const [member, sortScore, position, rank] = raw as RawEntry;
   const parsed = parseBoardMember(member);
-  if (!parsed) return null;
-  return { userId: parsed.userId, rank, position: position + 1, score: scoreOfSortScore(target.order, sortScore), seq: parsed.seq };
+  const score = Number(sortScore);
+  if (!parsed || !Number.isSafeInteger(score)) return { userId: Number.NaN, rank, position: position + 1, score: 0, seq: '0' };
+  return { userId: parsed.userId, rank, position: position + 1, score: scoreOfSortScore(target.order, score), seq: parsed.seq };
 }
 
-/**
- * Decodes a flat list of entries (four values each). Members that are not
- * `<seq>:<userId>` (nothing this code writes) are dropped: they have no user
- * to show, and the rank of every other entry is still its place on the board.
- */
+/** Decodes a flat list of entries (four values each). */
 function toStandings(target: BoardTarget, flat: readonly unknown[]): RankedStanding[] {
   const entries: RankedStanding[] = [];
   for (let index = 0; index + 3 < flat.length; index += 4) {
-    const entry = toStanding(target, flat.slice(index, index + 4));
-    if (entry) entries.push(entry);
+    entries.push(toStanding(target, flat.slice(index, index + 4)));
   }
   return entries;
 }
 
 function optionalStanding(target: BoardTarget, raw: unknown): RankedStanding | null {
-  return Array.isArray(raw) ? toStanding(target, raw) : null;
+  const standing = Array.isArray(raw) ? toStanding(target, raw) : null;
+  return standing && Number.isInteger(standing.userId) ? standing : null;
 }
 
 /** Runs one read script on a board period: one round trip; null when the board is not whole. */
