@@ -9,6 +9,7 @@ import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type { Context, SignedInContext } from './context.js';
 import { DateScalar, DateTimeScalar } from './date-scalar.js';
+import { SafeIntScalar } from './safe-int-scalar.js';
 import { badInput, forbidden, unauthenticated } from '../lib/app-error.js';
 
 /** Relay connections never return more than this many nodes in one page. */
@@ -32,6 +33,8 @@ export const builder = new SchemaBuilder<{
     Date: { Input: string; Output: string };
     ID: { Input: string; Output: string | number };
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
+    /** Integers within ±(2^53 − 1); see safe-int-scalar.ts. */
+    SafeInt: { Input: number; Output: number | bigint };
   };
 }>({
   defaultFieldNullability: false,
@@ -89,3 +92,4 @@ export const builder = new SchemaBuilder<{
 builder.addScalarType('DateTime', DateTimeScalar);
 builder.addScalarType('Date', DateScalar);
 builder.addScalarType('JSONObject', JSONObjectResolver);
+builder.addScalarType('SafeInt', SafeIntScalar);
