@@ -31,9 +31,10 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     Date: { Input: string; Output: string };
-    SafeInt: { Input: number; Output: number };
     ID: { Input: string; Output: string | number };
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
+    /** Integers within ±(2^53 − 1); see safe-int-scalar.ts. */
+    SafeInt: { Input: number; Output: number | bigint };
   };
 }>({
   defaultFieldNullability: false,
@@ -90,5 +91,5 @@ export const builder = new SchemaBuilder<{
 
 builder.addScalarType('DateTime', DateTimeScalar);
 builder.addScalarType('Date', DateScalar);
-builder.addScalarType('SafeInt', SafeIntScalar);
 builder.addScalarType('JSONObject', JSONObjectResolver);
+builder.addScalarType('SafeInt', SafeIntScalar);
