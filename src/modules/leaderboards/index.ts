@@ -6,6 +6,8 @@ import './leaderboards.topics.js';
 import './leaderboards.schema.js';
 import './leaderboard-live.schema.js';
 import './rollover.schema.js';
+import './definitions.schema.js';
+import './submit-score.schema.js';
 
 export { MAX_BOARD_SCORE } from './board-entry.js';
 export { periodRef, POINTS_BOARD } from './board-definition.js';
@@ -28,6 +30,7 @@ export {
 export { seasonOf, type SeasonShape } from './season-shape.js';
 export { lookupStandings, type LiveStanding } from './standing-lookup.js';
 export { pointsBoardRef, publishNewPeriods } from './award-boards.js';
+export { activityBoardConsumers } from './activity-boards.js';
 
 declare module '../../lib/app-deps.js' {
   interface Deps {
