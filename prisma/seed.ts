@@ -4,6 +4,7 @@ import { createDeps, type Deps } from '../src/deps.js';
 import { createLogger } from '../src/infra/logger.js';
 import { hashPassword, createOrPromoteAdmin } from '../src/modules/users/index.js';
 import { seedDemoActivities } from './demo-activities.js';
+import type { Prisma } from '../src/generated/prisma/client.js';
 
 /** Credentials of the demo data, printed in the README; for local use only. */
 export const DEMO_ADMIN = { handle: 'admin', password: 'liveboard-admin', displayName: 'Demo Admin' };
@@ -17,9 +18,16 @@ const DEMO_USERS = [
   ['barbara', 'Barbara Liskov'],
 ] as const;
 
+/** Demo leaderboards: a weekly check-in board, an all-time points board and a submitted race-time board. */
+const DEMO_BOARDS = [
+  { key: 'weekly-checkins', title: 'Weekly check-ins', description: 'Check-in points, Monday to Sunday.', period: 'WEEKLY', source: 'POINTS', pointTypes: ['CHECK_IN'] },
+  { key: 'all-time', title: 'All time', description: 'Every point ever earned.', period: 'ALL_TIME', source: 'POINTS' },
+  { key: '5k-run', title: '5 km run', description: 'Best 5 km time in seconds this month: lower is better.', period: 'MONTHLY', source: 'SUBMITTED', operator: 'BEST', order: 'ASC' },
+] satisfies Prisma.LeaderboardCreateManyInput[];
+
 /**
- * Fills an empty database with a demo admin, a few users and activities in
- * every status. Does nothing when users exist, so it is safe on every start.
+ * Fills an empty database with a demo admin, a few users, activities in
+ * every status and a few leaderboards. Does nothing when users exist, so it is safe on every start.
  */
 export async function seedDemoData(deps: Pick<Deps, 'db' | 'logger' | 'events' | 'config' | 'now'>): Promise<boolean> {
   if ((await deps.db.user.count()) > 0) return false;
@@ -30,7 +38,9 @@ export async function seedDemoData(deps: Pick<Deps, 'db' | 'logger' | 'events' |
     skipDuplicates: true,
   });
   const activities = await seedDemoActivities(deps);
-  deps.logger.info({ admin: DEMO_ADMIN.handle, users: DEMO_USERS.length, activities }, 'seeded demo data');
+  // Beside the built-in monthly `points` board: boards of each kind, to read and subscribe to.
+  const { count: boards } = await deps.db.leaderboard.createMany({ data: DEMO_BOARDS, skipDuplicates: true });
+  deps.logger.info({ admin: DEMO_ADMIN.handle, users: DEMO_USERS.length, activities, boards }, 'seeded demo data');
   return true;
 }
 
