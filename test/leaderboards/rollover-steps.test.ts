@@ -192,7 +192,7 @@ describe('which period a run closes', () => {
     expect(closedPeriodOf(manual, {}, 'UTC')).toBe('points/2026-10');
     // Scheduled ticks and the automatic job of a period are one run; a manual run is its own.
     expect(runKeyOf(tick('2026-12-01T00:00:00Z'))).toBe('auto');
-    expect(runKeyOf({ id: autoRolloverJobId('weekly-x/2026-W49'), opts: {}, timestamp: 0 } as unknown as Job)).toBe('auto');
+    expect(runKeyOf({ id: autoRolloverJobId('weekly-x/2026-W49'), opts: {}, timestamp: 0 })).toBe('auto');
     expect(runKeyOf(manual)).toBe('manual-1');
   });
 
