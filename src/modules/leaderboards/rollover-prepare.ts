@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { UnrecoverableError } from 'bullmq';
 import type { BoardOrder, BoardPeriod } from '../../generated/prisma/client.js';
 import type { Deps } from '../../lib/app-deps.js';
@@ -45,17 +46,26 @@ function mayClose(deps: PrepareDeps, board: BoardDefinition, period: BoardPeriod
   return period.endsAt !== null && period.endsAt.getTime() <= deps.now().getTime();
 }
 
+/** How long a run waits for another run of the same period to finish preparing before its attempt fails (and is retried). */
+const PREPARE_LOCK_WAIT_MS = 30_000;
+const PREPARE_LOCK_POLL_MS = 100;
+
 /**
  * Runs `work` holding the period's prepare lock, so two runs that overlap (the
  * monthly cron and the tick, two workers) never freeze the same board at once:
  * one run's clearing of archive rows could otherwise hit rows the other's
- * copies already wrote. Another holder makes this attempt fail; the job retries.
+ * copies already wrote. A run that finds the lock held waits for it (the
+ * second of two runs of one key then finds the board frozen for it and only
+ * re-adds the same flow); after {@link PREPARE_LOCK_WAIT_MS} its attempt
+ * fails and the job retries.
  */
 async function withPrepareLock<T>(deps: PrepareDeps, ref: string, work: () => Promise<T>): Promise<T> {
   const lock = deps.keys.key(`{lb:${ref}}`, 'rollover-lock');
   const token = randomUUID();
-  if ((await deps.redis.set(lock, token, 'PX', PREPARE_LOCK_MS, 'NX')) !== 'OK') {
-    throw new Error(`Another rollover run is preparing ${ref}; this attempt is retried.`);
+  const giveUpAt = performance.now() + PREPARE_LOCK_WAIT_MS;
+  while ((await deps.redis.set(lock, token, 'PX', PREPARE_LOCK_MS, 'NX')) !== 'OK') {
+    if (performance.now() > giveUpAt) throw new Error(`Another rollover run is preparing ${ref}; this attempt is retried.`);
+    await sleep(PREPARE_LOCK_POLL_MS);
   }
   try {
     return await work();
