@@ -51,6 +51,8 @@ export async function freezeBoard(deps: FreezeDeps, target: BoardTarget, runKey:
   const keys = boardKeys(deps.keys, ref);
   const frozen: SealState = `frozen:${runKey}`;
   const seal = await sealBoard(deps, ref);
+  // The tombstone: the period is archived and its rows are the archive. Never clear them.
+  if (seal === ('archived' satisfies SealState)) throw new Error(`Board period ${ref} is archived; its board is not frozen again.`);
   if (seal !== frozen) {
     await deps.db.$executeRaw`DELETE FROM board_archive WHERE month = ${archiveMonth} AND period_ref = ${ref}`;
     if (!seal?.startsWith('frozen:')) {

@@ -99,6 +99,9 @@ export async function prepareRollover(deps: PrepareDeps, input: { ref: string; r
   }
   const target = targetOf(deps, board, period);
   return withPrepareLock(deps, ref, async () => {
+    // Again under the lock: a run that held it may have finished the whole rollover meanwhile.
+    const now = await deps.db.boardPeriod.findUniqueOrThrow({ where: { ref }, select: { state: true } });
+    if (now.state === 'ARCHIVED') return { ref, archived: true } as const;
     await deps.db.boardPeriod.updateMany({ where: { ref, state: 'CURRENT' }, data: { state: 'CLOSING' } });
     await ensureArchivePartition(deps.db, target.archiveMonth);
     const members = await freezeBoard(deps, target, runKey);
