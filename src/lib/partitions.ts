@@ -2,19 +2,22 @@ import type { Db } from '../infra/prisma.js';
 import { isSeasonId } from './calendar.js';
 
 /**
- * Tables partitioned by LIST on a season id (`YYYY-MM`): one partition per
- * season, named `<table>_YYYY_MM`. DDL cannot take bind parameters, so the
- * partition's name and bound are built here, and only from an id that passed
- * {@link isSeasonId}: no other string ever reaches the SQL text.
+ * Tables partitioned by LIST on a month (`YYYY-MM`): one partition per month,
+ * named `<table>_YYYY_MM`. `points_records` by its season (the month of the
+ * event), `board_archive` by the month each archived board period began, so
+ * every period kind (daily to monthly) shares one partition a month. DDL
+ * cannot take bind parameters, so the partition's name and bound are built
+ * here, and only from an id that passed {@link isSeasonId}: no other string
+ * ever reaches the SQL text.
  */
-export type SeasonPartitionedTable = 'season_archive' | 'points_records';
+export type SeasonPartitionedTable = 'board_archive' | 'points_records';
 
-/** One season's partition of a table. */
+/** One month's partition of a table. */
 export interface SeasonPartition {
   parent: SeasonPartitionedTable;
-  /** `season_archive_2026_11`: letters, digits and underscores only. */
+  /** `board_archive_2026_11`: letters, digits and underscores only. */
   name: string;
-  /** The partition bound, the season id itself. */
+  /** The partition bound, the month (`YYYY-MM`) itself. */
   seasonId: string;
 }
 

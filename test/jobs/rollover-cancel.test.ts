@@ -16,6 +16,7 @@ import {
 } from '../leaderboards/rollover-support.js';
 
 const SEASON = '2026-04';
+const REF = `points/${SEASON}`;
 const MEMBERS = 200_000;
 /** 8 shards of 25,000 ranks in batches of 1,000: 25 checkpoints per shard. */
 const BATCH_SIZE = 1_000;
@@ -51,10 +52,10 @@ afterAll(async () => {
 const CANCEL = `mutation ($queue: String!, $id: String!) { cancelJob(queue: $queue, id: $id) { id name state cancelRequested } }`;
 const ACTIVE = `query { jobQueue(name: "leaderboards", state: ACTIVE, first: 20) { edges { node { id name state data progress parentId attemptsStarted } } } }`;
 
-describe('cancelling a season rollover midway', () => {
+describe('cancelling a board period rollover midway', () => {
   it('stops every copy shard, records them CANCELLED, keeps the board, and a new run then archives exactly once', async () => {
-    await fillBoard(t, SEASON, MEMBERS);
-    const before = await boardPlaces(t, SEASON);
+    await fillBoard(t, REF, MEMBERS);
+    const before = await boardPlaces(t, REF);
     expect(before).toHaveLength(MEMBERS);
 
     const started = performance.now();
@@ -71,7 +72,7 @@ describe('cancelling a season rollover midway', () => {
     expect(first).toMatchObject({
       state: 'ACTIVE',
       parentId: prepared.finishJobId,
-      data: { seasonId: SEASON, fromRank: 1, toRank: 25_000, batchSize: BATCH_SIZE },
+      data: { ref: REF, month: SEASON, order: 'DESC', fromRank: 1, toRank: 25_000, batchSize: BATCH_SIZE },
       progress: { percent: 16, throughRank: 4_000, batch: HOLD_AT_BATCH - 1 },
     });
 
@@ -114,25 +115,25 @@ describe('cancelling a season rollover midway', () => {
     expect(cancelledFinish.map((run) => [run.jobId, run.state])).toEqual([[prepared.finishJobId, 'CANCELLED']]);
 
     // The board is intact and still the season's truth; the archive is not complete and the season not archived.
-    expect(firstDifference(await boardPlaces(t, SEASON), before)).toBe(-1);
-    expect(await boardKeysPresent(t, SEASON)).toContain('board');
-    expect((await t.deps.db.season.findUniqueOrThrow({ where: { id: SEASON } })).state).toBe('CLOSING');
-    const partial = await t.deps.db.seasonArchiveEntry.count({ where: { seasonId: SEASON } });
+    expect(firstDifference(await boardPlaces(t, REF), before)).toBe(-1);
+    expect(await boardKeysPresent(t, REF)).toContain('board');
+    expect((await t.deps.db.boardPeriod.findUniqueOrThrow({ where: { ref: REF } })).state).toBe('CLOSING');
+    const partial = await t.deps.db.boardArchiveEntry.count({ where: { periodRef: REF } });
     expect(partial).toBeLessThan(MEMBERS);
 
     // A new run archives exactly once: every row once, verified against the board, the board then deleted.
     const rerun = await runJob(t.deps, { name: 'season.rollover', requestedBy: null, data: { seasonId: SEASON } });
     await jobResult(t, 'leaderboards', rerun.jobId);
-    await waitArchived(t, SEASON);
-    const archived = await archivePlaces(t, SEASON);
+    await waitArchived(t, REF);
+    const archived = await archivePlaces(t, REF);
     expect(archived).toHaveLength(MEMBERS);
     expect(firstDifference(archived, before)).toBe(-1);
-    expect(await boardKeysPresent(t, SEASON)).toEqual(['sealed']);
+    expect(await boardKeysPresent(t, REF)).toEqual(['sealed']);
     const finishes = await t.deps.db.jobRun.findMany({ where: { name: FINISH_JOB, state: 'COMPLETED' } });
     expect(finishes).toHaveLength(1);
     expect(await t.deps.db.jobRun.count({ where: { name: FINISH_JOB } })).toBe(2);
     const finishJob = await t.deps.queues.leaderboards.getJob(finishes[0]!.jobId);
-    expect(finishJob!.returnvalue).toMatchObject({ seasonId: SEASON, members: MEMBERS, archivedNow: true });
+    expect(finishJob!.returnvalue).toMatchObject({ ref: REF, members: MEMBERS, archivedNow: true });
     process.stdout.write(
       `rollover cancel: ${runs.length - cancelledRuns.length} of 8 shards done, ${partial} rows copied when cancelled; ` +
         `all shards stopped ${stoppedMs} ms after cancelJob; whole test ${Math.round(performance.now() - started)} ms\n`,

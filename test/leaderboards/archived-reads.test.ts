@@ -8,6 +8,7 @@ import { createTestContext, type TestContext } from '../support/harness.js';
 import { boardKeysPresent } from './rollover-support.js';
 
 const SEASON = '2026-06';
+const REF = `points/${SEASON}`;
 let t: TestContext;
 let players: Array<{ id: number; gid: string; token: string }> = [];
 let idle: { id: number; gid: string; token: string };
@@ -67,16 +68,16 @@ describe('reads of a season through its rollover', () => {
     expect(before.answers.myPoints).toMatchObject({ season: { id: SEASON }, seasonTotal: 20 });
     expect(before.answers.around.entries).toHaveLength(5);
 
-    const plan = await prepareRollover(t.deps, { seasonId: SEASON, runKey: 'reads' });
-    expect(plan).toMatchObject({ archived: false, members: 12 });
-    await copyShard(t.deps, { seasonId: SEASON, fromRank: 1, toRank: 6, batchSize: 3 });
+    const plan = await prepareRollover(t.deps, { ref: REF, runKey: 'reads' });
+    expect(plan).toMatchObject({ archived: false, members: 12, month: SEASON, order: 'DESC' });
+    await copyShard(t.deps, { ref: REF, month: SEASON, order: 'DESC', fromRank: 1, toRank: 6, batchSize: 3 });
     const closing = await reads(viewer);
     expect(closing.state).toBe('CLOSING');
     expect(closing.answers).toEqual(before.answers);
 
-    await copyShard(t.deps, { seasonId: SEASON, fromRank: 7, toRank: 12, batchSize: 3 });
-    await finishRollover(t.deps, { seasonId: SEASON });
-    expect(await boardKeysPresent(t, SEASON)).toEqual(['sealed']);
+    await copyShard(t.deps, { ref: REF, month: SEASON, order: 'DESC', fromRank: 7, toRank: 12, batchSize: 3 });
+    await finishRollover(t.deps, { ref: REF });
+    expect(await boardKeysPresent(t, REF)).toEqual(['sealed']);
     const after = await reads(viewer);
     expect(after.state).toBe('ARCHIVED');
     expect(after.answers).toEqual(before.answers);

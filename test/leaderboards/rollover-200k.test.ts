@@ -4,6 +4,7 @@ import { createTestContext, type TestContext } from '../support/harness.js';
 import { archivePlaces, boardKeysPresent, boardPlaces, fillBoard, firstDifference, jobResult, waitArchived } from './rollover-support.js';
 
 const SEASON = '2026-05';
+const REF = `points/${SEASON}`;
 const MEMBERS = 200_000;
 
 let t: TestContext;
@@ -17,11 +18,11 @@ afterAll(async () => {
 
 const ms = (since: number) => Math.round(performance.now() - since);
 
-describe('rolling over a season of 200,000 members', () => {
+describe('rolling over a points season of 200,000 members', () => {
   it('archives exactly 200,000 rows with the ranks and order of the live board, through the real flow', async () => {
     let started = performance.now();
-    await fillBoard(t, SEASON, MEMBERS);
-    const before = await boardPlaces(t, SEASON);
+    await fillBoard(t, REF, MEMBERS);
+    const before = await boardPlaces(t, REF);
     const fillMs = ms(started);
     expect(before).toHaveLength(MEMBERS);
 
@@ -29,14 +30,14 @@ describe('rolling over a season of 200,000 members', () => {
     const { jobId } = await runJob(t.deps, { name: 'season.rollover', requestedBy: null, data: { seasonId: SEASON } });
     const prepared = await jobResult(t, 'leaderboards', jobId);
     expect(prepared).toMatchObject({ seasonId: SEASON, members: MEMBERS, shards: 8 });
-    await waitArchived(t, SEASON);
+    await waitArchived(t, REF);
     const rolloverMs = ms(started);
 
     started = performance.now();
-    const archived = await archivePlaces(t, SEASON);
+    const archived = await archivePlaces(t, REF);
     expect(archived).toHaveLength(MEMBERS);
     expect(firstDifference(archived, before)).toBe(-1);
-    expect(await boardKeysPresent(t, SEASON)).toEqual(['sealed']);
+    expect(await boardKeysPresent(t, REF)).toEqual(['sealed']);
     const runs = await t.deps.db.jobRun.findMany({ where: { name: 'season.rollover.copy', state: 'COMPLETED' } });
     expect(runs).toHaveLength(8);
     process.stdout.write(

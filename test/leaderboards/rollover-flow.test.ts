@@ -13,6 +13,7 @@ import { archivePlaces, boardKeysPresent, boardPlaces, fillBoard, firstDifferenc
 // A zone far from UTC, so a season derived from UTC or server time would be wrong.
 const ZONE = 'Asia/Shanghai';
 const SEASON = '2026-09';
+const REF = `points/${SEASON}`;
 // Three shards of 25,000 ranks, copied in batches of 5,000.
 const MEMBERS = 60_000;
 const FAILING_SHARD = 25_001;
@@ -54,8 +55,8 @@ describe('the season.rollover scheduler', () => {
 
 describe('a rollover flow', () => {
   it('closes the season before its tick, retries a shard that failed halfway, and archives every row once', async () => {
-    await fillBoard(t, SEASON, MEMBERS);
-    const before = await boardPlaces(t, SEASON);
+    await fillBoard(t, REF, MEMBERS);
+    const before = await boardPlaces(t, REF);
     const events = record(sseClient(url), ROLLED_OVER);
     await waitForNumsub(t.deps.redis, `${t.deps.keys.prefix}:events:season:rolledOver:all`, 1);
 
@@ -64,15 +65,16 @@ describe('a rollover flow', () => {
     const tick = Date.parse('2026-09-30T16:00:00.000Z');
     const tickJob = { id: `repeat:season.rollover:${tick}`, name: 'season.rollover', data: {}, opts: { prevMillis: tick }, timestamp: Date.parse('2026-08-31T16:00:00.000Z') };
     const started = await seasonRolloverJob.process(tickJob as unknown as Job, t.deps);
-    expect(started).toMatchObject({ seasonId: SEASON, members: MEMBERS, shards: 3 });
+    expect(started).toMatchObject({ seasonId: SEASON, ref: REF, members: MEMBERS, shards: 3 });
 
-    await waitArchived(t, SEASON);
+    await waitArchived(t, REF);
     expect(failures).toEqual([{ fromRank: FAILING_SHARD, batch: 2 }]);
-    const archived = await archivePlaces(t, SEASON);
+    const archived = await archivePlaces(t, REF);
     expect(archived).toHaveLength(MEMBERS);
     expect(new Set(archived.map((place) => place.userId)).size).toBe(MEMBERS);
     expect(firstDifference(archived, before)).toBe(-1);
-    expect(await boardKeysPresent(t, SEASON)).toEqual(['sealed']);
+    expect(await boardKeysPresent(t, REF)).toEqual(['sealed']);
+    expect(await t.deps.db.boardArchiveEntry.count({ where: { month: SEASON, periodRef: REF } })).toBe(MEMBERS);
 
     const [event] = await events.waitFor(1);
     const current = seasonIdAt(clock.now(), ZONE);
@@ -91,33 +93,31 @@ describe('a rollover flow', () => {
   });
 
   it('changes nothing when the whole rollover is run again for the archived season', async () => {
-    const rows = await t.deps.db.seasonArchiveEntry.findMany({ where: { seasonId: SEASON }, orderBy: { rank: 'asc' } });
+    const rows = await t.deps.db.boardArchiveEntry.findMany({ where: { periodRef: REF }, orderBy: { rank: 'asc' } });
     const copies = await t.deps.db.jobRun.count({ where: { name: COPY_JOB } });
     const { jobId } = await runJob(t.deps, { name: 'season.rollover', requestedBy: null, data: { seasonId: SEASON } });
-    expect(await jobResult(t, 'leaderboards', jobId)).toMatchObject({ seasonId: SEASON, skipped: 'the season is archived already' });
-    expect(await t.deps.db.seasonArchiveEntry.findMany({ where: { seasonId: SEASON }, orderBy: { rank: 'asc' } })).toEqual(rows);
+    expect(await jobResult(t, 'leaderboards', jobId)).toMatchObject({ seasonId: SEASON, ref: REF, skipped: 'the period is archived already' });
+    expect(await t.deps.db.boardArchiveEntry.findMany({ where: { periodRef: REF }, orderBy: { rank: 'asc' } })).toEqual(rows);
     expect(await t.deps.db.jobRun.count({ where: { name: COPY_JOB } })).toBe(copies);
-    expect(await boardKeysPresent(t, SEASON)).toEqual(['sealed']);
-    expect(await t.deps.db.season.findUnique({ where: { id: SEASON } })).toMatchObject({ state: 'ARCHIVED' });
+    expect(await boardKeysPresent(t, REF)).toEqual(['sealed']);
+    expect(await t.deps.db.boardPeriod.findUnique({ where: { ref: REF } })).toMatchObject({ state: 'ARCHIVED' });
   });
 
   it('archives a season with no members cleanly', async () => {
     const empty = '2026-08';
     const { jobId } = await runJob(t.deps, { name: 'season.rollover', requestedBy: null, data: { seasonId: empty } });
     expect(await jobResult(t, 'leaderboards', jobId)).toMatchObject({ seasonId: empty, members: 0, shards: 0 });
-    await waitArchived(t, empty);
-    expect(await t.deps.db.seasonArchiveEntry.count({ where: { seasonId: empty } })).toBe(0);
-    const [partition] = await t.deps.db.$queryRaw<Array<{ found: boolean }>>`SELECT to_regclass('season_archive_2026_08') IS NOT NULL AS found`;
+    await waitArchived(t, `points/${empty}`);
+    expect(await t.deps.db.boardArchiveEntry.count({ where: { periodRef: `points/${empty}` } })).toBe(0);
+    const [partition] = await t.deps.db.$queryRaw<Array<{ found: boolean }>>`SELECT to_regclass('board_archive_2026_08') IS NOT NULL AS found`;
     expect(partition?.found).toBe(true);
-    const { data } = await t.gql(`{ leaderboard(season: "${empty}") { season { state } totalParticipants entries { rank } stale } }`);
-    expect(data!.leaderboard).toEqual({ season: { state: 'ARCHIVED' }, totalParticipants: 0, entries: [], stale: false });
   });
 
   it('is listed by the jobs admin and re-run for a season through runJob(name, data)', async () => {
     const { token } = await t.createUser({ role: 'ADMIN' });
-    const { data } = await t.gql(`{ jobs { name queue schedule { cron timeZone } } }`, {}, { token });
+    const { data } = await t.gql(`{ jobs { name queue schedule { cron every timeZone } } }`, {}, { token });
     const byName = new Map(data!.jobs.map((job: { name: string }) => [job.name, job]));
-    expect(byName.get('season.rollover')).toEqual({ name: 'season.rollover', queue: 'leaderboards', schedule: { cron: '0 0 1 * *', timeZone: ZONE } });
+    expect(byName.get('season.rollover')).toEqual({ name: 'season.rollover', queue: 'leaderboards', schedule: { cron: '0 0 1 * *', every: null, timeZone: ZONE } });
     expect(byName.get('season.rollover.copy')).toMatchObject({ schedule: null });
     expect(byName.get('season.rollover.finish')).toMatchObject({ schedule: null });
     expect(byName.get('leaderboard.reconcile')).toMatchObject({ schedule: { cron: '0 * * * *' } });
@@ -125,7 +125,8 @@ describe('a rollover flow', () => {
     const RUN = `mutation Run($name: String!, $data: JSONObject) { runJob(name: $name, data: $data) { jobId } }`;
     const run = await t.gql(RUN, { name: 'season.rollover', data: { seasonId: '2026-07' } }, { token });
     expect(await jobResult(t, 'leaderboards', run.data!.runJob.jobId)).toMatchObject({ seasonId: '2026-07', members: 0 });
-    await waitArchived(t, '2026-07');
+    await waitArchived(t, 'points/2026-07');
+    expect(byName.get('leaderboard.rollover.tick')).toMatchObject({ queue: 'leaderboards', schedule: { cron: null, every: 60_000 } });
     const refused = await t.gql(RUN, { name: 'hot.recompute', data: { seasonId: '2026-07' } }, { token });
     expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
@@ -136,7 +137,9 @@ describe('a rollover flow', () => {
         () => 'queued',
         (error: { extensions?: { code?: string } }) => error.extensions?.code,
       );
-    expect(await code({ seasonId: "2026-09'; DROP TABLE season_archive; --" })).toBe('BAD_USER_INPUT');
+    expect(await code({ seasonId: "2026-09'; DROP TABLE board_archive; --" })).toBe('BAD_USER_INPUT');
+    expect(await code({ ref: "points/2026-09'; DROP TABLE board_archive; --" })).toBe('BAD_USER_INPUT');
+    expect(await code({ ref: 'points/2026-09', seasonId: '2026-09' })).toBe('BAD_USER_INPUT');
     expect(await code({ season: '2026-09' })).toBe('BAD_USER_INPUT');
     expect(await code({})).toBe('queued');
   });

@@ -1,24 +1,29 @@
 import { z } from 'zod';
 import type { Deps } from '../../lib/app-deps.js';
 import type { JobHandler } from '../../infra/queues.js';
-import { syncPendingStandings } from './board-sync.js';
-import { reconcileBoard } from './reconcile.js';
-import { rolloverJobs } from './rollover.jobs.js';
 import { isSeasonId } from '../../lib/calendar.js';
-import { seasonIdOf } from './seasons.service.js';
+import { syncPendingStandings } from './board-sync.js';
+import { reconcileAllBoards, reconcileBoard } from './reconcile.js';
+import { rolloverJobs } from './rollover.jobs.js';
+import { isPeriodRefLike, pointsRef } from './rollover-period.js';
 
 const reconcileDataSchema = z
-  .object({ seasonId: z.string().refine(isSeasonId, 'seasonId must be a season id, YYYY-MM').optional() })
-  .strict();
+  .object({
+    seasonId: z.string().refine(isSeasonId, 'seasonId must be a season id, YYYY-MM').optional(),
+    ref: z.string().refine(isPeriodRefLike, 'ref must be a board period ref, <board key>/<period id>').optional(),
+  })
+  .strict()
+  .refine((data) => data.seasonId === undefined || data.ref === undefined, 'give either seasonId or ref, not both');
 
 /**
  * The leaderboards queue's jobs:
- * - `leaderboard.sync`: the outbox of the Redis board. Every award writes its
- *   standing to Redis right after commit; this pushes whatever that missed
+ * - `leaderboard.sync`: the outbox of the Redis boards. Every write puts its
+ *   standing in Redis right after commit; this pushes whatever that missed
  *   (Redis down, process died) and rebuilds a board Redis lost.
- * - `leaderboard.reconcile`: hourly, checks the current board against the
- *   points records and repairs drift (or the season in `data.seasonId`).
- * - the season rollover's three jobs (rollover.jobs.ts).
+ * - `leaderboard.reconcile`: hourly, checks every current board period
+ *   against its truth and repairs drift (or only the period in `data.ref`,
+ *   or the points season in `data.seasonId`).
+ * - the rollover's jobs (rollover.jobs.ts), the per-minute tick among them.
  */
 export const leaderboardJobs: JobHandler<Deps>[] = [
   {
@@ -31,13 +36,14 @@ export const leaderboardJobs: JobHandler<Deps>[] = [
     queue: 'leaderboards',
     name: 'leaderboard.reconcile',
     description:
-      'Rebuilds the current season board from the points records, repairs and reports drift (liveboard_leaderboard_drift_total).',
+      'Checks every current board period against its truth (points records, or submitted standings), repairs and reports drift (liveboard_leaderboard_drift_total).',
     schedule: { pattern: '0 * * * *' },
     options: { attempts: 3, backoff: { type: 'exponential', delay: 10_000 } },
     dataSchema: reconcileDataSchema,
     process: (job, deps) => {
       const data = reconcileDataSchema.parse(job.data ?? {});
-      return reconcileBoard(deps, { seasonId: data.seasonId ?? seasonIdOf(deps, deps.now()) });
+      const ref = data.ref ?? (data.seasonId === undefined ? undefined : pointsRef(data.seasonId));
+      return ref === undefined ? reconcileAllBoards(deps) : reconcileBoard(deps, { ref });
     },
   },
   ...rolloverJobs,

@@ -1,25 +1,35 @@
+import type { BoardOrder } from '../../generated/prisma/client.js';
 import type { Deps } from '../../lib/app-deps.js';
 import { DRIFT_KINDS, type DriftKind } from '../../infra/metrics.js';
+import { parseBoardMember, scoreOfSortScore } from './board-entry.js';
+import { boardKeys } from './board-keys.js';
 import { repairStandings } from './board-repair.js';
-import { decodeBoardScore, encodeBoardScore } from './board-score.js';
 import type { StandingWrite } from './board-script.js';
-import { boardKeys } from './board-store.js';
 import { syncPendingStandings } from './board-sync.js';
+import { expectedBoard, type TruthRow } from './reconcile-truth.js';
 
-type ReconcileDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'metrics' | 'pubsub' | 'now'>;
+type ReconcileDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'metrics' | 'pubsub' | 'now' | 'config'>;
+
+/** A standing as a board holds it or the truth expects it. */
+export interface PlacedScore {
+  score: number;
+  /** BIGINT, as a decimal string. */
+  seq: string;
+}
 
 /** One difference found and repaired. */
 export interface Drift {
   kind: DriftKind;
+  /** The member's user; 0 for a member that names none (not `<seq>:<userId>`). */
   userId: number;
-  /** What the board held (null: absent) and what the points records say (null: off the board). */
-  found: { points: number; seq: number } | null;
-  expected: { points: number; seq: number } | null;
+  /** What the board held (null: absent) and what the truth says (null: off the board). */
+  found: PlacedScore | null;
+  expected: PlacedScore | null;
 }
 
-/** What one reconcile run compared and repaired. */
+/** What one reconcile run of one board period compared and repaired. */
 export interface ReconcileReport {
-  seasonId: string;
+  ref: string;
   skipped?: string;
   /** Members of the expected board. */
   expected: number;
@@ -28,26 +38,16 @@ export interface ReconcileReport {
   repaired: Drift[];
 }
 
-interface ExpectedRow {
-  user_id: number;
-  points: number | null;
-  seq: bigint | null;
-  version: number | null;
-  pending: boolean;
+/** One member of the board, decoded. */
+interface BoardEntry {
+  member: string;
+  userId: number;
+  found: PlacedScore;
 }
 
-/** A board score as standing, or null for a value no standing encodes to (it is wrong either way). */
-function tryDecode(raw: string): { points: number; seq: number } | null {
-  try {
-    return decodeBoardScore(raw);
-  } catch {
-    return null;
-  }
-}
-
-/** Every member of a board with its raw score, by SCAN: complete even while the board changes. */
-async function readBoard(deps: ReconcileDeps, board: string): Promise<Map<string, string>> {
-  const members = new Map<string, string>();
+/** Every member of a board with its sort score, by ZSCAN: complete even while the board changes. */
+async function readBoard(deps: ReconcileDeps, board: string): Promise<Array<[string, string]>> {
+  const members: Array<[string, string]> = [];
   let cursor = '0';
   do {
     const [next, page] = await deps.redis.zscan(board, cursor, 'COUNT', 5_000);
@@ -55,83 +55,168 @@ async function readBoard(deps: ReconcileDeps, board: string): Promise<Map<string
     for (let index = 0; index + 1 < page.length; index += 2) {
       const member = page[index];
       const score = page[index + 1];
-      if (member !== undefined && score !== undefined) members.set(member, score);
+      if (member !== undefined && score !== undefined) members.push([member, score]);
     }
     cursor = next;
   } while (cursor !== '0');
   return members;
 }
 
+/** The board's members by user; members that name no user (never written by the script) apart. */
+function decodeBoard(order: BoardOrder, raw: Array<[string, string]>): { byUser: Map<number, BoardEntry[]>; foreign: string[] } {
+  const byUser = new Map<number, BoardEntry[]>();
+  const foreign: string[] = [];
+  for (const [member, sortScore] of raw) {
+    const parsed = parseBoardMember(member);
+    let score: number | null = null;
+    try {
+      score = scoreOfSortScore(order, sortScore);
+    } catch {
+      score = null;
+    }
+    if (!parsed || score === null) {
+      foreign.push(member);
+      continue;
+    }
+    const entries = byUser.get(parsed.userId) ?? [];
+    entries.push({ member, userId: parsed.userId, found: { score, seq: parsed.seq } });
+    byUser.set(parsed.userId, entries);
+  }
+  return { byUser, foreign };
+}
+
+/** What `row` expects on the board, or null for off it. */
+function expectedOf(row: TruthRow): PlacedScore | null {
+  return row.ranked && row.score !== null ? { score: Number(row.score), seq: String(row.seq ?? 0n) } : null;
+}
+
+/** The drift of one user, or null when the board is right. */
+function driftOf(userId: number, expected: PlacedScore | null, entries: readonly BoardEntry[]): Drift | null {
+  const [entry, ...more] = entries;
+  const found = entry?.found ?? null;
+  if (expected && !entry) return { kind: 'missing', userId, found: null, expected };
+  if (!expected && entry) return { kind: 'extra', userId, found, expected: null };
+  if (expected && entry && (more.length > 0 || entry.found.score !== expected.score || entry.found.seq !== expected.seq)) {
+    return { kind: 'score', userId, found, expected };
+  }
+  return null;
+}
+
 /**
- * `leaderboard.reconcile`: rebuilds the expected board of a CURRENT season
- * from the PointsRecords (each user's sum, and the seq of their last non-zero
- * award for the tie order), compares it with the Redis board, and repairs
- * every difference: a member missing, a wrong score, a member that should not
- * be there. Pending standings are pushed first by the board's own sync, and
- * standings still pending after that (an award committed meanwhile) are left
- * to it; repairs are re-checked atomically in Redis (see board-repair.ts), so
- * a live award racing the run is neither overwritten nor counted as drift.
- * Differences are logged, counted in `liveboard_leaderboard_drift_total{kind}`
+ * Reconciles one CURRENT board period of an ACTIVE board: rebuilds its
+ * expected board (reconcile-truth.ts: points records for POINTS boards, the
+ * standings for SUBMITTED ones), compares it with the Redis board, and repairs
+ * every difference: a member missing, a wrong score or seq, a member that
+ * should not be there. Pending standings are pushed first by the board's own
+ * sync, and standings still pending after that (a write committed meanwhile)
+ * are left to it; repairs are re-checked atomically in Redis (see
+ * board-repair.ts), so a live write racing the run is neither overwritten nor
+ * counted as drift. Members that name no user cannot come from the write
+ * script, so they are removed directly. Differences are logged, counted in
+ * `liveboard_leaderboard_drift_total{kind}`, announced on `leaderboard:changed`
  * and returned.
  */
-export async function reconcileBoard(deps: ReconcileDeps, input: { seasonId: string }): Promise<ReconcileReport> {
-  const { seasonId } = input;
-  const report: ReconcileReport = { seasonId, expected: 0, drift: { missing: 0, score: 0, extra: 0 }, repaired: [] };
-  const season = await deps.db.season.findUnique({ where: { id: seasonId }, select: { state: true } });
+export async function reconcileBoard(deps: ReconcileDeps, input: { ref: string }): Promise<ReconcileReport> {
+  const { ref } = input;
+  const report: ReconcileReport = { ref, expected: 0, drift: { missing: 0, score: 0, extra: 0 }, repaired: [] };
+  const period = await deps.db.boardPeriod.findUnique({ where: { ref }, include: { board: true } });
   // A closing board is frozen for the rollover, and an archived one has left Redis.
-  if (season?.state !== 'CURRENT') return { ...report, skipped: season ? `the season is ${season.state}` : 'no such season' };
+  if (period?.state !== 'CURRENT') return { ...report, skipped: period ? `the period is ${period.state}` : 'no such board period' };
+  if (period.board.state !== 'ACTIVE') return { ...report, skipped: 'the board is ARCHIVED' };
+  const keys = boardKeys(deps.keys, ref);
+  // closePeriodNow seals before it marks the period CLOSING: a sealed board is the rollover's now.
+  if ((await deps.redis.exists(keys.sealed)) === 1) return { ...report, skipped: 'the board is sealed for its rollover' };
 
-  await syncPendingStandings(deps, { seasonId, batchSize: 5_000, maxBatches: Infinity });
-  const rows = await deps.db.$queryRaw<ExpectedRow[]>`
-    WITH totals AS (
-      SELECT user_id, sum(points)::int AS points, max(seq) FILTER (WHERE points <> 0) AS seq
-      FROM points_records WHERE season_id = ${seasonId} GROUP BY user_id
-    ), standings AS (SELECT user_id, version, synced_version FROM season_standings WHERE season_id = ${seasonId})
-    SELECT coalesce(t.user_id, s.user_id) AS user_id, t.points, t.seq, s.version,
-           coalesce(s.version > s.synced_version, false) AS pending
-    FROM totals t FULL JOIN standings s ON s.user_id = t.user_id`;
-  const keys = boardKeys(deps.keys, seasonId);
-  const board = await readBoard(deps, keys.board);
+  await syncPendingStandings(deps, { ref, batchSize: 5_000, maxBatches: Infinity });
+  const rows = await expectedBoard(deps, period.board, period);
+  const { byUser, foreign } = decodeBoard(period.board.order, await readBoard(deps, keys.board));
 
   const candidates: Array<{ drift: Drift; write: StandingWrite }> = [];
-  const judged = new Set<string>();
+  const judged = new Set<number>();
   for (const row of rows) {
-    const member = String(row.user_id);
-    judged.add(member);
+    judged.add(row.user_id);
     if (row.pending) continue;
-    const expected = row.points ? { points: row.points, seq: Number(row.seq ?? 0) } : null;
-    const raw = board.get(member);
-    const found = raw === undefined ? null : tryDecode(raw);
-    let kind: DriftKind | null = null;
-    if (expected && raw === undefined) kind = 'missing';
-    else if (!expected && raw !== undefined) kind = 'extra';
-    else if (expected && raw !== undefined && Number(raw) !== encodeBoardScore(expected.points, expected.seq)) kind = 'score';
-    if (!kind) continue;
-    const write = { userId: member, version: row.version ?? 0, points: expected?.points ?? 0, seq: expected?.seq ?? 0 };
-    candidates.push({ drift: { kind, userId: row.user_id, found, expected }, write });
+    const expected = expectedOf(row);
+    const drift = driftOf(row.user_id, expected, byUser.get(row.user_id) ?? []);
+    if (!drift) continue;
+    const write: StandingWrite = {
+      userId: row.user_id,
+      version: row.version ?? 0,
+      score: expected?.score ?? 0,
+      seq: expected?.seq ?? '0',
+      ranked: expected !== null,
+    };
+    candidates.push({ drift, write });
   }
-  for (const [member, raw] of board) {
-    if (judged.has(member)) continue;
-    // Not a user with records or a standing this season: nothing should have put it there.
+  for (const [userId, entries] of byUser) {
+    if (judged.has(userId)) continue;
+    // Not a user with records or a standing this period: nothing should have put it there.
     candidates.push({
-      drift: { kind: 'extra', userId: Number(member), found: tryDecode(raw), expected: null },
-      write: { userId: member, version: 0, points: 0, seq: 0 },
+      drift: { kind: 'extra', userId, found: entries[0]?.found ?? null, expected: null },
+      write: { userId, version: 0, score: 0, seq: '0', ranked: false },
     });
   }
 
-  const applied = await repairStandings(deps.redis, keys, candidates.map((candidate) => candidate.write));
-  candidates.forEach(({ drift }, index) => {
-    if (!applied[index]) return;
+  const target = { ref, order: period.board.order };
+  const applied = candidates.length > 0 ? await repairStandings(deps.redis, deps.keys, target, candidates.map((candidate) => candidate.write)) : [];
+  const count = (drift: Drift) => {
     report.drift[drift.kind] += 1;
     if (report.repaired.length < 100) report.repaired.push(drift);
+  };
+  candidates.forEach(({ drift }, index) => {
+    if (applied[index]) count(drift);
   });
-  report.expected = rows.filter((row) => row.points).length;
+  if (foreign.length > 0) {
+    const removed = await deps.redis.zrem(keys.board, ...foreign);
+    for (let index = 0; index < removed; index += 1) count({ kind: 'extra', userId: 0, found: null, expected: null });
+    deps.logger.warn({ ref, members: foreign.slice(0, 10) }, 'board held members that name no user; removed');
+  }
+  report.expected = rows.filter((row) => expectedOf(row) !== null).length;
+
   for (const kind of DRIFT_KINDS) if (report.drift[kind] > 0) deps.metrics.leaderboardDrift.inc({ kind }, report.drift[kind]);
   const total = DRIFT_KINDS.reduce((sum, kind) => sum + report.drift[kind], 0);
   if (total > 0) {
-    deps.logger.warn({ seasonId, drift: report.drift, sample: report.repaired.slice(0, 10) }, 'season board drift repaired');
-    // Repairs move ranks like awards do; live subscribers re-read the board.
-    await deps.pubsub.publish('leaderboard:changed', seasonId, { seasonId, userId: null });
-  } else deps.logger.info({ seasonId, expected: report.expected }, 'season board matches the points records');
+    deps.logger.warn({ ref, drift: report.drift, sample: report.repaired.slice(0, 10) }, 'board drift repaired');
+    // Repairs move ranks like writes do; live subscribers re-read the board.
+    await deps.pubsub.publish('leaderboard:changed', ref, { ref, userId: null });
+  } else deps.logger.info({ ref, expected: report.expected }, 'board matches its truth');
   return report;
+}
+
+/** What a reconcile run of every current board period found, in total. */
+export interface ReconcileAllReport {
+  periods: number;
+  drift: Record<DriftKind, number>;
+  /** The periods that had drift, with what was repaired. */
+  drifted: Array<{ ref: string; drift: Record<DriftKind, number> }>;
+}
+
+/**
+ * Reconciles every CURRENT period of every ACTIVE board that has not ended
+ * (an ended one is the rollover's), one after the other. A failure of one
+ * period is logged and does not stop the others; the run then fails, naming
+ * them, so the job retries and its history shows it.
+ */
+export async function reconcileAllBoards(deps: ReconcileDeps): Promise<ReconcileAllReport> {
+  const now = deps.now();
+  const periods = await deps.db.boardPeriod.findMany({
+    where: { state: 'CURRENT', board: { state: 'ACTIVE' }, OR: [{ endsAt: null }, { endsAt: { gt: now } }] },
+    select: { ref: true },
+    orderBy: { ref: 'asc' },
+  });
+  const result: ReconcileAllReport = { periods: periods.length, drift: { missing: 0, score: 0, extra: 0 }, drifted: [] };
+  const failed: string[] = [];
+  for (const { ref } of periods) {
+    try {
+      const report = await reconcileBoard(deps, { ref });
+      const total = DRIFT_KINDS.reduce((sum, kind) => sum + report.drift[kind], 0);
+      for (const kind of DRIFT_KINDS) result.drift[kind] += report.drift[kind];
+      if (total > 0) result.drifted.push({ ref, drift: report.drift });
+    } catch (error) {
+      deps.logger.error({ err: error, ref }, 'board reconcile failed');
+      failed.push(ref);
+    }
+  }
+  if (failed.length > 0) throw new Error(`Reconcile failed for ${failed.length} of ${periods.length} board periods: ${failed.slice(0, 10).join(', ')}`);
+  return result;
 }

@@ -1,58 +1,74 @@
 import type { Deps } from '../../lib/app-deps.js';
-import { decodeBoardScore } from './board-score.js';
-import { boardKeys } from './board-store.js';
+import type { BoardTarget } from './board-definition.js';
+import { boardKeys } from './board-keys.js';
+import { decodeBoardPage } from './rollover-copy.js';
 
-/** The archive of a season does not equal its board: the board must be kept. */
+/** The archive of a board period does not equal its board: the board must be kept. */
 export class ArchiveMismatchError extends Error {
-  constructor(seasonId: string, detail: string) {
-    super(`Archive of season ${seasonId} does not match its board: ${detail}`);
+  constructor(ref: string, detail: string) {
+    super(`Archive of ${ref} does not match its board: ${detail}`);
     this.name = 'ArchiveMismatchError';
   }
 }
 
-/** Ranks compared per round trip (one ZREVRANGE and one indexed range scan each). */
+/** Ranks compared per round trip (one ZRANGE and one indexed range scan each). */
 const CHUNK = 20_000;
 
+interface ArchivedRow {
+  rank: number;
+  user_id: number;
+  score: string;
+  seq: string;
+}
+
 /**
- * Checks that the season's archive rows are exactly its board: as many rows
+ * Checks that the period's archive rows are exactly its board: as many rows
  * as ZCARD, and rank r holds the member at 0-based position r − 1 of
- * ZREVRANGE with the same points and seq. With unique (season, rank) and the
- * count equal, that means ranks are exactly 1..n in board order.
+ * ascending ZRANGE (best first) with the same user, score and seq. With unique
+ * (month, ref, rank) and the count equal, that means ranks are exactly 1..n
+ * in board order.
  * @returns the number of members.
  * @throws ArchiveMismatchError on the first difference found.
  */
-export async function verifyArchive(deps: Pick<Deps, 'db' | 'redis' | 'keys'>, seasonId: string): Promise<number> {
-  const { board } = boardKeys(deps.keys, seasonId);
+export async function verifyArchive(deps: Pick<Deps, 'db' | 'redis' | 'keys'>, target: BoardTarget): Promise<number> {
+  const { ref, order, archiveMonth: month } = target;
+  const { board } = boardKeys(deps.keys, ref);
   const members = await deps.redis.zcard(board);
-  const [counted] = await deps.db.$queryRaw<Array<{ n: bigint }>>`SELECT count(*) AS n FROM season_archive WHERE season_id = ${seasonId}`;
+  const [counted] = await deps.db.$queryRaw<Array<{ n: bigint }>>`
+    SELECT count(*) AS n FROM board_archive WHERE month = ${month} AND period_ref = ${ref}`;
   const rows = Number(counted?.n ?? 0);
-  if (rows !== members) throw new ArchiveMismatchError(seasonId, `${rows} rows for ${members} board members`);
+  if (rows !== members) throw new ArchiveMismatchError(ref, `${rows} rows for ${members} board members`);
 
   for (let offset = 0; offset < members; offset += CHUNK) {
     const [reply, archived] = await Promise.all([
-      deps.redis.zrevrange(board, offset, offset + CHUNK - 1, 'WITHSCORES'),
-      deps.db.$queryRaw<Array<{ rank: number; user_id: number; points: number; seq: bigint }>>`
-        SELECT rank, user_id, points, seq FROM season_archive
-        WHERE season_id = ${seasonId} AND rank BETWEEN ${offset + 1} AND ${offset + CHUNK} ORDER BY rank`,
+      deps.redis.zrange(board, offset, offset + CHUNK - 1, 'WITHSCORES'),
+      deps.db.$queryRaw<ArchivedRow[]>`
+        SELECT rank, user_id, score::text AS score, seq::text AS seq FROM board_archive
+        WHERE month = ${month} AND period_ref = ${ref} AND rank BETWEEN ${offset + 1} AND ${offset + CHUNK} ORDER BY rank`,
     ]);
-    if (archived.length * 2 !== reply.length) {
-      const range = `ranks ${offset + 1}-${offset + CHUNK}`;
-      throw new ArchiveMismatchError(seasonId, `${range}: ${archived.length} rows for ${reply.length / 2} members`);
+    let places;
+    try {
+      places = decodeBoardPage(reply, offset + 1, order);
+    } catch (error) {
+      throw new ArchiveMismatchError(ref, (error as Error).message);
+    }
+    if (archived.length !== places.length) {
+      throw new ArchiveMismatchError(ref, `ranks ${offset + 1}-${offset + CHUNK}: ${archived.length} rows for ${places.length} members`);
     }
     archived.forEach((row, index) => {
-      const rank = offset + index + 1;
-      const expected = decodeBoardScore(reply[2 * index + 1] as string);
+      const place = places[index];
       const matches =
-        row.rank === rank &&
-        String(row.user_id) === reply[2 * index] &&
-        row.points === expected.points &&
-        Number(row.seq) === expected.seq;
+        place !== undefined &&
+        row.rank === place.rank &&
+        row.user_id === place.userId &&
+        row.score === String(place.score) &&
+        row.seq === place.seq;
       if (!matches) {
-        const board = `${reply[2 * index]} (${expected.points})`;
-        throw new ArchiveMismatchError(seasonId, `rank ${rank} holds user ${row.user_id} (${row.points}), the board has ${board}`);
+        const onBoard = place ? `user ${place.userId} (${place.score}, seq ${place.seq})` : 'nothing';
+        throw new ArchiveMismatchError(ref, `rank ${offset + index + 1} holds user ${row.user_id} (${row.score}, seq ${row.seq}), the board has ${onBoard}`);
       }
     });
   }
-  if ((await deps.redis.zcard(board)) !== members) throw new ArchiveMismatchError(seasonId, 'the board changed during verification');
+  if ((await deps.redis.zcard(board)) !== members) throw new ArchiveMismatchError(ref, 'the board changed during verification');
   return members;
 }

@@ -1,5 +1,6 @@
 import type { Deps } from '../../lib/app-deps.js';
 import { NO_JOB_CONTROL, type JobHandler } from '../../infra/queues.js';
+import { parsePeriodRef, POINTS_BOARD } from './board-definition.js';
 import { copyShard, type AfterBatch } from './rollover-copy.js';
 import { finishRollover } from './rollover-finish.js';
 import {
@@ -8,35 +9,54 @@ import {
   FINISH_JOB,
   FINISH_JOB_OPTIONS,
   ROLLOVER_JOB,
-  startRolloverFlow,
+  ROLLOVER_JOB_OPTIONS,
+  ROLLOVER_TICK_JOB,
   type CopyShardData,
   type FinishData,
 } from './rollover-flow.js';
-import { prepareRollover } from './rollover-prepare.js';
-import { closedSeasonOf, rolloverDataSchema, runKeyOf } from './rollover-season.js';
+import { closedPeriodOf, rolloverDataSchema, runKeyOf } from './rollover-period.js';
+import { startDueRollovers, startRollover } from './rollover-schedule.js';
+
+/** `{ seasonId }` next to the ref of a points-board period, so the monthly run reads as before. */
+function seasonOfRef(ref: string): { seasonId?: string } {
+  const { boardKey, periodId } = parsePeriodRef(ref);
+  return boardKey === POINTS_BOARD ? { seasonId: periodId } : {};
+}
 
 /**
- * `season.rollover`: at 00:00 on the 1st in APP_TIMEZONE, closes the season
- * that just ended (or the one in `data.seasonId`): prepares it, then starts
- * the copy flow. Also keeps the points partitions of the coming months ready.
+ * `season.rollover`: rolls one board period over: prepares it, then starts the
+ * copy flow. Its monthly cron (00:00 on the 1st in APP_TIMEZONE) closes the
+ * `points` season that just ended; with data it closes `{ ref }` (any board
+ * period: what the rollover tick and `closePeriodNow` add) or `{ seasonId }`
+ * (a points season).
  */
 export const seasonRolloverJob: JobHandler<Deps> = {
   queue: 'leaderboards',
   name: ROLLOVER_JOB,
   description:
-    'Archives the season that just ended: freezes its board, copies it to PostgreSQL in parallel shards, verifies, deletes it.',
+    'Archives a board period that ended (monthly: the points season): freezes its board, copies it to PostgreSQL in parallel shards, verifies, deletes it.',
   schedule: { pattern: '0 0 1 * *' },
-  options: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 } },
+  options: ROLLOVER_JOB_OPTIONS,
   dataSchema: rolloverDataSchema,
   async process(job, deps) {
     const data = rolloverDataSchema.parse(job.data ?? {});
-    const seasonId = closedSeasonOf(job, data, deps.config.timeZone);
-    const runKey = runKeyOf(job);
-    const plan = await prepareRollover(deps, { seasonId, runKey });
-    if (plan.archived) return { seasonId, skipped: 'the season is archived already' };
-    const flow = await startRolloverFlow(deps, { ...plan, ...data, runKey });
-    return { seasonId, members: plan.members, ...flow };
+    const ref = closedPeriodOf(job, data, deps.config.timeZone);
+    const started = await startRollover(deps, { ref, runKey: runKeyOf(job), shardSize: data.shardSize, batchSize: data.batchSize });
+    return { ...seasonOfRef(ref), ...started };
   },
+};
+
+/**
+ * `leaderboard.rollover.tick`: every minute, starts the rollover of every
+ * board period that has ended (see startDueRollovers).
+ */
+export const rolloverTickJob: JobHandler<Deps> = {
+  queue: 'leaderboards',
+  name: ROLLOVER_TICK_JOB,
+  description: 'Every minute: starts the rollover of every board period (daily, weekly, monthly) whose end has passed.',
+  schedule: { every: 60_000 },
+  options: { attempts: 1 },
+  process: (_job, deps) => startDueRollovers(deps),
 };
 
 /**
@@ -52,7 +72,7 @@ export function rolloverCopyJob(
   return {
     queue: 'leaderboards',
     name: COPY_JOB,
-    description: 'One shard of a season rollover: copies a rank range of the frozen board into the archive (idempotent).',
+    description: 'One shard of a board period rollover: copies a rank range of the frozen board into the archive (idempotent).',
     options: COPY_JOB_OPTIONS,
     process: (job, deps, control = NO_JOB_CONTROL) => {
       const data = job.data as CopyShardData;
@@ -71,10 +91,10 @@ export function rolloverCopyJob(
 export const rolloverFinishJob: JobHandler<Deps> = {
   queue: 'leaderboards',
   name: FINISH_JOB,
-  description: 'Last step of a season rollover: verifies the archive against the board, marks the season ARCHIVED, deletes the board.',
+  description: 'Last step of a board period rollover: verifies the archive against the board, marks the period ARCHIVED, deletes the board.',
   options: FINISH_JOB_OPTIONS,
-  process: (job, deps) => finishRollover(deps, { seasonId: (job.data as FinishData).seasonId }),
+  process: (job, deps) => finishRollover(deps, { ref: (job.data as FinishData).ref }),
 };
 
-/** The rollover's three jobs: the scheduler's, and the flow's children and parent. */
-export const rolloverJobs: JobHandler<Deps>[] = [seasonRolloverJob, rolloverCopyJob(), rolloverFinishJob];
+/** The rollover's jobs: the per-period run, the tick that starts due ones, and the flow's children and parent. */
+export const rolloverJobs: JobHandler<Deps>[] = [seasonRolloverJob, rolloverTickJob, rolloverCopyJob(), rolloverFinishJob];

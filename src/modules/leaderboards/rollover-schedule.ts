@@ -1,0 +1,93 @@
+import type { Deps } from '../../lib/app-deps.js';
+import { sealBoard } from './board-freeze.js';
+import { ROLLOVER_JOB, ROLLOVER_JOB_OPTIONS, startRolloverFlow } from './rollover-flow.js';
+import { autoRolloverJobId } from './rollover-period.js';
+import { prepareRollover } from './rollover-prepare.js';
+
+type ScheduleDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'queues' | 'now'>;
+
+/** Periods one tick starts at most; the next tick starts the rest. */
+const MAX_DUE_PER_TICK = 500;
+
+/** What starting a rollover did: the flow started, or nothing because the period is archived already. */
+export type RolloverStart =
+  | { ref: string; skipped: string }
+  | { ref: string; members: number; finishJobId: string; shards: number };
+
+/**
+ * Prepares board period `ref` for run `runKey` and starts its copy flow:
+ * what every `season.rollover` job does, whoever added it.
+ */
+export async function startRollover(
+  deps: Parameters<typeof prepareRollover>[0] & Pick<Deps, 'flows'>,
+  input: { ref: string; runKey: string; shardSize?: number; batchSize?: number },
+): Promise<RolloverStart> {
+  const { ref, runKey } = input;
+  const plan = await prepareRollover(deps, { ref, runKey });
+  if (plan.archived) return { ref, skipped: 'the period is archived already' };
+  const flow = await startRolloverFlow(deps, { ...plan, runKey, shardSize: input.shardSize, batchSize: input.batchSize });
+  return { ref, members: plan.members, ...flow };
+}
+
+/**
+ * Adds the automatic `season.rollover` job of `ref` (job id
+ * {@link autoRolloverJobId}), unless it is queued, running or done: BullMQ
+ * adds an id once while a job of that id exists, so overlapping ticks, workers
+ * and `closePeriodNow` start one run. A job of that id that failed for good
+ * is retried instead (the period is still not archived, or it would not be
+ * asked for again).
+ * @returns whether a job was added or retried.
+ */
+export async function enqueueRollover(deps: Pick<Deps, 'queues'>, ref: string): Promise<boolean> {
+  const queue = deps.queues.leaderboards;
+  const jobId = autoRolloverJobId(ref);
+  const existing = await queue.getJob(jobId);
+  if (existing) {
+    if (!(await existing.isFailed())) return false;
+    await existing.retry('failed');
+    return true;
+  }
+  await queue.add(ROLLOVER_JOB, { ref }, { ...ROLLOVER_JOB_OPTIONS, jobId });
+  return true;
+}
+
+/**
+ * The `leaderboard.rollover.tick` job: finds every board period still CURRENT
+ * whose end has passed (index board_periods(state, ends_at)) and adds its
+ * rollover (see {@link enqueueRollover}); the rollover marks it CLOSING, so
+ * later ticks no longer find it. Periods without a row (nothing written) have
+ * nothing to archive. Uses `deps.now()`, so a DAILY board rolls over within a
+ * tick of local midnight.
+ */
+export async function startDueRollovers(deps: ScheduleDeps): Promise<{ due: number; started: string[] }> {
+  const due = await deps.db.boardPeriod.findMany({
+    where: { state: 'CURRENT', endsAt: { lte: deps.now() } },
+    select: { ref: true },
+    orderBy: { endsAt: 'asc' },
+    take: MAX_DUE_PER_TICK,
+  });
+  const started: string[] = [];
+  for (const { ref } of due) if (await enqueueRollover(deps, ref)) started.push(ref);
+  if (started.length > 0) deps.logger.info({ started }, 'rollovers started for ended board periods');
+  return { due: due.length, started };
+}
+
+/**
+ * Closes board period `ref` now, before its end: when an admin archives its
+ * board or a tournament's activity ends. Seals the board at once (live writes
+ * are refused from here on), marks the period CLOSING, and adds the same
+ * verified rollover as a period that ended (prepare accepts a CLOSING period
+ * early). Returns once the rollover is queued, not done. Idempotent; a
+ * period without a row (never written) or ARCHIVED already needs nothing.
+ */
+export async function closePeriodNow(deps: ScheduleDeps, ref: string, reason: string): Promise<void> {
+  const period = await deps.db.boardPeriod.findUnique({ where: { ref }, select: { state: true } });
+  if (!period || period.state === 'ARCHIVED') {
+    deps.logger.info({ ref, reason, state: period?.state ?? null }, 'board period closed early: nothing to archive');
+    return;
+  }
+  await sealBoard(deps, ref);
+  await deps.db.boardPeriod.updateMany({ where: { ref, state: 'CURRENT' }, data: { state: 'CLOSING' } });
+  await enqueueRollover(deps, ref);
+  deps.logger.info({ ref, reason }, 'board period closed early: board sealed, rollover queued');
+}
