@@ -128,7 +128,7 @@ export async function resolvePeriod(
   periodId: string | null | undefined,
   now = deps.now(),
 ): Promise<ResolvedPeriod> {
-  const resolved = async (period: BoardPeriod) => ({ board, period, target: targetOf(deps, board, period) });
+  const resolved = (period: BoardPeriod): ResolvedPeriod => ({ board, period, target: targetOf(deps, board, period) });
   if (periodId === null || periodId === undefined || periodId === periodIdOf(deps, board, now)) {
     return resolved(await getCurrentPeriod(deps, board, now));
   }

@@ -76,11 +76,8 @@ export async function publishStandings(deps: SyncDeps, changes: readonly Standin
     return false;
   }
   // A stale write (a newer version was there already) moved nothing: nobody needs to re-read.
-  await Promise.all(
-    changes.map((change, index) =>
-      applied[index] ? deps.pubsub.publish('leaderboard:changed', change.ref, { ref: change.ref, userId: change.userId }) : undefined,
-    ),
-  );
+  const notices = changes.filter((_change, index) => applied[index]);
+  await Promise.all(notices.map((change) => deps.pubsub.publish('leaderboard:changed', change.ref, { ref: change.ref, userId: change.userId })));
   return true;
 }
 

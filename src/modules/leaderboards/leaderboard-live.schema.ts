@@ -7,7 +7,6 @@ import { changedStates } from '../../graphql/live/changed-states.js';
 import { boardArgDescription, periodArgDescription, resolveBoardArgs, seasonArgDescription } from './board-args.js';
 import { LeaderboardRef, RankModeEnum, StandingRef } from './leaderboards.schema.js';
 import { getLeaderboard, MAX_LEADERBOARD_PAGE } from './leaderboards.service.js';
-import type { RankMode } from './board-source.js';
 import './leaderboards.topics.js';
 import { lookupStandings } from './standing-lookup.js';
 
@@ -54,7 +53,7 @@ builder.subscriptionFields((t) => ({
     subscribe: async (_root, args, ctx) => {
       const resolved = await resolveBoardArgs(ctx.deps, args);
       const first = args.first ?? DEFAULT_LIVE_FIRST;
-      const rankMode = (args.rankMode ?? 'ORDINAL') as RankMode;
+      const rankMode = (args.rankMode ?? 'ORDINAL');
       const viewerId = ctx.viewer?.id ?? null;
       // The source of one shared stream per (selection, period, first): the board is read and compared
       // with the last top N sent once per event for all of its subscribers.

@@ -7,7 +7,7 @@ import { loadReferencedUser, UserRef } from '../users/index.js';
 import { boardArgDescription, periodArgDescription, resolveBoardArgs, seasonArgDescription } from './board-args.js';
 import { decodeBoardCursor, encodeBoardCursor } from './board-cursor.js';
 import { getBoard, getCurrentPeriod, nextResetAt, type ResolvedPeriod } from './board-periods.service.js';
-import type { RankedStanding, RankMode } from './board-source.js';
+import type { RankedStanding } from './board-source.js';
 import {
   getLeaderboard,
   getLeaderboardAround,
@@ -305,7 +305,7 @@ builder.queryFields((t) => ({
       return getLeaderboard(ctx.deps, {
         resolved,
         request: pageRequest(resolved, args),
-        rankMode: (args.rankMode ?? 'ORDINAL') as RankMode,
+        rankMode: (args.rankMode ?? 'ORDINAL'),
         viewerId: ctx.viewer?.id ?? null,
       });
     },
@@ -329,7 +329,7 @@ builder.queryFields((t) => ({
       const userId = args.userId ? decodeId('User', String(args.userId)) : ctx.viewer?.id;
       if (userId === undefined) throw unauthenticated('Log in, or give the userId whose standing to show.');
       const resolved = await resolveBoardArgs(ctx.deps, args);
-      return getLeaderboardAround(ctx.deps, { resolved, userId, radius: args.radius ?? 5, rankMode: (args.rankMode ?? 'ORDINAL') as RankMode });
+      return getLeaderboardAround(ctx.deps, { resolved, userId, radius: args.radius ?? 5, rankMode: (args.rankMode ?? 'ORDINAL') });
     },
   }),
   standings: t.field({
@@ -347,7 +347,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const resolved = await resolveBoardArgs(ctx.deps, args);
-      return getStandings(ctx.deps, { resolved, userIds: userIdsOf(args.userIds), rankMode: (args.rankMode ?? 'ORDINAL') as RankMode });
+      return getStandings(ctx.deps, { resolved, userIds: userIdsOf(args.userIds), rankMode: (args.rankMode ?? 'ORDINAL') });
     },
   }),
 }));

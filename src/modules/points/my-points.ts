@@ -1,8 +1,7 @@
 import type { PointsType } from '../../generated/prisma/client.js';
 import type { Deps } from '../../lib/app-deps.js';
-import { getPointsBoard, getCurrentPeriod, getStanding, resolveBoardArgs, seasonOf } from '../leaderboards/index.js';
+import { getPointsBoard, getCurrentPeriod, getStanding, resolveBoardArgs, seasonOf, percentileOf } from '../leaderboards/index.js';
 import { localDay } from '../../lib/calendar.js';
-import { percentileOf } from '../leaderboards/index.js';
 import { POINTS_RULES, POINTS_TYPES, roomUnderCap } from './points-rules.js';
 import { currentStreak } from './sign-in.js';
 
