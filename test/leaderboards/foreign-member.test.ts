@@ -55,7 +55,7 @@ describe('a board member that is not a user', () => {
     const { board } = boardKeys(t.deps.keys, `points/${SEASON}`);
     // An unknown user id above everyone, a member that is no entry between Alice and Bob, an out-of-range id below.
     const score = (points: number) => sortScoreOf('DESC', points);
-    await t.deps.redis.zadd(board, score(100), boardMember(1, 999999), score(40), 'not-a-user', score(10), `0000000000000003:${2 ** 40}`);
+    await t.deps.redis.zadd(board, score(100), boardMember(1, 999999), score(40), 'not-a-user', score(10), `0000000000000002:${2 ** 40}`);
     const counted = await foreignCount();
 
     const page = await t.gql(LEADERBOARD, { season: SEASON });

@@ -73,3 +73,52 @@ export async function repairStandings(
   const replies = await runScript(redis, REPAIR_STANDING, calls);
   return replies.map((reply) => reply === 1);
 }
+
+/**
+ * KEYS as the writer's; ARGV = pairs [member, userId or ''].
+ * Removes members that are on the board but are not the entry the members
+ * hash gives their user (or name no user at all): strays that only a write
+ * behind the script's back can leave. Checked inside the script, so the
+ * entry a live write has just made for the user is never removed. The scores
+ * they held are counted again from the board.
+ */
+const REMOVE_STRAYS = defineLuaScript(
+  `${WRITE_LUA_HELPERS}
+local removed = 0
+for i = 1, #ARGV, 2 do
+  local member, userId = ARGV[i], ARGV[i + 1]
+  local current = userId ~= '' and redis.call('HGET', members, userId)
+  local held = redis.call('ZSCORE', board, member)
+  if held and current ~= member then
+    redis.call('ZREM', board, member)
+    local left = redis.call('ZCOUNT', board, held, held)
+    if left == 0 then
+      redis.call('HDEL', scoreCounts, held)
+      redis.call('ZREM', scores, held)
+    else
+      redis.call('HSET', scoreCounts, held, left)
+    end
+    removed = removed + 1
+  end
+end
+return removed`,
+  6,
+);
+
+/**
+ * Removes stray members of a board period (see REMOVE_STRAYS): `userId` null
+ * for a member that names no user. One round trip.
+ * @returns how many were removed.
+ */
+export async function removeStrays(
+  redis: Redis,
+  keySpace: KeySpace,
+  target: WriteTarget,
+  strays: ReadonlyArray<{ member: string; userId: number | null }>,
+): Promise<number> {
+  if (strays.length === 0) return 0;
+  const keys = writeKeys(keySpace, target.ref, false);
+  const args = strays.flatMap((stray) => [stray.member, stray.userId === null ? '' : String(stray.userId)]);
+  const [removed] = await runScript(redis, REMOVE_STRAYS, [{ keys, args }]);
+  return Number(removed);
+}

@@ -1,9 +1,9 @@
 import type { BoardOrder } from '../../generated/prisma/client.js';
 import type { Deps } from '../../lib/app-deps.js';
 import { DRIFT_KINDS, type DriftKind } from '../../infra/metrics.js';
-import { parseBoardMember, scoreOfSortScore } from './board-entry.js';
+import { boardMember, parseBoardMember, scoreOfSortScore } from './board-entry.js';
 import { boardKeys } from './board-keys.js';
-import { repairStandings } from './board-repair.js';
+import { removeStrays, repairStandings } from './board-repair.js';
 import type { StandingWrite } from './board-script.js';
 import { syncPendingStandings } from './board-sync.js';
 import { expectedBoard, type TruthRow } from './reconcile-truth.js';
@@ -166,11 +166,21 @@ export async function reconcileBoard(deps: ReconcileDeps, input: { ref: string }
   candidates.forEach(({ drift }, index) => {
     if (applied[index]) count(drift);
   });
-  if (foreign.length > 0) {
-    const removed = await deps.redis.zrem(keys.board, ...foreign);
-    for (let index = 0; index < removed; index += 1) count({ kind: 'extra', userId: 0, found: null, expected: null });
-    deps.logger.warn({ ref, members: foreign.slice(0, 10) }, 'board held members that name no user; removed');
-  }
+  // Members the repairs cannot reach (not the entry the members hash names: written behind the script's back).
+  const expectedMember = new Map(rows.flatMap((row) => {
+    const expected = expectedOf(row);
+    return row.pending ? [] : [[row.user_id, expected ? boardMember(expected.seq, row.user_id) : null] as const];
+  }));
+  const pending = new Set(rows.filter((row) => row.pending).map((row) => row.user_id));
+  const strays = [
+    ...foreign.map((member) => ({ member, userId: null })),
+    ...[...byUser].flatMap(([userId, entries]) =>
+      pending.has(userId) ? [] : entries.filter((entry) => entry.member !== expectedMember.get(userId)).map((entry) => ({ member: entry.member, userId })),
+    ),
+  ];
+  const removed = await removeStrays(deps.redis, deps.keys, target, strays);
+  for (let index = 0; index < removed; index += 1) count({ kind: 'extra', userId: 0, found: null, expected: null });
+  if (removed > 0) deps.logger.warn({ ref, members: strays.slice(0, 10).map((stray) => stray.member) }, 'board held stray members; removed');
   report.expected = rows.filter((row) => expectedOf(row) !== null).length;
 
   for (const kind of DRIFT_KINDS) if (report.drift[kind] > 0) deps.metrics.leaderboardDrift.inc({ kind }, report.drift[kind]);

@@ -151,7 +151,7 @@ function boardsCte(input: AwardInput, periods: ReturnType<typeof periodsOfEvent>
       AND (b.point_types IS NULL OR ${input.type}::"PointsType" = ANY(b.point_types))
       AND (b.scope = 'GLOBAL'
            OR (b.scope = 'CATEGORY' AND b.category = (SELECT a.category FROM activities a WHERE a.id = ${activityId}::int))
-           OR (b.scope = 'ACTIVITY' AND b.activity_id = ${activityId}::int AND ${input.type}::"PointsType" <> 'HOST_ACTIVITY')`;
+           OR (b.scope = 'ACTIVITY' AND b.activity_id = ${activityId}::int AND ${input.type}::"PointsType" <> 'HOST_ACTIVITY'))`;
 }
 
 /** The period rows of the fed boards, created here when this is their first award (bounds computed in TypeScript). */
