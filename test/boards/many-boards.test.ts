@@ -119,7 +119,7 @@ describe('reads of other boards', () => {
   });
 
   it('delivers leaderboardChanged(board: "weekly-checkins") over graphql-ws and SSE', async () => {
-    const query = `subscription { leaderboardChanged(board: "weekly-checkins", first: 3) { board entries { score user { id } } } }`;
+    const query = `subscription { leaderboardChanged(board: "weekly-checkins", first: 100) { board entries { score user { id } } } }`;
     const overWs = record(clients.ws(url), query);
     const overSse = record(clients.sse(url), query);
     await waitForOpenSubscriptions(t.deps.metrics, { ws: 1, sse: 1 });
