@@ -46,10 +46,10 @@ describe('a WEEKLY board fed by CHECK_IN points (APP_TIMEZONE=Asia/Shanghai)', (
     expect(row?.point_types).toBe('{CHECK_IN}');
   });
 
-  it('leaves point_types NULL for a board of every type', async () => {
+  it('stores no point types (every type) for a board of every type', async () => {
     await createDefinition(w.deps, admin, { key: 'all-points-daily', title: 'Daily points', period: 'DAILY', source: 'POINTS' });
-    const [row] = await w.deps.db.$queryRaw<Array<{ is_null: boolean }>>`SELECT point_types IS NULL AS is_null FROM leaderboards WHERE key = 'all-points-daily'`;
-    expect(row?.is_null).toBe(true);
+    const [row] = await w.deps.db.$queryRaw<Array<{ types: number }>>`SELECT cardinality(point_types) AS types FROM leaderboards WHERE key = 'all-points-daily'`;
+    expect(row?.types).toBe(0);
   });
 
   it('turns over at Monday 00:00 local time (Sunday 16:00 UTC)', async () => {

@@ -22,7 +22,7 @@ CREATE TABLE "leaderboards" (
     "category" VARCHAR(32),
     "activity_id" INTEGER,
     "source" "LeaderboardSource" NOT NULL,
-    "point_types" "PointsType"[],
+    "point_types" "PointsType"[] NOT NULL DEFAULT ARRAY[]::"PointsType"[],
     "operator" "ScoreOperator" NOT NULL DEFAULT 'SUM',
     "sort_order" "BoardOrder" NOT NULL DEFAULT 'DESC',
     "state" "LeaderboardState" NOT NULL DEFAULT 'ACTIVE',

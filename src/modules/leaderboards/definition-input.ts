@@ -88,8 +88,9 @@ function normalizeCategory(category: string): string {
  *   freezes when the activity ends, so a daily or weekly reset inside it
  *   would only split one tournament into several boards;
  * - other scopes must name their period;
- * - `pointTypes` only with source POINTS (null or absent = every type; an
- *   empty list would be a board nothing feeds, so it is refused);
+ * - `pointTypes` only with source POINTS (null or absent = every type, stored
+ *   as an empty list; an empty list given would read as a board nothing
+ *   feeds, so it is refused);
  * - POINTS boards add points up: operator SUM (the default) only, order DESC
  *   only (most points first; nothing ranks who earned fewest);
  * - SUBMITTED boards default to operator BEST and order DESC.

@@ -69,8 +69,8 @@ export async function createDefinition(deps: DefinitionDeps, actor: BoardActor, 
     category: definition.category,
     activityId: definition.activityId,
     source: definition.source,
-    // Omitted for "every type", so the column stays NULL (what the award path reads as all types).
-    ...(definition.pointTypes.length > 0 ? { pointTypes: definition.pointTypes } : {}),
+    // Empty for "every type": what the award path and reconcile read as all types.
+    pointTypes: definition.pointTypes,
     operator: definition.operator,
     order: definition.order,
     createdBy: actor.id,

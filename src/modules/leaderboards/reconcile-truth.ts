@@ -31,7 +31,7 @@ export interface TruthRow {
 function recordsFilter(board: BoardDefinition, period: Pick<BoardPeriod, 'periodId' | 'startsAt' | 'endsAt'>, timeZone: string): Prisma.Sql {
   if (board.key === POINTS_BOARD) return Prisma.sql`r.season_id = ${period.periodId}`;
   const scope = Prisma.sql`
-    (b.point_types IS NULL OR r.type = ANY(b.point_types))
+    (cardinality(b.point_types) = 0 OR r.type = ANY(b.point_types))
     AND (b.scope = 'GLOBAL'
          OR (b.scope = 'CATEGORY' AND b.category = (SELECT a.category FROM activities a WHERE a.id = r.activity_id))
          OR (b.scope = 'ACTIVITY' AND b.activity_id = r.activity_id AND r.type <> 'HOST_ACTIVITY'))

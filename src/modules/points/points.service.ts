@@ -148,7 +148,7 @@ function boardsCte(input: AwardInput, periods: ReturnType<typeof periodsOfEvent>
                                          WHEN 'MONTHLY' THEN ${periods.MONTHLY.id} ELSE 'all' END AS ref
     FROM leaderboards b
     WHERE b.source = 'POINTS' AND b.state = 'ACTIVE'
-      AND (b.point_types IS NULL OR ${input.type}::"PointsType" = ANY(b.point_types))
+      AND (cardinality(b.point_types) = 0 OR ${input.type}::"PointsType" = ANY(b.point_types))
       AND (b.scope = 'GLOBAL'
            OR (b.scope = 'CATEGORY' AND b.category = (SELECT a.category FROM activities a WHERE a.id = ${activityId}::int))
            OR (b.scope = 'ACTIVITY' AND b.activity_id = ${activityId}::int AND ${input.type}::"PointsType" <> 'HOST_ACTIVITY'))`;
