@@ -113,7 +113,7 @@ describe('a random board', () => {
       expect(page.entries).toEqual(expected.slice(137, 187));
       expect(page.total).toBe(600);
       expect(page.viewer).toEqual(expected.find((entry) => entry.userId === 1003));
-      expect(await source.page(target, { offset: 0, limit: 0, viewerId: 1003, rankMode: mode })).toEqual({ entries: [], total: 600, viewer: page.viewer });
+      expect(await source.page(target, { offset: 0, limit: 0, viewerId: 1003, rankMode: mode })).toEqual({ entries: [], total: 600, viewer: page.viewer, snapshot: page.snapshot });
       const at = expected[2] as RankedStanding;
       expect(await source.around(target, at.userId, 4, mode)).toEqual({ entries: expected.slice(0, 7), total: 600, standing: at });
       expect(await source.around(target, 999_999, 4, mode)).toEqual({ entries: [], total: 600, standing: null });

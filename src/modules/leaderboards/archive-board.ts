@@ -68,12 +68,13 @@ export function archiveBoard(deps: Pick<Deps, 'db'>): BoardSource {
   return {
     async page(target, { offset, limit, viewerId, rankMode }) {
       checkPage(offset, limit);
-      const [entries, count, viewer] = await Promise.all([
+      const [entries, count, viewer, snapshot] = await Promise.all([
         ranks(db, target, rankMode, offset + 1, offset + limit),
         total(db, target),
         viewerId === null ? [] : ofUsers(db, target, [viewerId], rankMode),
+        maxSeq(db, target),
       ]);
-      return { entries, total: count, viewer: viewer[0] ?? null };
+      return { entries, total: count, viewer: viewer[0] ?? null, snapshot };
     },
 
     async pageAfter(target, { after, limit, viewerId, rankMode }): Promise<BoardCursorPage> {

@@ -75,7 +75,7 @@ local entries = {}
 if limit > 0 then entries = rankRun(offset, redis.call('ZRANGE', board, offset, offset + limit - 1, 'WITHSCORES')) end
 local viewer = false
 if ARGV[4] ~= '' then viewer = standingOf(ARGV[4]) end
-return {total, entries, viewer}`,
+return {total, entries, viewer, redis.call('GET', maxSeq) or ''}`,
   KEY_COUNT,
 );
 

@@ -52,11 +52,12 @@ export interface BoardPage {
   /** How many users are on the board. */
   total: number;
   viewer: RankedStanding | null;
+  /** The largest seq on the board as read: a walk that starts from this page's cursors goes on from it. */
+  snapshot: string;
 }
 
 /** A page read by cursor, with the snapshot the walk goes on from. */
 export interface BoardCursorPage extends BoardPage {
-  snapshot: string;
   /** Whether entries follow the last one returned. */
   hasNextPage: boolean;
 }

@@ -104,8 +104,13 @@ export function redisBoard(deps: StoreDeps): BoardSource {
   return {
     async page(target, { offset, limit, viewerId, rankMode }): Promise<BoardPage> {
       checkPage(offset, limit);
-      const [total, entries, viewer] = await whole(READ_PAGE, target, rankMode, [String(offset), String(limit), viewerId === null ? '' : String(viewerId)]);
-      return { entries: toStandings(target, entries as unknown[]), total: Number(total), viewer: optionalStanding(target, viewer) };
+      const [total, entries, viewer, snapshot] = await whole(READ_PAGE, target, rankMode, [String(offset), String(limit), viewerId === null ? '' : String(viewerId)]);
+      return {
+        entries: toStandings(target, entries as unknown[]),
+        total: Number(total),
+        viewer: optionalStanding(target, viewer),
+        snapshot: snapshot === '' ? '0' : BigInt(`0x${String(snapshot)}`).toString(),
+      };
     },
 
     async pageAfter(target, { after, limit, viewerId, rankMode }): Promise<BoardCursorPage> {

@@ -127,8 +127,12 @@ const LeaderboardEntryRef = builder.objectRef<EntryShape>('LeaderboardEntry').im
       resolve: (entry) => percentileOf(entry.rank, entry.total),
     }),
     cursor: t.string({
-      description: 'Pass as `after` to read the entries after this one (a walk that never returns a member twice).',
-      resolve: (entry) => encodeBoardCursor(entry.ref, { score: entry.score, seq: entry.seq, userId: entry.userId, snapshot: entry.snapshot ?? entry.seq }),
+      nullable: true,
+      description:
+        'Pass as `after` to read the entries after this one (a walk that never returns a member twice). ' +
+        'Null on entries of `leaderboardAround` and of a `userIds` read, which are no page of a walk.',
+      resolve: (entry) =>
+        entry.snapshot === null ? null : encodeBoardCursor(entry.ref, { score: entry.score, seq: entry.seq, userId: entry.userId, snapshot: entry.snapshot }),
     }),
     user: t.field({ type: UserRef, resolve: (entry, _args, ctx) => loadReferencedUser(ctx.loaders.users, entry.userId) }),
   }),
@@ -149,10 +153,12 @@ const PageInfoRef = builder.objectRef<BoardRead>('LeaderboardPageInfo').implemen
   fields: (t) => ({
     endCursor: t.string({
       nullable: true,
-      description: 'The cursor of the last entry; null on an empty page.',
+      description: 'The cursor of the last entry; null on an empty page and on a `userIds` read.',
       resolve: (read) => {
         const last = entriesOf(read).at(-1);
-        return last ? encodeBoardCursor(last.ref, { score: last.score, seq: last.seq, userId: last.userId, snapshot: last.snapshot ?? last.seq }) : null;
+        return last && last.snapshot !== null
+          ? encodeBoardCursor(last.ref, { score: last.score, seq: last.seq, userId: last.userId, snapshot: last.snapshot })
+          : null;
       },
     }),
     hasNextPage: t.exposeBoolean('hasNextPage'),
@@ -255,9 +261,8 @@ function pageRequest(resolved: ResolvedPeriod, args: { first?: number | null; of
   if (given.filter(Boolean).length > 1) throw badInput('Use one of after, offset and userIds per call.', { field: 'after' });
   if (args.userIds) return { kind: 'users', userIds: userIdsOf(args.userIds) };
   if (args.after !== null && args.after !== undefined) return { kind: 'cursor', after: decodeBoardCursor(resolved.target.ref, args.after), first };
-  if ((args.offset ?? 0) > 0) return { kind: 'offset', offset: args.offset ?? 0, first };
-  // From the top: a cursor walk's first page, so its entries' cursors carry the snapshot.
-  return { kind: 'cursor', after: null, first };
+  // From the top too: an offset page costs less than a walk's first page, and its cursors carry the same snapshot.
+  return { kind: 'offset', offset: args.offset ?? 0, first };
 }
 
 builder.queryFields((t) => ({

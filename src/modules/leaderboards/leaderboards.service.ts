@@ -162,7 +162,8 @@ export async function getLeaderboard(
     totalParticipants: value.total,
     viewer: value.viewer,
     stale: stale || skipped,
-    hasNextPage: request.offset + entries.length < value.total,
+    snapshot: value.snapshot,
+    hasNextPage: request.offset + value.entries.length < value.total,
   };
 }
 

@@ -68,12 +68,13 @@ export function postgresBoard(deps: Pick<Deps, 'db'>): BoardSource {
   return {
     async page(target, { offset, limit, viewerId, rankMode }) {
       checkPage(offset, limit);
-      const [entries, total, viewer] = await Promise.all([
+      const [entries, total, viewer, snapshot] = await Promise.all([
         rankedRows(db, target, rankMode, Prisma.sql`TRUE`, offset, limit),
         count(db, target.ref),
         viewerId === null ? [] : ofUsers(db, target, [viewerId], rankMode),
+        maxSeq(db, target.ref),
       ]);
-      return { entries, total, viewer: viewer[0] ?? null };
+      return { entries, total, viewer: viewer[0] ?? null, snapshot };
     },
 
     async pageAfter(target, { after, limit, viewerId, rankMode }): Promise<BoardCursorPage> {
