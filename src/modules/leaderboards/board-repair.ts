@@ -23,17 +23,6 @@ local stored = redis.call('HGET', versions, ARGV[1])
 if stored and tonumber(stored) > tonumber(ARGV[2]) then
   return 0
 end
-local function recount(text)
-  if not text then return end
-  local held = redis.call('ZCOUNT', board, text, text)
-  if held == 0 then
-    redis.call('HDEL', scoreCounts, text)
-    redis.call('ZREM', scores, text)
-  else
-    redis.call('HSET', scoreCounts, text, held)
-    redis.call('ZADD', scores, text, text)
-  end
-end
 local old = redis.call('HGET', members, ARGV[1])
 local oldScore = old and redis.call('ZSCORE', board, old)
 if ARGV[3] == '1' then
@@ -91,13 +80,7 @@ for i = 1, #ARGV, 2 do
   local held = redis.call('ZSCORE', board, member)
   if held and current ~= member then
     redis.call('ZREM', board, member)
-    local left = redis.call('ZCOUNT', board, held, held)
-    if left == 0 then
-      redis.call('HDEL', scoreCounts, held)
-      redis.call('ZREM', scores, held)
-    else
-      redis.call('HSET', scoreCounts, held, left)
-    end
+    recount(held)
     removed = removed + 1
   end
 end

@@ -39,6 +39,19 @@ local function addMember(userId, sortScore, member)
   redis.call('ZADD', scores, sortScore, text)
 end
 
+-- Counts a score again from the board (repairs: a damaged board may hold wrong counts).
+local function recount(text)
+  if not text then return end
+  local held = redis.call('ZCOUNT', board, text, text)
+  if held == 0 then
+    redis.call('HDEL', scoreCounts, text)
+    redis.call('ZREM', scores, text)
+  else
+    redis.call('HSET', scoreCounts, text, held)
+    redis.call('ZADD', scores, text, text)
+  end
+end
+
 local function raiseMaxSeq(seqHex)
   local current = redis.call('GET', maxSeq)
   if not current or hexLess(current, seqHex) then redis.call('SET', maxSeq, seqHex) end

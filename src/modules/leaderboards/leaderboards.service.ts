@@ -137,24 +137,11 @@ export async function getLeaderboard(
     const viewer = viewerId === null ? null : (value.byUser.get(viewerId) ?? null);
     return { ...base, entries, totalParticipants: value.total, viewer, stale: stale || skipped };
   }
-  if (request.kind === 'cursor') {
-    const { value, stale } = await readBoard(deps, resolved, (source) =>
-      source.pageAfter(target, { after: request.after, limit: request.first, viewerId, rankMode }),
-    );
-    const { entries, skipped } = await onlyUsers(deps, target.ref, value.entries);
-    return {
-      ...base,
-      entries,
-      totalParticipants: value.total,
-      viewer: value.viewer,
-      stale: stale || skipped,
-      snapshot: value.snapshot,
-      hasNextPage: value.hasNextPage,
-    };
-  }
-  const { value, stale } = await readBoard(deps, resolved, (source) =>
-    source.page(target, { offset: request.offset, limit: request.first, viewerId, rankMode }),
-  );
+  const { value, stale } = await readBoard(deps, resolved, async (source) => {
+    if (request.kind === 'cursor') return source.pageAfter(target, { after: request.after, limit: request.first, viewerId, rankMode });
+    const page = await source.page(target, { offset: request.offset, limit: request.first, viewerId, rankMode });
+    return { ...page, hasNextPage: request.offset + page.entries.length < page.total };
+  });
   const { entries, skipped } = await onlyUsers(deps, target.ref, value.entries);
   return {
     ...base,
@@ -163,7 +150,7 @@ export async function getLeaderboard(
     viewer: value.viewer,
     stale: stale || skipped,
     snapshot: value.snapshot,
-    hasNextPage: request.offset + value.entries.length < value.total,
+    hasNextPage: value.hasNextPage,
   };
 }
 
