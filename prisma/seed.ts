@@ -18,11 +18,15 @@ const DEMO_USERS = [
   ['barbara', 'Barbara Liskov'],
 ] as const;
 
-/** Demo leaderboards: a weekly check-in board, an all-time points board and a submitted race-time board. */
+/**
+ * Demo leaderboards: a weekly check-in board, an all-time points board and a
+ * submitted race-time board. Every row names every column createMany sends
+ * (an empty `pointTypes` is "every type").
+ */
 const DEMO_BOARDS = [
   { key: 'weekly-checkins', title: 'Weekly check-ins', description: 'Check-in points, Monday to Sunday.', period: 'WEEKLY', source: 'POINTS', pointTypes: ['CHECK_IN'] },
-  { key: 'all-time', title: 'All time', description: 'Every point ever earned.', period: 'ALL_TIME', source: 'POINTS' },
-  { key: '5k-run', title: '5 km run', description: 'Best 5 km time in seconds this month: lower is better.', period: 'MONTHLY', source: 'SUBMITTED', operator: 'BEST', order: 'ASC' },
+  { key: 'all-time', title: 'All time', description: 'Every point ever earned.', period: 'ALL_TIME', source: 'POINTS', pointTypes: [] },
+  { key: '5k-run', title: '5 km run', description: 'Best 5 km time in seconds this month: lower is better.', period: 'MONTHLY', source: 'SUBMITTED', operator: 'BEST', order: 'ASC', pointTypes: [] },
 ] satisfies Prisma.LeaderboardCreateManyInput[];
 
 /**
