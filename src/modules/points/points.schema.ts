@@ -1,10 +1,13 @@
+import { resolveCursorConnection } from '@pothos/plugin-relay';
 import { z } from 'zod';
-import { builder } from '../../graphql/builder.js';
+import { builder, MAX_PAGE_SIZE } from '../../graphql/builder.js';
+import { forbidden, unauthenticated } from '../../lib/app-error.js';
 import { decodeId } from '../../graphql/ids.js';
 import { boardArgDescription, periodArgDescription, pointsBoardRef, SeasonRef } from '../leaderboards/index.js';
 import { loadReferencedUser, UserRef } from '../users/index.js';
 import { adjustPoints, MAX_ADJUSTMENT } from './admin-adjust.js';
 import { voidUserPoints, type VoidOutcome } from './void-points.js';
+import { listPointsRecords, recordCursor } from './points-history.js';
 import { myPoints, type TodayPoints } from './my-points.js';
 import { POINTS_RULES, POINTS_TYPES } from './points-rules.js';
 import type { AwardOutcome } from './points.service.js';
@@ -67,6 +70,28 @@ const VoidResultRef = builder.objectRef<VoidOutcome>('PointsVoid').implement({
     records: t.exposeInt('records', { description: 'Correction records written; 0 when there was nothing left to void.' }),
   }),
 });
+
+builder.objectField(UserRef, 'pointsRecords', (t) =>
+  t.connection({
+    type: PointsRecordRef,
+    description:
+      "The user's points records (awards, reversals, adjustments, voids), newest first. Only the user themself and admins may read them (FORBIDDEN otherwise).",
+    // Its cursors are record ids, checked by listPointsRecords (see graphql/input-guards.ts).
+    extensions: { ownCursors: true },
+    args: {
+      season: t.arg.id({ required: false, description: 'Only this season (`YYYY-MM`).' }),
+      type: t.arg({ type: PointsTypeEnum, required: false, description: 'Only this type.' }),
+    },
+    resolve: (user, args, ctx) => {
+      if (!ctx.viewer) throw unauthenticated();
+      if (ctx.viewer.id !== user.id && ctx.viewer.role !== 'ADMIN') throw forbidden("Only admins may read another user's points records.");
+      const filter = { userId: user.id, seasonId: args.season === null || args.season === undefined ? null : String(args.season), type: args.type ?? null };
+      return resolveCursorConnection<Promise<AwardOutcome[]>>({ args, toCursor: recordCursor, defaultSize: 20, maxSize: MAX_PAGE_SIZE }, (page) =>
+        listPointsRecords(ctx.deps, filter, page),
+      );
+    },
+  }),
+);
 
 const SignInResultRef = builder.objectRef<SignInOutcome>('SignInResult').implement({
   fields: (t) => ({

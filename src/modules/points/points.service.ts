@@ -62,7 +62,8 @@ export interface AwardOutcome {
   newPeriods: string[];
 }
 
-interface RecordRow {
+/** A points_records row as the award statement and the history read it. */
+export interface RecordRow {
   id: bigint;
   user_id: number;
   type: PointsType;
@@ -76,7 +77,8 @@ interface RecordRow {
   created_by: number | null;
 }
 
-function outcomeOf(row: RecordRow, duplicate: boolean, changes: StandingChange[] = [], newPeriods: string[] = []): AwardOutcome {
+/** The outcome of a stored record (`changes` and `newPeriods` only for the award that wrote it). */
+export function outcomeOf(row: RecordRow, duplicate: boolean, changes: StandingChange[] = [], newPeriods: string[] = []): AwardOutcome {
   return {
     recordId: row.id,
     userId: row.user_id,
