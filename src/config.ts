@@ -133,6 +133,8 @@ const envSchema = z
     JOB_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
     /** Job run history older than this is deleted by the `job-runs.prune` job. */
     JOB_HISTORY_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /** Other participants (not the organizer) who must check in before hosting earns HOST_ACTIVITY points. */
+    HOST_MIN_CHECKED_IN: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be 1 to 1000').max(1000, 'must be 1 to 1000').default(3),
     HOT_ALGORITHM: z.enum(HEAT_ALGORITHMS, { message: `must be one of ${HEAT_ALGORITHMS.join(', ')}` }).default('reddit'),
     HOT_WEIGHT_JOIN: heatWeight(DEFAULT_HEAT_WEIGHTS.join),
     HOT_WEIGHT_FAVORITE: heatWeight(DEFAULT_HEAT_WEIGHTS.favorite),
@@ -239,6 +241,7 @@ function toConfig(env: z.output<typeof envSchema>) {
       stalledIntervalMs: env.JOB_STALLED_INTERVAL_MS,
       historyDays: env.JOB_HISTORY_DAYS,
     },
+    points: { hostMinCheckedIn: env.HOST_MIN_CHECKED_IN },
     hot: {
       algorithm: env.HOT_ALGORITHM,
       weights: {

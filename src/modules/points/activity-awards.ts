@@ -1,6 +1,6 @@
 import type { Deps } from '../../lib/app-deps.js';
 import { localDay } from '../../lib/calendar.js';
-import { POINTS_RULES, QUIT_ACTIVITY_POINTS } from './points-rules.js';
+import { POINTS_RULES } from './points-rules.js';
 import { findAward, recordAward, type AwardOutcome } from './points.service.js';
 
 /**
@@ -40,60 +40,117 @@ export function awardJoin(
   });
 }
 
+/** One take-back of a check-in award (a cancellation), per participation. */
+export const uncheckInKey = (participationId: number) => `uncheckin:${participationId}`;
+
 /**
- * Voids a join award that was never made (the quit is processed before the
- * join: events delivered out of order) by writing a zero record under the
- * join's key, so the late join award becomes a no-op instead of outliving the
- * quit. Waits for a join award in flight; does nothing if one exists.
+ * Voids an award that was never made (its reversal is processed first: events
+ * delivered out of order) by writing a zero record under the award's key, so
+ * the late award becomes a no-op instead of outliving its reversal. Does
+ * nothing if the key is used, so an award in flight simply wins.
  */
-async function voidMissingJoin(deps: AwardDeps, input: { userId: number; activityId: number; occurredAt: Date }): Promise<void> {
+async function voidMissing(
+  deps: AwardDeps,
+  input: { key: string; type: 'JOIN_ACTIVITY' | 'CHECK_IN'; userId: number; activityId: number; participationId: number | null; occurredAt: Date; why: string },
+): Promise<void> {
   const day = localDay(input.occurredAt, deps.config.timeZone);
-  const key = joinKey(input.activityId, input.userId);
   // The key is claimed first, with the record's id drawn ahead, and the record
   // is written only if the claim succeeded: a key already used writes nothing.
   await deps.db.$executeRaw`
     WITH claimed AS (
       INSERT INTO points_idempotency_keys (idempotency_key, record_id, season_id)
-      VALUES (${key}, nextval('points_records_id_seq'), ${day.slice(0, 7)})
+      VALUES (${input.key}, nextval('points_records_id_seq'), ${day.slice(0, 7)})
       ON CONFLICT (idempotency_key) DO NOTHING
       RETURNING record_id, season_id
     )
-    INSERT INTO points_records (id, user_id, type, requested, points, idempotency_key, season_id, day, occurred_at, reason, activity_id)
-    SELECT record_id, ${input.userId}, 'JOIN_ACTIVITY', ${rulePoints('JOIN_ACTIVITY')}, 0, ${key}, season_id, ${day}::date,
-           ${input.occurredAt}, 'voided: quit before the join was awarded', ${input.activityId}
+    INSERT INTO points_records (id, user_id, type, requested, points, idempotency_key, season_id, day, occurred_at, reason, activity_id, participation_id)
+    SELECT record_id, ${input.userId}, ${input.type}::"PointsType", ${rulePoints(input.type)}, 0, ${input.key}, season_id, ${day}::date,
+           ${input.occurredAt}, ${`voided: ${input.why} before it was awarded`}, ${input.activityId}, ${input.participationId}
     FROM claimed`;
 }
 
 /**
- * The JOIN_ACTIVITY reversal for `activity.quit`: −10, or less if the join
- * award was capped (never more than it gave). Counted on the day and season of
- * the quit, and it does not lower the day's cap counter, so quitting never
- * makes room for another join award. Keyed per user and activity, like the
- * join award it reverses, so rejoining and quitting again takes nothing more.
+ * Takes back what the award under `awardKey` granted, once (`reversalKey`):
+ * dated at the award's own event time, so it lands in the award's day and
+ * season (never in a later season), and clamped so the season total does not
+ * go below zero; nothing once that season is sealed. An award not made yet is
+ * voided first (see {@link voidMissing}).
+ */
+async function takeBack(
+  deps: AwardDeps,
+  input: {
+    awardKey: string;
+    reversalKey: string;
+    type: 'JOIN_ACTIVITY' | 'CHECK_IN';
+    userId: number;
+    activityId: number;
+    participationId: number | null;
+    occurredAt: Date;
+    reason: string;
+  },
+): Promise<AwardOutcome> {
+  // A committed record never changes, so reading the award needs no lock or transaction.
+  let award = await findAward(deps.db, input.awardKey);
+  if (!award) {
+    // A crash after voiding is harmless: the retry finds the voided award and takes nothing.
+    await voidMissing(deps, { key: input.awardKey, type: input.type, userId: input.userId, activityId: input.activityId,
+      participationId: input.participationId, occurredAt: input.occurredAt, why: input.reason });
+    award = await findAward(deps.db, input.awardKey);
+  }
+  const granted = Math.max(award?.granted ?? 0, 0);
+  return recordAward(deps, {
+    userId: input.userId,
+    type: input.type,
+    points: -granted,
+    idempotencyKey: input.reversalKey,
+    occurredAt: award?.occurredAt ?? input.occurredAt,
+    reason: input.reason,
+    activityId: input.activityId,
+    participationId: input.participationId,
+    clampAtZero: true,
+  });
+}
+
+/**
+ * The JOIN_ACTIVITY reversal for `activity.quit` (and for a cancellation):
+ * −10, or less if the join award was capped (never more than it gave), and
+ * never more than the season total. Dated at the join award, so it counts in
+ * the join's day and season; it does not lower the day's cap counter, so
+ * quitting never makes room for another join award. Keyed per user and
+ * activity, like the join award it reverses, so rejoining and quitting again,
+ * or a quit and a cancellation, take it back once.
  */
 export async function reverseJoin(
   deps: AwardDeps,
-  input: { userId: number; activityId: number; participationId?: number; occurredAt: Date },
+  input: { userId: number; activityId: number; participationId?: number; occurredAt: Date; reason?: string },
 ): Promise<AwardOutcome> {
-  const reversal = (joinGranted: number) => ({
+  return takeBack(deps, {
+    awardKey: joinKey(input.activityId, input.userId),
+    reversalKey: quitKey(input.activityId, input.userId),
+    type: 'JOIN_ACTIVITY',
     userId: input.userId,
-    type: 'JOIN_ACTIVITY' as const,
-    points: Math.max(QUIT_ACTIVITY_POINTS, -Math.max(joinGranted, 0)),
-    idempotencyKey: quitKey(input.activityId, input.userId),
-    occurredAt: input.occurredAt,
-    reason: 'quit',
     activityId: input.activityId,
     participationId: input.participationId ?? null,
+    occurredAt: input.occurredAt,
+    reason: input.reason ?? 'quit',
   });
-  // A committed record never changes, so reading the join award needs no lock or transaction.
-  const key = joinKey(input.activityId, input.userId);
-  let join = await findAward(deps.db, key);
-  if (!join) {
-    // A crash after voiding is harmless: the retried quit finds the voided join and takes nothing.
-    await voidMissingJoin(deps, input);
-    join = await findAward(deps.db, key);
-  }
-  return recordAward(deps, reversal(join?.granted ?? 0));
+}
+
+/** The CHECK_IN reversal of a cancelled activity: what the participation's check-in granted, once. */
+export async function reverseCheckIn(
+  deps: AwardDeps,
+  input: { userId: number; activityId: number; participationId: number; occurredAt: Date; reason: string },
+): Promise<AwardOutcome> {
+  return takeBack(deps, {
+    awardKey: checkInKey(input.participationId),
+    reversalKey: uncheckInKey(input.participationId),
+    type: 'CHECK_IN',
+    userId: input.userId,
+    activityId: input.activityId,
+    participationId: input.participationId,
+    occurredAt: input.occurredAt,
+    reason: input.reason,
+  });
 }
 
 /** CHECK_IN (+20, daily cap 60) for `activity.checkedIn`, once per participation. */
@@ -114,7 +171,7 @@ export function awardCheckIn(
 
 /**
  * HOST_ACTIVITY (+50, daily cap 100) to the organizer, for `activity.statusChanged`
- * to ENDED; the caller checks that the activity had at least one check-in.
+ * to ENDED; the caller checks that enough other participants checked in (HOST_MIN_CHECKED_IN).
  */
 export function awardHost(
   deps: AwardDeps,

@@ -14,8 +14,8 @@ export const MAX_ADJUSTMENT = 1_000_000;
  */
 export async function adjustPoints(
   deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now' | 'boardCache'>,
-  /** `occurredAt` defaults to `deps.now()`. */
-  input: { userId: number; points: number; reason: string; idempotencyKey: string; occurredAt?: Date },
+  /** `occurredAt` defaults to `deps.now()`; `adminId` is stored as the record's `createdBy`. */
+  input: { userId: number; points: number; reason: string; idempotencyKey: string; occurredAt?: Date; adminId?: number },
 ): Promise<AwardOutcome> {
   if (!Number.isSafeInteger(input.points) || input.points === 0 || Math.abs(input.points) > MAX_ADJUSTMENT) {
     throw badInput(`points must be a non-zero integer within ±${MAX_ADJUSTMENT}.`, { field: 'points' });
@@ -27,7 +27,15 @@ export async function adjustPoints(
   }
   const key = `admin:${input.idempotencyKey}`;
   const occurredAt = input.occurredAt ?? deps.now();
-  const award = { userId: input.userId, type: 'ADMIN_ADJUST' as const, points: input.points, idempotencyKey: key, occurredAt, reason };
+  const award = {
+    userId: input.userId,
+    type: 'ADMIN_ADJUST' as const,
+    points: input.points,
+    idempotencyKey: key,
+    occurredAt,
+    reason,
+    createdBy: input.adminId ?? null,
+  };
   let outcome = await findAward(deps.db, key);
   if (!outcome) {
     await checkRoom(deps, award);

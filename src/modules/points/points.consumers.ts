@@ -1,18 +1,44 @@
 import type { Deps } from '../../lib/app-deps.js';
+import { AppError, ErrorCode } from '../../lib/app-error.js';
 import type { EventHandler } from '../outbox/index.js';
-import { awardCheckIn, awardHost, awardJoin, reverseJoin } from './activity-awards.js';
+import { awardCheckIn, awardHost, awardJoin, reverseCheckIn, reverseJoin } from './activity-awards.js';
+
+/**
+ * Runs an automatic award, and lets a refusal for a suspended user end it:
+ * the event is done (nothing is recorded, so unsuspending does not replay it)
+ * instead of being retried until the outbox gives up.
+ */
+async function unlessSuspended(deps: Pick<Deps, 'logger'>, what: string, award: () => Promise<unknown>): Promise<void> {
+  try {
+    await award();
+  } catch (error) {
+    if (error instanceof AppError && error.code === ErrorCode.FORBIDDEN && error.extensions.reason === 'USER_SUSPENDED') {
+      deps.logger.info({ err: error, what }, 'points not awarded: user suspended');
+      return;
+    }
+    throw error;
+  }
+}
+
+/** The organizer of an activity, or null when it does not exist. */
+async function organizerOf(deps: Pick<Deps, 'db'>, activityId: number): Promise<number | null> {
+  const activity = await deps.db.activity.findUnique({ where: { id: activityId }, select: { organizerId: true } });
+  return activity?.organizerId ?? null;
+}
 
 /**
  * Points driven by the activity domain events. Each award carries an
  * idempotency key, so an event delivered twice (after commit, then by the
  * outbox drain) awards once; day and season come from the event time.
+ * Organizers earn nothing for joining or checking in at their own activity.
  */
 export const pointsConsumers: EventHandler<Deps>[] = [
   {
     name: 'points.join',
     type: 'activity.joined',
     async handle(event, deps) {
-      await awardJoin(deps, { ...event.payload, occurredAt: event.occurredAt });
+      if ((await organizerOf(deps, event.payload.activityId)) === event.payload.userId) return;
+      await unlessSuspended(deps, 'join', () => awardJoin(deps, { ...event.payload, occurredAt: event.occurredAt }));
     },
   } satisfies EventHandler<Deps, 'activity.joined'>,
   {
@@ -26,21 +52,45 @@ export const pointsConsumers: EventHandler<Deps>[] = [
     name: 'points.check-in',
     type: 'activity.checkedIn',
     async handle(event, deps) {
-      await awardCheckIn(deps, { ...event.payload, occurredAt: event.occurredAt });
+      if ((await organizerOf(deps, event.payload.activityId)) === event.payload.userId) return;
+      await unlessSuspended(deps, 'check-in', () => awardCheckIn(deps, { ...event.payload, occurredAt: event.occurredAt }));
     },
   } satisfies EventHandler<Deps, 'activity.checkedIn'>,
+  {
+    name: 'points.cancel',
+    type: 'activity.cancelled',
+    async handle(event, deps) {
+      // Participations outlive the cancellation. Each reversal has its own key
+      // (the join's is shared with a quit), so a retry takes nothing twice.
+      const participations = await deps.db.participation.findMany({
+        where: { activityId: event.payload.activityId },
+        select: { id: true, userId: true, checkedInAt: true },
+        orderBy: { id: 'asc' },
+      });
+      const reason = 'activity cancelled';
+      for (const p of participations) {
+        const input = { userId: p.userId, activityId: event.payload.activityId, participationId: p.id, occurredAt: event.occurredAt, reason };
+        await reverseJoin(deps, input);
+        if (p.checkedInAt) await reverseCheckIn(deps, input);
+      }
+    },
+  } satisfies EventHandler<Deps, 'activity.cancelled'>,
   {
     name: 'points.host',
     type: 'activity.statusChanged',
     async handle(event, deps) {
       if (event.payload.to !== 'ENDED') return;
+      const organizerId = await organizerOf(deps, event.payload.activityId);
+      if (organizerId === null) return;
       // Counted when the activity ended: check-ins are only possible while it is ONGOING.
-      const activity = await deps.db.activity.findUnique({
-        where: { id: event.payload.activityId },
-        select: { organizerId: true, checkInCount: true },
+      // The organizer's own check-in does not count: hosting oneself earns nothing.
+      const others = await deps.db.participation.count({
+        where: { activityId: event.payload.activityId, checkedInAt: { not: null }, userId: { not: organizerId } },
       });
-      if (!activity || activity.checkInCount === 0) return;
-      await awardHost(deps, { organizerId: activity.organizerId, activityId: event.payload.activityId, occurredAt: event.occurredAt });
+      if (others < deps.config.points.hostMinCheckedIn) return;
+      await unlessSuspended(deps, 'host', () =>
+        awardHost(deps, { organizerId, activityId: event.payload.activityId, occurredAt: event.occurredAt }),
+      );
     },
   } satisfies EventHandler<Deps, 'activity.statusChanged'>,
 ] as EventHandler<Deps>[];

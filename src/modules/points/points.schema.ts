@@ -1,9 +1,13 @@
+import { resolveCursorConnection } from '@pothos/plugin-relay';
 import { z } from 'zod';
-import { builder } from '../../graphql/builder.js';
+import { builder, MAX_PAGE_SIZE } from '../../graphql/builder.js';
+import { forbidden, unauthenticated } from '../../lib/app-error.js';
 import { decodeId } from '../../graphql/ids.js';
 import { boardArgDescription, periodArgDescription, pointsBoardRef, SeasonRef } from '../leaderboards/index.js';
 import { loadReferencedUser, UserRef } from '../users/index.js';
 import { adjustPoints, MAX_ADJUSTMENT } from './admin-adjust.js';
+import { voidUserPoints, type VoidOutcome } from './void-points.js';
+import { listPointsRecords, recordCursor } from './points-history.js';
 import { myPoints, type TodayPoints } from './my-points.js';
 import { POINTS_RULES, POINTS_TYPES } from './points-rules.js';
 import type { AwardOutcome } from './points.service.js';
@@ -37,12 +41,57 @@ const PointsRecordRef = builder.objectRef<AwardOutcome>('PointsRecord').implemen
     day: t.exposeString('day', { description: 'Local day (`YYYY-MM-DD`, APP_TIMEZONE) of the event time.' }),
     occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
     reason: t.exposeString('reason', { nullable: true }),
+    activity: t.prismaField({
+      type: 'Activity',
+      nullable: true,
+      description: 'The activity the points came from; null for sign-ins and adjustments.',
+      // Points come only from activities one could join, check in at or host: never a draft.
+      resolve: (query, record, _args, ctx) =>
+        record.activityId === null ? null : ctx.deps.db.activity.findUnique({ ...query, where: { id: record.activityId } }),
+    }),
+    adjustedBy: t.field({
+      type: UserRef,
+      nullable: true,
+      description: 'The admin behind an ADMIN_ADJUST record or a void correction; null for automatic awards.',
+      resolve: (record, _args, ctx) => (record.createdBy === null ? null : loadReferencedUser(ctx.loaders.users, record.createdBy)),
+    }),
     seasonTotal: t.int({
       description: "The user's total in that season now.",
       resolve: (record, _args, ctx) => seasonTotal(ctx.deps.db, record),
     }),
   }),
 });
+
+const VoidResultRef = builder.objectRef<VoidOutcome>('PointsVoid').implement({
+  fields: (t) => ({
+    user: t.field({ type: UserRef, resolve: (outcome, _args, ctx) => loadReferencedUser(ctx.loaders.users, outcome.userId) }),
+    season: t.exposeString('seasonId'),
+    voided: t.exposeInt('voided', { description: 'Points taken away (negative when the season total was negative).' }),
+    records: t.exposeInt('records', { description: 'Correction records written; 0 when there was nothing left to void.' }),
+  }),
+});
+
+builder.objectField(UserRef, 'pointsRecords', (t) =>
+  t.connection({
+    type: PointsRecordRef,
+    description:
+      "The user's points records (awards, reversals, adjustments, voids), newest first. Only the user themself and admins may read them (FORBIDDEN otherwise).",
+    // Its cursors are record ids, checked by listPointsRecords (see graphql/input-guards.ts).
+    extensions: { ownCursors: true },
+    args: {
+      season: t.arg.id({ required: false, description: 'Only this season (`YYYY-MM`).' }),
+      type: t.arg({ type: PointsTypeEnum, required: false, description: 'Only this type.' }),
+    },
+    resolve: (user, args, ctx) => {
+      if (!ctx.viewer) throw unauthenticated();
+      if (ctx.viewer.id !== user.id && ctx.viewer.role !== 'ADMIN') throw forbidden("Only admins may read another user's points records.");
+      const filter = { userId: user.id, seasonId: args.season === null || args.season === undefined ? null : String(args.season), type: args.type ?? null };
+      return resolveCursorConnection<Promise<AwardOutcome[]>>({ args, toCursor: recordCursor, defaultSize: 20, maxSize: MAX_PAGE_SIZE }, (page) =>
+        listPointsRecords(ctx.deps, filter, page),
+      );
+    },
+  }),
+);
 
 const SignInResultRef = builder.objectRef<SignInOutcome>('SignInResult').implement({
   fields: (t) => ({
@@ -111,9 +160,8 @@ builder.mutationFields((t) => ({
     description: 'Signs in for today: 1 point, +10 on streak day 7, +20 on day 14, +40 on day 28. Once a day (ALREADY_SIGNED_IN).',
     resolve: (_root, _args, ctx) => dailySignIn(ctx.deps, { userId: ctx.viewer.id }),
   }),
-  awardPoints: t.field({
+  awardPoints: t.withAuth({ admin: true }).field({
     type: PointsAwardRef,
-    authScopes: { admin: true },
     description: '(admin) Adds or removes points (no cap). Re-sending the same idempotencyKey changes nothing.',
     args: {
       userId: t.arg.id({ required: true }),
@@ -127,6 +175,24 @@ builder.mutationFields((t) => ({
         points: args.points,
         reason: args.reason,
         idempotencyKey: args.idempotencyKey,
+        adminId: ctx.viewer.id,
+      }),
+  }),
+  voidUserPoints: t.withAuth({ admin: true }).field({
+    type: VoidResultRef,
+    description:
+      "(admin) Removes a user's points of one season from every board of that season: correction records bring the season total to 0. INVALID_STATE once the season is archived.",
+    args: {
+      userId: t.arg.id({ required: true }),
+      season: t.arg.id({ required: true, description: 'Season id, `YYYY-MM`.' }),
+      reason: t.arg.string({ required: true, validate: z.string().trim().min(1, 'reason must not be empty.').max(480) }),
+    },
+    resolve: (_root, args, ctx) =>
+      voidUserPoints(ctx.deps, {
+        userId: decodeId('User', String(args.userId)),
+        seasonId: String(args.season),
+        reason: args.reason,
+        adminId: ctx.viewer.id,
       }),
   }),
 }));

@@ -3,6 +3,7 @@ import type { Deps } from '../../lib/app-deps.js';
 import type { Tx } from '../outbox/index.js';
 import { Prisma } from '../../infra/prisma.js';
 import { publishNewPeriods, publishStandings, pointsBoardRef, type StandingChange } from '../leaderboards/index.js';
+import { AppError, ErrorCode, notFound } from '../../lib/app-error.js';
 import { localDay } from '../../lib/calendar.js';
 import { periodsOfEvent } from '../../lib/periods.js';
 import { cappedPointsSql, POINTS_RULES } from './points-rules.js';
@@ -20,6 +21,21 @@ export interface AwardInput {
   reason?: string | null;
   activityId?: number | null;
   participationId?: number | null;
+  /** The admin behind an adjustment or a void; null for automatic awards. */
+  createdBy?: number | null;
+  /**
+   * An automatic reversal (quit, cancellation): it takes back at most the
+   * user's season total, so no rule drives a standing below zero, and nothing
+   * once that season's `points` board is sealed (closing or archived) — it is
+   * still recorded, with 0 points, so its retry is a no-op.
+   */
+  clampAtZero?: boolean;
+  /**
+   * A void's correction (voidUserPoints), not an award: it takes no daily cap
+   * room even when positive (it undoes a net-negative day), and goes through
+   * for a suspended user — voiding a suspended cheater is its purpose.
+   */
+  correction?: boolean;
 }
 
 /** What an award did; for a repeated key, what the first one did. */
@@ -35,6 +51,9 @@ export interface AwardOutcome {
   day: string;
   occurredAt: Date;
   reason: string | null;
+  activityId: number | null;
+  /** The admin behind an adjustment or a void. */
+  createdBy: number | null;
   /** True when the key had been used: nothing changed and this is the earlier outcome. */
   duplicate: boolean;
   /** The standings this award committed, one per board it fed (the `points` board first among them); empty when it changed nothing. */
@@ -43,7 +62,8 @@ export interface AwardOutcome {
   newPeriods: string[];
 }
 
-interface RecordRow {
+/** A points_records row as the award statement and the history read it. */
+export interface RecordRow {
   id: bigint;
   user_id: number;
   type: PointsType;
@@ -53,9 +73,12 @@ interface RecordRow {
   day: Date;
   occurred_at: Date;
   reason: string | null;
+  activity_id: number | null;
+  created_by: number | null;
 }
 
-function outcomeOf(row: RecordRow, duplicate: boolean, changes: StandingChange[] = [], newPeriods: string[] = []): AwardOutcome {
+/** The outcome of a stored record (`changes` and `newPeriods` only for the award that wrote it). */
+export function outcomeOf(row: RecordRow, duplicate: boolean, changes: StandingChange[] = [], newPeriods: string[] = []): AwardOutcome {
   return {
     recordId: row.id,
     userId: row.user_id,
@@ -66,6 +89,8 @@ function outcomeOf(row: RecordRow, duplicate: boolean, changes: StandingChange[]
     day: row.day.toISOString().slice(0, 10),
     occurredAt: row.occurred_at,
     reason: row.reason,
+    activityId: row.activity_id,
+    createdBy: row.created_by,
     duplicate,
     changes,
     newPeriods,
@@ -76,7 +101,7 @@ function outcomeOf(row: RecordRow, duplicate: boolean, changes: StandingChange[]
 export async function findAward(db: Tx | Deps['db'], idempotencyKey: string): Promise<AwardOutcome | null> {
   // The key row names the record's partition, so the record is one index probe away.
   const [row] = await db.$queryRaw<RecordRow[]>`
-    SELECT r.id, r.user_id, r.type, r.requested, r.points, r.season_id, r.day, r.occurred_at, r.reason
+    SELECT r.id, r.user_id, r.type, r.requested, r.points, r.season_id, r.day, r.occurred_at, r.reason, r.activity_id, r.created_by
     FROM points_idempotency_keys k JOIN points_records r ON r.id = k.record_id AND r.season_id = k.season_id
     WHERE k.idempotency_key = ${idempotencyKey}`;
   return row ? outcomeOf(row, true) : null;
@@ -86,16 +111,35 @@ export async function findAward(db: Tx | Deps['db'], idempotencyKey: string): Pr
  * The points this award may add: a positive award of a capped type goes
  * through the per-day counter, whose conditional upsert grants what still fits
  * under the cap (all, part or nothing) while holding the counter row's lock,
- * so concurrent awards can never exceed it. Anything else is granted as asked.
+ * so concurrent awards can never exceed it. An automatic reversal takes at
+ * most the season total, read under the standing's row lock (so concurrent
+ * reversals cannot both take the same points), and nothing from a sealed
+ * season. Anything else is granted as asked.
+ *
+ * A positive amount yields no row at all for a suspended user, so the whole
+ * statement writes nothing: the suspension is checked in the same statement
+ * as the grant, not beside it.
  */
 function grantedCte(input: AwardInput, day: string): Prisma.Sql {
   const requested = Prisma.sql`${input.points}::int`;
-  if (POINTS_RULES[input.type].dailyCap === null || input.points <= 0) return Prisma.sql`SELECT ${requested} AS granted`;
+  if (input.points < 0 && input.clampAtZero) {
+    const ref = pointsBoardRef(day.slice(0, 7));
+    return Prisma.sql`
+      SELECT CASE WHEN EXISTS (SELECT 1 FROM board_periods WHERE ref = ${ref} AND state <> 'CURRENT') THEN 0
+                  ELSE GREATEST(${requested}::bigint, -GREATEST(COALESCE(
+                         (SELECT score FROM board_standings WHERE period_ref = ${ref} AND user_id = ${input.userId} FOR UPDATE), 0), 0))::int
+             END AS granted`;
+  }
+  const notSuspended =
+    input.points > 0 && input.correction !== true ? Prisma.sql`NOT EXISTS (SELECT 1 FROM users WHERE id = ${input.userId} AND suspended_at IS NOT NULL)` : Prisma.sql`true`;
+  if (POINTS_RULES[input.type].dailyCap === null || input.points <= 0 || input.correction === true) {
+    return Prisma.sql`SELECT ${requested} AS granted WHERE ${notSuspended}`;
+  }
   const first = cappedPointsSql(input.type, requested, Prisma.sql`0`);
   const next = cappedPointsSql(input.type, requested, Prisma.sql`d.points`);
   return Prisma.sql`
     INSERT INTO daily_points AS d (user_id, day, type, points, last_granted)
-    VALUES (${input.userId}, ${day}::date, ${input.type}::"PointsType", ${first}, ${first})
+    SELECT ${input.userId}, ${day}::date, ${input.type}::"PointsType", ${first}, ${first} WHERE ${notSuspended}
     ON CONFLICT (user_id, day, type) DO UPDATE
       SET points = d.points + ${next}, last_granted = ${next}
     RETURNING last_granted AS granted`;
@@ -222,13 +266,13 @@ export async function applyAward(db: Tx | Deps['db'], timeZone: string, input: A
       ),
       record AS (
         INSERT INTO points_records (user_id, type, requested, points, seq, idempotency_key, season_id, day, occurred_at,
-                                    reason, activity_id, participation_id)
+                                    reason, activity_id, participation_id, created_by)
         SELECT ${input.userId}, ${input.type}::"PointsType", ${input.points}, allowed.granted,
                (SELECT seq FROM standing WHERE period_ref = ${pointsBoardRef(seasonId)}), ${input.idempotencyKey},
                ${seasonId}, ${day}::date, ${input.occurredAt}, ${input.reason ?? null}, ${input.activityId ?? null},
-               ${input.participationId ?? null}
+               ${input.participationId ?? null}, ${input.createdBy ?? null}
         FROM allowed
-        RETURNING id, user_id, type, requested, points, season_id, day, occurred_at, reason
+        RETURNING id, user_id, type, requested, points, season_id, day, occurred_at, reason, activity_id, created_by
       ),
       claimed AS (
         INSERT INTO points_idempotency_keys (idempotency_key, record_id, season_id)
@@ -245,8 +289,24 @@ export async function applyAward(db: Tx | Deps['db'], timeZone: string, input: A
     if (isDuplicateKey(error)) throw new DuplicateAwardError(input.idempotencyKey);
     throw error;
   }
-  if (!applied) throw new Error(`Points record ${input.idempotencyKey} was not written`);
+  if (!applied) {
+    await refuseSuspended(db, input.userId);
+    throw new Error(`Points record ${input.idempotencyKey} was not written`);
+  }
   return outcomeOf(applied, false, changesOf(input.userId, applied.changes), applied.new_periods ?? []);
+}
+
+/**
+ * Why an award statement wrote nothing: the user is suspended (FORBIDDEN, with
+ * the reason) or does not exist (NOT_FOUND).
+ */
+async function refuseSuspended(db: Tx | Deps['db'], userId: number): Promise<void> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { suspendedAt: true, suspendedReason: true } });
+  if (!user) throw notFound('There is no such user.');
+  if (user.suspendedAt) {
+    const why = user.suspendedReason ? ` (${user.suspendedReason})` : '';
+    throw new AppError(ErrorCode.FORBIDDEN, `User ${userId} is suspended${why}: no points can be awarded to them.`, { reason: 'USER_SUSPENDED' });
+  }
 }
 
 type AwardDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now' | 'boardCache'>;

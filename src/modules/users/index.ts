@@ -7,6 +7,7 @@ import type { LogInGuard } from './login-limit.js';
 import type { UserCache, UserLoader } from './users.loader.js';
 import type { ViewerCache } from './viewer-cache.js';
 import './users.schema.js';
+import './suspension.schema.js';
 
 export { createTokenService, InvalidTokenError, parseBearer, type TokenService, type VerifiedToken } from './auth.js';
 export { createViewerCache, type ViewerCache } from './viewer-cache.js';
