@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/graphql/ids.js';
 import { awardCheckIn, awardJoin, reverseJoin } from '../../src/modules/points/activity-awards.js';
 import { createTestClock } from '../support/clock.js';
-import { createTestContext, type TestContext } from '../support/harness.js';
+import { createTestContext, type TestContext, type GraphQLResponse } from '../support/harness.js';
 
 const clock = createTestClock('2026-11-20T12:00:00.000Z');
 let t: TestContext;
@@ -39,9 +39,10 @@ describe('pointsRecords', () => {
     const walk: Array<{ id: string; points: number; season: string; type: string; adjustedBy: { id: string } | null }> = [];
     let after: string | null = null;
     for (let pages = 0; pages < 10; pages += 1) {
-      const page = await t.gql(HISTORY, { first: 2, after, season: '2026-11' }, { token: member.token });
+      const page: GraphQLResponse = await t.gql(HISTORY, { first: 2, after, season: '2026-11' }, { token: member.token });
       expect(page.errors).toBeUndefined();
-      const connection = page.data!.viewer.pointsRecords;
+      const connection: { edges: Array<{ node: (typeof walk)[number] }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } =
+        page.data!.viewer.pointsRecords;
       walk.push(...connection.edges.map((edge: { node: (typeof walk)[number] }) => edge.node));
       if (!connection.pageInfo.hasNextPage) break;
       after = connection.pageInfo.endCursor;
