@@ -39,9 +39,10 @@ export async function joinActivity(
 ): Promise<Participation> {
   const { activityId, userId } = input;
   return deps.events.transaction(async (tx, emit) => {
-    const now = deps.now();
     const activity = await lockSeats(tx, activityId);
     if (!activity) throw activityNotFound();
+    // Read under the lock, so times follow the order in which joins were decided.
+    const now = deps.now();
     // Rows of this activity are inserted and deleted only under the lock just taken: this read is final.
     const existing = await tx.participation.findUnique({ where: { activityId_userId: { activityId, userId } } });
     if (existing) return existing;
@@ -67,9 +68,13 @@ export async function joinActivity(
     }
 
     if (!input.waitlist || !signupOpen(activity, now)) throw joinRefusal(activity, now, input.waitlist ?? false);
+    // Never before the last in line: the queue's (waitlisted_at, id) order is the order of the lock, even if
+    // clocks of two processes disagree; `id` is drawn under the lock, so it breaks ties in that order too.
     const [queued] = await tx.$queryRaw<Array<{ id: number }>>`
       INSERT INTO participations (activity_id, user_id, status, joined_at, waitlisted_at)
-      VALUES (${activityId}, ${userId}, 'WAITLISTED', ${now}, ${now}) RETURNING id`;
+      SELECT ${activityId}, ${userId}, 'WAITLISTED', ${now}, GREATEST(${now}::timestamptz, max(waitlisted_at))
+      FROM participations WHERE activity_id = ${activityId} AND status = 'WAITLISTED'
+      RETURNING id`;
     if (!queued) throw new Error(`Activity ${activityId}: the waitlist insert returned no row.`);
     await tx.$executeRaw`UPDATE activities SET waitlist_count = waitlist_count + 1, version = version + 1, updated_at = ${now} WHERE id = ${activityId}`;
     emit({ type: 'activity.waitlistJoined', payload: { activityId, userId, participationId: queued.id }, occurredAt: now });
