@@ -28,6 +28,7 @@ export interface LockedActivity extends ActivityTimes {
   version: number;
   capacity: number | null;
   participantCount: number;
+  waitlistCount: number;
 }
 
 /**
@@ -40,7 +41,7 @@ export interface LockedActivity extends ActivityTimes {
 export async function lockForManagement(tx: Tx, activityId: number, actor: Actor): Promise<LockedActivity> {
   const [activity] = await tx.$queryRaw<LockedActivity[]>`
     SELECT id, organizer_id AS "organizerId", status::text AS status, version, capacity,
-           participant_count AS "participantCount", signup_starts_at AS "signupStartsAt",
+           participant_count AS "participantCount", waitlist_count AS "waitlistCount", signup_starts_at AS "signupStartsAt",
            signup_ends_at AS "signupEndsAt", starts_at AS "startsAt", ends_at AS "endsAt"
     FROM activities WHERE id = ${activityId} FOR NO KEY UPDATE`;
   if (!activity || (activity.status === 'DRAFT' && !canManage(activity, actor))) {

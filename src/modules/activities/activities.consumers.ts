@@ -1,6 +1,6 @@
 import type { Deps } from '../../lib/app-deps.js';
 import type { EventHandler, RecordedEvent } from '../outbox/index.js';
-import { ACTIVITY_CHANGE_EVENTS } from './activities.events.js';
+import { ACTIVITY_CHANGE_EVENTS, WAITLIST_CHANGE_EVENTS } from './activities.events.js';
 import { planTransitions } from './activities.jobs.js';
 import './activities.topics.js';
 
@@ -9,7 +9,7 @@ import './activities.topics.js';
  * read, not taken from the event, so a redelivered old event announces the
  * latest state rather than an outdated one.
  */
-function publishChange<K extends (typeof ACTIVITY_CHANGE_EVENTS)[number]>(type: K): EventHandler<Deps, K> {
+function publishChange<K extends (typeof ACTIVITY_CHANGE_EVENTS)[number] | (typeof WAITLIST_CHANGE_EVENTS)[number]>(type: K): EventHandler<Deps, K> {
   return {
     name: 'activities.publish-change',
     type,
@@ -47,5 +47,5 @@ export const activityConsumers = [
   planOnPublish,
   replanOnReschedule,
   unplanOnCancel,
-  ...ACTIVITY_CHANGE_EVENTS.map((type) => publishChange(type)),
+  ...[...ACTIVITY_CHANGE_EVENTS, ...WAITLIST_CHANGE_EVENTS].map((type) => publishChange(type)),
 ] as EventHandler<Deps>[];

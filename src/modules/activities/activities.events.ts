@@ -26,9 +26,18 @@ declare module '../outbox/event-bus.js' {
     'activity.published': { activityId: number; organizerId: number; category: string };
     /** Details or times changed; `previousTimes` is set when the times did, so their jobs are re-planned. */
     'activity.updated': { activityId: number; version: number; previousTimes: BoundaryTimesPayload | null };
+    /** A seat was taken: by a join, or by a promotion from the waitlist (then with `activity.waitlistPromoted`). */
     'activity.joined': ParticipationEventPayload;
-    /** The seat is freed; the participation row no longer exists. */
+    /** The seat is freed; the participation row no longer exists. Never emitted for leaving a waitlist. */
     'activity.quit': ParticipationEventPayload;
+    /** The user queued for a seat of a full activity: the participation is WAITLISTED. */
+    'activity.waitlistJoined': ParticipationEventPayload;
+    /** The user left the waitlist (leaveWaitlist, or quitActivity while waitlisted); the row no longer exists. */
+    'activity.waitlistLeft': ParticipationEventPayload;
+    /** A freed seat went to the first in line: the same participation is now JOINED (with `activity.joined`). */
+    'activity.waitlistPromoted': ParticipationEventPayload;
+    /** Sign-ups ended (status `to`) with people still waiting: their WAITLISTED rows were removed. */
+    'activity.waitlistClosed': { activityId: number; to: ActivityStatus; userIds: number[] };
     'activity.checkedIn': ParticipationEventPayload;
     'activity.favorited': { activityId: number; userId: number };
     'activity.unfavorited': { activityId: number; userId: number };
@@ -54,3 +63,9 @@ export const ACTIVITY_CHANGE_EVENTS = [
   'activity.unfavorited',
   'activity.viewed',
 ] as const;
+
+/**
+ * Events that change only the waitlist (`waitlistCount`, and `version`): `activityChanged`
+ * subscribers follow them, the hot boards need not (heat counts seats only).
+ */
+export const WAITLIST_CHANGE_EVENTS = ['activity.waitlistJoined', 'activity.waitlistLeft'] as const;

@@ -3,6 +3,7 @@ import { builder } from '../../graphql/builder.js';
 import { decodeId } from '../../graphql/ids.js';
 import { activityNotFound, visibleActivitiesWhere } from './access.js';
 import { findByHeat } from './heat-order.js';
+import { waitlistPosition } from './waitlist-position.js';
 import { categorySchema, pageArgsSchema } from './activities.validation.js';
 import './activities.topics.js';
 
@@ -46,6 +47,7 @@ builder.prismaNode('Activity', {
     favoriteCount: t.exposeInt('favoriteCount'),
     viewCount: t.exposeInt('viewCount', { description: 'Distinct viewers per local day, summed.' }),
     checkInCount: t.exposeInt('checkInCount'),
+    waitlistCount: t.exposeInt('waitlistCount', { description: 'How many wait for a seat (WAITLISTED participations); 0 once sign-ups end.' }),
     // Live updates run a selection with these once per viewer instead of once for everyone (as nobody).
     viewerHasJoined: t.boolean({ extensions: { viewerDependent: true }, resolve: (activity, _args, ctx) => ctx.loaders.viewerFlags.joined(activity.id) }),
     viewerHasFavorited: t.boolean({
@@ -56,8 +58,8 @@ builder.prismaNode('Activity', {
       cursor: 'id',
       totalCount: true,
       validate: pageArgsSchema,
-      description: 'Who has a seat, in the order they joined.',
-      query: () => ({ orderBy: { id: 'asc' } }),
+      description: 'Who has a seat (JOINED), in the order they joined; never those on the waitlist.',
+      query: () => ({ where: { status: 'JOINED' }, orderBy: { id: 'asc' } }),
     }),
     publishedAt: t.expose('publishedAt', { type: 'DateTime', nullable: true }),
     cancelledAt: t.expose('cancelledAt', { type: 'DateTime', nullable: true }),
@@ -67,13 +69,28 @@ builder.prismaNode('Activity', {
   }),
 });
 
+export const ParticipationStatusEnum = builder.enumType('ParticipationStatus', {
+  description: 'JOINED: holds a seat. WAITLISTED: waits in line for one; promoted to JOINED when a seat frees up while sign-ups are open.',
+  values: ['JOINED', 'WAITLISTED'] as const,
+});
+
 builder.prismaNode('Participation', {
   id: { field: 'id' },
-  description: "A user's seat in an activity.",
+  description: "A user's seat in an activity, or their place in its waitlist.",
   fields: (t) => ({
     activity: t.relation('activity'),
     user: t.relation('user'),
-    joinedAt: t.expose('joinedAt', { type: 'DateTime' }),
+    status: t.expose('status', { type: ParticipationStatusEnum }),
+    joinedAt: t.expose('joinedAt', {
+      type: 'DateTime',
+      description: 'When the seat was taken: the promotion time for someone promoted from the waitlist; while WAITLISTED, when they queued.',
+    }),
+    waitlistedAt: t.expose('waitlistedAt', { type: 'DateTime', nullable: true, description: 'When the user joined the waitlist; null if they never waited.' }),
+    waitlistPosition: t.int({
+      nullable: true,
+      description: 'While WAITLISTED: 1 + how many wait ahead (1 = next in line), so it shrinks as people ahead leave or are promoted; otherwise null.',
+      resolve: (participation, _args, ctx) => waitlistPosition(ctx.deps, participation),
+    }),
     checkedInAt: t.expose('checkedInAt', { type: 'DateTime', nullable: true }),
   }),
 });

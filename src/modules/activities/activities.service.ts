@@ -6,6 +6,7 @@ import type { BoundaryTimesPayload } from './activities.events.js';
 import { BOUNDARIES, crossedBoundaries, seatStatus, timeOrderMessage, timeOrderProblems, type ActivityTimes } from './lifecycle.js';
 import { advanceActivity } from './lifecycle.service.js';
 import { recordStatusChange } from './status-changes.js';
+import { announcePromotions, promoteFromWaitlist, signupOpen } from './waitlist.js';
 
 /** What an organizer describes; validated at the GraphQL boundary (activities.validation.ts). */
 export interface ActivityDetails extends ActivityTimes {
@@ -54,6 +55,8 @@ const toPayload = (times: ActivityTimes): BoundaryTimesPayload => ({
  * (VERSION_CONFLICT otherwise). Boundaries already crossed are history and
  * cannot move; moving the others re-plans the transition jobs (through
  * `activity.updated`) and applies at once any step the new times make due.
+ * Raising the capacity while sign-ups are open promotes the first in the
+ * waitlist into the new seats, in the same transaction.
  */
 export async function updateActivity(
   deps: Pick<Deps, 'db' | 'events' | 'now'>,
@@ -82,11 +85,18 @@ export async function updateActivity(
       throw badInput(`capacity cannot be below the ${current.participantCount} participants who already joined.`, { fields: ['capacity'] });
     }
     const capacity = changes.capacity === undefined ? current.capacity : changes.capacity;
-    const status = seatStatus(current.status, current.participantCount, capacity);
     const at = deps.now();
+    // Seats added while sign-ups are open (by the new signupEndsAt) go to the waitlist first, in this transaction.
+    const signupEndsAt = changes.signupEndsAt ?? current.signupEndsAt;
+    const freeSeats = capacity === null ? current.waitlistCount : capacity - current.participantCount;
+    const promotions = signupOpen({ status: current.status, signupEndsAt }, at)
+      ? await promoteFromWaitlist(tx, { activityId: current.id, seats: Math.min(freeSeats, current.waitlistCount), at })
+      : [];
+    const participantCount = current.participantCount + promotions.length;
+    const status = seatStatus(current.status, participantCount, capacity);
     const { version } = await tx.activity.update({
       where: { id: current.id },
-      data: { ...changes, status, version: { increment: 1 } },
+      data: { ...changes, status, participantCount, waitlistCount: { decrement: promotions.length }, version: { increment: 1 } },
       select: { version: true },
     });
     if (status !== current.status) {
@@ -97,6 +107,7 @@ export async function updateActivity(
       payload: { activityId: current.id, version, previousTimes: moved.length > 0 ? toPayload(current) : null },
       occurredAt: at,
     });
+    announcePromotions(emit, current.id, promotions, at);
     return moved.length > 0;
   });
   if (timesChanged) await advanceActivity(deps, { activityId: input.activityId });

@@ -15,7 +15,7 @@ import {
 } from './activities.validation.js';
 import { favoriteActivity, recordView, unfavoriteActivity } from './engagement.service.js';
 import { cancelActivity, publishActivity } from './lifecycle.service.js';
-import { checkIn, joinActivity, quitActivity } from './signups.service.js';
+import { checkIn, joinActivity, leaveWaitlist, quitActivity } from './signups.service.js';
 
 const CreateActivityInput = builder.inputType('CreateActivityInput', {
   validate: timeOrderSchema,
@@ -135,16 +135,26 @@ builder.mutationFields((t) => ({
   }),
   joinActivity: t.withAuth({ user: true }).prismaField({
     type: 'Participation',
-    description: 'Takes a seat while SIGNUP_OPEN; ACTIVITY_FULL when none is left. Joining again returns the same participation.',
-    args: { id: t.arg.id({ required: true }) },
-    resolve: async (query, _root, { id }, ctx) => {
-      const participation = await joinActivity(ctx.deps, { activityId: await visibleActivityId(ctx, id), userId: ctx.viewer.id });
+    description:
+      'Takes a seat while SIGNUP_OPEN; ACTIVITY_FULL when none is left (or people are waiting for one), unless `waitlist` is true: then a WAITLISTED participation with its `waitlistPosition`. A free seat is taken even with `waitlist: true`. Joining again returns the same participation.',
+    args: {
+      id: t.arg.id({ required: true }),
+      waitlist: t.arg.boolean({
+        required: false,
+        defaultValue: false,
+        description: 'Queue for a seat if the activity is full; INVALID_STATE when sign-ups are not open.',
+      }),
+    },
+    resolve: async (query, _root, { id, waitlist }, ctx) => {
+      const activityId = await visibleActivityId(ctx, id);
+      const participation = await joinActivity(ctx.deps, { activityId, userId: ctx.viewer.id, waitlist: waitlist ?? false });
       return reloadParticipation(ctx, query, participation.id);
     },
   }),
   quitActivity: t.withAuth({ user: true }).prismaField({
     type: 'Activity',
-    description: 'Gives the seat back; allowed until the activity starts.',
+    description:
+      'Gives the seat back; allowed until the activity starts. While sign-ups are open the seat goes to the first in the waitlist. On the waitlist, leaves it (as leaveWaitlist).',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
       const activityId = await visibleActivityId(ctx, id);
@@ -152,9 +162,19 @@ builder.mutationFields((t) => ({
       return reload(ctx, query, activityId);
     },
   }),
+  leaveWaitlist: t.withAuth({ user: true }).prismaField({
+    type: 'Activity',
+    description: 'Leaves the waitlist; everyone behind moves up. NOT_FOUND when not on it; INVALID_STATE when holding a seat (use quitActivity).',
+    args: { activityId: t.arg.id({ required: true }) },
+    resolve: async (query, _root, { activityId }, ctx) => {
+      const id = await visibleActivityId(ctx, activityId);
+      await leaveWaitlist(ctx.deps, { activityId: id, userId: ctx.viewer.id });
+      return reload(ctx, query, id);
+    },
+  }),
   checkIn: t.withAuth({ user: true }).prismaField({
     type: 'Participation',
-    description: 'Marks a participant present while the activity is ONGOING; once.',
+    description: 'Marks a participant (JOINED) present while the activity is ONGOING; once. FORBIDDEN without a seat.',
     args: { activityId: t.arg.id({ required: true }) },
     resolve: async (query, _root, { activityId }, ctx) => {
       const participation = await checkIn(ctx.deps, { activityId: await visibleActivityId(ctx, activityId), userId: ctx.viewer.id });

@@ -11,7 +11,7 @@ export { activityJobs, replanAllTransitions } from './activities.jobs.js';
 export { createActivity } from './activities.service.js';
 export { cancelActivity, publishActivity } from './lifecycle.service.js';
 export { favoriteActivity } from './engagement.service.js';
-export { joinActivity } from './signups.service.js';
+export { joinActivity, leaveWaitlist, quitActivity } from './signups.service.js';
 export { createViewerFlags, type ViewerFlags } from './viewer-flags.js';
 
 declare module '../../graphql/context.js' {

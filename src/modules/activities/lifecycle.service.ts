@@ -113,7 +113,8 @@ export async function publishActivity(deps: LifecycleDeps, input: { activityId: 
 /**
  * Cancels from any state before ENDED. Participants keep their rows (they are
  * told through `activity.cancelled` and `activityChanged`); sign-ups stop at
- * once because every sign-up update requires SIGNUP_OPEN.
+ * once because every sign-up update requires SIGNUP_OPEN; the waitlist is
+ * closed (`activity.waitlistClosed`).
  */
 export async function cancelActivity(deps: LifecycleDeps, input: { activityId: number; actor: Actor; reason: string | null }): Promise<void> {
   await deps.events.transaction(async (tx, emit) => {
@@ -129,7 +130,12 @@ export async function cancelActivity(deps: LifecycleDeps, input: { activityId: n
           version = version + 1, updated_at = ${at}
         WHERE id = ${activity.id} RETURNING version`,
     );
-    const participants = await tx.participation.findMany({ where: { activityId: activity.id }, select: { userId: true }, orderBy: { id: 'asc' } });
+    // Seats only: the waitlist is closed (its rows deleted) by the status change below, with its own event.
+    const participants = await tx.participation.findMany({
+      where: { activityId: activity.id, status: 'JOINED' },
+      select: { userId: true },
+      orderBy: { id: 'asc' },
+    });
     await recordStatusChange(tx, emit, { activityId: activity.id, version: row.version, from: activity.status, to: 'CANCELLED', at });
     emit({
       type: 'activity.cancelled',

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Deps } from '../../lib/app-deps.js';
 
-/** Whether the viewer joined or favorited each activity; false without a viewer. */
+/** Whether the viewer holds a seat in (JOINED) or favorited each activity; false without a viewer. */
 export interface ViewerFlags {
   joined(activityId: number): Promise<boolean>;
   favorited(activityId: number): Promise<boolean>;
@@ -20,7 +20,10 @@ export function createViewerFlags(deps: Pick<Deps, 'db'>, viewerId: number | nul
       const found = new Set((await load(viewerId, [...ids])).map((row) => row.activityId));
       return ids.map((id) => found.has(id));
     }, { cache: false });
-  const joined = loader((userId, ids) => db.participation.findMany({ where: { userId, activityId: { in: ids } }, select: { activityId: true } }));
+  // A seat, not a place in the waitlist.
+  const joined = loader((userId, ids) =>
+    db.participation.findMany({ where: { userId, activityId: { in: ids }, status: 'JOINED' }, select: { activityId: true } }),
+  );
   const favorited = loader((userId, ids) => db.favorite.findMany({ where: { userId, activityId: { in: ids } }, select: { activityId: true } }));
   return { joined: (id) => joined.load(id), favorited: (id) => favorited.load(id) };
 }
