@@ -68,8 +68,8 @@ describe('cancelling an activity', () => {
     await seatUsers(t, activity.id, [participant.user.id]);
 
     const QUERY = 'subscription { notificationAdded { id kind title reason activity { id } readAt } }';
-    const mine = record(wsClient(url, participant.token), QUERY);
-    const theirs = record(wsClient(url, bystander.token), QUERY);
+    const clients = [wsClient(url, participant.token), wsClient(url, bystander.token)];
+    const [mine, theirs] = clients.map((client) => record(client, QUERY)) as [ReturnType<typeof record>, ReturnType<typeof record>];
     await waitUntil(() => t.deps.pubsub.localSubscribers('notification:added', participant.user.id) === 1);
     await waitUntil(() => t.deps.pubsub.localSubscribers('notification:added', bystander.user.id) === 1);
 
@@ -96,13 +96,16 @@ describe('cancelling an activity', () => {
     expect(theirs.results).toEqual([]);
     mine.unsubscribe();
     theirs.unsubscribe();
+    await Promise.all(clients.map((client) => client.dispose()));
   }, 60_000);
 
   it('needs a token to subscribe', async () => {
-    const anonymous = record(wsClient(url), 'subscription { notificationAdded { id } }');
+    const client = wsClient(url);
+    const anonymous = record(client, 'subscription { notificationAdded { id } }');
     // A refused subscription is one result carrying the error.
     const [refused] = await anonymous.waitFor(1);
     expect(refused).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
     anonymous.unsubscribe();
+    await client.dispose();
   });
 });
