@@ -96,7 +96,7 @@ describe('cancelling an activity', () => {
     expect(theirs.results).toEqual([]);
     mine.unsubscribe();
     theirs.unsubscribe();
-    await Promise.all(clients.map((client) => client.dispose()));
+    for (const client of clients) await client.dispose();
   }, 60_000);
 
   it('needs a token to subscribe', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/graphql/ids.js';
-import { createTestContext, type TestContext } from '../support/harness.js';
+import { createTestContext, type GraphQLResponse, type TestContext } from '../support/harness.js';
 
 let t: TestContext;
 let alice: { id: number; token: string };
@@ -56,10 +56,10 @@ describe('notifications', () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const result = await t.gql(PAGE, { first: 10, after }, { token: alice.token });
+      const result: GraphQLResponse = await t.gql(PAGE, { first: 10, after }, { token: alice.token });
       expect(result.errors).toBeUndefined();
-      const connection = result.data?.notifications;
-      seen.push(...connection.edges.map((edge: any) => edge.node.id));
+      const connection: { edges: Array<{ node: { id: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } = result.data?.notifications;
+      seen.push(...connection.edges.map((edge) => edge.node.id));
       pages += 1;
       if (!connection.pageInfo.hasNextPage) break;
       after = connection.pageInfo.endCursor;
