@@ -4,6 +4,7 @@ import { activityJobs } from './modules/activities/index.js';
 import { hotJobs } from './modules/hot/index.js';
 import { jobsModuleJobs } from './modules/jobs/index.js';
 import { leaderboardJobs } from './modules/leaderboards/index.js';
+import { notificationJobs } from './modules/notifications/index.js';
 import { outboxJobs } from './modules/outbox/index.js';
 import { pointsJobs } from './modules/points/index.js';
 
@@ -15,4 +16,5 @@ export const jobHandlers: JobHandler<Deps>[] = [
   ...hotJobs,
   ...leaderboardJobs,
   ...pointsJobs,
+  ...notificationJobs,
 ];

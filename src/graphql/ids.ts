@@ -2,7 +2,7 @@ import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { badInput } from '../lib/app-error.js';
 
 /** The node types whose ids clients see as opaque Relay global ids. */
-export type NodeType = 'User' | 'Activity' | 'Participation';
+export type NodeType = 'User' | 'Activity' | 'Participation' | 'Notification';
 
 export function encodeId(type: NodeType, id: number | string): string {
   return encodeGlobalID(type, String(id));

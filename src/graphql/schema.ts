@@ -6,6 +6,7 @@ import '../modules/hot/index.js';
 import '../modules/leaderboards/index.js';
 import '../modules/points/index.js';
 import '../modules/outbox/index.js';
+import '../modules/notifications/index.js';
 
 builder.queryType({});
 builder.mutationType({});
