@@ -114,7 +114,7 @@ async function checkOpen(tx: Prisma.TransactionClient, board: BoardDefinition, u
   if (board.activityId === null) return;
   const [activity] = await tx.$queryRaw<Array<{ status: string; participant: boolean }>>`
     SELECT a.status::text AS status,
-           EXISTS (SELECT 1 FROM participations p WHERE p.activity_id = a.id AND p.user_id = ${userId}) AS participant
+           EXISTS (SELECT 1 FROM participations p WHERE p.activity_id = a.id AND p.user_id = ${userId} AND p.status = 'JOINED') AS participant
     FROM activities a WHERE a.id = ${board.activityId} FOR SHARE OF a`;
   if (!activity || activity.status === 'ENDED' || activity.status === 'CANCELLED') {
     throw invalidState(`The activity of ${board.key} is over: its leaderboard takes no more scores.`, { status: activity?.status ?? null });

@@ -4,7 +4,6 @@ import { enqueueActivityFanOut } from './activity-fan-out.js';
 import { insertOne } from './batch-sql.js';
 import { publishAdded } from './fan-out.js';
 import { fullText, promotedText } from './notification-text.js';
-import './waitlist-event.js';
 
 /**
  * Cancellation and rescheduling may concern thousands of people: the
