@@ -32,6 +32,9 @@ async function organizerOf(deps: Pick<Deps, 'db'>, activityId: number): Promise<
  * outbox drain) awards once; day and season come from the event time.
  * Organizers earn nothing for joining or checking in at their own activity.
  */
+/** Reversals a cancellation runs at once; each is one award statement. */
+const CANCEL_CONCURRENCY = 8;
+
 export const pointsConsumers: EventHandler<Deps>[] = [
   {
     name: 'points.join',
@@ -68,10 +71,15 @@ export const pointsConsumers: EventHandler<Deps>[] = [
         orderBy: { id: 'asc' },
       });
       const reason = 'activity cancelled';
-      for (const p of participations) {
-        const input = { userId: p.userId, activityId: event.payload.activityId, participationId: p.id, occurredAt: event.occurredAt, reason };
-        await reverseJoin(deps, input);
-        if (p.checkedInAt) await reverseCheckIn(deps, input);
+      // Different users' reversals touch different rows: a few at a time, so a big activity does not take one award's latency per seat.
+      for (let start = 0; start < participations.length; start += CANCEL_CONCURRENCY) {
+        await Promise.all(
+          participations.slice(start, start + CANCEL_CONCURRENCY).map(async (p) => {
+            const input = { userId: p.userId, activityId: event.payload.activityId, participationId: p.id, occurredAt: event.occurredAt, reason };
+            await reverseJoin(deps, input);
+            if (p.checkedInAt) await reverseCheckIn(deps, input);
+          }),
+        );
       }
     },
   } satisfies EventHandler<Deps, 'activity.cancelled'>,
