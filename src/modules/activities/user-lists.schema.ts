@@ -73,14 +73,16 @@ builder.prismaObjectField(UserRef, 'favorites', (t) =>
     description: 'Activities the user favorited, most recently favorited first. Only the user themself and admins; FORBIDDEN for others.',
     resolve: async (query, user, _args, ctx) => {
       // Pothos pages by the activity's id; the order is the favorite's, so its cursor becomes that favorite row.
-      const { cursor, take, skip, include } = query;
+      // `selection` is typed as `{ include }` but is `{ select }` (the cursor column) when no activity field is asked
+      // for: passed on whole, either way, as the nested query of the activity.
+      const { cursor, take, skip, ...selection } = query;
       const favorites = await ctx.deps.db.favorite.findMany({
         where: favoritesWhere(user.id, ctx.viewer),
         cursor: cursor?.id !== undefined ? { activityId_userId: { activityId: cursor.id, userId: user.id } } : undefined,
         take,
         skip,
         orderBy: FAVORITES_ORDER,
-        select: { activity: include ? { include } : true },
+        select: { activity: { ...selection } },
       });
       return favorites.map((favorite) => favorite.activity);
     },
