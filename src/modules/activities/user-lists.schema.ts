@@ -18,7 +18,7 @@ import { ActivityRef } from './activities.schema.js';
 import { pageArgsSchema } from './activities.validation.js';
 
 /** Whether the caller may read `user`'s private lists (favorites): the user themself or an admin. */
-export function canReadPrivateLists(user: { id: number }, viewer: Actor | null): boolean {
+function canReadPrivateLists(user: { id: number }, viewer: Actor | null): boolean {
   return viewer !== null && (viewer.role === 'ADMIN' || viewer.id === user.id);
 }
 
