@@ -1,8 +1,8 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import { builder } from '../../graphql/builder.js';
 import { decodeId } from '../../graphql/ids.js';
-import { activityNotFound, visibleActivitiesWhere } from './access.js';
-import { findByHeat } from './heat-order.js';
+import { type Actor, activityNotFound, visibleActivitiesWhere } from './access.js';
+import { countByHeat, findByHeat } from './heat-order.js';
 import { waitlistPosition } from './waitlist-position.js';
 import { categorySchema, pageArgsSchema } from './activities.validation.js';
 import './activities.topics.js';
@@ -27,7 +27,8 @@ const ORDER_BY: Record<Exclude<(typeof ORDERS)[number], 'HEAT'>, Prisma.Activity
   CREATED: [{ createdAt: 'desc' }, { id: 'desc' }],
 };
 
-builder.prismaNode('Activity', {
+/** The `Activity` GraphQL type, for fields elsewhere in this module whose nodes are activities. */
+export const ActivityRef = builder.prismaNode('Activity', {
   id: { field: 'id' },
   // `node(id:)` and fallback loads honour draft privacy too; a hidden or unknown activity is null there.
   nullable: true,
@@ -105,6 +106,21 @@ const ActivityFilter = builder.inputType('ActivityFilter', {
   }),
 });
 
+/** The rows `activities(filter)` lists for this viewer; its pages and its totalCount both read this. */
+function activitiesWhere(filter: typeof ActivityFilter.$inferInput | null | undefined, viewer: Actor | null): Prisma.ActivityWhereInput {
+  return {
+    AND: [
+      {
+        status: filter?.status ?? undefined,
+        category: filter?.category ?? undefined,
+        organizerId: filter?.organizerId ? decodeId('User', filter.organizerId) : undefined,
+        startsAt: { gte: filter?.startsAfter ?? undefined, lt: filter?.startsBefore ?? undefined },
+      },
+      visibleActivitiesWhere(viewer),
+    ],
+  };
+}
+
 builder.queryFields((t) => ({
   activity: t.prismaField({
     type: 'Activity',
@@ -128,19 +144,15 @@ builder.queryFields((t) => ({
     },
     validate: pageArgsSchema,
     resolve: (query, _root, { filter, orderBy }, ctx) => {
-      const where: Prisma.ActivityWhereInput = {
-        AND: [
-          {
-            status: filter?.status ?? undefined,
-            category: filter?.category ?? undefined,
-            organizerId: filter?.organizerId ? decodeId('User', filter.organizerId) : undefined,
-            startsAt: { gte: filter?.startsAfter ?? undefined, lt: filter?.startsBefore ?? undefined },
-          },
-          visibleActivitiesWhere(ctx.viewer),
-        ],
-      };
+      const where = activitiesWhere(filter, ctx.viewer);
       if (orderBy === 'HEAT') return findByHeat(ctx.deps, { query, where, category: filter?.category ?? null });
       return ctx.deps.db.activity.findMany({ ...query, where, orderBy: ORDER_BY[orderBy ?? 'START_TIME'] });
+    },
+    // Counts what the pages hold: the same filter and visibility, and for HEAT only ranked activities.
+    totalCount: (_root, { filter, orderBy }, ctx) => {
+      const where = activitiesWhere(filter, ctx.viewer);
+      if (orderBy === 'HEAT') return countByHeat(ctx.deps, { where, category: filter?.category ?? null });
+      return ctx.deps.db.activity.count({ where });
     },
   }),
 }));

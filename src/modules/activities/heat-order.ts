@@ -10,6 +10,23 @@ interface PageQuery {
   [key: string]: unknown;
 }
 
+/** Ids of the ranked activities that match `where`, in the hot board's order. */
+async function heatOrderedMatches(deps: Deps, input: { where: Prisma.ActivityWhereInput; category: string | null }): Promise<number[]> {
+  const ranked = await heatOrderedActivityIds(deps, { category: input.category, offset: 0, limit: deps.config.hot.boardSize });
+  const allowed = new Set(
+    (await deps.db.activity.findMany({ where: { AND: [{ id: { in: ranked } }, input.where] }, select: { id: true } })).map((row) => row.id),
+  );
+  return ranked.filter((id) => allowed.has(id));
+}
+
+/**
+ * `activities(orderBy: HEAT) { totalCount }`: only ranked activities are in
+ * that list, so its total is the ranked matches, not every matching row.
+ */
+export async function countByHeat(deps: Deps, input: { where: Prisma.ActivityWhereInput; category: string | null }): Promise<number> {
+  return (await heatOrderedMatches(deps, input)).length;
+}
+
 /**
  * `activities(orderBy: HEAT)`: the page is cut from the hot board's order
  * (which lives in Redis, not in a column), keeping id cursors: a cursor is
@@ -21,11 +38,7 @@ export async function findByHeat(
   input: { query: PageQuery; where: Prisma.ActivityWhereInput; category: string | null },
 ) {
   const { cursor, skip = 0, take = 20, ...selection } = input.query;
-  const ranked = await heatOrderedActivityIds(deps, { category: input.category, offset: 0, limit: deps.config.hot.boardSize });
-  const allowed = new Set(
-    (await deps.db.activity.findMany({ where: { AND: [{ id: { in: ranked } }, input.where] }, select: { id: true } })).map((row) => row.id),
-  );
-  const ordered = ranked.filter((id) => allowed.has(id));
+  const ordered = await heatOrderedMatches(deps, input);
 
   let start = 0;
   if (cursor) {

@@ -4,6 +4,7 @@ import './activities.events.js';
 import './activities.topics.js';
 import './activities.schema.js';
 import './activity-mutations.schema.js';
+import './user-lists.schema.js';
 
 export { ACTIVITY_CHANGE_EVENTS } from './activities.events.js';
 export { activityConsumers } from './activities.consumers.js';
