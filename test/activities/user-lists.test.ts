@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Prisma } from '../../src/generated/prisma/client.js';
 import { encodeId } from '../../src/graphql/ids.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
-import { HOUR, outcome, seedActivity } from './support.js';
+import { HOUR, openTimes, outcome, seedActivity } from './support.js';
 
 type Caller = { user: { id: number }; token: string };
 
@@ -262,5 +262,30 @@ describe('Query.activities totalCount', () => {
     expect(asBob.data.activities.totalCount).toBe(14);
     const everyone = await t.gql<any>(COUNT, {}, { token: admin.token });
     expect(everyone.data.activities.totalCount).toBe(await t.deps.db.activity.count());
+  });
+});
+
+describe('participations by status', () => {
+  it('lists seats and waiting-line places apart', async () => {
+    const organizer = await t.createUser();
+    const ana = await t.createUser();
+    const full = await seedActivity(t, { organizerId: organizer.user.id, capacity: 1, ...openTimes() });
+    const other = await seedActivity(t, { organizerId: organizer.user.id, ...openTimes() });
+    const join = 'mutation ($id: ID!, $w: Boolean) { joinActivity(id: $id, waitlist: $w) { status } }';
+    const seat = await t.createUser();
+    expect((await t.gql(join, { id: encodeId('Activity', full.id) }, { token: seat.token })).data?.joinActivity.status).toBe('JOINED');
+    expect((await t.gql(join, { id: encodeId('Activity', full.id), w: true }, { token: ana.token })).data?.joinActivity.status).toBe('WAITLISTED');
+    expect((await t.gql(join, { id: encodeId('Activity', other.id) }, { token: ana.token })).data?.joinActivity.status).toBe('JOINED');
+    const list = async (status?: string) => {
+      const { data, errors } = await t.gql(
+        `query ($id: ID!, $status: ParticipationStatus) { node(id: $id) { ... on User { participations(status: $status) { totalCount edges { node { status activity { id } } } } } } }`,
+        { id: encodeId('User', ana.user.id), status },
+      );
+      expect(errors).toBeUndefined();
+      return data!.node.participations as { totalCount: number; edges: Array<{ node: { status: string; activity: { id: string } } }> };
+    };
+    expect((await list('WAITLISTED')).edges.map((edge) => edge.node)).toEqual([{ status: 'WAITLISTED', activity: { id: encodeId('Activity', full.id) } }]);
+    expect((await list('JOINED')).edges.map((edge) => edge.node)).toEqual([{ status: 'JOINED', activity: { id: encodeId('Activity', other.id) } }]);
+    expect((await list()).totalCount).toBe(2);
   });
 });

@@ -14,7 +14,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import { builder } from '../../graphql/builder.js';
 import { UserRef } from '../users/index.js';
 import { type Actor, visibleActivitiesWhere } from './access.js';
-import { ActivityRef } from './activities.schema.js';
+import { ActivityRef, ParticipationStatusEnum } from './activities.schema.js';
 import { pageArgsSchema } from './activities.validation.js';
 
 /** Whether the caller may read `user`'s private lists (favorites): the user themself or an admin. */
@@ -38,16 +38,19 @@ builder.prismaObjectFields(UserRef, (t) => ({
   participations: t.relatedConnection('participations', {
     cursor: 'id',
     totalCount: true,
-    // A filter argument of its own (not a generic where), so a `status` argument can join it later.
-    args: { checkedIn: t.arg.boolean({ required: false, description: 'true: only checked-in seats; false: only not (yet) checked in.' }) },
+    args: {
+      status: t.arg({ type: ParticipationStatusEnum, required: false, description: 'JOINED: seats only; WAITLISTED: places in waiting lines only; both when absent.' }),
+      checkedIn: t.arg.boolean({ required: false, description: 'true: only checked-in seats; false: only not (yet) checked in.' }),
+    },
     validate: pageArgsSchema,
     extensions: { viewerDependent: true },
     description:
-      "The user's seats, newest joined first, each with its activity; public like participant lists, except seats in drafts the caller may not see.",
-    query: ({ checkedIn }, ctx) => {
+      "The user's seats and waiting-line places, newest first, each with its activity; public like participant lists, except in drafts the caller may not see.",
+    query: ({ checkedIn, status }, ctx) => {
       const checkIn: Prisma.ParticipationWhereInput =
         checkedIn === true ? { checkedInAt: { not: null } } : checkedIn === false ? { checkedInAt: null } : {};
-      return { where: { AND: [checkIn, { activity: visibleActivitiesWhere(ctx.viewer) }] }, orderBy: PARTICIPATIONS_ORDER };
+      const byStatus: Prisma.ParticipationWhereInput = status ? { status } : {};
+      return { where: { AND: [checkIn, byStatus, { activity: visibleActivitiesWhere(ctx.viewer) }] }, orderBy: PARTICIPATIONS_ORDER };
     },
   }),
   hostedActivities: t.relatedConnection('organizedActivities', {
