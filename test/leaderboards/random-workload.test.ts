@@ -122,5 +122,5 @@ describe('a random workload', () => {
     expect(Number(overCap[0]!.n)).toBe(0);
     const partial = await t.deps.db.pointsRecord.count({ where: { type: { in: ['JOIN_ACTIVITY', 'CHECK_IN', 'HOST_ACTIVITY'] }, points: 0, requested: { gt: 0 } } });
     expect(partial).toBeGreaterThan(0);
-  }, 120_000); // ~20 s alone on 2 cores; the margin is for a machine shared with other suites.
+  }, 300_000); // ~45 s alone on 2 cores; the margin is for a machine shared with the rest of the suite.
 });
