@@ -161,6 +161,9 @@ describe('waitlist under real races (GraphQL, PostgreSQL, outbox consumers)', ()
       // A promoted user who then quit has the reversal too; nobody else has anything more.
       expect(records.slice(1).map((r) => r.reason)).toEqual(quitters.includes(event.payload.userId!) ? ['quit'] : []);
     }
+    // Each promoted user was told exactly once (the notifications consumer of the same events), nobody else.
+    const told = await t.deps.db.notification.groupBy({ by: ['userId'], where: { activityId: activity.id, kind: 'WAITLIST_PROMOTED' }, _count: true });
+    expect(told.map((row) => [row.userId, row._count]).sort((x, y) => x[0]! - y[0]!)).toEqual([...promoted].sort((x, y) => x - y).map((userId) => [userId, 1]));
     for (const userId of waitlist.filter((id) => !promoted.includes(id))) {
       // Never seated: no award, no reversal, no voided award (quitting a waitlist is not `activity.quit`).
       expect(await joinPoints(t, activity.id, userId)).toEqual([]);
