@@ -39,8 +39,28 @@ export interface PubSub {
   close(): Promise<void>;
 }
 
+/**
+ * The engine sends UNSUBSCRIBE and PUNSUBSCRIBE without awaiting them. When
+ * the connection closes while one is in flight (a stream torn down as the
+ * process shuts down), its reply is lost and the rejected promise would be
+ * unhandled; here it is observed and logged instead. Nothing depends on the
+ * reply: a closed connection holds no subscriptions.
+ */
+function observeUnsubscribes(subscriber: Redis, logger: Logger): void {
+  for (const method of ['unsubscribe', 'punsubscribe'] as const) {
+    const send = subscriber[method].bind(subscriber) as (...channels: string[]) => Promise<unknown>;
+    const observed = (...channels: string[]) => {
+      const reply = send(...channels);
+      reply.catch((error: unknown) => logger.debug({ err: error, channels }, `${method} reply lost`));
+      return reply;
+    };
+    Object.assign(subscriber, { [method]: observed });
+  }
+}
+
 /** Pub/sub over Redis, so a change on any instance reaches subscribers on every instance. */
 export function createPubSub(options: { publisher: Redis; subscriber: Redis; prefix: string; logger: Logger }): PubSub {
+  observeUnsubscribes(options.subscriber, options.logger);
   // The engine shares one Redis SUBSCRIBE per channel among this instance's subscribers (reference counted).
   const engine = new RedisPubSub({ publisher: options.publisher, subscriber: options.subscriber });
   const channel = (topic: string, scope: TopicScope) => `${options.prefix}:${topic}:${scope}`;
