@@ -105,6 +105,8 @@ it('leaves no Redis subscription, listener, stream or gauge count behind after 1
   expect(subscriber.listenerCount('pmessage')).toBe(baseline.pmessage);
   // Unsubscribing from Redis is asynchronous: wait for the channel list to settle back to where it was.
   const channelsNow = async () => ((await t.deps.redis.pubsub('CHANNELS', `${t.config.redis.prefix}:*`)) as string[]).sort();
-  await waitUntil(async () => JSON.stringify(await channelsNow()) === JSON.stringify([...channelsBefore].sort()), 10_000, () => 'PUBSUB CHANNELS back to before');
-  expect(await channelsNow()).toEqual([...channelsBefore].sort());
+  // A subscribe whose setup (board and period lookups) finished after its client left may still open and then close
+  // its channel: on a loaded machine that takes seconds, so the list is awaited rather than sampled once.
+  const settled = async () => JSON.stringify(await channelsNow()) === JSON.stringify([...channelsBefore].sort());
+  await waitUntil(settled, 30_000, () => 'PUBSUB CHANNELS back to before');
 });
