@@ -101,10 +101,11 @@ export function targetOf(deps: Pick<Deps, 'config'>, board: BoardDefinition, per
 
 /** The current period of `board` (created if this is its first use). */
 export async function getCurrentPeriod(deps: PeriodDeps, board: BoardDefinition, now = deps.now()): Promise<BoardPeriod> {
-  const ref = periodRef(board.key, periodIdOf(deps, board, now));
+  const periodId = periodIdOf(deps, board, now);
+  const ref = periodRef(board.key, periodId);
   const cached = deps.boardCache.current.get(board.key);
   if (cached && cached.period.ref === ref && cached.until > performance.now()) return cached.period;
-  await ensurePeriod(deps, board, periodIdOf(deps, board, now));
+  await ensurePeriod(deps, board, periodId);
   const period = await deps.db.boardPeriod.findUniqueOrThrow({ where: { ref } });
   deps.boardCache.current.set(board.key, { period, until: performance.now() + CURRENT_PERIOD_TTL_MS });
   return period;
