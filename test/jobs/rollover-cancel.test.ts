@@ -82,8 +82,10 @@ describe('cancelling a board period rollover midway', () => {
     const cancelled = await t.gql(CANCEL, { queue: 'leaderboards', id: prepared.finishJobId }, { token: admin.token });
     expect(cancelled.errors).toBeUndefined();
     expect(cancelled.data!.cancelJob).toMatchObject({ name: FINISH_JOB, cancelRequested: true });
-    // The shards not held may already have reached a checkpoint and failed the parent by the time it is read back.
-    expect(['WAITING_CHILDREN', 'FAILED']).toContain(cancelled.data!.cancelJob.state);
+    // The shards not held may already have reached a checkpoint and failed the parent by the time it is read back:
+    // BullMQ 6 fails a parent whose child failed by moving it through WAITING and ACTIVE with a deferred failure
+    // (its processor never runs), so any of these is a parent on its way to FAILED.
+    expect(['WAITING_CHILDREN', 'WAITING', 'ACTIVE', 'FAILED']).toContain(cancelled.data!.cancelJob.state);
     const cancelledAt = performance.now();
     release();
 
