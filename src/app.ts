@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { Worker } from 'bullmq';
 import type { Deps } from './deps.js';
 import { initJobSeries } from './infra/metrics.js';
-import { startWorkers } from './infra/queues.js';
+import { queuePrefix, startWorkers } from './infra/queues.js';
 import { createYogaServer } from './graphql/yoga.js';
 import { ADMIN_QUEUES_PATH, createAdminQueuesRoute } from './http/admin-queues.js';
 import { createMetricsServer, createProbeServer, listen, type Route } from './http/routes.js';
@@ -78,7 +78,7 @@ export async function startApp(deps: Deps, roles: { api: boolean; worker: boolea
       cancellation: createCancellationFlags(deps),
       workerName,
       connection: () => deps.blockingConnection(),
-      prefix: `${deps.config.redis.prefix}:bull`,
+      prefix: queuePrefix(deps.config.redis.prefix),
       logger: deps.logger.child({ component: 'worker' }),
       concurrency: deps.config.jobs.concurrency,
       lockDuration: deps.config.jobs.lockDurationMs,

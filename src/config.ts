@@ -91,6 +91,11 @@ const envSchema = z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
       .default('redis://127.0.0.1:6379'),
+    /** Seed nodes of a Redis Cluster (`host:port,host:port,…`); when set, REDIS_URL is not used. */
+    REDIS_CLUSTER_NODES: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5}){0,63}$/, 'must be host:port pairs separated by commas')
+      .optional(),
     /** Every Redis key, queue and pub/sub channel starts with this, so deployments can share a Redis. */
     REDIS_PREFIX: z
       .string()
@@ -208,7 +213,14 @@ function toConfig(env: z.output<typeof envSchema>) {
     isProduction: env.NODE_ENV === 'production',
     http: { host: env.HOST, port: env.PORT, maxBodyBytes: env.MAX_BODY_BYTES },
     database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
-    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    redis: {
+      url: env.REDIS_URL,
+      clusterNodes: env.REDIS_CLUSTER_NODES?.split(',').map((node) => {
+        const [host = '', port = ''] = node.split(':');
+        return { host, port: Number(port) };
+      }) ?? null,
+      prefix: env.REDIS_PREFIX,
+    },
     auth: {
       jwtSecret: env.JWT_SECRET ?? (env.JWT_JWKS_URL ? undefined : DEV_JWT_SECRET),
       jwksUrl: env.JWT_JWKS_URL,

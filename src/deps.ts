@@ -5,8 +5,8 @@ import type { Logger } from './infra/logger.js';
 import { createMetrics, registerOutboxGauges, registerQueueGauge } from './infra/metrics.js';
 import { createPrisma } from './infra/prisma.js';
 import { createPubSub } from './infra/pubsub.js';
-import { closeQueues, createFlowProducer, createQueues, type JobHandler } from './infra/queues.js';
-import { createBlockingRedis, createKeySpace, createRedis, type Redis } from './infra/redis.js';
+import { closeQueues, createFlowProducer, createQueues, queuePrefix, type JobHandler } from './infra/queues.js';
+import { createBlockingRedis, createKeySpace, createRedis, createSubscriberRedis, type Redis } from './infra/redis.js';
 import { jobHandlers as defaultJobHandlers } from './jobs.js';
 import type { Deps } from './lib/app-deps.js';
 import { createHotCache } from './modules/hot/index.js';
@@ -57,8 +57,8 @@ export async function createDeps(
   if (duplicate) throw new Error(`Two jobs are named "${duplicate.name}"; job names are scheduler ids and must be unique.`);
 
   const db = createPrisma(config.database);
-  const redis = createRedis(config.redis.url);
-  const subscriber = createBlockingRedis(config.redis.url);
+  const redis = createRedis(config.redis);
+  const subscriber = createSubscriberRedis(config.redis);
   const extraConnections: Redis[] = [];
   // Connection errors are reported by readiness checks and by the calls that fail; log them once here.
   for (const connection of [redis, subscriber]) {
@@ -69,8 +69,8 @@ export async function createDeps(
   const prefix = config.redis.prefix;
   const keys = createKeySpace(prefix);
   const pubsub = createPubSub({ publisher: redis, subscriber, prefix: `${prefix}:events`, logger });
-  const queues = createQueues(redis, `${prefix}:bull`, logger);
-  const flows = createFlowProducer(redis, `${prefix}:bull`, logger);
+  const queues = createQueues(redis, queuePrefix(prefix), logger);
+  const flows = createFlowProducer(redis, queuePrefix(prefix), logger);
   const metrics = createMetrics();
   registerQueueGauge(metrics, queues);
   registerOutboxGauges(metrics, (state) => countDeliveries(db, state));
@@ -109,7 +109,7 @@ export async function createDeps(
       logger,
     }),
     blockingConnection() {
-      const connection = createBlockingRedis(config.redis.url);
+      const connection = createBlockingRedis(config.redis);
       connection.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
       extraConnections.push(connection);
       return connection;

@@ -1,5 +1,6 @@
 import { RedisPubSub } from 'graphql-redis-subscriptions';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis as SingleRedis } from 'ioredis';
+import { isCluster, type Redis } from './redis.js';
 import type { Logger } from './logger.js';
 import { PushIterator } from '../lib/push-iterator.js';
 
@@ -58,11 +59,45 @@ function observeUnsubscribes(subscriber: Redis, logger: Logger): void {
   }
 }
 
+/**
+ * The engine's view of a cluster: Redis 7 sharded pub/sub. SPUBLISH goes to
+ * the shard that owns the channel's slot and SSUBSCRIBE listens there, so an
+ * event is not broadcast over the whole cluster bus as PUBLISH would be.
+ */
+function shardedEngine(publisher: Cluster, subscriber: Cluster): RedisPubSub {
+  const transport = {
+    publish: (channel: string, message: string) => publisher.spublish(channel, message),
+    subscribe: (channel: string, done: (error: Error | null) => void) =>
+      subscriber.ssubscribe(channel).then(
+        () => done(null),
+        (error: Error) => done(error),
+      ),
+    unsubscribe: (channel: string) => {
+      // Not awaited by the engine (see observeUnsubscribes): a reply lost to a closing connection is no failure.
+      const reply = subscriber.sunsubscribe(channel);
+      reply.catch(() => undefined);
+      return reply;
+    },
+    // The engine never pattern-subscribes; it sends both unsubscribes when a channel's last reader leaves.
+    punsubscribe: () => Promise.resolve(0),
+    on: (event: string, listener: (...args: unknown[]) => void) => subscriber.on(event, listener),
+    quit: () => subscriber.quit(),
+  };
+  return new RedisPubSub({
+    publisher: { publish: transport.publish, quit: () => Promise.resolve('OK') } as unknown as SingleRedis,
+    subscriber: transport as unknown as SingleRedis,
+    messageEventName: 'smessage',
+  });
+}
+
 /** Pub/sub over Redis, so a change on any instance reaches subscribers on every instance. */
 export function createPubSub(options: { publisher: Redis; subscriber: Redis; prefix: string; logger: Logger }): PubSub {
   observeUnsubscribes(options.subscriber, options.logger);
   // The engine shares one Redis SUBSCRIBE per channel among this instance's subscribers (reference counted).
-  const engine = new RedisPubSub({ publisher: options.publisher, subscriber: options.subscriber });
+  const engine =
+    isCluster(options.publisher) && isCluster(options.subscriber)
+      ? shardedEngine(options.publisher, options.subscriber)
+      : new RedisPubSub({ publisher: options.publisher as SingleRedis, subscriber: options.subscriber as SingleRedis });
   const channel = (topic: string, scope: TopicScope) => `${options.prefix}:${topic}:${scope}`;
   const confirmed = new Map<string, number>();
   const count = (name: string, delta: number) => {

@@ -1,5 +1,5 @@
 import { FlowProducer, Queue, UnrecoverableError, Worker, type Job, type JobsOptions, type RepeatOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Redis } from './redis.js';
 import type { ZodType } from 'zod';
 import type { Logger } from './logger.js';
 
@@ -68,6 +68,15 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnComplete: { count: 1_000, age: 24 * 3600 },
   removeOnFail: { count: 5_000, age: 7 * 24 * 3600 },
 };
+
+/**
+ * The BullMQ key prefix of a deployment. The braces make it a hash tag: every
+ * queue's keys share one Redis Cluster slot, as BullMQ's scripts (and flows,
+ * whose parent and children live in different queues) require.
+ */
+export function queuePrefix(prefix: string): string {
+  return `{${prefix}:bull}`;
+}
 
 /**
  * API-side queues share one fail-fast connection: adding a job while Redis is

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster } from 'ioredis';
+import { isCluster, type Redis } from '../infra/redis.js';
 
 /** A Lua script identified by its SHA-1, so it can be sent with EVALSHA. */
 export interface LuaScript {
@@ -32,6 +33,7 @@ function isNoScript(error: Error): boolean {
  */
 export async function runScript(redis: Redis, script: LuaScript, calls: readonly ScriptCall[]): Promise<unknown[]> {
   if (calls.length === 0) return [];
+  if (isCluster(redis)) return runOnCluster(redis, script, calls);
   const send = async (indexes: readonly number[], mode: 'evalsha' | 'eval') => {
     const pipeline = redis.pipeline();
     for (const index of indexes) {
@@ -63,4 +65,22 @@ export async function runScript(redis: Redis, script: LuaScript, calls: readonly
     });
   }
   return results;
+}
+
+/**
+ * In a cluster each call goes to the node owning its keys' slot (one pipeline
+ * cannot span slots); the client's auto-pipelining still sends the calls for
+ * one node in one write.
+ */
+async function runOnCluster(redis: Cluster, script: LuaScript, calls: readonly ScriptCall[]): Promise<unknown[]> {
+  return Promise.all(
+    calls.map(async (call) => {
+      try {
+        return await redis.evalsha(script.sha, script.numberOfKeys, ...call.keys, ...call.args);
+      } catch (error) {
+        if (error instanceof Error && isNoScript(error)) return redis.eval(script.source, script.numberOfKeys, ...call.keys, ...call.args);
+        throw error;
+      }
+    }),
+  );
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Redis } from '../infra/redis.js';
 
 /** Runs a pipeline and returns its replies in order, throwing the first error (e.g. Redis unreachable). */
 export async function execPipeline(pipeline: ReturnType<Redis['pipeline']>): Promise<unknown[]> {

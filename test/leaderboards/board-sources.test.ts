@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import type { Redis } from 'ioredis';
+
 import { createPrisma, type Db } from '../../src/infra/prisma.js';
-import type { KeySpace } from '../../src/infra/redis.js';
+import type { KeySpace, Redis } from '../../src/infra/redis.js';
 import type { BoardOrder } from '../../src/generated/prisma/client.js';
 import type { BoardTarget } from '../../src/modules/leaderboards/board-definition.js';
 import { archiveBoard } from '../../src/modules/leaderboards/archive-board.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
-import type { KeySpace } from '../../src/infra/redis.js';
+
+import type { KeySpace, Redis } from '../../src/infra/redis.js';
 import type { BoardOrder } from '../../src/generated/prisma/client.js';
 import type { BoardTarget } from '../../src/modules/leaderboards/board-definition.js';
 import { sortScoreOf } from '../../src/modules/leaderboards/board-entry.js';

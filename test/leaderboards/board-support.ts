@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { createKeySpace, type KeySpace } from '../../src/infra/redis.js';
+import { loadConfig } from '../../src/config.js';
+import { createKeySpace, createRedis, type KeySpace, type Redis } from '../../src/infra/redis.js';
+import { deleteKeys, redisEnv } from '../support/redis-target.js';
 import type { BoardOrder } from '../../src/generated/prisma/client.js';
 import type { BoardTarget } from '../../src/modules/leaderboards/board-definition.js';
 import { boardKeys } from '../../src/modules/leaderboards/board-keys.js';
@@ -8,22 +9,17 @@ import type { RankedStanding, RankMode } from '../../src/modules/leaderboards/bo
 
 export const RANK_MODES: readonly RankMode[] = ['ORDINAL', 'COMPETITION', 'DENSE'];
 
-/** A raw Redis client and a key space under a random prefix, removed by close(). */
+/** A Redis client of this run's Redis (one server or the cluster) and a key space under a random prefix, removed by close(). */
 export async function openRedis(): Promise<{ redis: Redis; keys: KeySpace; close: () => Promise<void> }> {
-  const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const redis = createRedis(loadConfig(redisEnv()).redis);
   await redis.ping();
   const prefix = `test:${randomBytes(6).toString('hex')}`;
   return {
     redis,
     keys: createKeySpace(prefix),
     close: async () => {
-      let cursor = '0';
-      do {
-        const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        if (found.length > 0) await redis.del(...found);
-        cursor = next;
-      } while (cursor !== '0');
       await redis.quit();
+      await deleteKeys(`*${prefix}:*`);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { deleteKeys, redisEnv } from '../support/redis-target.js';
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -33,14 +34,14 @@ export async function createBoardsWorld(env: Record<string, string> = {}, start 
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: url,
-    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    ...redisEnv(),
     REDIS_PREFIX: prefix,
     LOG_LEVEL: 'silent',
     ...env,
   });
   const clock = createTestClock(start);
   const db = createPrisma({ url, poolSize: 20 });
-  const redis = createRedis(config.redis.url);
+  const redis = createRedis(config.redis);
   const deps = { db, redis, keys: createKeySpace(prefix), logger: createLogger('silent'), config, boardCache: createBoardCache(), now: clock.now };
   return {
     deps,
@@ -69,9 +70,8 @@ export async function createBoardsWorld(env: Record<string, string> = {}, start 
     },
     async cleanup() {
       await db.$disconnect();
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length > 0) await redis.unlink(...keys);
       redis.disconnect();
+      await deleteKeys(`*${prefix}:*`);
       await dropDatabase(dbName);
     },
   };

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -11,6 +10,7 @@ import { createYogaServer, type Yoga } from '../../src/graphql/yoga.js';
 import type { Role, User } from '../../src/generated/prisma/client.js';
 import { hashPassword } from '../../src/modules/users/passwords.js';
 import type { TestClock } from './clock.js';
+import { deleteKeys, redisEnv } from './redis-target.js';
 import { createDatabase, dropDatabase, uniqueName } from './databases.js';
 
 export const TEST_PASSWORD = 'test-password';
@@ -76,7 +76,7 @@ export async function createTestContext(
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: '20',
-    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    ...redisEnv(),
     REDIS_PREFIX: prefix,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PORT: '0',
@@ -141,23 +141,11 @@ export async function createTestContext(
       await Promise.all(peers.map((peer) => peer.close()));
       await deps.close();
       // After closing: queues and workers write their bookkeeping keys until they are closed.
-      await deleteKeys(config.redis.url, `${prefix}:*`);
+      // Anywhere in the name: tagged keys start with `{`, e.g. BullMQ's `{<prefix>:bull}:…`.
+      await deleteKeys(`*${prefix}:*`);
       await dropDatabase(dbName);
     },
   };
   return context;
 }
 
-async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}

@@ -1,3 +1,4 @@
+import { redisEnv } from './redis-target.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { TestContext } from './harness.js';
@@ -31,7 +32,7 @@ export function fixtureEnv(ctx: TestContext, extra: Record<string, string> = {})
     NODE_ENV: 'test',
     DATABASE_URL: ctx.databaseUrl,
     DATABASE_POOL_SIZE: '5',
-    REDIS_URL: ctx.config.redis.url,
+    ...redisEnv(),
     REDIS_PREFIX: ctx.config.redis.prefix,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     HOST: '127.0.0.1',

@@ -18,7 +18,8 @@ import type { HotEntry } from './hot-scoring.js';
  * running meanwhile; see {@link redisClockMs}).
  */
 export function hotKeys(deps: Pick<Deps, 'keys'>, algorithm: HeatAlgorithm) {
-  const key = (...parts: string[]) => deps.keys.key('hot', algorithm, ...parts);
+  // One hash tag per algorithm: the scripts read and write all of its boards together (one Cluster slot).
+  const key = (...parts: string[]) => deps.keys.key(`{hot:${algorithm}}`, ...parts);
   return {
     global: key('board', 'global'),
     categoryPrefix: `${key('board', 'c')}:`,

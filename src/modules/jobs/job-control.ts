@@ -20,7 +20,8 @@ export function jobIdOf(job: Job): string {
 
 /** The Redis key of the cancel flag of one job. */
 export function cancelFlagKey(deps: Pick<Deps, 'keys'>, queue: QueueName, jobId: string): string {
-  return deps.keys.key('jobs', 'cancel', queue, jobId);
+  // One tag for all flags: a checkpoint reads a job's flag and its flow parent's in one EXISTS.
+  return deps.keys.key('{jobs}', 'cancel', queue, jobId);
 }
 
 /** Asks job `jobId` to stop at its next checkpoint (and, for a flow's parent, every child of it). */

@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import type { KeySpace } from '../../infra/redis.js';
+import type { Redis, KeySpace } from '../../infra/redis.js';
 import { defineLuaScript, runScript } from '../../lib/lua-script.js';
 import { writeArgs, writeKeys, type StandingWrite, type WriteTarget } from './board-script.js';
 import { WRITE_LUA_HELPERS } from './board-write-lua.js';

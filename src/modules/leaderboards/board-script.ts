@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import type { KeySpace } from '../../infra/redis.js';
+import type { Redis, KeySpace } from '../../infra/redis.js';
 import { defineLuaScript, runScript, type LuaScript, type ScriptCall } from '../../lib/lua-script.js';
 import type { BoardTarget } from './board-definition.js';
 import { boardMember, sortScoreOf } from './board-entry.js';

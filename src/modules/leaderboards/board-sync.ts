@@ -3,7 +3,6 @@ import type { BoardOrder } from '../../generated/prisma/client.js';
 import type { Deps } from '../../lib/app-deps.js';
 import { Prisma } from '../../infra/prisma.js';
 import { defineLuaScript, runScript } from '../../lib/lua-script.js';
-import { execPipeline } from '../../lib/redis-pipeline.js';
 import { boardKeys } from './board-keys.js';
 import { writeStandings, writeToBoards, type StandingWrite } from './board-script.js';
 import './leaderboards.topics.js';
@@ -114,9 +113,8 @@ async function requeueLostBoards(deps: SyncDeps, ref: string | undefined): Promi
   const markers = new Map<string, string>();
   const live = await deps.db.boardPeriod.findMany({ where: { state: { not: 'ARCHIVED' }, ref }, select: { ref: true } });
   if (live.length === 0) return { rebuilt: [], markers };
-  const pipeline = deps.redis.pipeline();
-  for (const period of live) pipeline.get(boardKeys(deps.keys, period.ref).synced);
-  const replies = await execPipeline(pipeline);
+  // One GET per board (each board has its own hash tag, so one pipeline could not span them in a cluster).
+  const replies = await Promise.all(live.map((period) => deps.redis.get(boardKeys(deps.keys, period.ref).synced)));
   const lost = live.filter((period, index) => {
     const marker = replies[index];
     if (typeof marker === 'string') markers.set(period.ref, marker);
@@ -130,13 +128,13 @@ async function requeueLostBoards(deps: SyncDeps, ref: string | undefined): Promi
       RETURNING period_ref
     )
     SELECT DISTINCT period_ref AS ref FROM requeued ORDER BY ref`;
-  const set = deps.redis.pipeline();
-  for (const period of lost) {
-    const token = `${deps.now().toISOString()} ${randomUUID()}`;
-    markers.set(period.ref, token);
-    set.set(boardKeys(deps.keys, period.ref).synced, token);
-  }
-  await set.exec();
+  await Promise.all(
+    lost.map((period) => {
+      const token = `${deps.now().toISOString()} ${randomUUID()}`;
+      markers.set(period.ref, token);
+      return deps.redis.set(boardKeys(deps.keys, period.ref).synced, token);
+    }),
+  );
   return { rebuilt: rows.map((row) => row.ref), markers };
 }
 
