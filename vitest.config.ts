@@ -1,5 +1,26 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Files that start processes of their own (workers, CLIs, Redis, compose), run
+ * the largest workloads, or check timings of live delivery. On a 2-core CI
+ * machine they starve each other when run beside the rest, so they run one at
+ * a time after the parallel batch has finished.
+ */
+const ALONE = [
+  'test/jobs/graceful-shutdown.test.ts',
+  'test/jobs/rollover-cancel.test.ts',
+  'test/jobs/schedule-changes.test.ts',
+  'test/jobs/worker-processes.test.ts',
+  'test/leaderboards/random-workload.test.ts',
+  'test/leaderboards/rollover-200k.test.ts',
+  'test/hot/hot-postgres-outage.test.ts',
+  'test/live/burst.test.ts',
+  'test/live/subscription-cleanup.test.ts',
+  'test/ops/container.test.ts',
+  'test/ops/redis-restart.test.ts',
+  'test/users/user-create.test.ts',
+];
+
 export default defineConfig({
   resolve: {
     // graphql 16 ships both index.mjs and index.js; Node resolves the CommonJS
@@ -8,13 +29,27 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
   },
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Files are isolated by database and Redis prefix, so they can run in parallel.
-    fileParallelism: true,
-    maxWorkers: 3,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'parallel',
+          include: ['test/**/*.test.ts'],
+          exclude: ALONE,
+          // Files are isolated by database and Redis prefix, so they can run in parallel.
+          fileParallelism: true,
+          maxWorkers: 3,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'alone', include: ALONE, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });
