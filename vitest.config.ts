@@ -21,6 +21,24 @@ const ALONE = [
   'test/users/user-create.test.ts',
 ];
 
+/**
+ * The files that run a second time against a local Redis Cluster
+ * (`bash scripts/redis-cluster.sh`): every Lua script, queue, topic and cache
+ * goes through them. Left out: tests that cut a single server's connection
+ * through a TCP proxy or read one server's PUBSUB CHANNELS (fault injection
+ * of one server), and the two largest workloads, which the single run covers.
+ */
+const ON_CLUSTER = ['leaderboards', 'boards', 'hot', 'points', 'jobs', 'live', 'notifications'].map((dir) => `test/${dir}/**/*.test.ts`);
+const NOT_ON_CLUSTER = [
+  'test/leaderboards/redis-outage.test.ts',
+  'test/leaderboards/live-standings.test.ts',
+  'test/hot/hot-outage.test.ts',
+  'test/live/subscription-cleanup.test.ts',
+  'test/leaderboards/random-workload.test.ts',
+  'test/leaderboards/rollover-200k.test.ts',
+];
+const CLUSTER_ENV = { LIVEBOARD_TEST_REDIS: 'cluster' };
+
 export default defineConfig({
   resolve: {
     // graphql 16 ships both index.mjs and index.js; Node resolves the CommonJS
@@ -49,6 +67,28 @@ export default defineConfig({
       {
         extends: true,
         test: { name: 'alone', include: ALONE, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'cluster',
+          include: ON_CLUSTER,
+          exclude: [...ALONE, ...NOT_ON_CLUSTER],
+          env: CLUSTER_ENV,
+          fileParallelism: true,
+          maxWorkers: 3,
+          sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'cluster-alone',
+          include: ALONE.filter((file) => ON_CLUSTER.some((glob) => file.startsWith(glob.split('**')[0]!)) && !NOT_ON_CLUSTER.includes(file)),
+          env: CLUSTER_ENV,
+          fileParallelism: false,
+          sequence: { groupOrder: 3 },
+        },
       },
     ],
   },

@@ -6,6 +6,7 @@ import { heatOrderedActivityIds } from '../../src/modules/hot/hot-reader.js';
 import { recomputeHotBoards } from '../../src/modules/hot/hot-recompute.js';
 import { refreshActivityHeat } from '../../src/modules/hot/hot-refresh.js';
 import { HEAT_ROW_SELECT, heatSettings, toHotEntry, VISIBLE_STATUSES, type HotEntry } from '../../src/modules/hot/hot-scoring.js';
+import { keysMatching } from '../support/redis-target.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 import { bulkInsertActivities, hot, type ActivitySpec } from './hot-fixtures.js';
 import { seededRandom as prng } from '../support/random.js';
@@ -129,7 +130,7 @@ describe('hot.recompute', () => {
     }
     expect(await snapshot()).toEqual(before);
     expect((await hot(t, { first: 100 })).entries).toHaveLength(100);
-    const [, staged] = await t.deps.redis.scan('0', 'MATCH', `${t.deps.keys.prefix}:hot:*staging*`, 'COUNT', 10_000);
+    const staged = await keysMatching(t.deps.redis, `${t.deps.keys.prefix}:{hot:*}:staging:*`);
     expect(staged).toEqual([]);
   });
 

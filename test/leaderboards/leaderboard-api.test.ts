@@ -8,7 +8,7 @@ import { seasonIdAt } from '../../src/lib/calendar.js';
 import { recordAward } from '../../src/modules/points/points.service.js';
 import type { Redis } from 'ioredis';
 import { createTestContext, type TestContext } from '../support/harness.js';
-import { IN_CLUSTER } from '../support/redis-target.js';
+import { IN_CLUSTER, keysMatching } from '../support/redis-target.js';
 
 const SEASON = '2026-08';
 const REF = `points/${SEASON}`;
@@ -75,7 +75,8 @@ describe('leaderboard', () => {
 
     // Rebuild the board from PostgreSQL as if Redis had lost everything.
     await syncPendingStandings(t.deps);
-    const [, keys] = await t.deps.redis.scan('0', 'MATCH', `${t.deps.keys.prefix}:{lb:${REF}}:*`, 'COUNT', 1000);
+    const keys = await keysMatching(t.deps.redis, `${t.deps.keys.prefix}:{lb:${REF}}:*`);
+    expect(keys.length).toBeGreaterThan(0);
     await t.deps.redis.del(...keys);
     expect(await syncPendingStandings(t.deps)).toMatchObject({ rebuilt: [REF], applied: 4 });
     ({ data } = await t.gql(LEADERBOARD, { season: SEASON }));

@@ -10,7 +10,8 @@ import { createYogaServer, type Yoga } from '../../src/graphql/yoga.js';
 import type { Role, User } from '../../src/generated/prisma/client.js';
 import { hashPassword } from '../../src/modules/users/passwords.js';
 import type { TestClock } from './clock.js';
-import { deleteKeys, redisEnv } from './redis-target.js';
+import { isCluster } from '../../src/infra/redis.js';
+import { deleteKeys, IN_CLUSTER, redisEnv } from './redis-target.js';
 import { createDatabase, dropDatabase, uniqueName } from './databases.js';
 
 export const TEST_PASSWORD = 'test-password';
@@ -88,6 +89,8 @@ export async function createTestContext(
     ...env,
   });
   const deps = await createDeps(config, createLogger(config.logLevel), { jobHandlers: options.jobHandlers, eventHandlers: options.eventHandlers });
+  // A run meant for the cluster that silently used one server would prove nothing.
+  if (IN_CLUSTER !== isCluster(deps.redis)) throw new Error(`LIVEBOARD_TEST_REDIS=${process.env.LIVEBOARD_TEST_REDIS} but the client is not of that kind`);
   options.clock?.install(deps);
   const yoga = createYogaServer(deps);
   const apps: RunningApp[] = [];

@@ -1,3 +1,4 @@
+import { numsub } from './redis-target.js';
 import { createClient as createSseClient, type Client as SseClient } from 'graphql-sse';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -66,12 +67,6 @@ export async function waitUntil(check: () => boolean | Promise<boolean>, timeout
   }
 }
 
-/** How many Redis connections are subscribed to `channel` (one per instance that has subscribers). */
-export async function numsub(redis: Redis, channel: string): Promise<number> {
-  const reply = (await redis.pubsub('NUMSUB', channel)) as [string, number];
-  return Number(reply[1]);
-}
-
 /** Waits until exactly `expected` instances are subscribed to `channel`, so a publish now reaches them. */
 export async function waitForNumsub(redis: Redis, channel: string, expected: number, timeoutMs = 10_000): Promise<void> {
   let last = -1;
@@ -113,3 +108,5 @@ export async function waitForOpenSubscriptions(metrics: Metrics, expected: { ws?
     () => `open subscriptions ${JSON.stringify(last)}, expected ${JSON.stringify(expected)}`,
   );
 }
+
+export { numsub };

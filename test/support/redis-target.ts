@@ -1,5 +1,7 @@
 import { Cluster, Redis } from 'ioredis';
 
+type AnyRedis = Redis | Cluster;
+
 /**
  * Which Redis the tests of this run use. The `cluster` vitest project sets
  * LIVEBOARD_TEST_REDIS=cluster and runs its files against a local Redis
@@ -42,4 +44,29 @@ async function deleteOn(redis: Redis, pattern: string, disconnect = true): Promi
   } finally {
     if (disconnect) redis.disconnect();
   }
+}
+
+/** Every key matching `pattern`, on every master of a cluster (SCAN walks one server). */
+export async function keysMatching(redis: AnyRedis, pattern: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const node of redis instanceof Cluster ? redis.nodes('master') : [redis]) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      found.push(...keys);
+    } while (cursor !== '0');
+  }
+  return found;
+}
+
+/**
+ * How many connections are subscribed to `channel`: PUBSUB NUMSUB on one
+ * server; on a cluster, SHARDNUMSUB on every master (only the owner of the
+ * channel's slot has any).
+ */
+export async function numsub(redis: AnyRedis, channel: string): Promise<number> {
+  if (!(redis instanceof Cluster)) return Number(((await redis.pubsub('NUMSUB', channel)) as [string, number])[1]);
+  const counts = await Promise.all(redis.nodes('master').map(async (node) => Number(((await node.call('PUBSUB', 'SHARDNUMSUB', channel)) as [string, number])[1])));
+  return counts.reduce((sum, count) => sum + count, 0);
 }
