@@ -38,6 +38,7 @@ const NOT_ON_CLUSTER = [
   'test/leaderboards/rollover-200k.test.ts',
 ];
 const CLUSTER_ENV = { LIVEBOARD_TEST_REDIS: 'cluster' };
+const CLUSTER_SETUP = ['test/support/global-setup.ts', 'test/support/cluster-setup.ts'];
 
 export default defineConfig({
   resolve: {
@@ -75,6 +76,7 @@ export default defineConfig({
           include: ON_CLUSTER,
           exclude: [...ALONE, ...NOT_ON_CLUSTER],
           env: CLUSTER_ENV,
+          globalSetup: CLUSTER_SETUP,
           fileParallelism: true,
           maxWorkers: 3,
           sequence: { groupOrder: 2 },
@@ -86,6 +88,7 @@ export default defineConfig({
           name: 'cluster-alone',
           include: ALONE.filter((file) => ON_CLUSTER.some((glob) => file.startsWith(glob.split('**')[0]!)) && !NOT_ON_CLUSTER.includes(file)),
           env: CLUSTER_ENV,
+          globalSetup: CLUSTER_SETUP,
           fileParallelism: false,
           sequence: { groupOrder: 3 },
         },

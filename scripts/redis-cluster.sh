@@ -15,6 +15,10 @@ if [ "${1:-start}" = stop ]; then
   exit 0
 fi
 
+# Two callers at once (the test projects' global setups) start it once.
+exec 9>"${DIR}.lock"
+flock 9
+
 if [ "$(state)" = ok ]; then
   echo "Redis Cluster already running on ${PORTS[*]}"
   exit 0
@@ -27,7 +31,7 @@ for port in "${PORTS[@]}"; do
   mkdir -p "$DIR/$port"
   redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --dir "$DIR/$port" --logfile "$DIR/$port/redis.log" \
     --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 2000 \
-    --save "" --appendonly no
+    --save "" --appendonly no 9>&-
 done
 for port in "${PORTS[@]}"; do
   for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
