@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { slotOwners } from './infra/redis.js';
 import type { Deps } from './lib/app-deps.js';
 import { defineLuaScript, runScript } from './lib/lua-script.js';
 import { replanAllTransitions } from './modules/activities/index.js';
 import { recomputeHotBoards } from './modules/hot/index.js';
 import { syncSchedules } from './modules/jobs/index.js';
-import { syncPendingStandings } from './modules/leaderboards/index.js';
+import { invalidateLiveBoards, syncPendingStandings } from './modules/leaderboards/index.js';
 
 /**
  * Self-healing after Redis lost its data (a restart without persistence, a
@@ -23,6 +24,14 @@ import { syncPendingStandings } from './modules/leaderboards/index.js';
  * transition jobs, every board's periods and the hot boards. It records the
  * epoch it healed in `<prefix>:{meta}:healed`; a worker that finds that
  * behind the epoch (the healer died, or Redis was lost again) takes over.
+ *
+ * On a Redis Cluster, a failover loses no key but may lose the last writes
+ * the failed master acknowledged (replication is asynchronous). Every check
+ * also compares the masters serving the slots with those recorded in
+ * `<prefix>:{meta}:slot-owners`; the first process to see them change starts
+ * a new epoch, so the same rebuild runs, beginning by marking every live
+ * board not whole (reads say `stale` and come from PostgreSQL) until its
+ * standings were pushed again.
  */
 
 /** One piece of shared Redis state rebuilt from PostgreSQL, in this order (the time-critical first). */
@@ -32,6 +41,8 @@ export interface Rebuilder {
 }
 
 export const rebuilders: readonly Rebuilder[] = [
+  // First, so reads stop trusting a board that may lack writes (a failover) until it is pushed again.
+  { name: 'leaderboards.invalidate', run: (deps) => invalidateLiveBoards(deps) },
   // Delayed jobs of activities still moving: a sign-up opening must not wait for the minute sweep.
   { name: 'activities.transitions', run: (deps) => replanAllTransitions(deps) },
   // Requeues every standing of a lost board, pushes them all and sets the board's ready marker.
@@ -64,6 +75,21 @@ return 1`,
   2,
 );
 
+/**
+ * KEYS = [slot owners, epoch]; ARGV = [owners now, new epoch]. Records the
+ * masters serving the slots; when they changed from a recorded set, starts a
+ * new epoch. Returns 1 only to the one process that saw the change first.
+ */
+const NOTE_SLOT_OWNERS = defineLuaScript(
+  `local before = redis.call('GET', KEYS[1])
+if before == ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+if not before then return 0 end
+redis.call('SET', KEYS[2], ARGV[2])
+return 1`,
+  2,
+);
+
 export interface SelfHeal {
   /** Runs one check now (tests; the process runs them on its own). Resolves when it and any rebuild it started are done. */
   check(): Promise<void>;
@@ -81,6 +107,7 @@ export function startSelfHeal(deps: Deps, options: { worker: boolean; rebuilders
     epoch: deps.keys.key('{meta}', 'epoch'),
     healed: deps.keys.key('{meta}', 'healed'),
     lock: deps.keys.key('{meta}', 'heal-lock'),
+    slotOwners: deps.keys.key('{meta}', 'slot-owners'),
   };
   const owner = `${process.pid}:${randomUUID()}`;
   const steps = options.rebuilders ?? rebuilders;
@@ -114,6 +141,11 @@ export function startSelfHeal(deps: Deps, options: { worker: boolean; rebuilders
   }
 
   async function checkOnce(): Promise<void> {
+    const owners = await slotOwners(redis);
+    if (owners !== null) {
+      const [failedOver] = await runScript(redis, NOTE_SLOT_OWNERS, [{ keys: [keys.slotOwners, keys.epoch], args: [owners, randomUUID()] }]);
+      if (failedOver === 1) log.warn({ owners }, 'Redis Cluster failed over: the last writes may be lost; rebuilding from PostgreSQL');
+    }
     let [epoch, healed] = await redis.mget(keys.epoch, keys.healed);
     if (epoch === null) {
       await redis.set(keys.epoch, randomUUID(), 'NX');

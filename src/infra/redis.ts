@@ -84,3 +84,21 @@ export function createSubscriberRedis(target: RedisTarget): Redis {
   if (target.clusterNodes) return cluster(target, { maxRetriesPerRequest: null }, { enableOfflineQueue: true, shardedSubscribers: true });
   return createBlockingRedis(target);
 }
+
+/**
+ * Which nodes serve the cluster's slots, as one comparable string (node ids
+ * of the masters that own slots), or null on a single server. A change means
+ * a failover: a replica now serves slots, and may lack the last writes its
+ * master acknowledged (replication is asynchronous).
+ */
+export async function slotOwners(redis: Redis): Promise<string | null> {
+  if (!isCluster(redis)) return null;
+  const nodes = String(await redis.cluster('NODES'));
+  return nodes
+    .split('\n')
+    .map((line) => line.trim().split(' '))
+    .filter((fields) => fields.length > 8 && /(^|,)master(,|$)/.test(fields[2] ?? '') && !/(^|,)fail(,|$)/.test(fields[2] ?? ''))
+    .map((fields) => fields[0])
+    .sort()
+    .join(',');
+}

@@ -138,6 +138,25 @@ async function requeueLostBoards(deps: SyncDeps, ref: string | undefined): Promi
   return { rebuilt: rows.map((row) => row.ref), markers };
 }
 
+/**
+ * Marks every current board period's Redis board as not whole: reads answer
+ * from PostgreSQL (stale) and the next sync pushes every standing again, as
+ * for a board Redis lost. For a board that may lack its last writes (a
+ * failover to a replica that had not received them).
+ * @returns how many boards were marked.
+ */
+export async function invalidateLiveBoards(deps: SyncDeps): Promise<number> {
+  // CURRENT only: a closing board is sealed for its rollover, which completes it from PostgreSQL and verifies the archive.
+  const live = await deps.db.boardPeriod.findMany({ where: { state: 'CURRENT' }, select: { ref: true } });
+  await Promise.all(
+    live.map((period) => {
+      const keys = boardKeys(deps.keys, period.ref);
+      return deps.redis.del(keys.synced, keys.ready);
+    }),
+  );
+  return live.length;
+}
+
 /** Marks each board whose sync marker is still `markers`' token as whole (see board-store.ts). */
 async function markBoardsReady(deps: SyncDeps, markers: Map<string, string>): Promise<void> {
   if (markers.size === 0) return;

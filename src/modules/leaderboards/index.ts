@@ -12,7 +12,7 @@ import './submit-score.schema.js';
 export { MAX_BOARD_SCORE } from './board-entry.js';
 export { periodRef, POINTS_BOARD } from './board-definition.js';
 export { boardKeys } from './board-keys.js';
-export { publishStanding, publishStandings, syncPendingStandings, type StandingChange } from './board-sync.js';
+export { invalidateLiveBoards, publishStanding, publishStandings, syncPendingStandings, type StandingChange } from './board-sync.js';
 export { getStanding, percentileOf } from './leaderboards.service.js';
 export { leaderboardJobs } from './leaderboards.jobs.js';
 export { SeasonRef } from './leaderboards.schema.js';
