@@ -28,7 +28,12 @@ const ALONE = [
  * through a TCP proxy or read one server's PUBSUB CHANNELS (fault injection
  * of one server), and the two largest workloads, which the single run covers.
  */
-const ON_CLUSTER = ['leaderboards', 'boards', 'hot', 'points', 'jobs', 'live', 'notifications'].map((dir) => `test/${dir}/**/*.test.ts`);
+const ON_CLUSTER = [
+  ...['leaderboards', 'boards', 'hot', 'points', 'jobs', 'live', 'notifications'].map((dir) => `test/${dir}/**/*.test.ts`),
+  // Rate limits and log-in limits keep their counters in Redis.
+  'test/foundation/rate-limit.test.ts',
+  'test/foundation/abuse-limits.test.ts',
+];
 const NOT_ON_CLUSTER = [
   'test/leaderboards/redis-outage.test.ts',
   'test/leaderboards/live-standings.test.ts',

@@ -26,6 +26,17 @@ describe('configuration', () => {
     expect(config.auth.jwtSecret?.length).toBeGreaterThanOrEqual(32);
   });
 
+  it('uses one Redis by default and a cluster when REDIS_CLUSTER_NODES lists its seed nodes', () => {
+    expect(loadConfig({}).redis.clusterNodes).toBeNull();
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000,redis-b.internal:7001' }).redis.clusterNodes).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: 'redis-b.internal', port: 7001 },
+    ]);
+    for (const bad of ['10.0.0.1', 'redis://10.0.0.1:7000', '10.0.0.1:7000,', 'a b:7000']) {
+      expect(problemsOf({ REDIS_CLUSTER_NODES: bad })).toEqual([expect.stringContaining('REDIS_CLUSTER_NODES')]);
+    }
+  });
+
   it('reads and converts every variable', () => {
     const config = loadConfig({
       PORT: '8080',

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config.js';
-import { createKeySpace, createRedis, type KeySpace, type Redis } from '../../src/infra/redis.js';
+import { createBlockingRedis, createKeySpace, type KeySpace, type Redis } from '../../src/infra/redis.js';
 import { deleteKeys, redisEnv } from '../support/redis-target.js';
 import type { BoardOrder } from '../../src/generated/prisma/client.js';
 import type { BoardTarget } from '../../src/modules/leaderboards/board-definition.js';
@@ -11,7 +11,8 @@ export const RANK_MODES: readonly RankMode[] = ['ORDINAL', 'COMPETITION', 'DENSE
 
 /** A Redis client of this run's Redis (one server or the cluster) and a key space under a random prefix, removed by close(). */
 export async function openRedis(): Promise<{ redis: Redis; keys: KeySpace; close: () => Promise<void> }> {
-  const redis = createRedis(loadConfig(redisEnv()).redis);
+  // Queues commands until connected (the request-path client would refuse the first ping).
+  const redis = createBlockingRedis(loadConfig(redisEnv()).redis);
   await redis.ping();
   const prefix = `test:${randomBytes(6).toString('hex')}`;
   return {
