@@ -95,6 +95,7 @@ const envSchema = z
     REDIS_CLUSTER_NODES: z
       .string()
       .regex(/^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5}){0,63}$/, 'must be host:port pairs separated by commas')
+      .refine((nodes) => !nodes.split(',').some((node) => Number(node.split(':')[1]) > 65_535), 'ports must be 1 to 65535')
       .optional(),
     /** Every Redis key, queue and pub/sub channel starts with this, so deployments can share a Redis. */
     REDIS_PREFIX: z

@@ -32,7 +32,7 @@ describe('configuration', () => {
       { host: '10.0.0.1', port: 7000 },
       { host: 'redis-b.internal', port: 7001 },
     ]);
-    for (const bad of ['10.0.0.1', 'redis://10.0.0.1:7000', '10.0.0.1:7000,', 'a b:7000']) {
+    for (const bad of ['10.0.0.1', 'redis://10.0.0.1:7000', '10.0.0.1:7000,', 'a b:7000', '10.0.0.1:70000']) {
       expect(problemsOf({ REDIS_CLUSTER_NODES: bad })).toEqual([expect.stringContaining('REDIS_CLUSTER_NODES')]);
     }
   });
