@@ -2,6 +2,7 @@ import { createBenchEnvironment } from './bench/environment.js';
 import { hotRead, leaderboardRead } from './bench/board-reads.js';
 import { leaderboardFanout } from './bench/fanout.js';
 import { awardBoards } from './bench/award-boards.js';
+import { boardMemory } from './bench/board-memory.js';
 import { graphqlOverhead } from './bench/graphql-overhead.js';
 
 /**
@@ -11,7 +12,7 @@ import { graphqlOverhead } from './bench/graphql-overhead.js';
  * across machines. Results are written down in docs/benchmarks.md.
  * `npm run bench -- fanout` runs only the scenarios whose name contains "fanout".
  */
-const all = { graphqlOverhead, leaderboardRead, hotRead, leaderboardFanout, awardBoards };
+const all = { graphqlOverhead, leaderboardRead, hotRead, leaderboardFanout, awardBoards, boardMemory };
 const only = process.argv[2]?.toLowerCase();
 const scenarios = Object.entries(all)
   .filter(([name]) => !only || name.toLowerCase().includes(only))

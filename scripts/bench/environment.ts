@@ -66,7 +66,8 @@ export async function createBenchEnvironment(): Promise<BenchEnvironment> {
       const { deps } = main;
       let cursor = '0';
       do {
-        const [next, keys] = await deps.redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        // Anywhere in the name: BullMQ's keys start with its hash tag, `{<prefix>:bull}:…`.
+        const [next, keys] = await deps.redis.scan(cursor, 'MATCH', `*${prefix}:*`, 'COUNT', 1000);
         cursor = next;
         if (keys.length > 0) await deps.redis.unlink(...keys);
       } while (cursor !== '0');
