@@ -5,7 +5,7 @@ import { defineLuaScript, runScript } from './lib/lua-script.js';
 import { replanAllTransitions } from './modules/activities/index.js';
 import { recomputeHotBoards } from './modules/hot/index.js';
 import { syncSchedules } from './modules/jobs/index.js';
-import { invalidateLiveBoards, syncPendingStandings } from './modules/leaderboards/index.js';
+import { invalidateLiveBoards, requeueClosingRollovers, syncPendingStandings } from './modules/leaderboards/index.js';
 
 /**
  * Self-healing after Redis lost its data (a restart without persistence, a
@@ -47,6 +47,8 @@ export const rebuilders: readonly Rebuilder[] = [
   { name: 'activities.transitions', run: (deps) => replanAllTransitions(deps) },
   // Requeues every standing of a lost board, pushes them all and sets the board's ready marker.
   { name: 'leaderboards.boards', run: (deps) => syncPendingStandings(deps, { batchSize: 5_000, maxBatches: Infinity }) },
+  // A closing period's queued rollover lived only in Redis; the tick looks for CURRENT periods only.
+  { name: 'leaderboards.closing', run: (deps) => requeueClosingRollovers(deps) },
   { name: 'hot.boards', run: (deps) => recomputeHotBoards(deps) },
 ];
 

@@ -31,7 +31,7 @@ export { seasonOf, type SeasonShape } from './season-shape.js';
 export { lookupStandings, type LiveStanding } from './standing-lookup.js';
 export { pointsBoardRef, publishNewPeriods } from './award-boards.js';
 export { activityBoardConsumers } from './activity-boards.js';
-export { closePeriodNow } from './rollover-schedule.js';
+export { closePeriodNow, requeueClosingRollovers } from './rollover-schedule.js';
 
 declare module '../../lib/app-deps.js' {
   interface Deps {

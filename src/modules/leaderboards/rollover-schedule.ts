@@ -73,6 +73,24 @@ export async function startDueRollovers(deps: ScheduleDeps): Promise<{ due: numb
 }
 
 /**
+ * Adds again the automatic rollover of every CLOSING board period: a
+ * self-healing step after Redis lost its data. A period is CLOSING from the
+ * moment its rollover was queued (by the tick, or early by
+ * {@link closePeriodNow}) until that rollover archived it, and the queued job
+ * lived only in Redis; the tick only looks for CURRENT periods. Where the job
+ * still exists (queued, running or done) nothing is added, so this is safe to
+ * run after a failover too; a new run archives exactly once.
+ * @returns the periods whose rollover was added or retried.
+ */
+export async function requeueClosingRollovers(deps: Pick<Deps, 'db' | 'queues' | 'logger'>): Promise<string[]> {
+  const closing = await deps.db.boardPeriod.findMany({ where: { state: 'CLOSING' }, select: { ref: true }, orderBy: { endsAt: 'asc' } });
+  const requeued: string[] = [];
+  for (const { ref } of closing) if (await enqueueRollover(deps, ref)) requeued.push(ref);
+  if (requeued.length > 0) deps.logger.warn({ requeued }, 'rollovers of closing board periods queued again');
+  return requeued;
+}
+
+/**
  * Closes board period `ref` now, before its end: when an admin archives its
  * board or a tournament's activity ends. Seals the board at once (live writes
  * are refused from here on), marks the period CLOSING, and adds the same
