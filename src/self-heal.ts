@@ -5,6 +5,7 @@ import { defineLuaScript, runScript } from './lib/lua-script.js';
 import { replanAllTransitions } from './modules/activities/index.js';
 import { recomputeHotBoards } from './modules/hot/index.js';
 import { syncSchedules } from './modules/jobs/index.js';
+import { requeueCancellationFanOuts } from './modules/notifications/index.js';
 import { invalidateLiveBoards, requeueClosingRollovers, syncPendingStandings } from './modules/leaderboards/index.js';
 
 /**
@@ -50,6 +51,8 @@ export const rebuilders: readonly Rebuilder[] = [
   // A closing period's queued rollover lived only in Redis; the tick looks for CURRENT periods only.
   { name: 'leaderboards.closing', run: (deps) => requeueClosingRollovers(deps) },
   { name: 'hot.boards', run: (deps) => recomputeHotBoards(deps) },
+  // A cancellation's queued fan-out lived only in Redis; PostgreSQL knows which ones finished.
+  { name: 'notifications.fan-outs', run: (deps) => requeueCancellationFanOuts(deps) },
 ];
 
 /** The healer's lock outlives a stuck or dead healer by this long; a live one renews it. */

@@ -66,5 +66,48 @@ export async function fanOutActivity(
     // One time for every recipient, so the whole fan-out sorts together in each inbox.
     createdAt: deps.now(),
   };
-  return runFanOut(deps, (after, limit) => participantsBatch(deps.db, row, after, limit), options);
+  const result = await runFanOut(deps, (after, limit) => participantsBatch(deps.db, row, after, limit), options);
+  // Done to the end: what requeueCancellationFanOuts looks for after Redis lost queued fan-outs.
+  const key = fanOutRecordKey(data);
+  await deps.db.notificationFanout.upsert({
+    where: { key },
+    create: { key, completedAt: deps.now(), recipients: result.recipients },
+    update: { completedAt: deps.now(), recipients: result.recipients },
+  });
+  return result;
+}
+
+/** The `notification_fanouts` key of a finished activity fan-out. */
+function fanOutRecordKey(data: ActivityFanOutData): string {
+  return `activity:${activityDedupeKey(data)}`;
+}
+
+/** Cancellations older than this are not announced again after a Redis loss: the news is stale by then. */
+const HEAL_WINDOW_DAYS = 7;
+
+/**
+ * Queues again the fan-out of every cancellation (within HEAL_WINDOW_DAYS)
+ * that has not run to its end: a self-healing step after Redis lost its
+ * data, since the queued job lived only there. Deterministic job ids make it
+ * a no-op for a fan-out still queued, running or failed for good (retry that
+ * with `retryJob`); a repeated fan-out writes nothing twice (dedupe key).
+ * Reschedulings are not recovered: which versions of an activity were
+ * reschedulings is not kept.
+ * @returns the activities whose fan-out was queued.
+ */
+export async function requeueCancellationFanOuts(deps: Pick<Deps, 'db' | 'queues' | 'now'>): Promise<number[]> {
+  const since = new Date(deps.now().getTime() - HEAL_WINDOW_DAYS * 24 * 3600_000);
+  const rows = await deps.db.$queryRaw<Array<{ id: number; version: number }>>`
+    SELECT a.id, a.version FROM activities a
+    WHERE a.status = 'CANCELLED' AND a.cancelled_at >= ${since}
+      AND NOT EXISTS (SELECT 1 FROM notification_fanouts f WHERE f.key = 'activity:cancelled:' || a.id)
+    ORDER BY a.id`;
+  const queued: number[] = [];
+  for (const row of rows) {
+    const data: ActivityFanOutData = { kind: 'ACTIVITY_CANCELLED', activityId: row.id, version: row.version };
+    if (await deps.queues.activities.getJob(activityFanOutJobId(data))) continue;
+    await enqueueActivityFanOut(deps, data);
+    queued.push(row.id);
+  }
+  return queued;
 }

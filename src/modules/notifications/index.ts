@@ -9,3 +9,4 @@ import './notifications.schema.js';
 
 export { notificationConsumers } from './notifications.consumers.js';
 export { notificationJobs } from './notifications.jobs.js';
+export { requeueCancellationFanOuts } from './activity-fan-out.js';
