@@ -15,6 +15,7 @@ const ALONE = [
   'test/leaderboards/rollover-200k.test.ts',
   'test/hot/hot-postgres-outage.test.ts',
   'test/live/burst.test.ts',
+  'test/live/slow-socket.test.ts',
   'test/live/subscription-cleanup.test.ts',
   'test/ops/container.test.ts',
   'test/ops/redis-restart.test.ts',

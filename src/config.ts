@@ -173,6 +173,11 @@ const envSchema = z
     REDIS_STATE_CHECK_MS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(100).max(60_000).default(2_000),
     /** How often a subscription that needs a token re-checks its user (deleted, demoted); it also ends when the token expires. */
     LIVE_REAUTH_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
+    /** graphql-ws back-pressure (src/http/socket-backpressure.ts): above this many unsent bytes on a socket, results wait, newest per subscription. */
+    LIVE_WS_SEND_BUFFER_BYTES: z.coerce.number().int().min(1).default(65_536),
+    /** A connection whose unsent bytes stay above LIVE_WS_STALL_BYTES for LIVE_WS_STALL_TIMEOUT_MS is closed (1013). */
+    LIVE_WS_STALL_BYTES: z.coerce.number().int().min(1).default(4_194_304),
+    LIVE_WS_STALL_TIMEOUT_MS: z.coerce.number().int().min(10).default(30_000),
     // Request hygiene at the HTTP layer (docs/operations.md, "Request limits and browsers").
     /** Field selections per operation, `__typename` and aliases included, fragments expanded; also Pothos's breadth limit. */
     MAX_QUERY_FIELDS: z.coerce.number().int().min(10).max(100_000).default(500),
@@ -280,7 +285,11 @@ function toConfig(env: z.output<typeof envSchema>) {
     },
     outbox: { maxAttempts: env.OUTBOX_MAX_ATTEMPTS, retryBaseMs: env.OUTBOX_RETRY_BASE_MS, retryMaxMs: env.OUTBOX_RETRY_MAX_MS },
     selfHeal: { checkIntervalMs: env.REDIS_STATE_CHECK_MS },
-    live: { sharedSubscriptions: env.LIVE_SHARED_SUBSCRIPTIONS, reauthIntervalMs: env.LIVE_REAUTH_INTERVAL_MS },
+    live: {
+      sharedSubscriptions: env.LIVE_SHARED_SUBSCRIPTIONS,
+      reauthIntervalMs: env.LIVE_REAUTH_INTERVAL_MS,
+      wsBackpressure: { sendBufferBytes: env.LIVE_WS_SEND_BUFFER_BYTES, stallBytes: env.LIVE_WS_STALL_BYTES, stallTimeoutMs: env.LIVE_WS_STALL_TIMEOUT_MS },
+    },
   };
 }
 

@@ -6,12 +6,12 @@ import { recordAward } from '../../src/modules/points/index.js';
 import type { BenchEnvironment, BenchInstance } from './environment.js';
 
 /** One shared selection: what every subscriber of a public top-10 widget sends. */
-const QUERY = 'subscription { leaderboardChanged(first: 10) { entries { rank points user { id handle displayName } } } }';
+export const QUERY = 'subscription { leaderboardChanged(first: 10) { entries { rank points user { id handle displayName } } } }';
 const SUBSCRIBERS = [1, 200, 1_000];
 const WARMUP_EVENTS = 2;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
+export async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -20,25 +20,44 @@ async function waitUntil(check: () => boolean | Promise<boolean>, what: string, 
 }
 
 /** The subscribers, in a child process (fanout-clients.ts) so their CPU is not the server's. */
-class ClientProcess {
+export class ClientProcess {
   received = 0;
+  /** Receive times (epoch ms) reported since the last takeTimes(). */
+  private times: number[] = [];
   private ready = 0;
-  private failure: string | undefined;
+  failure: string | undefined;
 
   private constructor(private readonly child: ChildProcess) {
-    child.on('message', (message: { received?: number; ready?: number; error?: string }) => {
+    child.on('message', (message: { received?: number; times?: number[]; ready?: number; error?: string }) => {
       if (message.received !== undefined) this.received = message.received;
+      if (message.times) for (const time of message.times) this.times.push(time);
       if (message.ready !== undefined) this.ready = message.ready;
       if (message.error) this.failure = message.error;
     });
   }
 
-  static async start(url: string, count: number): Promise<ClientProcess> {
+  /** Starts the process without waiting for its subscriptions (see whenReady), so several can connect at once. */
+  static launch(url: string, count: number, options: { query?: string; tokens?: string[] } = {}): ClientProcess {
     const child = fork(fileURLToPath(new URL('./fanout-clients.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'] });
     const clients = new ClientProcess(child);
-    child.send({ url: `${url.replace(/^http/, 'ws')}/graphql`, count, query: QUERY });
-    await clients.until(() => clients.ready === count, `${count} subscriptions`);
+    child.send({ url: `${url.replace(/^http/, 'ws')}/graphql`, count, query: options.query ?? QUERY, tokens: options.tokens });
     return clients;
+  }
+
+  static async start(url: string, count: number): Promise<ClientProcess> {
+    const clients = ClientProcess.launch(url, count);
+    await clients.whenReady(count);
+    return clients;
+  }
+
+  whenReady(count: number): Promise<void> {
+    return this.until(() => this.ready === count, `${count} subscriptions`);
+  }
+
+  takeTimes(): number[] {
+    const times = this.times;
+    this.times = [];
+    return times;
   }
 
   until(check: () => boolean, what: string): Promise<void> {
@@ -56,7 +75,7 @@ class ClientProcess {
 }
 
 /** Awards that always change the top 10: the next player overtakes the leader by one point. */
-function awardStream(deps: Deps, userIds: number[]) {
+export function awardStream(deps: Deps, userIds: number[]) {
   const totals = new Map(userIds.map((id) => [id, 0]));
   let count = 0;
   return async () => {

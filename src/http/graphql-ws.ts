@@ -8,6 +8,7 @@ import { resultJson } from '../graphql/live/result-json.js';
 import { toClientError } from '../graphql/errors.js';
 import { appError, ErrorCode } from '../lib/app-error.js';
 import { createClientSlots } from './client-limits.js';
+import { SocketBackpressure, type BackpressureLimits } from './socket-backpressure.js';
 
 /** A WebSocket message as text, whichever of ws's binary forms it arrived in. */
 function messageText(data: RawData): string {
@@ -59,11 +60,13 @@ export interface GraphQLWsOptions {
   maxConnectionsPerClient: number;
   /** Operations (mostly subscriptions) open at once on one connection; the next is refused with TOO_MANY_SUBSCRIPTIONS. */
   maxSubscriptionsPerConnection: number;
+  /** How much unsent data one connection may hold, and for how long (socket-backpressure.ts). */
+  backpressure: BackpressureLimits;
   keepAliveMs?: number;
 }
 
 export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger, options: GraphQLWsOptions): { dispose(): Promise<void> } {
-  const { clientAddressOf, maxConnectionsPerClient, maxSubscriptionsPerConnection, keepAliveMs = 12_000 } = options;
+  const { clientAddressOf, maxConnectionsPerClient, maxSubscriptionsPerConnection, backpressure: limits, keepAliveMs = 12_000 } = options;
 
   type Enveloped = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
   /** What yoga's envelop hands out for one operation (its own type is too general to be useful here). */
@@ -128,6 +131,10 @@ export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger,
       logger.warn({ err: error }, 'WebSocket connection error');
       socket.close(CloseCode.InternalServerError, 'Internal server error');
     });
+    // A socket that cannot keep up gets each subscription's newest result only, never a growing queue.
+    const backpressure = new SocketBackpressure(socket, limits, (held) =>
+      logger.warn({ ...held, clientAddress: connection.clientAddress }, 'closing a WebSocket connection that stopped reading'),
+    );
 
     // Pings find dead peers (a laptop lid closed) whose subscriptions would otherwise stay open.
     let alive = true;
@@ -136,16 +143,14 @@ export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger,
       if (!alive) return socket.terminate();
       alive = false;
       socket.ping();
+      backpressure.check();
     }, keepAliveMs);
 
     const closed = server.opened(
       {
         protocol: socket.protocol,
-        send: (data) =>
-          new Promise<void>((resolve, reject) => {
-            if (socket.readyState !== socket.OPEN) return resolve();
-            socket.send(spliceResult(data, connection), (error) => (error ? reject(error) : resolve()));
-          }),
+        // Spliced before anything else, so a result that is replaced while waiting leaves nothing in pendingJson.
+        send: (data) => backpressure.send(spliceResult(data, connection)),
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
           socket.on('message', (data) => {
@@ -160,6 +165,7 @@ export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger,
 
     socket.once('close', (code, reason) => {
       clearInterval(keepAlive);
+      backpressure.dispose();
       connection.pendingJson.clear();
       void closed(code, String(reason));
     });

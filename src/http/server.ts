@@ -85,6 +85,7 @@ export function createHttpServer(deps: Deps, yoga: Yoga, extraRoutes: Record<str
     clientAddressOf,
     maxConnectionsPerClient: config.rateLimit.maxConnectionsPerClient,
     maxSubscriptionsPerConnection: config.rateLimit.maxSubscriptionsPerConnection,
+    backpressure: config.live.wsBackpressure,
   });
 
   return {
