@@ -69,8 +69,13 @@ export async function createDeps(
   const prefix = config.redis.prefix;
   const keys = createKeySpace(prefix);
   const pubsub = createPubSub({ publisher: redis, subscriber, prefix: `${prefix}:events`, logger });
-  const queues = createQueues(redis, queuePrefix(prefix), logger);
-  const flows = createFlowProducer(redis, queuePrefix(prefix), logger);
+  // Queues get a fail-fast connection of their own: BullMQ defines its ~60 scripts as commands on the
+  // connection it is given, and ioredis copies every defined command into each pipeline() of that
+  // connection, which made every board read's pipeline ~30× dearer to build on the shared one.
+  const queueConnection = createRedis(config.redis);
+  queueConnection.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
+  const queues = createQueues(queueConnection, queuePrefix(prefix), logger);
+  const flows = createFlowProducer(queueConnection, queuePrefix(prefix), logger);
   const metrics = createMetrics();
   registerQueueGauge(metrics, queues);
   registerOutboxGauges(metrics, (state) => countDeliveries(db, state));
@@ -119,7 +124,7 @@ export async function createDeps(
       await deps.standings.close();
       await flows.close();
       await pubsub.close().catch(() => {});
-      await Promise.all([...extraConnections, redis, subscriber].map((connection) => connection.quit().catch(() => connection.disconnect())));
+      await Promise.all([...extraConnections, queueConnection, redis, subscriber].map((connection) => connection.quit().catch(() => connection.disconnect())));
       await db.$disconnect();
     },
   };
