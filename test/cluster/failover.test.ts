@@ -22,7 +22,19 @@ let t: TestContext;
 let admin: { token: string; user: { id: number } };
 let users: number[];
 
+const PORTS = [7101, 7102, 7103, 7104, 7105, 7106];
 const cli = (port: number, ...args: string[]) => execFileSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).trim();
+/** `CLUSTER NODES` as seen by the first node that answers: the killed one (whichever port it is) does not. */
+const clusterNodes = () => {
+  for (const port of PORTS) {
+    try {
+      return cli(port, 'cluster', 'nodes');
+    } catch {
+      // down: ask the next one
+    }
+  }
+  throw new Error('no node of the local cluster answers');
+};
 const clusterState = (port: number) => {
   try {
     return /cluster_state:ok/.test(cli(port, 'cluster', 'info'));
@@ -71,7 +83,7 @@ describe.runIf(IN_CLUSTER)('a failover of the master holding the season board', 
     const redis = t.deps.redis as Cluster;
     const boardKey = boardKeys(t.deps.keys, `points/${season}`).board;
     const slot = Number(await redis.cluster('KEYSLOT', boardKey));
-    const owner = () => cli(7101, 'cluster', 'nodes').split('\n').find((line) => / master /.test(line.replace(/,/g, ' ')) && ownsSlot(line, slot));
+    const owner = () => clusterNodes().split('\n').find((line) => / master /.test(line.replace(/,/g, ' ')) && ownsSlot(line, slot));
     const master = owner();
     expect(master).toBeDefined();
     const masterPort = Number(master!.split(' ')[1]!.split(':')[1]!.split('@')[0]);
