@@ -85,6 +85,8 @@ export function createSubscriberRedis(target: RedisTarget): Redis {
   return createBlockingRedis(target);
 }
 
+const SLOT_OWNERS_TIMEOUT_MS = 2_000;
+
 /**
  * Which nodes serve the cluster's slots, as one comparable string (node ids
  * of the masters that own slots), or null on a single server. A change means
@@ -93,7 +95,13 @@ export function createSubscriberRedis(target: RedisTarget): Redis {
  */
 export async function slotOwners(redis: Redis): Promise<string | null> {
   if (!isCluster(redis)) return null;
-  const nodes = String(await redis.cluster('NODES'));
+  // Keyless, so the client may send it to any node, also one that just died and whose connection
+  // waits for it forever: a check that hangs would hold back every later one. Fail it instead.
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`CLUSTER NODES got no answer within ${SLOT_OWNERS_TIMEOUT_MS} ms`)), SLOT_OWNERS_TIMEOUT_MS);
+  });
+  const nodes = String(await Promise.race([redis.cluster('NODES'), timeout]).finally(() => clearTimeout(timer)));
   return nodes
     .split('\n')
     .map((line) => line.trim().split(' '))
