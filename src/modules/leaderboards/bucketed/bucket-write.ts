@@ -1,0 +1,90 @@
+import type { KeySpace, Redis } from '../../../infra/redis.js';
+import { runScript } from '../../../lib/lua-script.js';
+import { writeArgs, type StandingWrite, type WriteOptions, type WriteTarget } from '../board-script.js';
+import { bucketKeys, bucketHomeKeys, shardKeys } from './bucket-keys.js';
+import { bucketOf, shardOf, type BucketLayout } from './bucket-layout.js';
+import { BEGIN_MOVE, BUCKET_WRITE, CLAIM_LOCAL, CLAIM_MOVE, COUNT_MOVE, SETTLE } from './bucket-write-lua.js';
+
+/** What a bucketed write needs: Redis, its key space and the clock (move start times, for stuck-move detection). */
+export interface BucketWriteDeps {
+  redis: Redis;
+  keys: KeySpace;
+  now: () => Date;
+}
+
+/**
+ * Writes a user's standing to a bucketed board period; the newest version wins
+ * whatever order writes arrive in, like writeStanding on an unbucketed board.
+ *
+ * A write that leaves the user in the bucket they already sit in (settled) is
+ * two scripts: the shard claims it (version check), the bucket applies it —
+ * one atomic change of one bucket, invisible to the move seqlock.
+ *
+ * Any other write (a user joining, leaving, or crossing a bound) is a *move*:
+ * 1. home: register the move (moves hash, `started` + 1) — from now on every
+ *    fresh read of the board retries;
+ * 2. shard: claim (version check), mark the user pending in the target bucket;
+ * 3. home: apply the count change (previous bucket − 1, target + 1);
+ * 4. buckets: add to the target, then remove from the previous bucket (each
+ *    refused if the bucket saw a newer version of the user);
+ * 5. shard: settle the pending mark; 6. home: unregister the move.
+ * A reader trusts its bucket reads only when no move was registered before
+ * them and `started` did not change by their end (bucket-read.ts), so it never
+ * sees the user in both buckets or in neither. A move that dies half-way
+ * stays registered; readers then answer stale and the board's repair
+ * rebuilds it (bucket-heal.ts).
+ * @returns whether the write was applied (false: stale version, or sealed board).
+ */
+export async function writeBucketedStanding(
+  deps: BucketWriteDeps,
+  target: WriteTarget,
+  layout: BucketLayout,
+  write: StandingWrite,
+  options: WriteOptions = {},
+): Promise<boolean> {
+  const [userId, version, ranked, sortScore, member, seqHex] = writeArgs(target, write) as [string, string, string, string, string, string];
+  const bucket = ranked === '1' ? String(bucketOf(layout, Number(sortScore))) : '';
+  const shard = shardKeys(deps.keys, target.ref, shardOf(layout, write.userId));
+  const home = bucketHomeKeys(deps.keys, target.ref);
+  const bucketWrite = (index: string, add: boolean) => {
+    const keys = bucketKeys(deps.keys, target.ref, Number(index));
+    return { keys: [keys.board, keys.scores, keys.scoreCounts, keys.owners, keys.maxSeq], args: [userId, version, add ? '1' : '0', sortScore, member, seqHex] };
+  };
+  const honourSeal = options.throughSeal ? '0' : '1';
+
+  const [local] = await runScript(deps.redis, CLAIM_LOCAL, [{ keys: [shard.versions, shard.at], args: [userId, version, bucket] }]);
+  if (local === 0) return false;
+  if (local === 1) {
+    // A seal is checked here too: an in-bucket write of a sealed board is refused like any other.
+    if (honourSeal === '1' && (await deps.redis.exists(home.sealed)) === 1) return false;
+    if (bucket !== '') await runScript(deps.redis, BUCKET_WRITE, [bucketWrite(bucket, true)]);
+    return true;
+  }
+
+  const moveId = `${userId}:${version}`;
+  const [begun] = await runScript(deps.redis, BEGIN_MOVE, [{ keys: [home.moves, home.started, home.sealed], args: [moveId, String(deps.now().getTime()), honourSeal] }]);
+  if (begun !== 1) return false;
+  const [claim] = (await runScript(deps.redis, CLAIM_MOVE, [{ keys: [shard.versions, shard.at], args: [userId, version, bucket] }])) as [[number, string?]];
+  if (claim[0] !== 1) {
+    await runScript(deps.redis, COUNT_MOVE, [{ keys: [home.moves, home.counts], args: [moveId, '', '', '1'] }]);
+    return false;
+  }
+  const previous = claim[1] ?? '';
+  await runScript(deps.redis, COUNT_MOVE, [{ keys: [home.moves, home.counts], args: [moveId, previous, bucket, '0'] }]);
+  if (bucket !== '') await runScript(deps.redis, BUCKET_WRITE, [bucketWrite(bucket, true)]);
+  if (previous !== '' && previous !== bucket) await runScript(deps.redis, BUCKET_WRITE, [bucketWrite(previous, false)]);
+  await runScript(deps.redis, SETTLE, [{ keys: [shard.versions, shard.at], args: [userId, version] }]);
+  await runScript(deps.redis, COUNT_MOVE, [{ keys: [home.moves, home.counts], args: [moveId, '', '', '1'] }]);
+  return true;
+}
+
+/** {@link writeBucketedStanding} for several writes, concurrently (writes of one user still resolve newest-wins). */
+export async function writeBucketedStandings(
+  deps: BucketWriteDeps,
+  target: WriteTarget,
+  layout: BucketLayout,
+  writes: readonly StandingWrite[],
+  options: WriteOptions = {},
+): Promise<boolean[]> {
+  return Promise.all(writes.map((write) => writeBucketedStanding(deps, target, layout, write, options)));
+}

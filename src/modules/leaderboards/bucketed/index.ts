@@ -1,0 +1,6 @@
+export { checkLayout, evenBounds, bucketOf, bucketCount, MAX_BUCKETS, type BucketLayout } from './bucket-layout.js';
+export { writeBucketedStanding, writeBucketedStandings, type BucketWriteDeps } from './bucket-write.js';
+export { bucketedBoard } from './bucketed-board.js';
+export { BucketMovesStuckError, READ_ATTEMPTS, STUCK_MOVE_MS } from './bucket-read.js';
+export { loadBucketedBoard, deleteBucketedBoard, type LoadedStanding } from './bucket-load.js';
+export { rebuildBucketedBoard } from './bucket-heal.js';
