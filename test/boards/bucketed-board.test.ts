@@ -1,0 +1,226 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BoardOrder } from '../../src/generated/prisma/client.js';
+import type { BoardTarget } from '../../src/modules/leaderboards/board-definition.js';
+import type { BoardSource, RankedStanding, RankMode } from '../../src/modules/leaderboards/board-source.js';
+import type { StandingWrite } from '../../src/modules/leaderboards/board-script.js';
+import {
+  bucketedBoard,
+  BucketMovesStuckError,
+  checkLayout,
+  loadBucketedBoard,
+  rebuildBucketedBoard,
+  STUCK_MOVE_MS,
+  writeBucketedStanding,
+  writeBucketedStandings,
+  type BucketLayout,
+} from '../../src/modules/leaderboards/bucketed/index.js';
+import { BoardNotReadyError } from '../../src/modules/leaderboards/board-store.js';
+import { createTestClock } from '../support/clock.js';
+import { createTestContext, type TestContext } from '../support/harness.js';
+import { seededRandom } from '../support/random.js';
+
+const clock = createTestClock('2026-06-15T12:00:00.000Z');
+let t: TestContext;
+
+beforeAll(async () => {
+  t = await createTestContext({}, { clock });
+});
+afterAll(async () => {
+  await t.cleanup();
+});
+
+const MODES: RankMode[] = ['ORDINAL', 'COMPETITION', 'DENSE'];
+
+/** What a board holds, per user: the newest write applied. */
+type Truth = Map<number, { version: number; score: number; seq: bigint; ranked: boolean }>;
+
+function apply(truth: Truth, write: StandingWrite): void {
+  const held = truth.get(write.userId);
+  if (held && held.version >= write.version) return;
+  truth.set(write.userId, { version: write.version, score: write.score, seq: BigInt(write.seq), ranked: write.ranked });
+}
+
+/** The brute-force board: every ranked user sorted best first, then by seq, with ranks counted from scratch. */
+function bruteForce(truth: Truth, order: BoardOrder, mode: RankMode): RankedStanding[] {
+  const rows = [...truth.entries()].filter(([, held]) => held.ranked);
+  rows.sort(([, a], [, b]) => (a.score !== b.score ? (order === 'DESC' ? b.score - a.score : a.score - b.score) : a.seq < b.seq ? -1 : 1));
+  return rows.map(([userId, held], index) => {
+    const better = rows.filter(([, other]) => (order === 'DESC' ? other.score > held.score : other.score < held.score));
+    const rank = mode === 'ORDINAL' ? index + 1 : mode === 'COMPETITION' ? better.length + 1 : new Set(better.map(([, other]) => other.score)).size + 1;
+    return { userId, rank, position: index + 1, score: held.score, seq: held.seq.toString() };
+  });
+}
+
+let seq = 0n;
+const nextSeq = () => (seq += 1n).toString();
+
+/** Compares every read of the board with the brute-force order, in every rank mode. */
+async function expectBoardEquals(board: BoardSource, target: BoardTarget, truth: Truth): Promise<void> {
+  for (const mode of MODES) {
+    const expected = bruteForce(truth, target.order, mode);
+    const n = expected.length;
+    for (let offset = 0; offset < n; offset += 37) {
+      const page = await board.page(target, { offset, limit: 50, viewerId: expected[offset]?.userId ?? null, rankMode: mode });
+      expect(page.total).toBe(n);
+      expect(page.entries).toEqual(expected.slice(offset, offset + 50));
+      expect(page.viewer).toEqual(expected[offset]);
+    }
+    const standings = await board.standings(target, [...truth.keys()], mode);
+    expect(standings.total).toBe(n);
+    expect([...standings.byUser.values()].sort((a, b) => a.position - b.position)).toEqual(expected);
+    for (let index = 0; index < n; index += 29) {
+      const window = await board.around(target, expected[index]!.userId, 4, mode);
+      expect(window.standing).toEqual(expected[index]);
+      expect(window.entries).toEqual(expected.slice(Math.max(index - 4, 0), index + 5));
+    }
+    const walked: RankedStanding[] = [];
+    let page = await board.pageAfter(target, { after: null, limit: 40, viewerId: null, rankMode: mode });
+    walked.push(...page.entries);
+    while (page.hasNextPage) {
+      const last = page.entries.at(-1)!;
+      page = await board.pageAfter(target, { after: { score: last.score, seq: last.seq, userId: last.userId, snapshot: page.snapshot }, limit: 40, viewerId: null, rankMode: mode });
+      walked.push(...page.entries);
+    }
+    expect(walked).toEqual(expected);
+  }
+}
+
+async function freshTarget(order: BoardOrder, layout: BucketLayout, name: string): Promise<BoardTarget> {
+  const target: BoardTarget = { ref: `bucketed-${name}/2026-06`, order, archiveMonth: '2026-06' };
+  // An empty board is whole (a new period): the marker a period's creation sets.
+  await loadBucketedBoard(t.deps, target, layout, []);
+  return target;
+}
+
+describe('a bucketed board against a brute-force order', () => {
+  for (const order of ['DESC', 'ASC'] as const) {
+    it(`answers pages, standings, around and cursor walks exactly, in every rank mode, as members cross bounds (${order})`, async () => {
+      // Scores 0..60 with many ties; sort scores are negated on DESC boards, so the bounds differ by order.
+      const bounds = order === 'DESC' ? [-50, -40, -30, -20, -10] : [10, 20, 30, 40, 50];
+      const layout = checkLayout({ bounds, userShards: 7 });
+      const target = await freshTarget(order, layout, order.toLowerCase());
+      const board = bucketedBoard(t.deps, layout);
+      const random = seededRandom(order === 'DESC' ? 11 : 12);
+      const truth: Truth = new Map();
+      const round = async (version: number, share: number) => {
+        const writes: StandingWrite[] = [];
+        for (let userId = 1; userId <= 500; userId += 1) {
+          if (random() > share) continue;
+          writes.push({ userId, version, score: Math.floor(random() * 61), seq: nextSeq(), ranked: random() > 0.05 });
+        }
+        const applied = await writeBucketedStandings(t.deps, target, layout, writes);
+        expect(applied.every(Boolean)).toBe(true);
+        writes.forEach((write) => apply(truth, write));
+      };
+      await round(1, 1);
+      await expectBoardEquals(board, target, truth);
+      // Half the users move (most across a bound), some leave, some join.
+      await round(2, 0.5);
+      await round(3, 0.3);
+      await expectBoardEquals(board, target, truth);
+    });
+  }
+
+  it('refuses a write whose version is not newer, in the bucket and across buckets', async () => {
+    const layout = checkLayout({ bounds: [-100, 0], userShards: 3 });
+    const target = await freshTarget('DESC', layout, 'versions');
+    const board = bucketedBoard(t.deps, layout);
+    expect(await writeBucketedStanding(t.deps, target, layout, { userId: 5, version: 3, score: 150, seq: '30', ranked: true })).toBe(true);
+    expect(await writeBucketedStanding(t.deps, target, layout, { userId: 5, version: 2, score: 10, seq: '31', ranked: true })).toBe(false);
+    expect(await writeBucketedStanding(t.deps, target, layout, { userId: 5, version: 3, score: 140, seq: '32', ranked: true })).toBe(false);
+    const standings = await board.standings(target, [5], 'COMPETITION');
+    expect(standings.byUser.get(5)).toMatchObject({ score: 150, rank: 1 });
+  });
+});
+
+describe('a bucketed board under concurrent moves', () => {
+  it('never answers a fresh read with a member twice or missing, while 3,000 racing writes move 300 users across bounds', async () => {
+    const layout = checkLayout({ bounds: [-80, -60, -40, -20], userShards: 5 });
+    const target = await freshTarget('DESC', layout, 'race');
+    const board = bucketedBoard(t.deps, layout);
+    const random = seededRandom(99);
+    const truth: Truth = new Map();
+    const initial: StandingWrite[] = Array.from({ length: 300 }, (_unused, index) => ({ userId: index + 1, version: 1, score: Math.floor(random() * 100), seq: nextSeq(), ranked: true }));
+    await writeBucketedStandings(t.deps, target, layout, initial);
+    initial.forEach((write) => apply(truth, write));
+
+    // Versions per user rise, but writes are sent in shuffled batches, so older ones often arrive late.
+    const writes: StandingWrite[] = [];
+    const versions = new Map<number, number>();
+    for (let index = 0; index < 3_000; index += 1) {
+      const userId = 1 + Math.floor(random() * 300);
+      const version = (versions.get(userId) ?? 1) + 1;
+      versions.set(userId, version);
+      writes.push({ userId, version, score: Math.floor(random() * 100), seq: nextSeq(), ranked: random() > 0.1 });
+    }
+    for (let index = writes.length - 1; index > 0; index -= 1) {
+      const other = Math.floor(random() * (index + 1));
+      [writes[index], writes[other]] = [writes[other]!, writes[index]!];
+    }
+    let writing = true;
+    const writer = (async () => {
+      for (let index = 0; index < writes.length; index += 100) await writeBucketedStandings(t.deps, target, layout, writes.slice(index, index + 100));
+      writing = false;
+    })();
+    let fresh = 0;
+    let stale = 0;
+    const readers = Array.from({ length: 3 }, async (_unused, reader) => {
+      const mode = MODES[reader]!;
+      while (writing) {
+        try {
+          const page = await board.page(target, { offset: 0, limit: 300, viewerId: null, rankMode: mode });
+          fresh += 1;
+          const users = page.entries.map((entry) => entry.userId);
+          expect(new Set(users).size).toBe(users.length);
+          expect(users.length).toBe(page.total);
+          page.entries.forEach((entry, index) => {
+            expect(entry.position).toBe(index + 1);
+            const previous = page.entries[index - 1];
+            if (!previous) return expect(entry.rank).toBe(1);
+            expect(entry.score).toBeLessThanOrEqual(previous.score);
+            if (mode === 'ORDINAL') expect(entry.rank).toBe(index + 1);
+            else if (entry.score === previous.score) expect(entry.rank).toBe(previous.rank);
+            else expect(entry.rank).toBe(mode === 'COMPETITION' ? index + 1 : previous.rank + 1);
+          });
+        } catch (error) {
+          if (!(error instanceof BoardNotReadyError)) throw error;
+          stale += 1;
+        }
+      }
+    });
+    await Promise.all([writer, ...readers]);
+    writes.forEach((write) => apply(truth, write));
+    expect(fresh).toBeGreaterThan(0);
+    expect(fresh + stale).toBeGreaterThan(3);
+    await expectBoardEquals(board, target, truth);
+  });
+});
+
+describe('a move that died half-way', () => {
+  it('turns fresh reads stale, is reported stuck after STUCK_MOVE_MS, and heals by a rebuild from PostgreSQL', async () => {
+    const layout = checkLayout({ bounds: [-50], userShards: 2 });
+    const users = await Promise.all([1, 2, 3].map(async () => (await t.createUser()).user.id));
+    const target = await freshTarget('DESC', layout, 'crash');
+    const rows = users.map((userId, index) => ({ periodRef: target.ref, userId, score: BigInt(30 + index * 20), ranked: true, seq: BigInt(index + 1), version: 1 }));
+    await t.deps.db.boardStanding.createMany({ data: rows });
+    await writeBucketedStandings(t.deps, target, layout, rows.map((row) => ({ userId: row.userId, version: 1, score: Number(row.score), seq: row.seq.toString(), ranked: true })));
+    const board = bucketedBoard(t.deps, layout);
+    expect((await board.page(target, { offset: 0, limit: 10, viewerId: null, rankMode: 'ORDINAL' })).entries.map((entry) => entry.score)).toEqual([70, 50, 30]);
+
+    // The writer of user 0 (score 30 → 90) died after registering its move and adding the member to bucket 0:
+    // the member is in both buckets, the move never ends.
+    await t.deps.redis.hset(t.deps.keys.key(`{lb:${target.ref}}`, 'bucket-moves'), `${users[0]}:2`, String(clock.now().getTime()));
+    await t.deps.redis.zadd(t.deps.keys.key(`{lb:${target.ref}:b0}`, 'board'), -90, `${'9'.padStart(16, '0')}:${users[0]}`);
+    await expect(board.page(target, { offset: 0, limit: 10, viewerId: null, rankMode: 'ORDINAL' })).rejects.toBeInstanceOf(BoardNotReadyError);
+    clock.advance(STUCK_MOVE_MS + 1);
+    await expect(board.page(target, { offset: 0, limit: 10, viewerId: null, rankMode: 'ORDINAL' })).rejects.toBeInstanceOf(BucketMovesStuckError);
+
+    await rebuildBucketedBoard(t.deps, target, layout);
+    const healed = await board.page(target, { offset: 0, limit: 10, viewerId: null, rankMode: 'COMPETITION' });
+    expect(healed.entries.map((entry) => [entry.userId, entry.score, entry.rank])).toEqual([
+      [users[2], 70, 1],
+      [users[1], 50, 2],
+      [users[0], 30, 3],
+    ]);
+  });
+});
