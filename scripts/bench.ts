@@ -4,6 +4,7 @@ import { leaderboardFanout } from './bench/fanout.js';
 import { leaderboardFanout10k } from './bench/fanout-10k.js';
 import { awardBoards } from './bench/award-boards.js';
 import { boardMemory } from './bench/board-memory.js';
+import { bucketedBoard10m } from './bench/bucketed-board.js';
 import { graphqlOverhead } from './bench/graphql-overhead.js';
 
 /**
@@ -13,10 +14,11 @@ import { graphqlOverhead } from './bench/graphql-overhead.js';
  * across machines. Results are written down in docs/benchmarks.md.
  * `npm run bench -- fanout` runs only the scenarios whose name contains "fanout".
  * `npm run bench -- fanout-10k` (10,000 subscribers) and `npm run bench --
- * boardmemory` (a 1,000,000-member board) take minutes and run only when named exactly.
+ * boardmemory` (a 1,000,000-member board) and `npm run bench -- bucketed-10m`
+ * (a 10,000,000-member bucketed board) take minutes and run only when named exactly.
  */
 const all = { graphqlOverhead, leaderboardRead, hotRead, leaderboardFanout, awardBoards };
-const byExactName = { 'fanout-10k': leaderboardFanout10k, boardmemory: boardMemory };
+const byExactName = { 'fanout-10k': leaderboardFanout10k, boardmemory: boardMemory, 'bucketed-10m': bucketedBoard10m };
 const only = process.argv[2]?.toLowerCase();
 const scenarios =
   only && only in byExactName

@@ -40,13 +40,68 @@ function chunked(out: Command[], name: string, key: string, pairs: Array<string 
   for (let index = 0; index < pairs.length; index += CHUNK * 2) out.push([name, key, ...pairs.slice(index, index + CHUNK * 2)]);
 }
 
+/** Standings taken per pass: bounds the loader's memory whatever the board's size. */
+const PASS = 200_000;
+
 /**
- * Replaces a bucketed board period with `standings`: its ready marker goes
- * first (readers answer stale from PostgreSQL meanwhile), every key is
- * deleted, the buckets, shards and counts are written, and the marker comes
- * back. Used by the repair of a board whose move died half-way and by the
- * bench's bulk load. Writes racing a rebuild may be lost; the board's
- * reconcile against PostgreSQL puts them back.
+ * Writes one pass of standings to buckets and shards. Every write is additive
+ * (ZADD, HSET, HINCRBY), so passes compose; returns each bucket's largest seq.
+ */
+async function appendPass(
+  deps: Pick<Deps, 'redis' | 'keys'>,
+  target: Pick<BoardTarget, 'ref' | 'order'>,
+  layout: BucketLayout,
+  standings: readonly LoadedStanding[],
+  maxSeq: bigint[],
+): Promise<void> {
+  const buckets = bucketCount(layout);
+  const boards = Array.from({ length: buckets }, () => [] as Array<string | number>);
+  const owners = Array.from({ length: buckets }, () => [] as string[]);
+  const distinct = Array.from({ length: buckets }, () => new Map<number, number>());
+  const versions = Array.from({ length: layout.userShards }, () => [] as Array<string | number>);
+  const at = Array.from({ length: layout.userShards }, () => [] as Array<string | number>);
+  for (const standing of standings) {
+    const sortScore = sortScoreOf(target.order, standing.score);
+    const member = boardMember(standing.seq, standing.userId);
+    const bucket = bucketOf(layout, sortScore);
+    const shard = shardOf(layout, standing.userId);
+    boards[bucket]?.push(sortScore, member);
+    owners[bucket]?.push(String(standing.userId), `${standing.version}|${member}`);
+    distinct[bucket]?.set(sortScore, (distinct[bucket]?.get(sortScore) ?? 0) + 1);
+    if (BigInt(standing.seq) > (maxSeq[bucket] ?? -1n)) maxSeq[bucket] = BigInt(standing.seq);
+    versions[shard]?.push(standing.userId, standing.version);
+    at[shard]?.push(standing.userId, bucket);
+  }
+  const home = bucketHomeKeys(deps.keys, target.ref);
+  const commands: Command[] = [];
+  for (let bucket = 0; bucket < buckets; bucket += 1) {
+    const keys = bucketKeys(deps.keys, target.ref, bucket);
+    chunked(commands, 'zadd', keys.board, boards[bucket] ?? []);
+    chunked(commands, 'hset', keys.owners, owners[bucket] ?? []);
+    // The text a score is known by is Redis's reply format for it: safe integers print as integers.
+    const scores = [...(distinct[bucket] ?? new Map<number, number>()).entries()];
+    chunked(commands, 'zadd', keys.scores, scores.flatMap(([score]) => [score, String(score)]));
+    for (const [score, held] of scores) commands.push(['hincrby', keys.scoreCounts, String(score), held]);
+    const added = (boards[bucket]?.length ?? 0) / 2;
+    if (added > 0) commands.push(['hincrby', home.counts, bucket, added]);
+  }
+  for (let shard = 0; shard < layout.userShards; shard += 1) {
+    const keys = shardKeys(deps.keys, target.ref, shard);
+    chunked(commands, 'hset', keys.versions, versions[shard] ?? []);
+    chunked(commands, 'hset', keys.at, at[shard] ?? []);
+  }
+  await send(deps.redis, commands);
+}
+
+/**
+ * Replaces a bucketed board period with `standings` (ranked ones, one per
+ * user): its ready marker goes first (readers answer stale from PostgreSQL
+ * meanwhile), every key is deleted, the buckets, shards and counts are
+ * written in passes of {@link PASS}, and the marker comes back. Used by the
+ * repair of a board whose move died half-way and by the bench's bulk load.
+ * Writes racing a rebuild may be lost; the board's reconcile against
+ * PostgreSQL puts them back.
+ * @returns how many members were loaded.
  */
 export async function loadBucketedBoard(
   deps: Pick<Deps, 'redis' | 'keys'>,
@@ -59,48 +114,23 @@ export async function loadBucketedBoard(
   await deps.redis.del(home.ready);
   const stale = allBucketedKeys(deps.keys, target.ref, buckets, layout.userShards).filter((key) => key !== home.sealed);
   await send(deps.redis, stale.map((key) => ['del', key] as Command));
-
-  const boards = Array.from({ length: buckets }, () => [] as Array<string | number>);
-  const owners = Array.from({ length: buckets }, () => [] as string[]);
-  const distinct = Array.from({ length: buckets }, () => new Map<number, number>());
   const maxSeq = new Array<bigint>(buckets).fill(-1n);
-  const versions = Array.from({ length: layout.userShards }, () => [] as Array<string | number>);
-  const at = Array.from({ length: layout.userShards }, () => [] as Array<string | number>);
   let loaded = 0;
+  let pass: LoadedStanding[] = [];
   for (const standing of standings) {
-    const sortScore = sortScoreOf(target.order, standing.score);
-    const member = boardMember(standing.seq, standing.userId);
-    const bucket = bucketOf(layout, sortScore);
-    const shard = shardOf(layout, standing.userId);
-    boards[bucket]?.push(sortScore, member);
-    owners[bucket]?.push(String(standing.userId), `${standing.version}|${member}`);
-    distinct[bucket]?.set(sortScore, (distinct[bucket]?.get(sortScore) ?? 0) + 1);
-    if (BigInt(standing.seq) > (maxSeq[bucket] ?? -1n)) maxSeq[bucket] = BigInt(standing.seq);
-    versions[shard]?.push(standing.userId, standing.version);
-    at[shard]?.push(standing.userId, bucket);
-    loaded += 1;
+    pass.push(standing);
+    if (pass.length === PASS) {
+      await appendPass(deps, target, layout, pass, maxSeq);
+      loaded += pass.length;
+      pass = [];
+    }
   }
-
+  await appendPass(deps, target, layout, pass, maxSeq);
+  loaded += pass.length;
   const commands: Command[] = [];
-  const counts: Array<string | number> = [];
-  for (let bucket = 0; bucket < buckets; bucket += 1) {
-    const keys = bucketKeys(deps.keys, target.ref, bucket);
-    chunked(commands, 'zadd', keys.board, boards[bucket] ?? []);
-    chunked(commands, 'hset', keys.owners, owners[bucket] ?? []);
-    // The text a score is known by is Redis's reply format for it: integers print as integers.
-    const scores = [...(distinct[bucket] ?? new Map<number, number>()).entries()];
-    chunked(commands, 'zadd', keys.scores, scores.flatMap(([score]) => [score, String(score)]));
-    chunked(commands, 'hset', keys.scoreCounts, scores.flatMap(([score, held]) => [String(score), held]));
-    const seq = maxSeq[bucket] ?? -1n;
-    if (seq >= 0n) commands.push(['set', keys.maxSeq, boardMember(seq, 1).slice(0, 16)]);
-    counts.push(bucket, (boards[bucket]?.length ?? 0) / 2);
-  }
-  for (let shard = 0; shard < layout.userShards; shard += 1) {
-    const keys = shardKeys(deps.keys, target.ref, shard);
-    chunked(commands, 'hset', keys.versions, versions[shard] ?? []);
-    chunked(commands, 'hset', keys.at, at[shard] ?? []);
-  }
-  commands.push(['hset', home.counts, ...counts]);
+  maxSeq.forEach((seq, bucket) => {
+    if (seq >= 0n) commands.push(['set', bucketKeys(deps.keys, target.ref, bucket).maxSeq, boardMember(seq, 1).slice(0, 16)]);
+  });
   await send(deps.redis, commands);
   await deps.redis.set(home.ready, '1');
   return loaded;
