@@ -15,15 +15,23 @@ import {
   type BucketLayout,
 } from '../../src/modules/leaderboards/bucketed/index.js';
 import { BoardNotReadyError } from '../../src/modules/leaderboards/board-store.js';
+import { orderSql, toStanding, type RankedRow } from '../../src/modules/leaderboards/board-sql.js';
+import { Prisma } from '../../src/infra/prisma.js';
 import { createTestClock } from '../support/clock.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 import { seededRandom } from '../support/random.js';
 
 const clock = createTestClock('2026-06-15T12:00:00.000Z');
 let t: TestContext;
+/** Real users, so their standings can sit in PostgreSQL's board_standings (the truth reads are compared with). */
+let ids: number[] = [];
 
 beforeAll(async () => {
   t = await createTestContext({}, { clock });
+  const rows = await t.deps.db.$queryRaw<Array<{ id: number }>>`
+    INSERT INTO users (handle, display_name, password_hash, updated_at)
+    SELECT 'bucket_' || n, 'Bucket ' || n, 'x', now() FROM generate_series(1, 500) n RETURNING id`;
+  ids = rows.map((row) => row.id).sort((a, b) => a - b);
 });
 afterAll(async () => {
   await t.cleanup();
@@ -40,15 +48,25 @@ function apply(truth: Truth, write: StandingWrite): void {
   truth.set(write.userId, { version: write.version, score: write.score, seq: BigInt(write.seq), ranked: write.ranked });
 }
 
-/** The brute-force board: every ranked user sorted best first, then by seq, with ranks counted from scratch. */
-function bruteForce(truth: Truth, order: BoardOrder, mode: RankMode): RankedStanding[] {
+/**
+ * The brute-force board: the truth written to board_standings, then sorted and
+ * ranked by PostgreSQL itself (ROW_NUMBER, RANK, DENSE_RANK over the board order).
+ */
+async function bruteForce(target: BoardTarget, truth: Truth, mode: RankMode): Promise<RankedStanding[]> {
   const rows = [...truth.entries()].filter(([, held]) => held.ranked);
-  rows.sort(([, a], [, b]) => (a.score !== b.score ? (order === 'DESC' ? b.score - a.score : a.score - b.score) : a.seq < b.seq ? -1 : 1));
-  return rows.map(([userId, held], index) => {
-    const better = rows.filter(([, other]) => (order === 'DESC' ? other.score > held.score : other.score < held.score));
-    const rank = mode === 'ORDINAL' ? index + 1 : mode === 'COMPETITION' ? better.length + 1 : new Set(better.map(([, other]) => other.score)).size + 1;
-    return { userId, rank, position: index + 1, score: held.score, seq: held.seq.toString() };
-  });
+  await t.deps.db.$executeRaw`DELETE FROM board_standings WHERE period_ref = ${target.ref}`;
+  await t.deps.db.$executeRaw`
+    INSERT INTO board_standings (period_ref, user_id, score, ranked, seq, version)
+    SELECT ${target.ref}, u, s, true, q, v
+    FROM unnest(${rows.map(([userId]) => userId)}::int[], ${rows.map(([, held]) => BigInt(held.score))}::bigint[],
+                ${rows.map(([, held]) => held.seq)}::bigint[], ${rows.map(([, held]) => held.version)}::int[]) AS x(u, s, q, v)`;
+  const { direction } = orderSql(target.order);
+  const rank = mode === 'ORDINAL' ? Prisma.sql`row_number()` : mode === 'COMPETITION' ? Prisma.sql`rank()` : Prisma.sql`dense_rank()`;
+  const sorted = await t.deps.db.$queryRaw<RankedRow[]>`
+    SELECT user_id, score, seq, row_number() OVER (ORDER BY score ${direction}, seq) AS position,
+           ${rank} OVER (ORDER BY score ${direction}) AS rank
+    FROM board_standings WHERE period_ref = ${target.ref} ORDER BY score ${direction}, seq`;
+  return sorted.map(toStanding);
 }
 
 let seq = 0n;
@@ -57,7 +75,7 @@ const nextSeq = () => (seq += 1n).toString();
 /** Compares every read of the board with the brute-force order, in every rank mode. */
 async function expectBoardEquals(board: BoardSource, target: BoardTarget, truth: Truth): Promise<void> {
   for (const mode of MODES) {
-    const expected = bruteForce(truth, target.order, mode);
+    const expected = await bruteForce(target, truth, mode);
     const n = expected.length;
     for (let offset = 0; offset < n; offset += 37) {
       const page = await board.page(target, { offset, limit: 50, viewerId: expected[offset]?.userId ?? null, rankMode: mode });
@@ -104,7 +122,7 @@ describe('a bucketed board against a brute-force order', () => {
       const truth: Truth = new Map();
       const round = async (version: number, share: number) => {
         const writes: StandingWrite[] = [];
-        for (let userId = 1; userId <= 500; userId += 1) {
+        for (const userId of ids) {
           if (random() > share) continue;
           writes.push({ userId, version, score: Math.floor(random() * 61), seq: nextSeq(), ranked: random() > 0.05 });
         }
@@ -140,7 +158,7 @@ describe('a bucketed board under concurrent moves', () => {
     const board = bucketedBoard(t.deps, layout);
     const random = seededRandom(99);
     const truth: Truth = new Map();
-    const initial: StandingWrite[] = Array.from({ length: 300 }, (_unused, index) => ({ userId: index + 1, version: 1, score: Math.floor(random() * 100), seq: nextSeq(), ranked: true }));
+    const initial: StandingWrite[] = ids.slice(0, 300).map((userId) => ({ userId, version: 1, score: Math.floor(random() * 100), seq: nextSeq(), ranked: true }));
     await writeBucketedStandings(t.deps, target, layout, initial);
     initial.forEach((write) => apply(truth, write));
 
@@ -148,7 +166,7 @@ describe('a bucketed board under concurrent moves', () => {
     const writes: StandingWrite[] = [];
     const versions = new Map<number, number>();
     for (let index = 0; index < 3_000; index += 1) {
-      const userId = 1 + Math.floor(random() * 300);
+      const userId = ids[Math.floor(random() * 300)]!;
       const version = (versions.get(userId) ?? 1) + 1;
       versions.set(userId, version);
       writes.push({ userId, version, score: Math.floor(random() * 100), seq: nextSeq(), ranked: random() > 0.1 });
