@@ -149,6 +149,21 @@ describe('a bucketed board against a brute-force order', () => {
     const standings = await board.standings(target, [5], 'COMPETITION');
     expect(standings.byUser.get(5)).toMatchObject({ score: 150, rank: 1 });
   });
+  it('refuses every write while the period is sealed, and the refused version stays writable after', async () => {
+    const layout = checkLayout({ bounds: [-100, 0], userShards: 3 });
+    const target = await freshTarget('DESC', layout, 'sealed');
+    const board = bucketedBoard(t.deps, layout);
+    expect(await writeBucketedStanding(t.deps, target, layout, { userId: 7, version: 1, score: 50, seq: '40', ranked: true })).toBe(true);
+    const sealed = t.deps.keys.key(`{lb:${target.ref}}`, 'sealed');
+    await t.deps.redis.set(sealed, '1');
+    // One write stays in its bucket (50 → 60), one crosses a bound (→ 150).
+    expect(await writeBucketedStanding(t.deps, target, layout, { userId: 7, version: 2, score: 60, seq: '41', ranked: true })).toBe(false);
+    expect(await writeBucketedStanding(t.deps, target, layout, { userId: 7, version: 3, score: 150, seq: '42', ranked: true })).toBe(false);
+    expect(await writeBucketedStanding(t.deps, target, layout, { userId: 7, version: 3, score: 150, seq: '42', ranked: true }, { throughSeal: true })).toBe(true);
+    await t.deps.redis.del(sealed);
+    expect(await writeBucketedStanding(t.deps, target, layout, { userId: 7, version: 4, score: 60, seq: '43', ranked: true })).toBe(true);
+    expect((await board.standings(target, [7], 'ORDINAL')).byUser.get(7)).toMatchObject({ score: 60, position: 1 });
+  });
 });
 
 describe('a bucketed board under concurrent moves', () => {

@@ -52,11 +52,12 @@ export async function writeBucketedStanding(
   };
   const honourSeal = options.throughSeal ? '0' : '1';
 
+  // Checked before the claim, which records the version as applied: a refused write must not leave it behind.
+  // (A seal set between this check and the bucket write lets that one write in; the rollover of a bucketed board must allow for it.)
+  if (honourSeal === '1' && (await deps.redis.exists(home.sealed)) === 1) return false;
   const [local] = await runScript(deps.redis, CLAIM_LOCAL, [{ keys: [shard.versions, shard.at], args: [userId, version, bucket] }]);
   if (local === 0) return false;
   if (local === 1) {
-    // A seal is checked here too: an in-bucket write of a sealed board is refused like any other.
-    if (honourSeal === '1' && (await deps.redis.exists(home.sealed)) === 1) return false;
     if (bucket !== '') await runScript(deps.redis, BUCKET_WRITE, [bucketWrite(bucket, true)]);
     return true;
   }
