@@ -131,7 +131,10 @@ export function globalStanding(target: BoardTarget, home: BucketHome, distinctBe
   return { userId: parsed.userId, rank, position, score: scoreOfSortScore(target.order, score), seq: parsed.seq };
 }
 
-/** Distinct scores in the buckets better than each bucket, from every bucket's summary. */
+/**
+ * Distinct scores in the buckets better than each bucket, from the summaries
+ * of buckets 0..n − 1: n + 1 values, the last one for bucket n.
+ */
 export function distinctBefore(summaries: readonly BucketReply[]): number[] {
   const out: number[] = [];
   let sum = 0;
@@ -139,6 +142,7 @@ export function distinctBefore(summaries: readonly BucketReply[]): number[] {
     out.push(sum);
     sum += Number(summary[1]);
   }
+  out.push(sum);
   return out;
 }
 

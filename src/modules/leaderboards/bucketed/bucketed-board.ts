@@ -49,6 +49,7 @@ async function standingsOf(
   home: BucketHome,
   userIds: readonly number[],
   mode: RankMode,
+  /** Distinct scores before each bucket, when the caller has them; a DENSE read without them reads what it needs. */
   dense: readonly number[] | null,
 ): Promise<Map<number, RankedStanding> | typeof RETRY> {
   const at = await readUserBuckets(deps, target, layout, userIds);
@@ -58,6 +59,7 @@ async function standingsOf(
     if (bucket !== '') byBucket.set(Number(bucket), [...(byBucket.get(Number(bucket)) ?? []), userId]);
   }
   const groups = [...byBucket.entries()];
+  if (mode === 'DENSE' && !dense) dense = distinctBefore(await summaries(deps, target, layout, mode, Math.max(0, ...byBucket.keys())));
   const replies = await readBuckets(deps, groups.map(([bucket, ids]) => bucketCall(deps, target, bucket, [mode, 'users', ...ids.map(String)])));
   const out = new Map<number, RankedStanding>();
   for (const [index, [bucket, ids]] of groups.entries()) {
@@ -72,9 +74,14 @@ async function standingsOf(
   return out;
 }
 
-/** Every bucket's summary: distinct scores (DENSE ranks) and max seq (snapshots). */
-async function summaries(deps: BucketReadDeps, target: BoardTarget, layout: BucketLayout, mode: RankMode): Promise<BucketReply[]> {
-  return readBuckets(deps, Array.from({ length: bucketCount(layout) }, (_unused, bucket) => bucketCall(deps, target, bucket, [mode, 'summary'])));
+/**
+ * The summaries (distinct scores, max seq) of buckets 0..upTo − 1 (all by
+ * default): a DENSE rank needs those of the better buckets only, a page's
+ * snapshot those of every bucket. One script per bucket, so their number
+ * is what a DENSE read or a page costs beyond an ORDINAL one.
+ */
+async function summaries(deps: BucketReadDeps, target: BoardTarget, layout: BucketLayout, mode: RankMode, upTo = bucketCount(layout)): Promise<BucketReply[]> {
+  return readBuckets(deps, Array.from({ length: upTo }, (_unused, bucket) => bucketCall(deps, target, bucket, [mode, 'summary'])));
 }
 
 /** The entries at board positions first..last; RETRY when a bucket's size disagrees with the home counts. */
@@ -157,8 +164,7 @@ export function bucketedBoard(deps: BucketReadDeps, layout: BucketLayout): Board
     standings(target, userIds, rankMode): Promise<BoardStandings> {
       checkUserIds(userIds);
       return underSeqlock(deps, target, layout, async (home) => {
-        const dense = rankMode === 'DENSE' ? distinctBefore(await summaries(deps, target, layout, rankMode)) : null;
-        const byUser = userIds.length === 0 ? new Map<number, RankedStanding>() : await standingsOf(deps, target, layout, home, userIds, rankMode, dense);
+        const byUser = userIds.length === 0 ? new Map<number, RankedStanding>() : await standingsOf(deps, target, layout, home, userIds, rankMode, null);
         return byUser === RETRY ? RETRY : { byUser, total: home.total };
       });
     },
@@ -166,12 +172,15 @@ export function bucketedBoard(deps: BucketReadDeps, layout: BucketLayout): Board
     around(target, userId, radius, rankMode): Promise<BoardWindow> {
       checkRadius(radius);
       return underSeqlock(deps, target, layout, async (home) => {
-        const dense = rankMode === 'DENSE' ? distinctBefore(await summaries(deps, target, layout, rankMode)) : null;
-        const found = await standingsOf(deps, target, layout, home, [userId], rankMode, dense);
+        const found = await standingsOf(deps, target, layout, home, [userId], rankMode, null);
         if (found === RETRY) return RETRY;
         const standing = found.get(userId) ?? null;
         if (!standing) return { entries: [], total: home.total, standing: null };
-        const entries = await rangeOf(deps, target, home, Math.max(standing.position - 1 - radius, 0), standing.position - 1 + radius, rankMode, dense);
+        const first = Math.max(standing.position - 1 - radius, 0);
+        const last = standing.position - 1 + radius;
+        const worst = Math.max(0, ...rangesOf(home, first, last).map(([bucket]) => bucket));
+        const dense = rankMode === 'DENSE' ? distinctBefore(await summaries(deps, target, layout, rankMode, worst)) : null;
+        const entries = await rangeOf(deps, target, home, first, last, rankMode, dense);
         return entries === RETRY ? RETRY : { entries, total: home.total, standing };
       });
     },
