@@ -167,7 +167,7 @@ describe('a bucketed board against a brute-force order', () => {
 });
 
 describe('a bucketed board under concurrent moves', () => {
-  it('never answers a fresh read with a member twice or missing, while 3,000 racing writes move 300 users across bounds', async () => {
+  it('never answers a fresh page or standings read with a member twice or missing, while 3,000 racing writes move 300 users across bounds', async () => {
     const layout = checkLayout({ bounds: [-80, -60, -40, -20], userShards: 5 });
     const target = await freshTarget('DESC', layout, 'race');
     const board = bucketedBoard(t.deps, layout);
@@ -221,7 +221,26 @@ describe('a bucketed board under concurrent moves', () => {
         }
       }
     });
-    await Promise.all([writer, ...readers]);
+    // Standings go through the user shards: every user on the board must come back once, at positions 1..total.
+    const standingsReader = (async () => {
+      while (writing) {
+        try {
+          const { byUser, total } = await board.standings(target, ids.slice(0, 300), 'DENSE');
+          fresh += 1;
+          const ordered = [...byUser.values()].sort((a, b) => a.position - b.position);
+          expect(ordered.map((entry) => entry.position)).toEqual(Array.from({ length: total }, (_unused, index) => index + 1));
+          ordered.forEach((entry, index) => {
+            const previous = ordered[index - 1];
+            if (!previous) return expect(entry.rank).toBe(1);
+            expect(entry.rank).toBe(entry.score === previous.score ? previous.rank : previous.rank + 1);
+          });
+        } catch (error) {
+          if (!(error instanceof BoardNotReadyError)) throw error;
+          stale += 1;
+        }
+      }
+    })();
+    await Promise.all([writer, ...readers, standingsReader]);
     writes.forEach((write) => apply(truth, write));
     expect(fresh).toBeGreaterThan(0);
     expect(fresh + stale).toBeGreaterThan(3);
