@@ -1,4 +1,5 @@
 import { builder } from './builder.js';
+import './node-query.js';
 import '../modules/users/index.js';
 import '../modules/activities/index.js';
 import '../modules/jobs/index.js';

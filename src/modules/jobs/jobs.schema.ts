@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
+import type { Context } from '../../graphql/context.js';
 import type { JobRun } from '../../generated/prisma/client.js';
 import { UserRef } from '../users/index.js';
 import { recentRuns } from './job-runs.js';
@@ -41,10 +42,18 @@ const JobScheduleRef = builder.objectRef<NonNullable<JobInfo['schedule']>>('JobS
   }),
 });
 
-const JobRunRef = builder.objectRef<JobRun>('JobRun').implement({
-  description: 'One attempt of one job run. A retry is a new attempt of the same `jobId`.',
+const JobRunRef = builder.objectRef<JobRun>('JobRun');
+
+/** Jobs and their runs are for admins: `node(id:)` gives anyone else NOT_FOUND, as for an id of nothing. */
+const isAdmin = (ctx: Context) => ctx.viewer?.role === 'ADMIN';
+
+builder.node(JobRunRef, {
+  description:
+    'One attempt of one job run. A retry is a new attempt of the same `jobId`. Its `id` is a global id; `runId` is the database id `id` was before.',
+  id: { resolve: (run) => String(run.id) },
+  loadOne: (id, ctx) => (isAdmin(ctx) && /^\d{1,9}$/.test(id) ? ctx.deps.db.jobRun.findUnique({ where: { id: Number(id) } }) : null),
   fields: (t) => ({
-    id: t.id({ resolve: (run) => String(run.id) }),
+    runId: t.id({ description: 'The database id (a decimal number), as `id` was before it became a global id.', resolve: (run) => String(run.id) }),
     jobId: t.exposeString('jobId', { description: 'The BullMQ job id, as shown in Bull Board.' }),
     state: t.expose('state', { type: JobRunStateEnum }),
     trigger: t.expose('trigger', { type: JobTriggerEnum }),
@@ -58,8 +67,12 @@ const JobRunRef = builder.objectRef<JobRun>('JobRun').implement({
   }),
 });
 
-const JobRef = builder.objectRef<JobInfo>('Job').implement({
-  description: 'A background job: periodic (with a schedule) or run on events.',
+const JobRef = builder.objectRef<JobInfo>('Job');
+
+builder.node(JobRef, {
+  description: 'A background job: periodic (with a schedule) or run on events. Its id stands for its name.',
+  id: { resolve: (job) => job.name },
+  loadOne: (name, ctx) => (isAdmin(ctx) && ctx.deps.jobHandlers.some((handler) => handler.name === name) ? getJob(ctx.deps, name) : null),
   fields: (t) => ({
     name: t.exposeString('name'),
     queue: t.exposeString('queue'),

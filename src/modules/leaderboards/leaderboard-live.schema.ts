@@ -4,11 +4,14 @@ import type { Context } from '../../graphql/context.js';
 import { notFound } from '../../lib/app-error.js';
 import { decodeId } from '../../graphql/ids.js';
 import { changedStates } from '../../graphql/live/changed-states.js';
+import { mapStream } from '../../graphql/live/map-stream.js';
 import { boardArgDescription, periodArgDescription, resolveBoardArgs, seasonArgDescription } from './board-args.js';
-import { LeaderboardRef, RankModeEnum, StandingRef } from './leaderboards.schema.js';
+import { LeaderboardRef, RankModeEnum, StandingRef, type StandingShape } from './leaderboards.schema.js';
 import { getLeaderboard, MAX_LEADERBOARD_PAGE } from './leaderboards.service.js';
 import './leaderboards.topics.js';
-import { lookupStandings } from './standing-lookup.js';
+import { lookupStandings, type LiveStanding } from './standing-lookup.js';
+import { windowOf } from './board-node-ids.js';
+import { viewOf } from './board-nodes.js';
 
 /** Default size of the top `leaderboardChanged` pushes. */
 const DEFAULT_LIVE_FIRST = 10;
@@ -24,9 +27,15 @@ type BoardArgs = { board?: string | null; period?: string | number | null; seaso
  * only changes are sent.
  */
 async function watchStanding(ctx: Context, args: BoardArgs, userId: number) {
-  const { target } = await resolveBoardArgs(ctx.deps, args);
+  const resolved = await resolveBoardArgs(ctx.deps, args);
+  const { target } = resolved;
   const [current] = await lookupStandings(ctx.deps, target.ref, [userId]);
-  return ctx.deps.standings.stream(target.ref, userId, { initial: current ?? null });
+  // The watcher ranks ORDINAL; the view and user give each pushed Standing the id a query's standing has.
+  const view = viewOf({ resolved, rankMode: 'ORDINAL' });
+  return mapStream(
+    ctx.deps.standings.stream(target.ref, userId, { initial: current ?? null }),
+    (standing: LiveStanding | null): StandingShape | null => (standing ? { ...standing, view, userId } : null),
+  );
 }
 
 const boardArgs = (t: Parameters<Parameters<typeof builder.subscriptionFields>[0]>[0]) => ({
@@ -63,7 +72,7 @@ builder.subscriptionFields((t) => ({
         logger: ctx.deps.logger,
       });
     },
-    resolve: (read) => read,
+    resolve: (read, args) => ({ ...read, window: windowOf({ first: args.first ?? DEFAULT_LIVE_FIRST }) }),
   }),
   myStanding: t.withAuth({ user: true }).field({
     type: StandingRef,

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { builder, MAX_PAGE_SIZE } from '../../graphql/builder.js';
 import { forbidden, unauthenticated } from '../../lib/app-error.js';
 import { decodeId } from '../../graphql/ids.js';
-import { boardArgDescription, periodArgDescription, pointsBoardRef, SeasonRef } from '../leaderboards/index.js';
+import { boardArgDescription, periodArgDescription, pointsBoardRef, SeasonRef, seasonIdArg } from '../leaderboards/index.js';
 import { loadReferencedUser, UserRef } from '../users/index.js';
 import { adjustPoints, MAX_ADJUSTMENT } from './admin-adjust.js';
 import { voidUserPoints, type VoidOutcome } from './void-points.js';
-import { listPointsRecords, recordCursor } from './points-history.js';
+import { findPointsRecord, listPointsRecords, recordCursor } from './points-history.js';
 import { myPoints, type TodayPoints } from './my-points.js';
 import { POINTS_RULES, POINTS_TYPES } from './points-rules.js';
 import type { AwardOutcome } from './points.service.js';
@@ -29,18 +29,25 @@ async function seasonTotal(db: Parameters<typeof adjustPoints>[0]['db'], outcome
   return Number(standing?.score ?? 0);
 }
 
-const PointsRecordRef = builder.objectRef<AwardOutcome>('PointsRecord').implement({
-  description: 'One award or reversal of points.',
+const PointsRecordRef = builder.objectRef<AwardOutcome>('PointsRecord');
+
+builder.node(PointsRecordRef, {
+  description:
+    'One award or reversal of points. Its `id` is a global id; `recordId` is the database id that `id` was before. ' +
+    'Only its user and admins can see it: `node(id:)` gives anyone else NOT_FOUND.',
+  id: { resolve: (record) => String(record.recordId) },
+  loadOne: (id, ctx) => findPointsRecord(ctx.deps, { recordId: id, viewer: ctx.viewer }),
   fields: (t) => ({
-    id: t.id({ resolve: (record) => String(record.recordId) }),
-    user: t.field({ type: UserRef, resolve: (record, _args, ctx) => loadReferencedUser(ctx.loaders.users, record.userId) }),
-    type: t.field({ type: PointsTypeEnum, resolve: (record) => record.type }),
+    recordId: t.id({ description: 'The database id (a decimal number), as `id` was before it became a global id.', resolve: (record) => String(record.recordId) }),
+    user: t.field({ type: UserRef, description: 'Whose points these are.', resolve: (record, _args, ctx) => loadReferencedUser(ctx.loaders.users, record.userId) }),
+    type: t.field({ type: PointsTypeEnum, description: 'The rule that granted (or took back) the points.', resolve: (record) => record.type }),
     requested: t.exposeInt('requested', { description: 'What the rule asked for, before the daily cap.' }),
     points: t.exposeInt('granted', { description: 'What was granted: the part that fitted under the daily cap, or a negative reversal.' }),
     season: t.exposeString('seasonId', { description: 'Season id (`YYYY-MM`) of the event time.' }),
-    day: t.exposeString('day', { description: 'Local day (`YYYY-MM-DD`, APP_TIMEZONE) of the event time.' }),
-    occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
-    reason: t.exposeString('reason', { nullable: true }),
+    day: t.exposeString('day', { description: 'Local day (`YYYY-MM-DD`, APP_TIMEZONE) of the event time.', deprecationReason: 'Use `date`: the same value, typed Date.' }),
+    date: t.field({ type: 'Date', description: 'Local day (APP_TIMEZONE) of the event time.', resolve: (record) => record.day }),
+    occurredAt: t.expose('occurredAt', { type: 'DateTime', description: 'When the event that earned (or cost) the points happened.' }),
+    reason: t.exposeString('reason', { nullable: true, description: 'Why, in words: the admin’s reason of an adjustment or void; null for automatic awards.' }),
     activity: t.prismaField({
       type: 'Activity',
       nullable: true,
@@ -79,13 +86,13 @@ builder.objectField(UserRef, 'pointsRecords', (t) =>
     // Its cursors are record ids, checked by listPointsRecords (see graphql/input-guards.ts).
     extensions: { ownCursors: true },
     args: {
-      season: t.arg.id({ required: false, description: 'Only this season (`YYYY-MM`).' }),
+      season: t.arg.id({ required: false, description: 'Only this season: its `periodId` (`YYYY-MM`) or its global `id`.' }),
       type: t.arg({ type: PointsTypeEnum, required: false, description: 'Only this type.' }),
     },
     resolve: (user, args, ctx) => {
       if (!ctx.viewer) throw unauthenticated();
       if (ctx.viewer.id !== user.id && ctx.viewer.role !== 'ADMIN') throw forbidden("Only admins may read another user's points records.");
-      const filter = { userId: user.id, seasonId: args.season === null || args.season === undefined ? null : String(args.season), type: args.type ?? null };
+      const filter = { userId: user.id, seasonId: seasonIdArg(args.season), type: args.type ?? null };
       return resolveCursorConnection<Promise<AwardOutcome[]>>({ args, toCursor: recordCursor, defaultSize: 20, maxSize: MAX_PAGE_SIZE }, (page) =>
         listPointsRecords(ctx.deps, filter, page),
       );
@@ -119,7 +126,8 @@ const TodayPointsRef = builder.objectRef<TodayPoints>('TodayPoints').implement({
 
 const MyPointsRef = builder.objectRef<Awaited<ReturnType<typeof myPoints>>>('MyPoints').implement({
   fields: (t) => ({
-    day: t.exposeString('day', { description: 'Today in APP_TIMEZONE (`YYYY-MM-DD`).' }),
+    day: t.exposeString('day', { description: 'Today in APP_TIMEZONE (`YYYY-MM-DD`).', deprecationReason: 'Use `date`: the same value, typed Date.' }),
+    date: t.field({ type: 'Date', description: 'Today in APP_TIMEZONE.', resolve: (mine) => mine.day }),
     today: t.field({ type: [TodayPointsRef], resolve: (mine) => mine.today }),
     season: t.field({ type: SeasonRef, description: 'The current season of the `points` board, or the one asked for.', resolve: (mine) => mine.season }),
     board: t.string({ description: 'The leaderboard of `score` and `rank`.', resolve: (mine) => mine.board }),
@@ -184,13 +192,13 @@ builder.mutationFields((t) => ({
       "(admin) Removes a user's points of one season from every board of that season: correction records bring the season total to 0. INVALID_STATE once the season is archived.",
     args: {
       userId: t.arg.id({ required: true }),
-      season: t.arg.id({ required: true, description: 'Season id, `YYYY-MM`.' }),
+      season: t.arg.id({ required: true, description: 'The season: its `periodId` (`YYYY-MM`) or its global `id`.' }),
       reason: t.arg.string({ required: true, validate: z.string().trim().min(1, 'reason must not be empty.').max(480) }),
     },
     resolve: (_root, args, ctx) =>
       voidUserPoints(ctx.deps, {
         userId: decodeId('User', String(args.userId)),
-        seasonId: String(args.season),
+        seasonId: seasonIdArg(args.season) ?? '',
         reason: args.reason,
         adminId: ctx.viewer.id,
       }),
