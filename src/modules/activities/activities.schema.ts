@@ -1,6 +1,7 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import { builder } from '../../graphql/builder.js';
 import { decodeId } from '../../graphql/ids.js';
+import { resolveTotalCount } from '../../graphql/total-count.js';
 import { type Actor, activityNotFound, visibleActivitiesWhere } from './access.js';
 import { countByHeat, findByHeat } from './heat-order.js';
 import { waitlistPosition } from './waitlist-position.js';
@@ -61,7 +62,7 @@ export const ActivityRef = builder.prismaNode('Activity', {
       validate: pageArgsSchema,
       description: 'Who has a seat (JOINED), in the order they joined; never those on the waitlist.',
       query: () => ({ where: { status: 'JOINED' }, orderBy: { id: 'asc' } }),
-    }),
+    }, ParticipationConnection),
     publishedAt: t.expose('publishedAt', { type: 'DateTime', nullable: true }),
     cancelledAt: t.expose('cancelledAt', { type: 'DateTime', nullable: true }),
     cancelReason: t.exposeString('cancelReason', { nullable: true }),
@@ -75,7 +76,7 @@ export const ParticipationStatusEnum = builder.enumType('ParticipationStatus', {
   values: ['JOINED', 'WAITLISTED'] as const,
 });
 
-builder.prismaNode('Participation', {
+const ParticipationRef = builder.prismaNode('Participation', {
   id: { field: 'id' },
   description: "A user's seat in an activity, or their place in its waitlist.",
   fields: (t) => ({
@@ -95,6 +96,36 @@ builder.prismaNode('Participation', {
     checkedInAt: t.expose('checkedInAt', { type: 'DateTime', nullable: true }),
   }),
 });
+
+/**
+ * Connection types shared by every list of activities (`activities`,
+ * `User.hostedActivities`, `User.favorites`) and of participations
+ * (`Activity.participants`, `User.participations`): one client type each,
+ * instead of one per field.
+ */
+export const ActivityConnection = builder.connectionObject(
+  {
+    type: ActivityRef,
+    name: 'ActivityConnection',
+    description: 'A page of activities.',
+    fields: (t) => ({
+      totalCount: t.int({ description: 'How many activities the list holds in all pages.', resolve: resolveTotalCount }),
+    }),
+  },
+  { name: 'ActivityEdge', description: 'An activity in a page, with its cursor.' },
+);
+
+export const ParticipationConnection = builder.connectionObject(
+  {
+    type: ParticipationRef,
+    name: 'ParticipationConnection',
+    description: 'A page of participations (seats and waiting-line places).',
+    fields: (t) => ({
+      totalCount: t.int({ description: 'How many participations the list holds in all pages.', resolve: resolveTotalCount }),
+    }),
+  },
+  { name: 'ParticipationEdge', description: 'A participation in a page, with its cursor.' },
+);
 
 const ActivityFilter = builder.inputType('ActivityFilter', {
   fields: (t) => ({
@@ -154,7 +185,7 @@ builder.queryFields((t) => ({
       if (orderBy === 'HEAT') return countByHeat(ctx.deps, { where, category: filter?.category ?? null });
       return ctx.deps.db.activity.count({ where });
     },
-  }),
+  }, ActivityConnection),
 }));
 
 builder.subscriptionField('activityChanged', (t) =>

@@ -97,7 +97,7 @@ builder.objectField(UserRef, 'pointsRecords', (t) =>
         listPointsRecords(ctx.deps, filter, page),
       );
     },
-  }),
+  }, { name: 'PointsRecordConnection', description: 'A page of points records.' }, { name: 'PointsRecordEdge', description: 'A points record in a page, with its cursor.' }),
 );
 
 const SignInResultRef = builder.objectRef<SignInOutcome>('SignInResult').implement({

@@ -55,7 +55,7 @@ builder.queryFields((t) => ({
     authScopes: { admin: true },
     description: '(admin) Every user, oldest first.',
     resolve: (query, _root, _args, ctx) => ctx.deps.db.user.findMany({ ...query, orderBy: { id: 'asc' } }),
-  }),
+  }, { name: 'UserConnection', description: 'A page of users.' }, { name: 'UserEdge', description: 'A user in a page, with its cursor.' }),
 }));
 
 builder.mutationFields((t) => ({
