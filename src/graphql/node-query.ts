@@ -1,6 +1,7 @@
 import { resolveNodes } from '@pothos/plugin-relay';
 import type { GraphQLResolveInfo } from 'graphql';
 import { z } from 'zod';
+import { Prisma } from '../infra/prisma.js';
 import { notFound } from '../lib/app-error.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
@@ -18,8 +19,16 @@ export const MAX_NODES = 100;
  */
 async function loadNode(globalId: string, ctx: Context, info: GraphQLResolveInfo): Promise<unknown> {
   const parsed = parseGlobalId(globalId);
-  const [node] = await resolveNodes(builder, ctx, info, [parsed]);
-  if (node === null || node === undefined) throw notFound(`Nothing has the id "${truncate(globalId)}", or you may not see it.`);
+  const missing = () => notFound(`Nothing has the id "${truncate(globalId)}", or you may not see it.`);
+  let node: unknown;
+  try {
+    [node] = await resolveNodes(builder, ctx, info, [parsed]);
+  } catch (error) {
+    // Prisma nodes load with findUniqueOrThrow: its "no record" (P2025) is an unknown id, not a failure.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025') throw missing();
+    throw error;
+  }
+  if (node === null || node === undefined) throw missing();
   return node;
 }
 

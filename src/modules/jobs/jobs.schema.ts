@@ -51,7 +51,7 @@ builder.node(JobRunRef, {
   description:
     'One attempt of one job run. A retry is a new attempt of the same `jobId`. Its `id` is a global id; `runId` is the database id `id` was before.',
   id: { resolve: (run) => String(run.id) },
-  loadOne: (id, ctx) => (isAdmin(ctx) && /^\d{1,9}$/.test(id) ? ctx.deps.db.jobRun.findUnique({ where: { id: Number(id) } }) : null),
+  loadOne: (id, ctx) => (isAdmin(ctx) && /^\d{1,18}$/.test(id) ? ctx.deps.db.jobRun.findUnique({ where: { id: BigInt(id) } }) : null),
   fields: (t) => ({
     runId: t.id({ description: 'The database id (a decimal number), as `id` was before it became a global id.', resolve: (run) => String(run.id) }),
     jobId: t.exposeString('jobId', { description: 'The BullMQ job id, as shown in Bull Board.' }),
