@@ -22,17 +22,26 @@ export type Scalars = {
   SafeInt: { input: number; output: number; }
 };
 
+/** Something to join: a time, a number of seats, sign-up windows, and the people taking part. */
 export type Activity = Node & {
   __typename?: 'Activity';
+  /** The organizer's reason for cancelling, if given. */
   cancelReason?: Maybe<Scalars['String']['output']>;
+  /** When it was cancelled; null unless CANCELLED. */
   cancelledAt?: Maybe<Scalars['DateTime']['output']>;
   /** Null means unlimited. */
   capacity?: Maybe<Scalars['Int']['output']>;
+  /** The category slug, e.g. `running`. */
   category: Scalars['String']['output'];
+  /** How many participants checked in. */
   checkInCount: Scalars['Int']['output'];
+  /** When it was created. */
   createdAt: Scalars['DateTime']['output'];
+  /** The description, up to 5000 characters; may be empty. */
   description: Scalars['String']['output'];
+  /** When it ends. */
   endsAt: Scalars['DateTime']['output'];
+  /** How many users favorited it. */
   favoriteCount: Scalars['Int']['output'];
   /** Heat now (hotSettings); null unless the activity is ranked on the hot boards (published, not ended or cancelled, inside the age window). */
   heat?: Maybe<Scalars['Float']['output']>;
@@ -42,27 +51,38 @@ export type Activity = Node & {
   heatRank?: Maybe<Scalars['Int']['output']>;
   /** A global id: opaque, stable, unique across types; what `node(id:)` takes. */
   id: Scalars['ID']['output'];
+  /** Who organizes it. */
   organizer: User;
+  /** How many hold a seat (JOINED). */
   participantCount: Scalars['Int']['output'];
   /** Who has a seat (JOINED), in the order they joined; never those on the waitlist. */
   participants: ParticipationConnection;
+  /** When it was published; null while a draft. */
   publishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When sign-ups close. */
   signupEndsAt: Scalars['DateTime']['output'];
+  /** When sign-ups open. */
   signupStartsAt: Scalars['DateTime']['output'];
+  /** When it starts. */
   startsAt: Scalars['DateTime']['output'];
+  /** Where it is in its lifecycle, now. */
   status: ActivityStatus;
+  /** The title, 1–120 characters. */
   title: Scalars['String']['output'];
   /** Pass it back to updateActivity; it changes with every change of the activity. */
   version: Scalars['Int']['output'];
   /** Distinct viewers per local day, summed. */
   viewCount: Scalars['Int']['output'];
+  /** True when the viewer favorited it; false without a token. */
   viewerHasFavorited: Scalars['Boolean']['output'];
+  /** True when the viewer holds a seat or waits for one; false without a token. */
   viewerHasJoined: Scalars['Boolean']['output'];
   /** How many wait for a seat (WAITLISTED participations); 0 once sign-ups end. */
   waitlistCount: Scalars['Int']['output'];
 };
 
 
+/** Something to join: a time, a number of seats, sign-up windows, and the people taking part. */
 export type ActivityParticipantsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -90,37 +110,54 @@ export type ActivityEdge = {
   node: Activity;
 };
 
+/** Which activities to list; every given condition must hold. */
 export type ActivityFilter = {
+  /** Only activities of this category slug. */
   category?: InputMaybe<Scalars['String']['input']>;
+  /** Only activities this user (a User id) organizes. */
   organizerId?: InputMaybe<Scalars['ID']['input']>;
   /** Only activities starting at or after this time. */
   startsAfter?: InputMaybe<Scalars['DateTime']['input']>;
   /** Only activities starting before this time. */
   startsBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only activities in this status. */
   status?: InputMaybe<ActivityStatus>;
 };
 
 /** START_TIME: soonest first. CREATED: newest first. HEAT: as the hot ranking orders them (visible, ranked activities only). */
 export type ActivityOrder =
+  /** Newest first. */
   | 'CREATED'
+  /** Hottest first, as the hot ranking orders them (visible, ranked activities only). */
   | 'HEAT'
+  /** Soonest start first. */
   | 'START_TIME';
 
 /** DRAFT → UPCOMING → SIGNUP_OPEN ⇄ FULL → SIGNUP_CLOSED → ONGOING → ENDED; CANCELLED from any state before ENDED. */
 export type ActivityStatus =
+  /** Cancelled by its organizer or an admin before it ended. */
   | 'CANCELLED'
+  /** Created, not published: only its organizer and admins see it. */
   | 'DRAFT'
+  /** Over. */
   | 'ENDED'
+  /** Sign-ups are open but every seat is taken (joining may queue on the waitlist). */
   | 'FULL'
+  /** Started, not ended: participants can check in. */
   | 'ONGOING'
+  /** Sign-ups have ended; the activity has not started. */
   | 'SIGNUP_CLOSED'
+  /** Sign-ups are open and seats are left. */
   | 'SIGNUP_OPEN'
+  /** Published; sign-ups have not opened yet. */
   | 'UPCOMING';
 
 /** A session: the bearer token to send as `Authorization: Bearer <token>`, and its user. */
 export type AuthPayload = {
   __typename?: 'AuthPayload';
+  /** The bearer token: send it as `Authorization: Bearer <token>`. */
   token: Scalars['String']['output'];
+  /** The signed-in user. */
   user: User;
 };
 
@@ -159,6 +196,7 @@ export type BoardRollover = {
   currentPeriod?: Maybe<Scalars['ID']['output']>;
 };
 
+/** A new activity. Times must follow one another: signupStartsAt ≤ signupEndsAt ≤ startsAt < endsAt. */
 export type CreateActivityInput = {
   /** 1–100000 seats; null or absent for unlimited. */
   capacity?: InputMaybe<Scalars['Int']['input']>;
@@ -166,9 +204,13 @@ export type CreateActivityInput = {
   category: Scalars['String']['input'];
   /** At most 5000 characters. */
   description?: InputMaybe<Scalars['String']['input']>;
+  /** When it ends; after startsAt. */
   endsAt: Scalars['DateTime']['input'];
+  /** When sign-ups close; at or before startsAt. */
   signupEndsAt: Scalars['DateTime']['input'];
+  /** When sign-ups open. */
   signupStartsAt: Scalars['DateTime']['input'];
+  /** When it starts. */
   startsAt: Scalars['DateTime']['input'];
   /** 1–120 characters. */
   title: Scalars['String']['input'];
@@ -207,15 +249,21 @@ export type HeatAlgorithm =
   /** sign(s)·log10(max(|s|,1)) + (publishedAt − 2024-01-01)/45000 s: does not decay. */
   | 'REDDIT';
 
+/** A behaviour that counts towards heat. */
 export type HeatBehaviour =
+  /** Check-ins. */
   | 'CHECK_IN'
+  /** Favorites. */
   | 'FAVORITE'
+  /** Participants (seats taken). */
   | 'JOIN'
+  /** Distinct viewers per day. */
   | 'VIEW';
 
 /** Why an activity has its heat: Σ items.contribution + timeTerm = score. reddit splits the log term by points and timeTerm is the publication term; hackernews folds the decay D=(ageHours+2)^gravity into each part (points/D) and timeTerm is −1/D. */
 export type HeatBreakdown = {
   __typename?: 'HeatBreakdown';
+  /** The algorithm the score was computed with. */
   algorithm: HeatAlgorithm;
   /** The time the score was computed for (hackernews decays). */
   computedAt: Scalars['DateTime']['output'];
@@ -223,8 +271,11 @@ export type HeatBreakdown = {
   gravity: Scalars['Float']['output'];
   /** s = Σ weight × count. */
   interactionPoints: Scalars['Float']['output'];
+  /** Each behaviour's part. */
   items: Array<HeatBreakdownItem>;
+  /** The heat: Σ items.contribution + timeTerm. */
   score: Scalars['Float']['output'];
+  /** The time term (see the type description). */
   timeTerm: Scalars['Float']['output'];
   /** The weights used (hotSettings). */
   weights: HeatWeights;
@@ -235,9 +286,11 @@ export type HeatBreakdown = {
 /** One behaviour's part of a heat score. */
 export type HeatBreakdownItem = {
   __typename?: 'HeatBreakdownItem';
+  /** The behaviour. */
   behaviour: HeatBehaviour;
   /** Its share of the score. */
   contribution: Scalars['Float']['output'];
+  /** How many times it happened. */
   count: Scalars['Int']['output'];
   /** weight × count: its share of the interaction points s. */
   points: Scalars['Float']['output'];
@@ -273,6 +326,7 @@ export type HeatWeightsInput = {
 /** A hot list: live (from the hot boards) or, with `date`, that day's snapshot. */
 export type HotActivities = {
   __typename?: 'HotActivities';
+  /** The algorithm the list was computed with. */
   algorithm: HeatAlgorithm;
   /** The category board; null for all categories. */
   category?: Maybe<Scalars['String']['output']>;
@@ -280,13 +334,16 @@ export type HotActivities = {
   computedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The snapshot day asked for; null for the live list. */
   date?: Maybe<Scalars['Date']['output']>;
+  /** The hottest first. */
   entries: Array<HotEntry>;
   /** True when the list or its activities could not be confirmed: Redis unreachable (an older local copy of the list is served) or PostgreSQL unreachable (the activities last read are shown). */
   stale: Scalars['Boolean']['output'];
 };
 
+/** An activity on a hot list, with its rank and heat. */
 export type HotEntry = {
   __typename?: 'HotEntry';
+  /** The activity. */
   activity: Activity;
   /** 1 = hottest. */
   rank: Scalars['Int']['output'];
@@ -339,9 +396,11 @@ export type HotSettingsChange = {
 /** A background job: periodic (with a schedule) or run on events. Its id stands for its name. */
 export type Job = Node & {
   __typename?: 'Job';
+  /** What it does. */
   description?: Maybe<Scalars['String']['output']>;
   /** A global id: opaque, stable, unique across types; what `node(id:)` takes. */
   id: Scalars['ID']['output'];
+  /** The job name, e.g. `hot.recompute`. */
   name: Scalars['String']['output'];
   /** The next scheduled tick; null when paused or not periodic. */
   nextRunAt?: Maybe<Scalars['DateTime']['output']>;
@@ -349,9 +408,11 @@ export type Job = Node & {
   nextRuns: Array<Scalars['DateTime']['output']>;
   /** Paused by an admin: its schedule does not tick on any instance. */
   paused: Scalars['Boolean']['output'];
+  /** The queue it runs in. */
   queue: Scalars['String']['output'];
   /** The latest attempts, newest first, from the run history in PostgreSQL. */
   runs: Array<JobRun>;
+  /** When it ticks; null for jobs run on events only. */
   schedule?: Maybe<JobSchedule>;
 };
 
@@ -366,24 +427,31 @@ export type JobRun = Node & {
   __typename?: 'JobRun';
   /** 1 for the first try. */
   attempt: Scalars['Int']['output'];
+  /** How long it took, in milliseconds; null while running. */
   durationMs?: Maybe<Scalars['Int']['output']>;
   /** The error message of a failed attempt. */
   error?: Maybe<Scalars['String']['output']>;
+  /** When it finished; null while running. */
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
   /** A global id: opaque, stable, unique across types; what `node(id:)` takes. */
   id: Scalars['ID']['output'];
   /** The BullMQ job id, as shown in Bull Board. */
   jobId: Scalars['String']['output'];
+  /** How many attempts the run may take in all. */
   maxAttempts: Scalars['Int']['output'];
   /** The database id (a decimal number), as `id` was before it became a global id. */
   runId: Scalars['ID']['output'];
+  /** When the attempt started. */
   startedAt: Scalars['DateTime']['output'];
+  /** How the attempt went, or goes. */
   state: JobRunState;
+  /** What started the run. */
   trigger: JobTrigger;
   /** The worker process (`host:pid`). */
   worker?: Maybe<Scalars['String']['output']>;
 };
 
+/** How an attempt of a job went, or goes. */
 export type JobRunState =
   /** An admin cancelled the job (`cancelJob`); it stopped at a checkpoint and is not retried. */
   | 'CANCELLED'
@@ -415,6 +483,7 @@ export type JobSchedule = {
   updatedBy?: Maybe<User>;
 };
 
+/** What started a job run. */
 export type JobTrigger =
   /** Enqueued by the application. */
   | 'EVENT'
@@ -438,7 +507,10 @@ export type Leaderboard = Node & {
   period: BoardPeriod;
   /** How equal scores are ranked in this page. */
   rankMode: RankMode;
-  /** @deprecated Use `period`; null on boards that are not monthly. */
+  /**
+   * The period as a season, on monthly boards.
+   * @deprecated Use `period`; null on boards that are not monthly.
+   */
   season?: Maybe<Season>;
   /** True when Redis could not be read, or its board was still being rebuilt after Redis lost its data, and the board was computed from PostgreSQL instead: exact as of the last write, but live updates may lag. */
   stale: Scalars['Boolean']['output'];
@@ -448,18 +520,25 @@ export type Leaderboard = Node & {
   viewer?: Maybe<Standing>;
 };
 
+/** A user's place on a board period with the places around it. */
 export type LeaderboardAround = {
   __typename?: 'LeaderboardAround';
   /** The leaderboard key. */
   board: Scalars['String']['output'];
   /** The user and up to `radius` entries above and below; empty when the user is not on the board. */
   entries: Array<LeaderboardEntry>;
+  /** The period read. */
   period: BoardPeriod;
-  /** @deprecated Use `period`. */
+  /**
+   * The period as a season, on monthly boards.
+   * @deprecated Use `period`.
+   */
   season?: Maybe<Season>;
   /** True when Redis could not be read, or its board was still being rebuilt after Redis lost its data, and the board was computed from PostgreSQL instead: exact as of the last write, but live updates may lag. */
   stale: Scalars['Boolean']['output'];
+  /** The user's standing; null when not on the board. */
   standing?: Maybe<Standing>;
+  /** Users on the board in this period. */
   totalParticipants: Scalars['Int']['output'];
 };
 
@@ -527,7 +606,10 @@ export type LeaderboardEntry = Node & {
   id: Scalars['ID']['output'];
   /** The share of the board at or above this rank, in percent. */
   percentile?: Maybe<Scalars['Float']['output']>;
-  /** @deprecated Use `score`: scores may exceed the 32-bit range of Int. */
+  /**
+   * The score as an Int.
+   * @deprecated Use `score`: scores may exceed the 32-bit range of Int.
+   */
   points: Scalars['Int']['output'];
   /** Rank on the whole board, in the rank mode asked. */
   rank: Scalars['Int']['output'];
@@ -582,11 +664,15 @@ export type LeaderboardState =
   /** Frozen in the period it was archived in; its history stays readable. */
   | 'ARCHIVED';
 
+/** Credentials of an existing account. */
 export type LogInInput = {
+  /** The handle (case-insensitive). */
   handle: Scalars['String']['input'];
+  /** The password. */
   password: Scalars['String']['input'];
 };
 
+/** What can be changed. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Freezes a leaderboard (admins; organizers for their activity's boards): no more scores, no more resets; its current period is closed and archived at once and stays readable. Idempotent. The built-in `points` board cannot be archived (BAD_USER_INPUT). */
@@ -605,11 +691,13 @@ export type Mutation = {
   createLeaderboard: LeaderboardDefinition;
   /** Signs in for today: 1 point, +10 on streak day 7, +20 on day 14, +40 on day 28. Once a day (ALREADY_SIGNED_IN). */
   dailySignIn: SignInResult;
+  /** Adds the activity to the viewer's favorites; favoriting again changes nothing. */
   favoriteActivity: Activity;
   /** Takes a seat while SIGNUP_OPEN; ACTIVITY_FULL when none is left (or people are waiting for one), unless `waitlist` is true: then a WAITLISTED participation with its `waitlistPosition`. A free seat is taken even with `waitlist: true`. Joining again returns the same participation. */
   joinActivity: Participation;
   /** Leaves the waitlist; everyone behind moves up. NOT_FOUND when not on it; INVALID_STATE when holding a seat (use quitActivity). */
   leaveWaitlist: Activity;
+  /** Signs in; UNAUTHENTICATED for a wrong handle or password. */
   logIn: AuthPayload;
   /** Marks the viewer's notifications read: `ids` (at most 100) or `all: true`; returns how many were unread and are read now. NOT_FOUND, and nothing marked, when an id is not one of the viewer’s notifications. */
   markNotificationsRead: Scalars['Int']['output'];
@@ -635,11 +723,13 @@ export type Mutation = {
   retryJob: QueuedJob;
   /** (admin) Starts one run of a periodic job now. Its schedule is not changed. */
   runJob: RunJobPayload;
+  /** Creates an account and signs it in. BAD_USER_INPUT for a taken handle or invalid input. */
   signUp: AuthPayload;
   /** (admin) Records a score on a SUBMITTED leaderboard, in its current period, combined by its operator. Meant for trusted services: a service account with the ADMIN role. Counts once per (board, idempotencyKey), however often it is sent; the same key for another user or score is BAD_USER_INPUT. BAD_USER_INPUT: not a SUBMITTED board, a score or SUM total outside ±(2^53 − 1), a user without a seat in an ACTIVITY board's activity. NOT_FOUND: unknown board or user. INVALID_STATE: the board is archived, or its activity ended or was cancelled. */
   submitScore: SubmitScorePayload;
   /** (admin) Suspends a user: every award of points to them is refused with FORBIDDEN until unsuspendUser. */
   suspendUser: UserSuspension;
+  /** Removes the activity from the viewer's favorites; nothing when it was not one. */
   unfavoriteActivity: Activity;
   /** (admin) Lifts a suspension; awards refused meanwhile are not replayed. */
   unsuspendUser: UserSuspension;
@@ -651,17 +741,20 @@ export type Mutation = {
   updateJobSchedule: Job;
   /** Changes a leaderboard's title and/or description (admins; organizers for their activity's boards). The rest of a definition never changes. */
   updateLeaderboard: LeaderboardDefinition;
+  /** Changes the viewer's profile. */
   updateProfile: User;
   /** (admin) Removes a user's points of one season from every board of that season: correction records bring the season total to 0. INVALID_STATE once the season is archived. */
   voidUserPoints: PointsVoid;
 };
 
 
+/** What can be changed. */
 export type MutationArchiveLeaderboardArgs = {
   key: Scalars['String']['input'];
 };
 
 
+/** What can be changed. */
 export type MutationAwardPointsArgs = {
   idempotencyKey: Scalars['String']['input'];
   points: Scalars['Int']['input'];
@@ -670,120 +763,142 @@ export type MutationAwardPointsArgs = {
 };
 
 
+/** What can be changed. */
 export type MutationCancelActivityArgs = {
   id: Scalars['ID']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
 
+/** What can be changed. */
 export type MutationCancelJobArgs = {
   id: Scalars['String']['input'];
   queue: Scalars['String']['input'];
 };
 
 
+/** What can be changed. */
 export type MutationCheckInArgs = {
   activityId: Scalars['ID']['input'];
 };
 
 
+/** What can be changed. */
 export type MutationCreateActivityArgs = {
   input: CreateActivityInput;
 };
 
 
+/** What can be changed. */
 export type MutationCreateLeaderboardArgs = {
   input: CreateLeaderboardInput;
 };
 
 
+/** What can be changed. */
 export type MutationFavoriteActivityArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What can be changed. */
 export type MutationJoinActivityArgs = {
   id: Scalars['ID']['input'];
   waitlist?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
+/** What can be changed. */
 export type MutationLeaveWaitlistArgs = {
   activityId: Scalars['ID']['input'];
 };
 
 
+/** What can be changed. */
 export type MutationLogInArgs = {
   input: LogInInput;
 };
 
 
+/** What can be changed. */
 export type MutationMarkNotificationsReadArgs = {
   all?: InputMaybe<Scalars['Boolean']['input']>;
   ids?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
 
+/** What can be changed. */
 export type MutationPauseJobArgs = {
   name: Scalars['String']['input'];
 };
 
 
+/** What can be changed. */
 export type MutationPromoteJobArgs = {
   id: Scalars['String']['input'];
   queue: Scalars['String']['input'];
 };
 
 
+/** What can be changed. */
 export type MutationPublishActivityArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What can be changed. */
 export type MutationQuitActivityArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What can be changed. */
 export type MutationRecordViewArgs = {
   activityId: Scalars['ID']['input'];
 };
 
 
+/** What can be changed. */
 export type MutationRemoveJobArgs = {
   id: Scalars['String']['input'];
   queue: Scalars['String']['input'];
 };
 
 
+/** What can be changed. */
 export type MutationResumeJobArgs = {
   name: Scalars['String']['input'];
 };
 
 
+/** What can be changed. */
 export type MutationRetryDeadEventArgs = {
   consumer: Scalars['String']['input'];
   eventId: Scalars['ID']['input'];
 };
 
 
+/** What can be changed. */
 export type MutationRetryJobArgs = {
   id: Scalars['String']['input'];
   queue: Scalars['String']['input'];
 };
 
 
+/** What can be changed. */
 export type MutationRunJobArgs = {
   data?: InputMaybe<Scalars['JSONObject']['input']>;
   name: Scalars['String']['input'];
 };
 
 
+/** What can be changed. */
 export type MutationSignUpArgs = {
   input: SignUpInput;
 };
 
 
+/** What can be changed. */
 export type MutationSubmitScoreArgs = {
   board: Scalars['String']['input'];
   idempotencyKey: Scalars['String']['input'];
@@ -792,32 +907,38 @@ export type MutationSubmitScoreArgs = {
 };
 
 
+/** What can be changed. */
 export type MutationSuspendUserArgs = {
   reason: Scalars['String']['input'];
   userId: Scalars['ID']['input'];
 };
 
 
+/** What can be changed. */
 export type MutationUnfavoriteActivityArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What can be changed. */
 export type MutationUnsuspendUserArgs = {
   userId: Scalars['ID']['input'];
 };
 
 
+/** What can be changed. */
 export type MutationUpdateActivityArgs = {
   input: UpdateActivityInput;
 };
 
 
+/** What can be changed. */
 export type MutationUpdateHotSettingsArgs = {
   input: UpdateHotSettingsInput;
 };
 
 
+/** What can be changed. */
 export type MutationUpdateJobScheduleArgs = {
   everyMs?: InputMaybe<Scalars['Int']['input']>;
   name: Scalars['String']['input'];
@@ -826,22 +947,26 @@ export type MutationUpdateJobScheduleArgs = {
 };
 
 
+/** What can be changed. */
 export type MutationUpdateLeaderboardArgs = {
   input: UpdateLeaderboardInput;
 };
 
 
+/** What can be changed. */
 export type MutationUpdateProfileArgs = {
   input: UpdateProfileInput;
 };
 
 
+/** What can be changed. */
 export type MutationVoidUserPointsArgs = {
   reason: Scalars['String']['input'];
   season: Scalars['ID']['input'];
   userId: Scalars['ID']['input'];
 };
 
+/** The viewer's points: today's per type, a board standing, and the sign-in streak. */
 export type MyPoints = {
   __typename?: 'MyPoints';
   /** The leaderboard of `score` and `rank`. */
@@ -870,9 +995,11 @@ export type MyPoints = {
   seasonTotal: Scalars['Int']['output'];
   /** Current sign-in streak in days; 0 once a day was missed. */
   signInStreak: Scalars['Int']['output'];
+  /** True once the viewer signed in today. */
   signedInToday: Scalars['Boolean']['output'];
   /** True when the rank was computed from PostgreSQL because Redis was unreachable or its board was being rebuilt. */
   stale: Scalars['Boolean']['output'];
+  /** Today's points per type, with caps. */
   today: Array<TodayPoints>;
 };
 
@@ -1004,13 +1131,17 @@ export type PageInfo = {
 /** A user's seat in an activity, or their place in its waitlist. */
 export type Participation = Node & {
   __typename?: 'Participation';
+  /** The activity. */
   activity: Activity;
+  /** When they checked in; null until then. */
   checkedInAt?: Maybe<Scalars['DateTime']['output']>;
   /** A global id: opaque, stable, unique across types; what `node(id:)` takes. */
   id: Scalars['ID']['output'];
   /** When the seat was taken: the promotion time for someone promoted from the waitlist; while WAITLISTED, when they queued. */
   joinedAt: Scalars['DateTime']['output'];
+  /** A seat, or a place in the waitlist. */
   status: ParticipationStatus;
+  /** Whose seat or place it is. */
   user: User;
   /** While WAITLISTED: 1 + how many wait ahead (1 = next in line), so it shrinks as people ahead leave or are promoted; otherwise null. */
   waitlistPosition?: Maybe<Scalars['Int']['output']>;
@@ -1040,13 +1171,17 @@ export type ParticipationEdge = {
 
 /** JOINED: holds a seat. WAITLISTED: waits in line for one; promoted to JOINED when a seat frees up while sign-ups are open. */
 export type ParticipationStatus =
+  /** Holds a seat. */
   | 'JOINED'
+  /** Waits in line for a seat. */
   | 'WAITLISTED';
 
+/** What `awardPoints` did. */
 export type PointsAward = {
   __typename?: 'PointsAward';
   /** True when this idempotencyKey was used before: nothing changed. */
   duplicate: Scalars['Boolean']['output'];
+  /** The points record written. */
   record: PointsRecord;
 };
 
@@ -1104,6 +1239,7 @@ export type PointsRecordEdge = {
   node: PointsRecord;
 };
 
+/** What points were awarded for. */
 export type PointsType =
   /** Manual adjustment by an admin (any integer) */
   | 'ADMIN_ADJUST'
@@ -1116,16 +1252,20 @@ export type PointsType =
   /** Joining an activity (once per user and activity); quitting takes 10 points back */
   | 'JOIN_ACTIVITY';
 
+/** What `voidUserPoints` did. */
 export type PointsVoid = {
   __typename?: 'PointsVoid';
   /** Correction records written; 0 when there was nothing left to void. */
   records: Scalars['Int']['output'];
+  /** The season id (`YYYY-MM`). */
   season: Scalars['String']['output'];
+  /** Whose points were voided. */
   user: User;
   /** Points taken away (negative when the season total was negative). */
   voided: Scalars['Int']['output'];
 };
 
+/** What can be read. */
 export type Query = {
   __typename?: 'Query';
   /** Published activities (and the viewer's own drafts), filtered and ordered; at most 100 per page. */
@@ -1175,6 +1315,7 @@ export type Query = {
 };
 
 
+/** What can be read. */
 export type QueryActivitiesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -1185,11 +1326,13 @@ export type QueryActivitiesArgs = {
 };
 
 
+/** What can be read. */
 export type QueryActivityArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What can be read. */
 export type QueryDeadEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -1198,6 +1341,7 @@ export type QueryDeadEventsArgs = {
 };
 
 
+/** What can be read. */
 export type QueryHotActivitiesArgs = {
   category?: InputMaybe<Scalars['String']['input']>;
   date?: InputMaybe<Scalars['Date']['input']>;
@@ -1205,6 +1349,7 @@ export type QueryHotActivitiesArgs = {
 };
 
 
+/** What can be read. */
 export type QueryJobQueueArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -1215,6 +1360,7 @@ export type QueryJobQueueArgs = {
 };
 
 
+/** What can be read. */
 export type QueryLeaderboardArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   board?: InputMaybe<Scalars['String']['input']>;
@@ -1227,6 +1373,7 @@ export type QueryLeaderboardArgs = {
 };
 
 
+/** What can be read. */
 export type QueryLeaderboardAroundArgs = {
   board?: InputMaybe<Scalars['String']['input']>;
   period?: InputMaybe<Scalars['ID']['input']>;
@@ -1237,11 +1384,13 @@ export type QueryLeaderboardAroundArgs = {
 };
 
 
+/** What can be read. */
 export type QueryLeaderboardDefinitionArgs = {
   key: Scalars['String']['input'];
 };
 
 
+/** What can be read. */
 export type QueryLeaderboardsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -1251,6 +1400,7 @@ export type QueryLeaderboardsArgs = {
 };
 
 
+/** What can be read. */
 export type QueryMyPointsArgs = {
   board?: InputMaybe<Scalars['String']['input']>;
   period?: InputMaybe<Scalars['ID']['input']>;
@@ -1258,16 +1408,19 @@ export type QueryMyPointsArgs = {
 };
 
 
+/** What can be read. */
 export type QueryNodeArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What can be read. */
 export type QueryNodesArgs = {
   ids: Array<Scalars['ID']['input']>;
 };
 
 
+/** What can be read. */
 export type QueryNotificationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -1277,12 +1430,14 @@ export type QueryNotificationsArgs = {
 };
 
 
+/** What can be read. */
 export type QueryQueuedJobArgs = {
   id: Scalars['String']['input'];
   queue: Scalars['String']['input'];
 };
 
 
+/** What can be read. */
 export type QueryStandingsArgs = {
   board?: InputMaybe<Scalars['String']['input']>;
   period?: InputMaybe<Scalars['ID']['input']>;
@@ -1292,6 +1447,7 @@ export type QueryStandingsArgs = {
 };
 
 
+/** What can be read. */
 export type QueryUsersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -1382,12 +1538,17 @@ export type RankMode =
   /** Unique ranks 1, 2, 3: equal scores in the order they were reached (the default). */
   | 'ORDINAL';
 
+/** What a user may do. */
 export type Role =
+  /** An administrator: everything a user may, plus the admin operations marked (admin). */
   | 'ADMIN'
+  /** A member: joins, organizes, earns points. */
   | 'USER';
 
+/** A run queued by `runJob`. */
 export type RunJobPayload = {
   __typename?: 'RunJobPayload';
+  /** The job, as it is now. */
   job: Job;
   /** The id of the run that was queued; its attempts appear in `Job.runs`. */
   jobId: Scalars['String']['output'];
@@ -1426,27 +1587,37 @@ export type SeasonRollover = {
   __typename?: 'SeasonRollover';
   /** Now ARCHIVED: its board is served from PostgreSQL. */
   archived: Season;
+  /** The season current now. */
   current: Season;
 };
 
 /** CURRENT: its board is live. CLOSING: over, being archived (its board is still served). ARCHIVED: served from PostgreSQL. */
 export type SeasonState =
+  /** Archived: served from PostgreSQL. */
   | 'ARCHIVED'
+  /** Over, being archived; its board is still served. */
   | 'CLOSING'
+  /** Its board is live. */
   | 'CURRENT';
 
+/** What today's sign-in earned. */
 export type SignInResult = {
   __typename?: 'SignInResult';
+  /** Points granted for it. */
   points: Scalars['Int']['output'];
+  /** The points record written. */
   record: PointsRecord;
   /** Day of the unbroken sign-in streak, from 1. */
   streakDay: Scalars['Int']['output'];
 };
 
+/** A new account. */
 export type SignUpInput = {
+  /** The name shown to others, 1–64 characters. */
   displayName: Scalars['String']['input'];
   /** 3–32 characters: letters, digits, underscore. Case-insensitive. */
   handle: Scalars['String']['input'];
+  /** The password, 8–128 characters. */
   password: Scalars['String']['input'];
 };
 
@@ -1457,7 +1628,10 @@ export type Standing = Node & {
   id: Scalars['ID']['output'];
   /** The share of the board at or above this rank, in percent: 3 means "top 3%". Null when unknown. */
   percentile?: Maybe<Scalars['Float']['output']>;
-  /** @deprecated Use `score`: scores may exceed the 32-bit range of Int. */
+  /**
+   * The score as an Int.
+   * @deprecated Use `score`: scores may exceed the 32-bit range of Int.
+   */
   points: Scalars['Int']['output'];
   /** From 1, in the rank mode asked (ORDINAL by default). */
   rank: Scalars['Int']['output'];
@@ -1465,12 +1639,17 @@ export type Standing = Node & {
   score: Scalars['SafeInt']['output'];
 };
 
+/** Standings of a set of users in one board period. */
 export type Standings = {
   __typename?: 'Standings';
   /** The leaderboard key. */
   board: Scalars['String']['output'];
+  /** The period read. */
   period: BoardPeriod;
-  /** @deprecated Use `period`. */
+  /**
+   * The period as a season, on monthly boards.
+   * @deprecated Use `period`.
+   */
   season?: Maybe<Season>;
   /** True when Redis could not be read, or its board was still being rebuilt after Redis lost its data, and the board was computed from PostgreSQL instead: exact as of the last write, but live updates may lag. */
   stale: Scalars['Boolean']['output'];
@@ -1495,6 +1674,7 @@ export type SubmitScorePayload = {
   submitted: Scalars['SafeInt']['output'];
 };
 
+/** What can be watched live (graphql-ws or SSE). */
 export type Subscription = {
   __typename?: 'Subscription';
   /** An activity each time its status, details or counts change (including cancellation). */
@@ -1518,22 +1698,26 @@ export type Subscription = {
 };
 
 
+/** What can be watched live (graphql-ws or SSE). */
 export type SubscriptionActivityChangedArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What can be watched live (graphql-ws or SSE). */
 export type SubscriptionBoardRolledOverArgs = {
   board: Scalars['String']['input'];
 };
 
 
+/** What can be watched live (graphql-ws or SSE). */
 export type SubscriptionHotActivitiesChangedArgs = {
   category?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** What can be watched live (graphql-ws or SSE). */
 export type SubscriptionLeaderboardChangedArgs = {
   board?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1543,6 +1727,7 @@ export type SubscriptionLeaderboardChangedArgs = {
 };
 
 
+/** What can be watched live (graphql-ws or SSE). */
 export type SubscriptionMyStandingArgs = {
   board?: InputMaybe<Scalars['String']['input']>;
   period?: InputMaybe<Scalars['ID']['input']>;
@@ -1550,6 +1735,7 @@ export type SubscriptionMyStandingArgs = {
 };
 
 
+/** What can be watched live (graphql-ws or SSE). */
 export type SubscriptionStandingChangedArgs = {
   board?: InputMaybe<Scalars['String']['input']>;
   period?: InputMaybe<Scalars['ID']['input']>;
@@ -1558,10 +1744,12 @@ export type SubscriptionStandingChangedArgs = {
 };
 
 
+/** What can be watched live (graphql-ws or SSE). */
 export type SubscriptionUserChangedArgs = {
   id: Scalars['ID']['input'];
 };
 
+/** Today's points of one type, with its daily cap. */
 export type TodayPoints = {
   __typename?: 'TodayPoints';
   /** Daily cap; null when uncapped. */
@@ -1570,19 +1758,29 @@ export type TodayPoints = {
   points: Scalars['Int']['output'];
   /** What the cap still lets in today; reversals give no room back. */
   remaining?: Maybe<Scalars['Int']['output']>;
+  /** The type. */
   type: PointsType;
 };
 
 /** Absent fields stay as they are. `capacity: null` makes the activity unlimited. */
 export type UpdateActivityInput = {
+  /** New number of seats (1–100000); null for unlimited. */
   capacity?: InputMaybe<Scalars['Int']['input']>;
+  /** New category slug. */
   category?: InputMaybe<Scalars['String']['input']>;
+  /** New description, up to 5000 characters. */
   description?: InputMaybe<Scalars['String']['input']>;
+  /** New end time. */
   endsAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The activity (an Activity id). */
   id: Scalars['ID']['input'];
+  /** New sign-up closing time. */
   signupEndsAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** New sign-up opening time. */
   signupStartsAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** New start time. */
   startsAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** New title, 1–120 characters. */
   title?: InputMaybe<Scalars['String']['input']>;
   /** The version you last read; VERSION_CONFLICT if it changed since. */
   version: Scalars['Int']['input'];
@@ -1610,16 +1808,22 @@ export type UpdateLeaderboardInput = {
   title?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** New profile values. */
 export type UpdateProfileInput = {
+  /** The new name shown to others, 1–64 characters. */
   displayName: Scalars['String']['input'];
 };
 
+/** A member of liveboard, as others see them. */
 export type User = Node & {
   __typename?: 'User';
+  /** When the user signed up. */
   createdAt: Scalars['DateTime']['output'];
+  /** The name shown to others. */
   displayName: Scalars['String']['output'];
   /** Activities the user favorited, most recently favorited first. Only the user themself and admins; FORBIDDEN for others. */
   favorites?: Maybe<ActivityConnection>;
+  /** The unique handle, 3–32 letters, digits or underscores. */
   handle: Scalars['String']['output'];
   /** Activities the user organizes, soonest start first; drafts only to the user themself and admins. */
   hostedActivities: ActivityConnection;
@@ -1629,10 +1833,12 @@ export type User = Node & {
   participations: ParticipationConnection;
   /** The user's points records (awards, reversals, adjustments, voids), newest first. Only the user themself and admins may read them (FORBIDDEN otherwise). */
   pointsRecords: PointsRecordConnection;
+  /** USER or ADMIN. */
   role: Role;
 };
 
 
+/** A member of liveboard, as others see them. */
 export type UserFavoritesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -1641,6 +1847,7 @@ export type UserFavoritesArgs = {
 };
 
 
+/** A member of liveboard, as others see them. */
 export type UserHostedActivitiesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -1649,6 +1856,7 @@ export type UserHostedActivitiesArgs = {
 };
 
 
+/** A member of liveboard, as others see them. */
 export type UserParticipationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -1659,6 +1867,7 @@ export type UserParticipationsArgs = {
 };
 
 
+/** A member of liveboard, as others see them. */
 export type UserPointsRecordsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -1686,24 +1895,34 @@ export type UserEdge = {
   node: User;
 };
 
+/** One user's standing in a `standings` read. */
 export type UserStanding = {
   __typename?: 'UserStanding';
+  /** The share of the board at or above the rank, in percent; null when not on it. */
   percentile?: Maybe<Scalars['Float']['output']>;
-  /** @deprecated Use `score`: scores may exceed the 32-bit range of Int. */
+  /**
+   * The score as an Int.
+   * @deprecated Use `score`: scores may exceed the 32-bit range of Int.
+   */
   points: Scalars['Int']['output'];
   /** Null when the user is not on the board. */
   rank?: Maybe<Scalars['Int']['output']>;
   /** 0 when not on the board. An integer within ±(2^53 − 1). */
   score: Scalars['SafeInt']['output'];
+  /** The user. */
   user: User;
 };
 
 /** A user's suspension: while suspended, every award of points to them is refused (FORBIDDEN). */
 export type UserSuspension = {
   __typename?: 'UserSuspension';
+  /** The admin's reason; null when not suspended. */
   reason?: Maybe<Scalars['String']['output']>;
+  /** True while suspended. */
   suspended: Scalars['Boolean']['output'];
+  /** When the suspension began; null when not suspended. */
   suspendedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The user. */
   user: User;
 };
 

@@ -52,10 +52,11 @@ builder.subscriptionFields((t) => ({
       'it does not. The period is fixed when subscribing (the current one when absent). Fetch the board with `leaderboard` first.',
     args: {
       ...boardArgs(t),
-      rankMode: t.arg({ type: RankModeEnum, required: false, defaultValue: 'ORDINAL' }),
+      rankMode: t.arg({ type: RankModeEnum, required: false, defaultValue: 'ORDINAL', description: 'How equal scores are ranked.' }),
       first: t.arg.int({
         required: false,
         defaultValue: DEFAULT_LIVE_FIRST,
+        description: 'How many from the top to watch and send; the same `first` as a `leaderboard` query updates that query in a normalized cache.',
         validate: z.number().int().min(1, 'first must be at least 1.').max(MAX_LEADERBOARD_PAGE, `first must be at most ${MAX_LEADERBOARD_PAGE}.`).nullish(),
       }),
     },
@@ -90,7 +91,7 @@ builder.subscriptionFields((t) => ({
     type: StandingRef,
     nullable: true,
     description: "A user's rank and score on a board period each time they change, including when others overtake them (null while not on it).",
-    args: { userId: t.arg.id({ required: true }), ...boardArgs(t) },
+    args: { userId: t.arg.id({ required: true, description: 'The user to watch (a User id).' }), ...boardArgs(t) },
     subscribe: async (_root, args, ctx) => {
       const userId = decodeId('User', String(args.userId));
       if (!(await ctx.loaders.users.load(userId))) throw notFound('There is no such user.');

@@ -35,7 +35,11 @@ import { seasonOf, type SeasonShape } from './season-shape.js';
 export type { LeaderboardShape } from './board-nodes.js';
 
 const SeasonStateEnum = builder.enumType('SeasonState', {
-  values: ['CURRENT', 'CLOSING', 'ARCHIVED'] as const,
+  values: {
+    CURRENT: { description: 'Its board is live.' },
+    CLOSING: { description: 'Over, being archived; its board is still served.' },
+    ARCHIVED: { description: 'Archived: served from PostgreSQL.' },
+  } as const,
   description: 'CURRENT: its board is live. CLOSING: over, being archived (its board is still served). ARCHIVED: served from PostgreSQL.',
 });
 
@@ -127,7 +131,7 @@ builder.node(StandingRef, {
   fields: (t) => ({
     rank: t.exposeInt('rank', { description: 'From 1, in the rank mode asked (ORDINAL by default).' }),
     score: t.field({ type: 'SafeInt', description: `The score. ${safeIntDescription}`, resolve: (standing) => standing.score }),
-    points: t.int({ deprecationReason: pointsDeprecation, resolve: (standing) => pointsOf(standing.score) }),
+    points: t.int({ description: 'The score as an Int.', deprecationReason: pointsDeprecation, resolve: (standing) => pointsOf(standing.score) }),
     percentile: t.float({
       nullable: true,
       description: 'The share of the board at or above this rank, in percent: 3 means "top 3%". Null when unknown.',
@@ -152,7 +156,7 @@ builder.node(LeaderboardEntryRef, {
       resolve: (entry) => entry.rankInSet ?? null,
     }),
     score: t.field({ type: 'SafeInt', description: `The score. ${safeIntDescription}`, resolve: (entry) => entry.score }),
-    points: t.int({ deprecationReason: pointsDeprecation, resolve: (entry) => pointsOf(entry.score) }),
+    points: t.int({ description: 'The score as an Int.', deprecationReason: pointsDeprecation, resolve: (entry) => pointsOf(entry.score) }),
     percentile: t.float({
       nullable: true,
       description: 'The share of the board at or above this rank, in percent.',
@@ -216,6 +220,7 @@ builder.node(LeaderboardRef, {
     season: t.field({
       type: SeasonRef,
       nullable: true,
+      description: 'The period as a season, on monthly boards.',
       deprecationReason: 'Use `period`; null on boards that are not monthly.',
       resolve: (read) => seasonField(read.resolved),
     }),
@@ -239,18 +244,20 @@ builder.node(LeaderboardRef, {
 type AroundShape = Awaited<ReturnType<typeof getLeaderboardAround>>;
 
 const LeaderboardAroundRef = builder.objectRef<AroundShape>('LeaderboardAround').implement({
+  description: "A user's place on a board period with the places around it.",
   fields: (t) => ({
     board: t.string({ description: 'The leaderboard key.', resolve: (read) => read.resolved.board.key }),
-    period: t.field({ type: BoardPeriodRef, resolve: (read) => ({ board: read.resolved.board.key, period: read.resolved.period }) }),
-    season: t.field({ type: SeasonRef, nullable: true, deprecationReason: 'Use `period`.', resolve: (read) => seasonField(read.resolved) }),
+    period: t.field({ type: BoardPeriodRef, description: 'The period read.', resolve: (read) => ({ board: read.resolved.board.key, period: read.resolved.period }) }),
+    season: t.field({ type: SeasonRef, nullable: true, description: 'The period as a season, on monthly boards.', deprecationReason: 'Use `period`.', resolve: (read) => seasonField(read.resolved) }),
     entries: t.field({
       type: [LeaderboardEntryRef],
       description: 'The user and up to `radius` entries above and below; empty when the user is not on the board.',
       resolve: (read) =>
         read.entries.map((entry) => ({ ...entry, ref: read.resolved.target.ref, snapshot: null, total: read.totalParticipants, view: viewOf(read) })),
     }),
-    totalParticipants: t.exposeInt('totalParticipants'),
+    totalParticipants: t.exposeInt('totalParticipants', { description: 'Users on the board in this period.' }),
     standing: t.field({
+      description: 'The user\'s standing; null when not on the board.',
       type: StandingRef,
       nullable: true,
       resolve: (read) => (read.standing ? { ...read.standing, total: read.totalParticipants, view: viewOf(read) } : null),
@@ -263,20 +270,22 @@ type StandingsShape = Awaited<ReturnType<typeof getStandings>>;
 type UserStandingShape = { userId: number; standing: RankedStanding | null; total: number };
 
 const UserStandingRef = builder.objectRef<UserStandingShape>('UserStanding').implement({
+  description: "One user's standing in a `standings` read.",
   fields: (t) => ({
-    user: t.field({ type: UserRef, resolve: (row, _args, ctx) => loadReferencedUser(ctx.loaders.users, row.userId) }),
+    user: t.field({ type: UserRef, description: 'The user.', resolve: (row, _args, ctx) => loadReferencedUser(ctx.loaders.users, row.userId) }),
     rank: t.int({ nullable: true, description: 'Null when the user is not on the board.', resolve: (row) => row.standing?.rank ?? null }),
     score: t.field({ type: 'SafeInt', description: `0 when not on the board. ${safeIntDescription}`, resolve: (row) => row.standing?.score ?? 0 }),
-    points: t.int({ deprecationReason: pointsDeprecation, resolve: (row) => pointsOf(row.standing?.score ?? 0) }),
-    percentile: t.float({ nullable: true, resolve: (row) => (row.standing ? percentileOf(row.standing.rank, row.total) : null) }),
+    points: t.int({ description: 'The score as an Int.', deprecationReason: pointsDeprecation, resolve: (row) => pointsOf(row.standing?.score ?? 0) }),
+    percentile: t.float({ nullable: true, description: 'The share of the board at or above the rank, in percent; null when not on it.', resolve: (row) => (row.standing ? percentileOf(row.standing.rank, row.total) : null) }),
   }),
 });
 
 const StandingsRef = builder.objectRef<StandingsShape>('Standings').implement({
+  description: 'Standings of a set of users in one board period.',
   fields: (t) => ({
     board: t.string({ description: 'The leaderboard key.', resolve: (read) => read.resolved.board.key }),
-    period: t.field({ type: BoardPeriodRef, resolve: (read) => ({ board: read.resolved.board.key, period: read.resolved.period }) }),
-    season: t.field({ type: SeasonRef, nullable: true, deprecationReason: 'Use `period`.', resolve: (read) => seasonField(read.resolved) }),
+    period: t.field({ type: BoardPeriodRef, description: 'The period read.', resolve: (read) => ({ board: read.resolved.board.key, period: read.resolved.period }) }),
+    season: t.field({ type: SeasonRef, nullable: true, description: 'The period as a season, on monthly boards.', deprecationReason: 'Use `period`.', resolve: (read) => seasonField(read.resolved) }),
     standings: t.field({
       type: [UserStandingRef],
       description: 'In the order asked; unknown users are left out.',
@@ -320,11 +329,12 @@ builder.queryFields((t) => ({
       first: t.arg.int({
         required: false,
         defaultValue: 20,
+        description: `How many entries, at most ${MAX_LEADERBOARD_PAGE}.`,
         validate: z.number().int().min(0, 'first must be 0 or more.').max(MAX_LEADERBOARD_PAGE, `first must be at most ${MAX_LEADERBOARD_PAGE}.`).nullish(),
       }),
       after: t.arg.string({ required: false, description: 'A cursor from `entries.cursor` or `pageInfo.endCursor`.' }),
-      offset: t.arg.int({ required: false, defaultValue: 0, validate: z.number().int().min(0, 'offset must be 0 or more.').nullish() }),
-      rankMode: t.arg({ type: RankModeEnum, required: false, defaultValue: 'ORDINAL' }),
+      offset: t.arg.int({ required: false, defaultValue: 0, description: 'How many entries from the top to skip.', validate: z.number().int().min(0, 'offset must be 0 or more.').nullish() }),
+      rankMode: t.arg({ type: RankModeEnum, required: false, defaultValue: 'ORDINAL', description: 'How equal scores are ranked.' }),
       userIds: t.arg.idList({
         required: false,
         description: `Up to ${MAX_BOARD_USERS} users: the board among them (those on it), in board order.`,
@@ -354,14 +364,15 @@ builder.queryFields((t) => ({
     type: LeaderboardAroundRef,
     description: "A user's standing with the entries around it; the viewer's when userId is absent.",
     args: {
-      userId: t.arg.id({ required: false }),
+      userId: t.arg.id({ required: false, description: 'The user to centre on (a User id); the viewer when absent.' }),
       board: t.arg.string({ required: false, defaultValue: 'points', description: boardArgDescription }),
       period: t.arg.id({ required: false, description: periodArgDescription }),
       season: t.arg.id({ required: false, description: seasonArgDescription, deprecationReason: 'Use `period`.' }),
-      rankMode: t.arg({ type: RankModeEnum, required: false, defaultValue: 'ORDINAL' }),
+      rankMode: t.arg({ type: RankModeEnum, required: false, defaultValue: 'ORDINAL', description: 'How equal scores are ranked.' }),
       radius: t.arg.int({
         required: false,
         defaultValue: 5,
+        description: `How many entries above and below, at most ${MAX_AROUND_RADIUS}.`,
         validate: z.number().int().min(0, 'radius must be 0 or more.').max(MAX_AROUND_RADIUS, `radius must be at most ${MAX_AROUND_RADIUS}.`).nullish(),
       }),
     },
@@ -378,12 +389,13 @@ builder.queryFields((t) => ({
     args: {
       userIds: t.arg.idList({
         required: true,
+        description: `Up to ${MAX_BOARD_USERS} users (User ids).`,
         validate: z.array(z.unknown()).max(MAX_BOARD_USERS, `At most ${MAX_BOARD_USERS} userIds at once.`),
       }),
       board: t.arg.string({ required: false, defaultValue: 'points', description: boardArgDescription }),
       period: t.arg.id({ required: false, description: periodArgDescription }),
       season: t.arg.id({ required: false, description: seasonArgDescription, deprecationReason: 'Use `period`.' }),
-      rankMode: t.arg({ type: RankModeEnum, required: false, defaultValue: 'ORDINAL' }),
+      rankMode: t.arg({ type: RankModeEnum, required: false, defaultValue: 'ORDINAL', description: 'How equal scores are ranked.' }),
     },
     resolve: async (_root, args, ctx) => {
       const resolved = await resolveBoardArgs(ctx.deps, args);

@@ -14,6 +14,7 @@ import type { AwardOutcome } from './points.service.js';
 import { dailySignIn, type SignInOutcome } from './sign-in.js';
 
 const PointsTypeEnum = builder.enumType('PointsType', {
+  description: 'What points were awarded for.',
   values: Object.fromEntries(POINTS_TYPES.map((type) => [type, { description: POINTS_RULES[type].description }])) as Record<
     (typeof POINTS_TYPES)[number],
     { description: string }
@@ -70,9 +71,10 @@ builder.node(PointsRecordRef, {
 });
 
 const VoidResultRef = builder.objectRef<VoidOutcome>('PointsVoid').implement({
+  description: "What `voidUserPoints` did.",
   fields: (t) => ({
-    user: t.field({ type: UserRef, resolve: (outcome, _args, ctx) => loadReferencedUser(ctx.loaders.users, outcome.userId) }),
-    season: t.exposeString('seasonId'),
+    user: t.field({ type: UserRef, description: 'Whose points were voided.', resolve: (outcome, _args, ctx) => loadReferencedUser(ctx.loaders.users, outcome.userId) }),
+    season: t.exposeString('seasonId', { description: 'The season id (`YYYY-MM`).' }),
     voided: t.exposeInt('voided', { description: 'Points taken away (negative when the season total was negative).' }),
     records: t.exposeInt('records', { description: 'Correction records written; 0 when there was nothing left to void.' }),
   }),
@@ -101,23 +103,26 @@ builder.objectField(UserRef, 'pointsRecords', (t) =>
 );
 
 const SignInResultRef = builder.objectRef<SignInOutcome>('SignInResult').implement({
+  description: "What today's sign-in earned.",
   fields: (t) => ({
     streakDay: t.exposeInt('streakDay', { description: 'Day of the unbroken sign-in streak, from 1.' }),
-    points: t.exposeInt('granted'),
-    record: t.field({ type: PointsRecordRef, resolve: (outcome) => outcome }),
+    points: t.exposeInt('granted', { description: 'Points granted for it.' }),
+    record: t.field({ type: PointsRecordRef, description: 'The points record written.', resolve: (outcome) => outcome }),
   }),
 });
 
 const PointsAwardRef = builder.objectRef<AwardOutcome>('PointsAward').implement({
+  description: 'What `awardPoints` did.',
   fields: (t) => ({
-    record: t.field({ type: PointsRecordRef, resolve: (outcome) => outcome }),
+    record: t.field({ type: PointsRecordRef, description: 'The points record written.', resolve: (outcome) => outcome }),
     duplicate: t.exposeBoolean('duplicate', { description: 'True when this idempotencyKey was used before: nothing changed.' }),
   }),
 });
 
 const TodayPointsRef = builder.objectRef<TodayPoints>('TodayPoints').implement({
+  description: "Today's points of one type, with its daily cap.",
   fields: (t) => ({
-    type: t.field({ type: PointsTypeEnum, resolve: (row) => row.type }),
+    type: t.field({ type: PointsTypeEnum, description: 'The type.', resolve: (row) => row.type }),
     points: t.exposeInt('points', { description: 'Net points of this type today, reversals included.' }),
     cap: t.exposeInt('cap', { nullable: true, description: 'Daily cap; null when uncapped.' }),
     remaining: t.exposeInt('remaining', { nullable: true, description: 'What the cap still lets in today; reversals give no room back.' }),
@@ -125,10 +130,11 @@ const TodayPointsRef = builder.objectRef<TodayPoints>('TodayPoints').implement({
 });
 
 const MyPointsRef = builder.objectRef<Awaited<ReturnType<typeof myPoints>>>('MyPoints').implement({
+  description: "The viewer's points: today's per type, a board standing, and the sign-in streak.",
   fields: (t) => ({
     day: t.exposeString('day', { description: 'Today in APP_TIMEZONE (`YYYY-MM-DD`).', deprecationReason: 'Use `date`: the same value, typed Date.' }),
     date: t.field({ type: 'Date', description: 'Today in APP_TIMEZONE.', resolve: (mine) => mine.day }),
-    today: t.field({ type: [TodayPointsRef], resolve: (mine) => mine.today }),
+    today: t.field({ type: [TodayPointsRef], description: "Today's points per type, with caps.", resolve: (mine) => mine.today }),
     season: t.field({ type: SeasonRef, description: 'The current season of the `points` board, or the one asked for.', resolve: (mine) => mine.season }),
     board: t.string({ description: 'The leaderboard of `score` and `rank`.', resolve: (mine) => mine.board }),
     period: t.id({ description: 'The period of `score` and `rank` on `board`.', resolve: (mine) => mine.periodId }),
@@ -141,7 +147,7 @@ const MyPointsRef = builder.objectRef<Awaited<ReturnType<typeof myPoints>>>('MyP
     rank: t.exposeInt('rank', { nullable: true, description: 'Rank on `board` in `period`; null when not on it.' }),
     percentile: t.float({ nullable: true, description: 'Share of the board at or above `rank`, in percent.', resolve: (mine) => mine.percentile }),
     signInStreak: t.exposeInt('signInStreak', { description: 'Current sign-in streak in days; 0 once a day was missed.' }),
-    signedInToday: t.exposeBoolean('signedInToday'),
+    signedInToday: t.exposeBoolean('signedInToday', { description: 'True once the viewer signed in today.' }),
     stale: t.exposeBoolean('stale', { description: 'True when the rank was computed from PostgreSQL because Redis was unreachable or its board was being rebuilt.' }),
   }),
 });
@@ -172,9 +178,9 @@ builder.mutationFields((t) => ({
     type: PointsAwardRef,
     description: '(admin) Adds or removes points (no cap). Re-sending the same idempotencyKey changes nothing.',
     args: {
-      userId: t.arg.id({ required: true }),
+      userId: t.arg.id({ required: true, description: 'The user (a User id).' }),
       points: t.arg.int({ required: true, description: `A non-zero integer within ±${MAX_ADJUSTMENT}.` }),
-      reason: t.arg.string({ required: true, validate: z.string().trim().min(1, 'reason must not be empty.').max(500) }),
+      reason: t.arg.string({ required: true, description: 'Why, for the record.', validate: z.string().trim().min(1, 'reason must not be empty.').max(500) }),
       idempotencyKey: t.arg.string({ required: true, description: 'Up to 128 printable ASCII characters, no spaces.' }),
     },
     resolve: (_root, args, ctx) =>
@@ -191,9 +197,9 @@ builder.mutationFields((t) => ({
     description:
       "(admin) Removes a user's points of one season from every board of that season: correction records bring the season total to 0. INVALID_STATE once the season is archived.",
     args: {
-      userId: t.arg.id({ required: true }),
+      userId: t.arg.id({ required: true, description: 'The user (a User id).' }),
       season: t.arg.id({ required: true, description: 'The season: its `periodId` (`YYYY-MM`) or its global `id`.' }),
-      reason: t.arg.string({ required: true, validate: z.string().trim().min(1, 'reason must not be empty.').max(480) }),
+      reason: t.arg.string({ required: true, description: 'Why, for the record.', validate: z.string().trim().min(1, 'reason must not be empty.').max(480) }),
     },
     resolve: (_root, args, ctx) =>
       voidUserPoints(ctx.deps, {
