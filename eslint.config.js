@@ -1,5 +1,6 @@
 // @ts-check
 import js from '@eslint/js';
+import graphqlPlugin from '@graphql-eslint/eslint-plugin';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import { importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
@@ -11,12 +12,34 @@ const UPWARD = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'src/generated/', 'coverage/'] },
-  js.configs.recommended,
-  ...tseslint.configs.recommendedTypeChecked,
-  // import-x reads .ts files (extensions, parser) only with its TypeScript preset.
-  importX.flatConfigs.typescript,
+  { ignores: ['node_modules/', 'dist/', 'src/generated/', 'examples/generated/', 'coverage/'] },
   {
+    // The printed schema, as clients see it: descriptions everywhere, naming, and Relay's connection rules.
+    files: ['schema.graphql'],
+    languageOptions: { parser: graphqlPlugin.parser, parserOptions: { graphQLConfig: { schema: 'schema.graphql' } } },
+    plugins: { '@graphql-eslint': graphqlPlugin },
+    rules: {
+      ...graphqlPlugin.configs['flat/schema-recommended'].rules,
+      ...graphqlPlugin.configs['flat/schema-relay'].rules,
+      '@graphql-eslint/require-description': [
+        'error',
+        { types: true, rootField: true, FieldDefinition: true, InputValueDefinition: true, EnumValueDefinition: true, DirectiveDefinition: true },
+      ],
+      // Value objects (payloads, breakdowns, settings) are not entities; the types clients cache are Nodes
+      // (test/graphql/node-ids.test.ts).
+      '@graphql-eslint/strict-id-in-types': 'off',
+      // `Standings.standings` is public API older than this rule; renaming it would break clients.
+      '@graphql-eslint/no-typename-prefix': 'off',
+      // Plain lists of values (entries, runs, weights) are fine; connections must still use edge types.
+      '@graphql-eslint/relay-edge-types': ['error', { withEdgeSuffix: true, shouldImplementNode: false, listTypeCanWrapOnlyEdgeType: false }],
+    },
+  },
+  { ...js.configs.recommended, files: ['**/*.{js,mjs,cjs,ts}'] },
+  ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: ['**/*.{js,mjs,cjs,ts}'] })),
+  // import-x reads .ts files (extensions, parser) only with its TypeScript preset.
+  { ...importX.flatConfigs.typescript, files: ['**/*.{js,mjs,cjs,ts}'] },
+  {
+    files: ['**/*.{js,mjs,cjs,ts}'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },

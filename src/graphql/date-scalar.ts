@@ -30,6 +30,8 @@ function parseDay(value: unknown): string {
 export const DateScalar = new GraphQLScalarType<string, string>({
   name: 'Date',
   description: 'A calendar day in `YYYY-MM-DD` format, e.g. `2026-11-21`, in the server\'s APP_TIMEZONE; years 1970–9999.',
+  // RFC 3339's full-date: what generated clients and codegen `scalars` mappings key on.
+  specifiedByURL: 'https://www.rfc-editor.org/rfc/rfc3339#section-5.6',
   serialize: (value) => LocalDateResolver.serialize(value),
   parseValue: parseDay,
   parseLiteral(ast) {
@@ -57,6 +59,7 @@ function parseInstant(value: unknown, parse: () => unknown): Date {
 export const DateTimeScalar = new GraphQLScalarType<Date, Date | string>({
   ...DateTimeResolver.toConfig(),
   description: 'A date-time string at UTC (RFC 3339), such as `2026-11-21T09:30:00Z`; years 1970–9999.',
+  specifiedByURL: 'https://www.rfc-editor.org/rfc/rfc3339#section-5.6',
   parseValue: (value) => parseInstant(value, () => DateTimeResolver.parseValue(value)),
   parseLiteral: (ast, variables) =>
     parseInstant(ast.kind === Kind.STRING ? ast.value : print(ast), () => DateTimeResolver.parseLiteral(ast, variables)),

@@ -21,6 +21,8 @@ function parseSafeInt(value: unknown): number {
  */
 export const SafeIntScalar = new GraphQLScalarType<number, number>({
   name: 'SafeInt',
+  // The range is JavaScript's safe integers: Number.MAX_SAFE_INTEGER as ECMAScript defines it.
+  specifiedByURL: 'https://tc39.es/ecma262/#sec-number.max_safe_integer',
   description: `An integer within ±${MAX} (2^53 − 1, JavaScript's Number.MAX_SAFE_INTEGER), as a JSON number: what a JSON number holds exactly. Wider than Int (32 bits).`,
   serialize(value) {
     if (typeof value === 'bigint') {

@@ -1,4 +1,5 @@
 import { builder } from './builder.js';
+import './node-query.js';
 import '../modules/users/index.js';
 import '../modules/activities/index.js';
 import '../modules/jobs/index.js';
@@ -8,9 +9,9 @@ import '../modules/points/index.js';
 import '../modules/outbox/index.js';
 import '../modules/notifications/index.js';
 
-builder.queryType({});
-builder.mutationType({});
-builder.subscriptionType({});
+builder.queryType({ description: 'What can be read.' });
+builder.mutationType({ description: 'What can be changed.' });
+builder.subscriptionType({ description: 'What can be watched live (graphql-ws or SSE).' });
 
 /** The executable schema: every module registers its types on import. */
 export const schema = builder.toSchema({ sortSchema: true });

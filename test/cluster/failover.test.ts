@@ -16,7 +16,7 @@ import { waitFor } from '../support/wait.js';
  */
 const USERS = 12;
 const WRITERS = 6;
-const LEADERBOARD = `query { leaderboard(first: 50) { stale season { id } entries { rank points user { id } } } }`;
+const LEADERBOARD = `query { leaderboard(first: 50) { stale season { id: periodId } entries { rank points user { id } } } }`;
 
 let t: TestContext;
 let admin: { token: string; user: { id: number } };

@@ -40,13 +40,13 @@ afterAll(async () => {
 });
 
 const READS = `query Reads($season: ID!, $user: ID!, $ids: [ID!]!) {
-  top: leaderboard(season: $season, first: 5) { season { id state } totalParticipants stale viewer { rank points } entries { rank points user { id } } }
+  top: leaderboard(season: $season, first: 5) { season { id: periodId state } totalParticipants stale viewer { rank points } entries { rank points user { id } } }
   page: leaderboard(season: $season, first: 4, offset: 6) { totalParticipants entries { rank points user { id } } }
   around: leaderboardAround(season: $season, userId: $user, radius: 2) {
     totalParticipants standing { rank points } stale entries { rank points user { id } }
   }
   standings(season: $season, userIds: $ids) { stale standings { rank points user { id } } }
-  myPoints(season: $season) { season { id } seasonTotal rank }
+  myPoints(season: $season) { season { id: periodId } seasonTotal rank }
 }`;
 
 /** The reads a client would make of the season, as the viewer `as`, minus the season's state. */

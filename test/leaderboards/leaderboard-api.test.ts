@@ -36,7 +36,7 @@ function give(who: Player, points: number) {
 
 const LEADERBOARD = `query Board($season: ID, $first: Int, $offset: Int) {
   leaderboard(season: $season, first: $first, offset: $offset) {
-    season { id state } totalParticipants stale viewer { rank points }
+    season { id: periodId state } totalParticipants stale viewer { rank points }
     entries { rank points user { id handle } }
   }
 }`;
@@ -132,8 +132,8 @@ describe('leaderboard', () => {
   });
 
   it('defaults to the current season', async () => {
-    const { data } = await t.gql(`{ leaderboard { season { id state } totalParticipants } currentSeason { id state endsAt nextResetAt }
-      seasons { id } }`);
+    const { data } = await t.gql(`{ leaderboard { season { id: periodId state } totalParticipants } currentSeason { id: periodId state endsAt nextResetAt }
+      seasons { id: periodId } }`);
     const current = seasonIdAt(new Date(), 'UTC');
     expect(data!.leaderboard).toEqual({ season: { id: current, state: 'CURRENT' }, totalParticipants: 0 });
     expect(data!.currentSeason.id).toBe(current);

@@ -42,7 +42,7 @@ afterAll(async () => {
   await t.cleanup();
 });
 
-const ROLLED_OVER = 'subscription { seasonRolledOver { archived { id state } current { id state } } }';
+const ROLLED_OVER = 'subscription { seasonRolledOver { archived { id: periodId state } current { id: periodId state } } }';
 
 describe('the season.rollover scheduler', () => {
   it('ticks at 00:00 on the 1st of each month in APP_TIMEZONE', async () => {

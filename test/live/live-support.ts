@@ -9,7 +9,7 @@ import { sseClient, waitUntil, wsClient } from '../support/live-clients.js';
 
 /** Subscriptions of the season boards, as clients send them. */
 export const LEADERBOARD_CHANGED = `subscription ($season: ID, $first: Int) {
-  leaderboardChanged(season: $season, first: $first) { season { id } entries { rank points user { id } } }
+  leaderboardChanged(season: $season, first: $first) { season { id: periodId } entries { rank points user { id } } }
 }`;
 export const MY_STANDING = 'subscription ($season: ID) { myStanding(season: $season) { rank points } }';
 export const STANDING_CHANGED = 'subscription ($userId: ID!, $season: ID) { standingChanged(userId: $userId, season: $season) { rank points } }';
@@ -17,7 +17,7 @@ export const AWARD_POINTS = `mutation ($userId: ID!, $points: Int!, $key: String
   awardPoints(userId: $userId, points: $points, reason: "live test", idempotencyKey: $key) { record { seasonTotal } }
 }`;
 export const LEADERBOARD = `query ($season: ID, $first: Int) {
-  leaderboard(season: $season, first: $first) { season { id } entries { rank points user { id } } }
+  leaderboard(season: $season, first: $first) { season { id: periodId } entries { rank points user { id } } }
 }`;
 
 /** The season awards made now count toward (APP_TIMEZONE is UTC in tests). */

@@ -22,7 +22,7 @@ const AWARD = `mutation Award($userId: ID!, $points: Int!, $reason: String!, $ke
     duplicate record { type requested points reason seasonTotal user { id } }
   }
 }`;
-const MY_POINTS = `{ myPoints { day seasonTotal rank signInStreak signedInToday stale season { id nextResetAt }
+const MY_POINTS = `{ myPoints { day seasonTotal rank signInStreak signedInToday stale season { id: periodId nextResetAt }
   today { type points cap remaining } } }`;
 
 describe('dailySignIn', () => {

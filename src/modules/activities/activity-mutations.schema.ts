@@ -18,16 +18,17 @@ import { cancelActivity, publishActivity } from './lifecycle.service.js';
 import { checkIn, joinActivity, leaveWaitlist, quitActivity } from './signups.service.js';
 
 const CreateActivityInput = builder.inputType('CreateActivityInput', {
+  description: 'A new activity. Times must follow one another: signupStartsAt ≤ signupEndsAt ≤ startsAt < endsAt.',
   validate: timeOrderSchema,
   fields: (t) => ({
     title: t.string({ validate: titleSchema, description: '1–120 characters.' }),
     description: t.string({ required: false, validate: descriptionSchema.nullish(), description: 'At most 5000 characters.' }),
     category: t.string({ validate: categorySchema, description: 'A short slug, such as "running" or "board-games".' }),
     capacity: t.int({ required: false, validate: capacitySchema, description: '1–100000 seats; null or absent for unlimited.' }),
-    signupStartsAt: t.field({ type: 'DateTime' }),
-    signupEndsAt: t.field({ type: 'DateTime' }),
-    startsAt: t.field({ type: 'DateTime' }),
-    endsAt: t.field({ type: 'DateTime' }),
+    signupStartsAt: t.field({ description: 'When sign-ups open.', type: 'DateTime' }),
+    signupEndsAt: t.field({ description: 'When sign-ups close; at or before startsAt.', type: 'DateTime' }),
+    startsAt: t.field({ description: 'When it starts.', type: 'DateTime' }),
+    endsAt: t.field({ description: 'When it ends; after startsAt.', type: 'DateTime' }),
   }),
 });
 
@@ -35,16 +36,16 @@ const UpdateActivityInput = builder.inputType('UpdateActivityInput', {
   description: 'Absent fields stay as they are. `capacity: null` makes the activity unlimited.',
   validate: timeOrderSchema,
   fields: (t) => ({
-    id: t.id(),
+    id: t.id({ description: 'The activity (an Activity id).' }),
     version: t.int({ validate: versionSchema, description: 'The version you last read; VERSION_CONFLICT if it changed since.' }),
-    title: t.string({ required: false, validate: titleSchema.nullish() }),
-    description: t.string({ required: false, validate: descriptionSchema.nullish() }),
-    category: t.string({ required: false, validate: categorySchema.nullish() }),
-    capacity: t.int({ required: false, validate: capacitySchema }),
-    signupStartsAt: t.field({ type: 'DateTime', required: false }),
-    signupEndsAt: t.field({ type: 'DateTime', required: false }),
-    startsAt: t.field({ type: 'DateTime', required: false }),
-    endsAt: t.field({ type: 'DateTime', required: false }),
+    title: t.string({ description: 'New title, 1–120 characters.', required: false, validate: titleSchema.nullish() }),
+    description: t.string({ description: 'New description, up to 5000 characters.', required: false, validate: descriptionSchema.nullish() }),
+    category: t.string({ description: 'New category slug.', required: false, validate: categorySchema.nullish() }),
+    capacity: t.int({ description: 'New number of seats (1–100000); null for unlimited.', required: false, validate: capacitySchema }),
+    signupStartsAt: t.field({ description: 'New sign-up opening time.', type: 'DateTime', required: false }),
+    signupEndsAt: t.field({ description: 'New sign-up closing time.', type: 'DateTime', required: false }),
+    startsAt: t.field({ description: 'New start time.', type: 'DateTime', required: false }),
+    endsAt: t.field({ description: 'New end time.', type: 'DateTime', required: false }),
   }),
 });
 
@@ -88,7 +89,7 @@ builder.mutationFields((t) => ({
   createActivity: t.withAuth({ user: true }).prismaField({
     type: 'Activity',
     description: 'Creates a DRAFT organized by the caller; publish it to open it to others.',
-    args: { input: t.arg({ type: CreateActivityInput, required: true }) },
+    args: { input: t.arg({ type: CreateActivityInput, required: true, description: 'The new activity.' }) },
     resolve: async (query, _root, { input }, ctx) => {
       const activity = await createActivity(ctx.deps, {
         ...input,
@@ -102,7 +103,7 @@ builder.mutationFields((t) => ({
   updateActivity: t.withAuth({ user: true }).prismaField({
     type: 'Activity',
     description: '(organizer or admin) Edits an activity; times that already passed cannot change.',
-    args: { input: t.arg({ type: UpdateActivityInput, required: true }) },
+    args: { input: t.arg({ type: UpdateActivityInput, required: true, description: 'The activity, its version, and what changes.' }) },
     resolve: async (query, _root, { input }, ctx) => {
       const activityId = decodeId('Activity', input.id);
       const { id: _id, version, ...fields } = input;
@@ -116,7 +117,7 @@ builder.mutationFields((t) => ({
   publishActivity: t.withAuth({ user: true }).prismaField({
     type: 'Activity',
     description: '(organizer or admin) DRAFT → UPCOMING, then on to whatever status the clock says.',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'The activity (an Activity id).' }) },
     resolve: async (query, _root, { id }, ctx) => {
       const activityId = decodeId('Activity', id);
       await publishActivity(ctx.deps, { activityId, actor: ctx.viewer });
@@ -126,7 +127,7 @@ builder.mutationFields((t) => ({
   cancelActivity: t.withAuth({ user: true }).prismaField({
     type: 'Activity',
     description: '(organizer or admin) Cancels from any status before ENDED; participants are notified.',
-    args: { id: t.arg.id({ required: true }), reason: t.arg.string({ required: false, validate: cancelReasonSchema }) },
+    args: { id: t.arg.id({ required: true, description: 'The activity (an Activity id).' }), reason: t.arg.string({ required: false, description: 'Why, shown to participants; up to 500 characters.', validate: cancelReasonSchema }) },
     resolve: async (query, _root, { id, reason }, ctx) => {
       const activityId = decodeId('Activity', id);
       await cancelActivity(ctx.deps, { activityId, actor: ctx.viewer, reason: reason || null });
@@ -138,7 +139,7 @@ builder.mutationFields((t) => ({
     description:
       'Takes a seat while SIGNUP_OPEN; ACTIVITY_FULL when none is left (or people are waiting for one), unless `waitlist` is true: then a WAITLISTED participation with its `waitlistPosition`. A free seat is taken even with `waitlist: true`. Joining again returns the same participation.',
     args: {
-      id: t.arg.id({ required: true }),
+      id: t.arg.id({ required: true, description: 'The activity (an Activity id).' }),
       waitlist: t.arg.boolean({
         required: false,
         defaultValue: false,
@@ -155,7 +156,7 @@ builder.mutationFields((t) => ({
     type: 'Activity',
     description:
       'Gives the seat back; allowed until the activity starts. While sign-ups are open the seat goes to the first in the waitlist. On the waitlist, leaves it (as leaveWaitlist).',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'The activity (an Activity id).' }) },
     resolve: async (query, _root, { id }, ctx) => {
       const activityId = await visibleActivityId(ctx, id);
       await quitActivity(ctx.deps, { activityId, userId: ctx.viewer.id });
@@ -165,7 +166,7 @@ builder.mutationFields((t) => ({
   leaveWaitlist: t.withAuth({ user: true }).prismaField({
     type: 'Activity',
     description: 'Leaves the waitlist; everyone behind moves up. NOT_FOUND when not on it; INVALID_STATE when holding a seat (use quitActivity).',
-    args: { activityId: t.arg.id({ required: true }) },
+    args: { activityId: t.arg.id({ required: true, description: 'The activity (an Activity id).' }) },
     resolve: async (query, _root, { activityId }, ctx) => {
       const id = await visibleActivityId(ctx, activityId);
       await leaveWaitlist(ctx.deps, { activityId: id, userId: ctx.viewer.id });
@@ -175,7 +176,7 @@ builder.mutationFields((t) => ({
   checkIn: t.withAuth({ user: true }).prismaField({
     type: 'Participation',
     description: 'Marks a participant (JOINED) present while the activity is ONGOING; once. FORBIDDEN without a seat.',
-    args: { activityId: t.arg.id({ required: true }) },
+    args: { activityId: t.arg.id({ required: true, description: 'The activity (an Activity id).' }) },
     resolve: async (query, _root, { activityId }, ctx) => {
       const participation = await checkIn(ctx.deps, { activityId: await visibleActivityId(ctx, activityId), userId: ctx.viewer.id });
       return reloadParticipation(ctx, query, participation.id);
@@ -183,7 +184,8 @@ builder.mutationFields((t) => ({
   }),
   favoriteActivity: t.withAuth({ user: true }).prismaField({
     type: 'Activity',
-    args: { id: t.arg.id({ required: true }) },
+    description: "Adds the activity to the viewer's favorites; favoriting again changes nothing.",
+    args: { id: t.arg.id({ required: true, description: 'The activity (an Activity id).' }) },
     resolve: async (query, _root, { id }, ctx) => {
       const activityId = await visibleActivityId(ctx, id);
       await favoriteActivity(ctx.deps, { activityId, userId: ctx.viewer.id });
@@ -192,7 +194,8 @@ builder.mutationFields((t) => ({
   }),
   unfavoriteActivity: t.withAuth({ user: true }).prismaField({
     type: 'Activity',
-    args: { id: t.arg.id({ required: true }) },
+    description: "Removes the activity from the viewer's favorites; nothing when it was not one.",
+    args: { id: t.arg.id({ required: true, description: 'The activity (an Activity id).' }) },
     resolve: async (query, _root, { id }, ctx) => {
       const activityId = await visibleActivityId(ctx, id);
       await unfavoriteActivity(ctx.deps, { activityId, userId: ctx.viewer.id });
@@ -203,7 +206,7 @@ builder.mutationFields((t) => ({
     type: 'Activity',
     description:
       'Counts a view: at most once per viewer, activity and day. The viewer is the signed-in user, else the `x-client-id` header; requests with neither are not counted.',
-    args: { activityId: t.arg.id({ required: true }) },
+    args: { activityId: t.arg.id({ required: true, description: 'The activity (an Activity id).' }) },
     resolve: async (query, _root, { activityId }, ctx) => {
       const id = decodeId('Activity', activityId);
       await recordView(ctx.deps, { activityId: id, viewer: { userId: ctx.viewer?.id ?? null, clientId: ctx.clientId } });

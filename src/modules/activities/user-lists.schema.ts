@@ -14,7 +14,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import { builder } from '../../graphql/builder.js';
 import { UserRef } from '../users/index.js';
 import { type Actor, visibleActivitiesWhere } from './access.js';
-import { ActivityRef, ParticipationStatusEnum } from './activities.schema.js';
+import { ActivityConnection, ActivityRef, ParticipationConnection, ParticipationStatusEnum } from './activities.schema.js';
 import { pageArgsSchema } from './activities.validation.js';
 
 /** Whether the caller may read `user`'s private lists (favorites): the user themself or an admin. */
@@ -52,7 +52,7 @@ builder.prismaObjectFields(UserRef, (t) => ({
       const byStatus: Prisma.ParticipationWhereInput = status ? { status } : {};
       return { where: { AND: [checkIn, byStatus, { activity: visibleActivitiesWhere(ctx.viewer) }] }, orderBy: PARTICIPATIONS_ORDER };
     },
-  }),
+  }, ParticipationConnection),
   hostedActivities: t.relatedConnection('organizedActivities', {
     cursor: 'id',
     totalCount: true,
@@ -60,7 +60,7 @@ builder.prismaObjectFields(UserRef, (t) => ({
     extensions: { viewerDependent: true },
     description: 'Activities the user organizes, soonest start first; drafts only to the user themself and admins.',
     query: (_args, ctx) => ({ where: visibleActivitiesWhere(ctx.viewer), orderBy: HOSTED_ORDER }),
-  }),
+  }, ActivityConnection),
 }));
 
 builder.prismaObjectField(UserRef, 'favorites', (t) =>
@@ -90,5 +90,5 @@ builder.prismaObjectField(UserRef, 'favorites', (t) =>
       return favorites.map((favorite) => favorite.activity);
     },
     totalCount: (user, _args, ctx) => ctx.deps.db.favorite.count({ where: favoritesWhere(user.id, ctx.viewer) }),
-  }),
+  }, ActivityConnection),
 );

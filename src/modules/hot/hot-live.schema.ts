@@ -14,8 +14,8 @@ builder.subscriptionField('hotActivitiesChanged', (t) =>
       'The hot list (all, or one category) each time the order or membership of its top `first` changes; nothing while it does ' +
       'not (a score that moves without changing the order is not sent). Fetch the current list with `hotActivities` first.',
     args: {
-      first: t.arg.int({ required: false, defaultValue: DEFAULT_LIVE_FIRST, validate: hotFirstSchema }),
-      category: t.arg.string({ required: false, validate: hotCategorySchema }),
+      first: t.arg.int({ required: false, description: 'How many of the top to watch and send.', defaultValue: DEFAULT_LIVE_FIRST, validate: hotFirstSchema }),
+      category: t.arg.string({ required: false, description: 'A category slug; all categories when absent.', validate: hotCategorySchema }),
     },
     subscribe: (_root, args, ctx) => {
       const first = args.first ?? DEFAULT_LIVE_FIRST;

@@ -24,13 +24,21 @@ export const hotFirstSchema = z
 export const hotCategorySchema = z.string().min(1, '`category` cannot be empty.').max(32, '`category` has at most 32 characters.').nullish();
 
 
-const HeatBehaviourEnum = builder.enumType('HeatBehaviour', { values: ['JOIN', 'FAVORITE', 'VIEW', 'CHECK_IN'] as const });
+const HeatBehaviourEnum = builder.enumType('HeatBehaviour', {
+  description: 'A behaviour that counts towards heat.',
+  values: {
+    JOIN: { description: 'Participants (seats taken).' },
+    FAVORITE: { description: 'Favorites.' },
+    VIEW: { description: 'Distinct viewers per day.' },
+    CHECK_IN: { description: 'Check-ins.' },
+  } as const,
+});
 
 const HeatBreakdownItemRef = builder.objectRef<HeatBreakdown['items'][number]>('HeatBreakdownItem').implement({
   description: "One behaviour's part of a heat score.",
   fields: (t) => ({
-    behaviour: t.expose('behaviour', { type: HeatBehaviourEnum }),
-    count: t.exposeInt('count'),
+    behaviour: t.expose('behaviour', { description: 'The behaviour.', type: HeatBehaviourEnum }),
+    count: t.exposeInt('count', { description: 'How many times it happened.' }),
     weight: t.exposeFloat('weight', { description: 'Points per unit (HOT_WEIGHT_*).' }),
     points: t.exposeFloat('points', { description: 'weight × count: its share of the interaction points s.' }),
     contribution: t.exposeFloat('contribution', { description: 'Its share of the score.' }),
@@ -42,11 +50,11 @@ const HeatBreakdownRef = builder.objectRef<HeatBreakdown & { computedAt: Date; s
     'Why an activity has its heat: Σ items.contribution + timeTerm = score. reddit splits the log term by points and ' +
     'timeTerm is the publication term; hackernews folds the decay D=(ageHours+2)^gravity into each part (points/D) and timeTerm is −1/D.',
   fields: (t) => ({
-    algorithm: t.expose('algorithm', { type: HeatAlgorithmEnum }),
+    algorithm: t.expose('algorithm', { description: 'The algorithm the score was computed with.', type: HeatAlgorithmEnum }),
     interactionPoints: t.exposeFloat('interactionPoints', { description: 's = Σ weight × count.' }),
-    items: t.field({ type: [HeatBreakdownItemRef], resolve: (breakdown) => breakdown.items }),
-    timeTerm: t.exposeFloat('timeTerm'),
-    score: t.exposeFloat('score'),
+    items: t.field({ description: 'Each behaviour\'s part.', type: [HeatBreakdownItemRef], resolve: (breakdown) => breakdown.items }),
+    timeTerm: t.exposeFloat('timeTerm', { description: 'The time term (see the type description).' }),
+    score: t.exposeFloat('score', { description: 'The heat: Σ items.contribution + timeTerm.' }),
     computedAt: t.expose('computedAt', { type: 'DateTime', description: 'The time the score was computed for (hackernews decays).' }),
     gravity: t.float({ description: 'The Hacker News gravity used (hotSettings).', resolve: (breakdown) => breakdown.settings.gravity }),
     windowDays: t.int({
@@ -63,10 +71,12 @@ const HeatBreakdownRef = builder.objectRef<HeatBreakdown & { computedAt: Date; s
 });
 
 const HotEntryRef = builder.objectRef<HotListEntry>('HotEntry').implement({
+  description: 'An activity on a hot list, with its rank and heat.',
   fields: (t) => ({
     rank: t.exposeInt('rank', { description: '1 = hottest.' }),
     score: t.exposeFloat('score', { description: 'Heat when the list was computed (see computedAt).' }),
     activity: t.prismaField({
+      description: 'The activity.',
       type: 'Activity',
       resolve: (query, entry, _args, ctx) => ctx.loaders.hotActivities.load(query, entry.activityId) as Promise<Activity>,
     }),
@@ -83,13 +93,13 @@ export interface HotActivitiesResult extends HotList {
 export const HotActivitiesRef = builder.objectRef<HotActivitiesResult>('HotActivities').implement({
   description: 'A hot list: live (from the hot boards) or, with `date`, that day\'s snapshot.',
   fields: (t) => ({
-    entries: t.field({ type: [HotEntryRef], resolve: (list) => list.entries }),
+    entries: t.field({ description: 'The hottest first.', type: [HotEntryRef], resolve: (list) => list.entries }),
     computedAt: t.expose('computedAt', {
       type: 'DateTime',
       nullable: true,
       description: 'When the scores were computed. Null only for a `date` with no snapshot (entries is then empty).',
     }),
-    algorithm: t.expose('algorithm', { type: HeatAlgorithmEnum }),
+    algorithm: t.expose('algorithm', { description: 'The algorithm the list was computed with.', type: HeatAlgorithmEnum }),
     stale: t.boolean({
       description:
         'True when the list or its activities could not be confirmed: Redis unreachable (an older local copy of the list is ' +
@@ -107,12 +117,13 @@ builder.queryField('hotActivities', (t) =>
     description: 'The hottest visible activities (all, or one category), or with `date` that day\'s snapshot taken at 00:00 APP_TIMEZONE.',
     args: {
       first: t.arg.int({
+        description: 'How many, at most 100.',
         required: false,
         defaultValue: 50,
         validate: hotFirstSchema,
       }),
-      category: t.arg.string({ required: false, validate: hotCategorySchema }),
-      date: t.arg({ type: 'Date', required: false }),
+      category: t.arg.string({ required: false, description: 'A category slug: its board; all categories when absent.', validate: hotCategorySchema }),
+      date: t.arg({ type: 'Date', required: false, description: 'A past day: its snapshot, taken at 00:00 APP_TIMEZONE; the live list when absent.' }),
     },
     resolve: async (_root, args, ctx) => {
       const first = args.first ?? 50;

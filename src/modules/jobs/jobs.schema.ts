@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
+import type { Context } from '../../graphql/context.js';
 import type { JobRun } from '../../generated/prisma/client.js';
 import { UserRef } from '../users/index.js';
 import { recentRuns } from './job-runs.js';
 import { getJob, listJobs, pauseJob, resumeJob, runJob, updateJobSchedule, type JobInfo } from './jobs.service.js';
 
 const JobRunStateEnum = builder.enumType('JobRunState', {
+  description: 'How an attempt of a job went, or goes.',
   values: {
     RUNNING: { description: 'A worker is running this attempt now.' },
     COMPLETED: { description: 'The attempt finished successfully.' },
@@ -17,6 +19,7 @@ const JobRunStateEnum = builder.enumType('JobRunState', {
 });
 
 const JobTriggerEnum = builder.enumType('JobTrigger', {
+  description: 'What started a job run.',
   values: {
     SCHEDULE: { description: "A tick of the job's schedule." },
     MANUAL: { description: 'Started by an admin with `runJob`.' },
@@ -41,46 +44,59 @@ const JobScheduleRef = builder.objectRef<NonNullable<JobInfo['schedule']>>('JobS
   }),
 });
 
-const JobRunRef = builder.objectRef<JobRun>('JobRun').implement({
-  description: 'One attempt of one job run. A retry is a new attempt of the same `jobId`.',
+const JobRunRef = builder.objectRef<JobRun>('JobRun');
+
+/** Jobs and their runs are for admins: `node(id:)` gives anyone else NOT_FOUND, as for an id of nothing. */
+const isAdmin = (ctx: Context) => ctx.viewer?.role === 'ADMIN';
+
+builder.node(JobRunRef, {
+  description:
+    'One attempt of one job run. A retry is a new attempt of the same `jobId`. Its `id` is a global id; `runId` is the database id `id` was before.',
+  id: { resolve: (run) => String(run.id) },
+  loadOne: (id, ctx) => (isAdmin(ctx) && /^\d{1,18}$/.test(id) ? ctx.deps.db.jobRun.findUnique({ where: { id: BigInt(id) } }) : null),
   fields: (t) => ({
-    id: t.id({ resolve: (run) => String(run.id) }),
+    runId: t.id({ description: 'The database id (a decimal number), as `id` was before it became a global id.', resolve: (run) => String(run.id) }),
     jobId: t.exposeString('jobId', { description: 'The BullMQ job id, as shown in Bull Board.' }),
-    state: t.expose('state', { type: JobRunStateEnum }),
-    trigger: t.expose('trigger', { type: JobTriggerEnum }),
+    state: t.expose('state', { description: 'How the attempt went, or goes.', type: JobRunStateEnum }),
+    trigger: t.expose('trigger', { description: 'What started the run.', type: JobTriggerEnum }),
     attempt: t.exposeInt('attempt', { description: '1 for the first try.' }),
-    maxAttempts: t.exposeInt('maxAttempts'),
-    startedAt: t.expose('startedAt', { type: 'DateTime' }),
-    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
-    durationMs: t.exposeInt('durationMs', { nullable: true }),
+    maxAttempts: t.exposeInt('maxAttempts', { description: 'How many attempts the run may take in all.' }),
+    startedAt: t.expose('startedAt', { description: 'When the attempt started.', type: 'DateTime' }),
+    finishedAt: t.expose('finishedAt', { description: 'When it finished; null while running.', type: 'DateTime', nullable: true }),
+    durationMs: t.exposeInt('durationMs', { description: 'How long it took, in milliseconds; null while running.', nullable: true }),
     error: t.exposeString('error', { nullable: true, description: 'The error message of a failed attempt.' }),
     worker: t.exposeString('worker', { nullable: true, description: 'The worker process (`host:pid`).' }),
   }),
 });
 
-const JobRef = builder.objectRef<JobInfo>('Job').implement({
-  description: 'A background job: periodic (with a schedule) or run on events.',
+const JobRef = builder.objectRef<JobInfo>('Job');
+
+builder.node(JobRef, {
+  description: 'A background job: periodic (with a schedule) or run on events. Its id stands for its name.',
+  id: { resolve: (job) => job.name },
+  loadOne: (name, ctx) => (isAdmin(ctx) && ctx.deps.jobHandlers.some((handler) => handler.name === name) ? getJob(ctx.deps, name) : null),
   fields: (t) => ({
-    name: t.exposeString('name'),
-    queue: t.exposeString('queue'),
-    description: t.exposeString('description', { nullable: true }),
-    schedule: t.field({ type: JobScheduleRef, nullable: true, resolve: (job) => job.schedule }),
+    name: t.exposeString('name', { description: 'The job name, e.g. `hot.recompute`.' }),
+    queue: t.exposeString('queue', { description: 'The queue it runs in.' }),
+    description: t.exposeString('description', { description: 'What it does.', nullable: true }),
+    schedule: t.field({ description: 'When it ticks; null for jobs run on events only.', type: JobScheduleRef, nullable: true, resolve: (job) => job.schedule }),
     paused: t.exposeBoolean('paused', { description: 'Paused by an admin: its schedule does not tick on any instance.' }),
     nextRunAt: t.expose('nextRunAt', { type: 'DateTime', nullable: true, description: 'The next scheduled tick; null when paused or not periodic.' }),
     nextRuns: t.expose('nextRuns', { type: ['DateTime'], description: 'The next 3 scheduled ticks; empty when paused or not periodic.' }),
     runs: t.field({
       type: [JobRunRef],
       description: 'The latest attempts, newest first, from the run history in PostgreSQL.',
-      args: { first: t.arg.int({ defaultValue: 10, validate: z.number().int().min(1).max(100) }) },
+      args: { first: t.arg.int({ description: 'How many, 1–100.', defaultValue: 10, validate: z.number().int().min(1).max(100) }) },
       resolve: (job, { first }, ctx) => recentRuns(ctx.deps, { name: job.name, first: first ?? 10 }),
     }),
   }),
 });
 
 const RunJobPayloadRef = builder.objectRef<{ jobId: string; job: JobInfo }>('RunJobPayload').implement({
+  description: 'A run queued by `runJob`.',
   fields: (t) => ({
     jobId: t.exposeString('jobId', { description: 'The id of the run that was queued; its attempts appear in `Job.runs`.' }),
-    job: t.field({ type: JobRef, resolve: (payload) => payload.job }),
+    job: t.field({ type: JobRef, description: 'The job, as it is now.', resolve: (payload) => payload.job }),
   }),
 });
 
@@ -98,7 +114,7 @@ builder.mutationFields((t) => ({
     type: RunJobPayloadRef,
     description: '(admin) Starts one run of a periodic job now. Its schedule is not changed.',
     args: {
-      name: t.arg.string({ required: true }),
+      name: t.arg.string({ required: true, description: 'The job name, e.g. `hot.recompute`.' }),
       data: t.arg({
         type: 'JSONObject',
         required: false,
@@ -125,13 +141,13 @@ builder.mutationFields((t) => ({
   pauseJob: t.withAuth({ admin: true }).field({
     type: JobRef,
     description: "(admin) Stops a periodic job's ticks on every instance until `resumeJob`; survives restarts.",
-    args: { name: t.arg.string({ required: true }) },
+    args: { name: t.arg.string({ required: true, description: 'The job name, e.g. `hot.recompute`.' }) },
     resolve: (_root, { name }, ctx) => pauseJob(ctx.deps, { name, userId: ctx.viewer.id }),
   }),
   resumeJob: t.withAuth({ admin: true }).field({
     type: JobRef,
     description: "(admin) Restarts a paused job's schedule.",
-    args: { name: t.arg.string({ required: true }) },
+    args: { name: t.arg.string({ required: true, description: 'The job name, e.g. `hot.recompute`.' }) },
     resolve: (_root, { name }, ctx) => resumeJob(ctx.deps, { name, userId: ctx.viewer.id }),
   }),
 }));

@@ -78,7 +78,7 @@ builder.queryFields((t) => ({
       resolveOffsetConnection({ args, defaultSize: 20, maxSize: MAX_PAGE_SIZE }, ({ offset, limit }) =>
         listQueuedJobs(ctx.deps, { queue: args.name, state: args.state, offset, limit }),
       ),
-  }),
+  }, { name: 'QueuedJobConnection', description: 'A page of queued jobs.' }, { name: 'QueuedJobEdge', description: 'A queued job in a page, with its cursor.' }),
   queuedJob: t.withAuth({ admin: true }).field({
     type: QueuedJobRef,
     description: '(admin) One job of a queue, in whatever state. NOT_FOUND for an unknown queue or job, BAD_USER_INPUT for a malformed id.',

@@ -155,7 +155,7 @@ builder.queryFields((t) => ({
     args: { state: t.arg({ type: LeaderboardStateEnum, required: false, description: 'Only boards in this state; every board when omitted.' }) },
     validate: pageArgs,
     resolve: (query, _root, { state }, ctx) => ctx.deps.db.leaderboard.findMany({ ...query, where: definitionsWhere(state), orderBy: { id: 'asc' } }),
-  }),
+  }, { name: 'LeaderboardDefinitionConnection', description: 'A page of leaderboard definitions.' }, { name: 'LeaderboardDefinitionEdge', description: 'A leaderboard definition in a page, with its cursor.' }),
   leaderboardDefinition: t.field({
     type: LeaderboardDefinitionRef,
     description: 'The definition of board `key`. NOT_FOUND for an unknown key, BAD_USER_INPUT for a malformed one.',

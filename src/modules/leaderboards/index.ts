@@ -16,6 +16,7 @@ export { invalidateLiveBoards, publishStanding, publishStandings, syncPendingSta
 export { getStanding, percentileOf } from './leaderboards.service.js';
 export { leaderboardJobs } from './leaderboards.jobs.js';
 export { SeasonRef } from './leaderboards.schema.js';
+export { seasonIdArg } from './board-node-ids.js';
 export { resolveBoardArgs, boardArgDescription, periodArgDescription, seasonArgDescription } from './board-args.js';
 export {
   createBoardCache,

@@ -4,11 +4,14 @@ import type { Context } from '../../graphql/context.js';
 import { notFound } from '../../lib/app-error.js';
 import { decodeId } from '../../graphql/ids.js';
 import { changedStates } from '../../graphql/live/changed-states.js';
+import { mapStream } from '../../graphql/live/map-stream.js';
 import { boardArgDescription, periodArgDescription, resolveBoardArgs, seasonArgDescription } from './board-args.js';
-import { LeaderboardRef, RankModeEnum, StandingRef } from './leaderboards.schema.js';
+import { LeaderboardRef, RankModeEnum, StandingRef, type StandingShape } from './leaderboards.schema.js';
 import { getLeaderboard, MAX_LEADERBOARD_PAGE } from './leaderboards.service.js';
 import './leaderboards.topics.js';
-import { lookupStandings } from './standing-lookup.js';
+import { lookupStandings, type LiveStanding } from './standing-lookup.js';
+import { windowOf } from './board-node-ids.js';
+import { viewOf } from './board-nodes.js';
 
 /** Default size of the top `leaderboardChanged` pushes. */
 const DEFAULT_LIVE_FIRST = 10;
@@ -24,9 +27,15 @@ type BoardArgs = { board?: string | null; period?: string | number | null; seaso
  * only changes are sent.
  */
 async function watchStanding(ctx: Context, args: BoardArgs, userId: number) {
-  const { target } = await resolveBoardArgs(ctx.deps, args);
+  const resolved = await resolveBoardArgs(ctx.deps, args);
+  const { target } = resolved;
   const [current] = await lookupStandings(ctx.deps, target.ref, [userId]);
-  return ctx.deps.standings.stream(target.ref, userId, { initial: current ?? null });
+  // The watcher ranks ORDINAL; the view and user give each pushed Standing the id a query's standing has.
+  const view = viewOf({ resolved, rankMode: 'ORDINAL' });
+  return mapStream(
+    ctx.deps.standings.stream(target.ref, userId, { initial: current ?? null }),
+    (standing: LiveStanding | null): StandingShape | null => (standing ? { ...standing, view, userId } : null),
+  );
 }
 
 const boardArgs = (t: Parameters<Parameters<typeof builder.subscriptionFields>[0]>[0]) => ({
@@ -43,10 +52,11 @@ builder.subscriptionFields((t) => ({
       'it does not. The period is fixed when subscribing (the current one when absent). Fetch the board with `leaderboard` first.',
     args: {
       ...boardArgs(t),
-      rankMode: t.arg({ type: RankModeEnum, required: false, defaultValue: 'ORDINAL' }),
+      rankMode: t.arg({ type: RankModeEnum, required: false, defaultValue: 'ORDINAL', description: 'How equal scores are ranked.' }),
       first: t.arg.int({
         required: false,
         defaultValue: DEFAULT_LIVE_FIRST,
+        description: 'How many from the top to watch and send; the same `first` as a `leaderboard` query updates that query in a normalized cache.',
         validate: z.number().int().min(1, 'first must be at least 1.').max(MAX_LEADERBOARD_PAGE, `first must be at most ${MAX_LEADERBOARD_PAGE}.`).nullish(),
       }),
     },
@@ -63,7 +73,7 @@ builder.subscriptionFields((t) => ({
         logger: ctx.deps.logger,
       });
     },
-    resolve: (read) => read,
+    resolve: (read, args) => ({ ...read, window: windowOf({ first: args.first ?? DEFAULT_LIVE_FIRST }) }),
   }),
   myStanding: t.withAuth({ user: true }).field({
     type: StandingRef,
@@ -81,7 +91,7 @@ builder.subscriptionFields((t) => ({
     type: StandingRef,
     nullable: true,
     description: "A user's rank and score on a board period each time they change, including when others overtake them (null while not on it).",
-    args: { userId: t.arg.id({ required: true }), ...boardArgs(t) },
+    args: { userId: t.arg.id({ required: true, description: 'The user to watch (a User id).' }), ...boardArgs(t) },
     subscribe: async (_root, args, ctx) => {
       const userId = decodeId('User', String(args.userId));
       if (!(await ctx.loaders.users.load(userId))) throw notFound('There is no such user.');

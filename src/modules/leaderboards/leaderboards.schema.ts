@@ -5,7 +5,19 @@ import { badInput, unauthenticated } from '../../lib/app-error.js';
 import { decodeId } from '../../graphql/ids.js';
 import { loadReferencedUser, UserRef } from '../users/index.js';
 import { boardArgDescription, periodArgDescription, resolveBoardArgs, seasonArgDescription } from './board-args.js';
-import { decodeBoardCursor, encodeBoardCursor } from './board-cursor.js';
+import { encodeBoardCursor } from './board-cursor.js';
+import { viewKey, windowOf, type BoardView } from './board-node-ids.js';
+import {
+  loadEntry,
+  loadLeaderboard,
+  loadSeason,
+  loadStanding,
+  pageRequest,
+  userIdsOf,
+  viewOf,
+  type EntryShape,
+  type LeaderboardShape,
+} from './board-nodes.js';
 import { getBoard, getCurrentPeriod, nextResetAt, type ResolvedPeriod } from './board-periods.service.js';
 import type { RankedStanding } from './board-source.js';
 import {
@@ -17,12 +29,17 @@ import {
   MAX_LEADERBOARD_PAGE,
   percentileOf,
   type BoardRead,
-  type PageRequest,
 } from './leaderboards.service.js';
 import { seasonOf, type SeasonShape } from './season-shape.js';
 
+export type { LeaderboardShape } from './board-nodes.js';
+
 const SeasonStateEnum = builder.enumType('SeasonState', {
-  values: ['CURRENT', 'CLOSING', 'ARCHIVED'] as const,
+  values: {
+    CURRENT: { description: 'Its board is live.' },
+    CLOSING: { description: 'Over, being archived; its board is still served.' },
+    ARCHIVED: { description: 'Archived: served from PostgreSQL.' },
+  } as const,
   description: 'CURRENT: its board is live. CLOSING: over, being archived (its board is still served). ARCHIVED: served from PostgreSQL.',
 });
 
@@ -36,10 +53,16 @@ export const RankModeEnum = builder.enumType('RankMode', {
 });
 
 /** The GraphQL `Season`; other modules' types (e.g. `MyPoints`) embed it. */
-export const SeasonRef = builder.objectRef<SeasonShape>('Season').implement({
-  description: 'A period of the `points` board: one calendar month in the server time zone (APP_TIMEZONE).',
+export const SeasonRef = builder.objectRef<SeasonShape>('Season');
+
+builder.node(SeasonRef, {
+  description:
+    'A period of the `points` board: one calendar month in the server time zone (APP_TIMEZONE). ' +
+    'Its `id` is a global id; `periodId` is the `YYYY-MM` that `id` was before, and what `season` and `period` arguments take.',
+  id: { resolve: (season) => season.id },
+  loadOne: (id, ctx) => loadSeason(ctx.deps, id),
   fields: (t) => ({
-    id: t.exposeID('id', { description: '`YYYY-MM`.' }),
+    periodId: t.exposeString('id', { description: 'The season id, `YYYY-MM`: what `season:` and `period:` arguments take.' }),
     name: t.exposeString('name', { description: 'E.g. `November 2026`.' }),
     startsAt: t.expose('startsAt', { type: 'DateTime', description: 'Local midnight on the 1st.' }),
     endsAt: t.field({
@@ -48,7 +71,7 @@ export const SeasonRef = builder.objectRef<SeasonShape>('Season').implement({
       // Seasons are monthly periods, which always end; the fallback never applies to them.
       resolve: (season) => season.endsAt ?? season.startsAt,
     }),
-    state: t.expose('state', { type: SeasonStateEnum }),
+    state: t.expose('state', { type: SeasonStateEnum, description: 'Whether the season is live, closing or archived.' }),
     nextResetAt: t.field({
       type: 'DateTime',
       nullable: true,
@@ -71,7 +94,7 @@ export const BoardPeriodRef = builder.objectRef<{ board: string; period: BoardPe
       description: 'Exclusive: the start of the next period; null for an all-time board.',
       resolve: ({ period }) => period.endsAt,
     }),
-    state: t.field({ type: SeasonStateEnum, resolve: ({ period }) => period.state }),
+    state: t.field({ type: SeasonStateEnum, description: 'Whether the period is live, closing or archived.', resolve: ({ period }) => period.state }),
     nextResetAt: t.field({
       type: 'DateTime',
       nullable: true,
@@ -90,16 +113,25 @@ function pointsOf(score: number): number {
   return score;
 }
 
-/** What every standing-like type carries beside the standing: the board's size, for the percentile. */
-type StandingShape = Pick<RankedStanding, 'rank' | 'score'> & { total: number | null };
+/**
+ * What every standing-like type carries beside the standing: the board's size,
+ * for the percentile, and whose standing in which view it is, for its id.
+ */
+export type StandingShape = Pick<RankedStanding, 'rank' | 'score'> & { total: number | null; view: BoardView; userId: number };
 
 /** The GraphQL `Standing`, also pushed by `myStanding` and `standingChanged`. */
-export const StandingRef = builder.objectRef<StandingShape>('Standing').implement({
-  description: 'A place on a board. Only users on the board have one (a points total of 0 is not on the points board).',
+export const StandingRef = builder.objectRef<StandingShape>('Standing');
+
+builder.node(StandingRef, {
+  description:
+    'A place on a board. Only users on the board have one (a points total of 0 is not on the points board). ' +
+    'Its id names the board, period, rank mode and user, so a `myStanding` event updates the `viewer` a query showed.',
+  id: { resolve: (standing) => `${viewKey(standing.view)}:${standing.userId}` },
+  loadOne: (id, ctx) => loadStanding(ctx, id),
   fields: (t) => ({
     rank: t.exposeInt('rank', { description: 'From 1, in the rank mode asked (ORDINAL by default).' }),
     score: t.field({ type: 'SafeInt', description: `The score. ${safeIntDescription}`, resolve: (standing) => standing.score }),
-    points: t.int({ deprecationReason: pointsDeprecation, resolve: (standing) => pointsOf(standing.score) }),
+    points: t.int({ description: 'The score as an Int.', deprecationReason: pointsDeprecation, resolve: (standing) => pointsOf(standing.score) }),
     percentile: t.float({
       nullable: true,
       description: 'The share of the board at or above this rank, in percent: 3 means "top 3%". Null when unknown.',
@@ -108,10 +140,14 @@ export const StandingRef = builder.objectRef<StandingShape>('Standing').implemen
   }),
 });
 
-type EntryShape = RankedStanding & { rankInSet?: number; ref: string; snapshot: string | null; total: number };
+const LeaderboardEntryRef = builder.objectRef<EntryShape>('LeaderboardEntry');
 
-const LeaderboardEntryRef = builder.objectRef<EntryShape>('LeaderboardEntry').implement({
-  description: 'A place on a board. Order: the best score first, then who reached that score first.',
+builder.node(LeaderboardEntryRef, {
+  description:
+    'A place on a board. Order: the best score first, then who reached that score first. Its id names the board, period, ' +
+    'rank mode and user (not the page it came in), so every read and `leaderboardChanged` event of that place updates one cached entry.',
+  id: { resolve: (entry) => `${viewKey(entry.view)}:${entry.userId}` },
+  loadOne: (id, ctx) => loadEntry(ctx, id),
   fields: (t) => ({
     rank: t.exposeInt('rank', { description: 'Rank on the whole board, in the rank mode asked.' }),
     rankInSet: t.int({
@@ -120,7 +156,7 @@ const LeaderboardEntryRef = builder.objectRef<EntryShape>('LeaderboardEntry').im
       resolve: (entry) => entry.rankInSet ?? null,
     }),
     score: t.field({ type: 'SafeInt', description: `The score. ${safeIntDescription}`, resolve: (entry) => entry.score }),
-    points: t.int({ deprecationReason: pointsDeprecation, resolve: (entry) => pointsOf(entry.score) }),
+    points: t.int({ description: 'The score as an Int.', deprecationReason: pointsDeprecation, resolve: (entry) => pointsOf(entry.score) }),
     percentile: t.float({
       nullable: true,
       description: 'The share of the board at or above this rank, in percent.',
@@ -134,7 +170,7 @@ const LeaderboardEntryRef = builder.objectRef<EntryShape>('LeaderboardEntry').im
       resolve: (entry) =>
         entry.snapshot === null ? null : encodeBoardCursor(entry.ref, { score: entry.score, seq: entry.seq, userId: entry.userId, snapshot: entry.snapshot }),
     }),
-    user: t.field({ type: UserRef, resolve: (entry, _args, ctx) => loadReferencedUser(ctx.loaders.users, entry.userId) }),
+    user: t.field({ type: UserRef, description: 'Whose place it is.', resolve: (entry, _args, ctx) => loadReferencedUser(ctx.loaders.users, entry.userId) }),
   }),
 });
 
@@ -142,11 +178,8 @@ const staleDescription =
   'True when Redis could not be read, or its board was still being rebuilt after Redis lost its data, ' +
   'and the board was computed from PostgreSQL instead: exact as of the last write, but live updates may lag.';
 
-/** The shape behind `Leaderboard`: a board read, as leaderboard and leaderboardChanged return it. */
-export type LeaderboardShape = BoardRead;
-
-const entriesOf = (read: Pick<BoardRead, 'resolved' | 'entries' | 'snapshot' | 'totalParticipants'>): EntryShape[] =>
-  read.entries.map((entry) => ({ ...entry, ref: read.resolved.target.ref, snapshot: read.snapshot, total: read.totalParticipants }));
+const entriesOf = (read: Pick<BoardRead, 'resolved' | 'entries' | 'snapshot' | 'totalParticipants' | 'rankMode'>): EntryShape[] =>
+  read.entries.map((entry) => ({ ...entry, ref: read.resolved.target.ref, snapshot: read.snapshot, total: read.totalParticipants, view: viewOf(read) }));
 
 const PageInfoRef = builder.objectRef<BoardRead>('LeaderboardPageInfo').implement({
   description: 'Where a page ends, for cursor pagination (`after`).',
@@ -161,7 +194,7 @@ const PageInfoRef = builder.objectRef<BoardRead>('LeaderboardPageInfo').implemen
           : null;
       },
     }),
-    hasNextPage: t.exposeBoolean('hasNextPage'),
+    hasNextPage: t.exposeBoolean('hasNextPage', { description: 'True when entries follow this page.' }),
   }),
 });
 
@@ -169,20 +202,31 @@ const PageInfoRef = builder.objectRef<BoardRead>('LeaderboardPageInfo').implemen
 const seasonField = (resolved: ResolvedPeriod) => (resolved.board.period === 'MONTHLY' ? seasonOf(resolved.period) : null);
 
 /** The GraphQL `Leaderboard`, also pushed by `leaderboardChanged`. */
-export const LeaderboardRef = builder.objectRef<LeaderboardShape>('Leaderboard').implement({
-  description: 'A page of one period of a leaderboard.',
+export const LeaderboardRef = builder.objectRef<LeaderboardShape>('Leaderboard');
+
+builder.node(LeaderboardRef, {
+  description:
+    'A page of one period of a leaderboard. Its id names the board, period, rank mode and the window shown (`first` from the top, ' +
+    'an offset, a cursor or a set of users): `leaderboard(first: n)` and `leaderboardChanged(first: n)` of one board period are the same object.',
+  id: { resolve: (read) => `${viewKey(viewOf(read))}:${read.window}` },
+  loadOne: (id, ctx) => loadLeaderboard(ctx, id),
   fields: (t) => ({
     board: t.string({ description: 'The leaderboard key.', resolve: (read) => read.resolved.board.key }),
-    period: t.field({ type: BoardPeriodRef, resolve: (read) => ({ board: read.resolved.board.key, period: read.resolved.period }) }),
+    period: t.field({
+      type: BoardPeriodRef,
+      description: 'The period shown.',
+      resolve: (read) => ({ board: read.resolved.board.key, period: read.resolved.period }),
+    }),
     season: t.field({
       type: SeasonRef,
       nullable: true,
+      description: 'The period as a season, on monthly boards.',
       deprecationReason: 'Use `period`; null on boards that are not monthly.',
       resolve: (read) => seasonField(read.resolved),
     }),
-    rankMode: t.field({ type: RankModeEnum, resolve: (read) => read.rankMode }),
-    entries: t.field({ type: [LeaderboardEntryRef], resolve: (read) => entriesOf(read) }),
-    pageInfo: t.field({ type: PageInfoRef, resolve: (read) => read }),
+    rankMode: t.field({ type: RankModeEnum, description: 'How equal scores are ranked in this page.', resolve: (read) => read.rankMode }),
+    entries: t.field({ type: [LeaderboardEntryRef], description: 'The places shown, in board order.', resolve: (read) => entriesOf(read) }),
+    pageInfo: t.field({ type: PageInfoRef, description: 'Where this page ends.', resolve: (read) => read }),
     totalParticipants: t.exposeInt('totalParticipants', { description: 'Users on the board in this period.' }),
     viewer: t.field({
       type: StandingRef,
@@ -191,7 +235,7 @@ export const LeaderboardRef = builder.objectRef<LeaderboardShape>('Leaderboard')
       // Live updates execute this per viewer; the check makes a board read for someone else show nothing.
       extensions: { viewerDependent: true },
       resolve: (read, _args, ctx) =>
-        read.viewer && read.viewer.userId === ctx.viewer?.id ? { ...read.viewer, total: read.totalParticipants } : null,
+        read.viewer && read.viewer.userId === ctx.viewer?.id ? { ...read.viewer, total: read.totalParticipants, view: viewOf(read) } : null,
     }),
     stale: t.exposeBoolean('stale', { description: staleDescription }),
   }),
@@ -200,20 +244,23 @@ export const LeaderboardRef = builder.objectRef<LeaderboardShape>('Leaderboard')
 type AroundShape = Awaited<ReturnType<typeof getLeaderboardAround>>;
 
 const LeaderboardAroundRef = builder.objectRef<AroundShape>('LeaderboardAround').implement({
+  description: "A user's place on a board period with the places around it.",
   fields: (t) => ({
     board: t.string({ description: 'The leaderboard key.', resolve: (read) => read.resolved.board.key }),
-    period: t.field({ type: BoardPeriodRef, resolve: (read) => ({ board: read.resolved.board.key, period: read.resolved.period }) }),
-    season: t.field({ type: SeasonRef, nullable: true, deprecationReason: 'Use `period`.', resolve: (read) => seasonField(read.resolved) }),
+    period: t.field({ type: BoardPeriodRef, description: 'The period read.', resolve: (read) => ({ board: read.resolved.board.key, period: read.resolved.period }) }),
+    season: t.field({ type: SeasonRef, nullable: true, description: 'The period as a season, on monthly boards.', deprecationReason: 'Use `period`.', resolve: (read) => seasonField(read.resolved) }),
     entries: t.field({
       type: [LeaderboardEntryRef],
       description: 'The user and up to `radius` entries above and below; empty when the user is not on the board.',
-      resolve: (read) => read.entries.map((entry) => ({ ...entry, ref: read.resolved.target.ref, snapshot: null, total: read.totalParticipants })),
+      resolve: (read) =>
+        read.entries.map((entry) => ({ ...entry, ref: read.resolved.target.ref, snapshot: null, total: read.totalParticipants, view: viewOf(read) })),
     }),
-    totalParticipants: t.exposeInt('totalParticipants'),
+    totalParticipants: t.exposeInt('totalParticipants', { description: 'Users on the board in this period.' }),
     standing: t.field({
+      description: 'The user\'s standing; null when not on the board.',
       type: StandingRef,
       nullable: true,
-      resolve: (read) => (read.standing ? { ...read.standing, total: read.totalParticipants } : null),
+      resolve: (read) => (read.standing ? { ...read.standing, total: read.totalParticipants, view: viewOf(read) } : null),
     }),
     stale: t.exposeBoolean('stale', { description: staleDescription }),
   }),
@@ -223,20 +270,22 @@ type StandingsShape = Awaited<ReturnType<typeof getStandings>>;
 type UserStandingShape = { userId: number; standing: RankedStanding | null; total: number };
 
 const UserStandingRef = builder.objectRef<UserStandingShape>('UserStanding').implement({
+  description: "One user's standing in a `standings` read.",
   fields: (t) => ({
-    user: t.field({ type: UserRef, resolve: (row, _args, ctx) => loadReferencedUser(ctx.loaders.users, row.userId) }),
+    user: t.field({ type: UserRef, description: 'The user.', resolve: (row, _args, ctx) => loadReferencedUser(ctx.loaders.users, row.userId) }),
     rank: t.int({ nullable: true, description: 'Null when the user is not on the board.', resolve: (row) => row.standing?.rank ?? null }),
     score: t.field({ type: 'SafeInt', description: `0 when not on the board. ${safeIntDescription}`, resolve: (row) => row.standing?.score ?? 0 }),
-    points: t.int({ deprecationReason: pointsDeprecation, resolve: (row) => pointsOf(row.standing?.score ?? 0) }),
-    percentile: t.float({ nullable: true, resolve: (row) => (row.standing ? percentileOf(row.standing.rank, row.total) : null) }),
+    points: t.int({ description: 'The score as an Int.', deprecationReason: pointsDeprecation, resolve: (row) => pointsOf(row.standing?.score ?? 0) }),
+    percentile: t.float({ nullable: true, description: 'The share of the board at or above the rank, in percent; null when not on it.', resolve: (row) => (row.standing ? percentileOf(row.standing.rank, row.total) : null) }),
   }),
 });
 
 const StandingsRef = builder.objectRef<StandingsShape>('Standings').implement({
+  description: 'Standings of a set of users in one board period.',
   fields: (t) => ({
     board: t.string({ description: 'The leaderboard key.', resolve: (read) => read.resolved.board.key }),
-    period: t.field({ type: BoardPeriodRef, resolve: (read) => ({ board: read.resolved.board.key, period: read.resolved.period }) }),
-    season: t.field({ type: SeasonRef, nullable: true, deprecationReason: 'Use `period`.', resolve: (read) => seasonField(read.resolved) }),
+    period: t.field({ type: BoardPeriodRef, description: 'The period read.', resolve: (read) => ({ board: read.resolved.board.key, period: read.resolved.period }) }),
+    season: t.field({ type: SeasonRef, nullable: true, description: 'The period as a season, on monthly boards.', deprecationReason: 'Use `period`.', resolve: (read) => seasonField(read.resolved) }),
     standings: t.field({
       type: [UserStandingRef],
       description: 'In the order asked; unknown users are left out.',
@@ -250,20 +299,6 @@ const StandingsRef = builder.objectRef<StandingsShape>('Standings').implement({
     stale: t.exposeBoolean('stale', { description: staleDescription }),
   }),
 });
-
-/** Decodes `userIds: [ID!]` arguments (global User ids). */
-const userIdsOf = (ids: ReadonlyArray<string | number>) => ids.map((id) => decodeId('User', String(id)));
-
-/** The page a `leaderboard` call asks for; `after`, `offset` and `userIds` exclude one another. */
-function pageRequest(resolved: ResolvedPeriod, args: { first?: number | null; offset?: number | null; after?: string | null; userIds?: ReadonlyArray<string | number> | null }): PageRequest {
-  const first = args.first ?? 20;
-  const given = [args.after !== null && args.after !== undefined, (args.offset ?? 0) > 0, args.userIds !== null && args.userIds !== undefined];
-  if (given.filter(Boolean).length > 1) throw badInput('Use one of after, offset and userIds per call.', { field: 'after' });
-  if (args.userIds) return { kind: 'users', userIds: userIdsOf(args.userIds) };
-  if (args.after !== null && args.after !== undefined) return { kind: 'cursor', after: decodeBoardCursor(resolved.target.ref, args.after), first };
-  // From the top too: an offset page costs less than a walk's first page, and its cursors carry the same snapshot.
-  return { kind: 'offset', offset: args.offset ?? 0, first };
-}
 
 builder.queryFields((t) => ({
   seasons: t.field({
@@ -294,11 +329,12 @@ builder.queryFields((t) => ({
       first: t.arg.int({
         required: false,
         defaultValue: 20,
+        description: `How many entries, at most ${MAX_LEADERBOARD_PAGE}.`,
         validate: z.number().int().min(0, 'first must be 0 or more.').max(MAX_LEADERBOARD_PAGE, `first must be at most ${MAX_LEADERBOARD_PAGE}.`).nullish(),
       }),
       after: t.arg.string({ required: false, description: 'A cursor from `entries.cursor` or `pageInfo.endCursor`.' }),
-      offset: t.arg.int({ required: false, defaultValue: 0, validate: z.number().int().min(0, 'offset must be 0 or more.').nullish() }),
-      rankMode: t.arg({ type: RankModeEnum, required: false, defaultValue: 'ORDINAL' }),
+      offset: t.arg.int({ required: false, defaultValue: 0, description: 'How many entries from the top to skip.', validate: z.number().int().min(0, 'offset must be 0 or more.').nullish() }),
+      rankMode: t.arg({ type: RankModeEnum, required: false, defaultValue: 'ORDINAL', description: 'How equal scores are ranked.' }),
       userIds: t.arg.idList({
         required: false,
         description: `Up to ${MAX_BOARD_USERS} users: the board among them (those on it), in board order.`,
@@ -306,27 +342,37 @@ builder.queryFields((t) => ({
       }),
     },
     resolve: async (_root, args, ctx) => {
+      const given = [args.after !== null && args.after !== undefined, (args.offset ?? 0) > 0, args.userIds !== null && args.userIds !== undefined];
+      if (given.filter(Boolean).length > 1) throw badInput('Use one of after, offset and userIds per call.', { field: 'after' });
+      const window = {
+        first: args.first ?? 20,
+        offset: args.offset ?? 0,
+        after: args.after ?? undefined,
+        userIds: args.userIds ? userIdsOf(args.userIds) : undefined,
+      };
       const resolved = await resolveBoardArgs(ctx.deps, args);
-      return getLeaderboard(ctx.deps, {
+      const read = await getLeaderboard(ctx.deps, {
         resolved,
-        request: pageRequest(resolved, args),
+        request: pageRequest(resolved, window),
         rankMode: (args.rankMode ?? 'ORDINAL'),
         viewerId: ctx.viewer?.id ?? null,
       });
+      return { ...read, window: windowOf(window) };
     },
   }),
   leaderboardAround: t.field({
     type: LeaderboardAroundRef,
     description: "A user's standing with the entries around it; the viewer's when userId is absent.",
     args: {
-      userId: t.arg.id({ required: false }),
+      userId: t.arg.id({ required: false, description: 'The user to centre on (a User id); the viewer when absent.' }),
       board: t.arg.string({ required: false, defaultValue: 'points', description: boardArgDescription }),
       period: t.arg.id({ required: false, description: periodArgDescription }),
       season: t.arg.id({ required: false, description: seasonArgDescription, deprecationReason: 'Use `period`.' }),
-      rankMode: t.arg({ type: RankModeEnum, required: false, defaultValue: 'ORDINAL' }),
+      rankMode: t.arg({ type: RankModeEnum, required: false, defaultValue: 'ORDINAL', description: 'How equal scores are ranked.' }),
       radius: t.arg.int({
         required: false,
         defaultValue: 5,
+        description: `How many entries above and below, at most ${MAX_AROUND_RADIUS}.`,
         validate: z.number().int().min(0, 'radius must be 0 or more.').max(MAX_AROUND_RADIUS, `radius must be at most ${MAX_AROUND_RADIUS}.`).nullish(),
       }),
     },
@@ -343,12 +389,13 @@ builder.queryFields((t) => ({
     args: {
       userIds: t.arg.idList({
         required: true,
+        description: `Up to ${MAX_BOARD_USERS} users (User ids).`,
         validate: z.array(z.unknown()).max(MAX_BOARD_USERS, `At most ${MAX_BOARD_USERS} userIds at once.`),
       }),
       board: t.arg.string({ required: false, defaultValue: 'points', description: boardArgDescription }),
       period: t.arg.id({ required: false, description: periodArgDescription }),
       season: t.arg.id({ required: false, description: seasonArgDescription, deprecationReason: 'Use `period`.' }),
-      rankMode: t.arg({ type: RankModeEnum, required: false, defaultValue: 'ORDINAL' }),
+      rankMode: t.arg({ type: RankModeEnum, required: false, defaultValue: 'ORDINAL', description: 'How equal scores are ranked.' }),
     },
     resolve: async (_root, args, ctx) => {
       const resolved = await resolveBoardArgs(ctx.deps, args);

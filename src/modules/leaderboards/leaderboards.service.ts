@@ -159,7 +159,7 @@ export async function getLeaderboardAround(deps: PageDeps, input: { resolved: Re
   const { resolved } = input;
   const { value, stale } = await readBoard(deps, resolved, (source) => source.around(resolved.target, input.userId, input.radius, input.rankMode));
   const { entries, skipped } = await onlyUsers(deps, resolved.target.ref, value.entries);
-  return { resolved, entries, totalParticipants: value.total, standing: value.standing, stale: stale || skipped };
+  return { resolved, rankMode: input.rankMode, entries, totalParticipants: value.total, standing: value.standing, stale: stale || skipped };
 }
 
 /**

@@ -17,7 +17,7 @@ const SeasonRolloverRef = builder.objectRef<SeasonRollover>('SeasonRollover').im
       description: 'Now ARCHIVED: its board is served from PostgreSQL.',
       resolve: (event) => event.archived,
     }),
-    current: t.field({ type: SeasonRef, resolve: (event) => event.current }),
+    current: t.field({ type: SeasonRef, description: 'The season current now.', resolve: (event) => event.current }),
   }),
 });
 

@@ -52,7 +52,7 @@ builder.queryFields((t) => ({
         where: { userId: ctx.viewer.id, ...(unreadOnly ? { readAt: null } : {}) },
         orderBy: { id: 'desc' },
       }),
-  }),
+  }, { name: 'NotificationConnection', description: 'A page of notifications.' }, { name: 'NotificationEdge', description: 'A notification in a page, with its cursor.' }),
   unreadNotificationCount: t.withAuth({ user: true }).int({
     description: "How many of the viewer's notifications are unread. Requires a token.",
     resolve: (_root, _args, ctx) => unreadCount(ctx.deps, ctx.viewer.id),

@@ -43,7 +43,7 @@ builder.queryField('deadEvents', (t) =>
     extensions: { ownCursors: true },
     resolve: (_root, args, ctx) =>
       resolveCursorConnection<Promise<DeliveryView[]>>({ args, toCursor: deliveryCursor, defaultSize: 20, maxSize: MAX_PAGE_SIZE }, (page) => listDeadDeliveries(ctx.deps, page)),
-  }),
+  }, { name: 'OutboxDeliveryConnection', description: 'A page of outbox deliveries.' }, { name: 'OutboxDeliveryEdge', description: 'An outbox delivery in a page, with its cursor.' }),
 );
 
 builder.mutationFields((t) => ({

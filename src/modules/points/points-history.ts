@@ -36,3 +36,19 @@ export async function listPointsRecords(
     ORDER BY id ${direction} LIMIT ${page.limit}`;
   return rows.map((row) => outcomeOf(row, false));
 }
+
+/**
+ * One points record by id, for `node(id:)`: only to its user and to admins
+ * (null to anyone else, as for a record that does not exist).
+ */
+export async function findPointsRecord(
+  deps: Pick<Deps, 'db'>,
+  input: { recordId: string; viewer: { id: number; role: string } | null },
+): Promise<AwardOutcome | null> {
+  if (!input.viewer || !/^\d{1,18}$/.test(input.recordId)) return null;
+  const [row] = await deps.db.$queryRaw<RecordRow[]>`
+    SELECT id, user_id, type, requested, points, season_id, day, occurred_at, reason, activity_id, created_by
+    FROM points_records WHERE id = ${BigInt(input.recordId)}`;
+  if (!row || (row.user_id !== input.viewer.id && input.viewer.role !== 'ADMIN')) return null;
+  return outcomeOf(row, false);
+}

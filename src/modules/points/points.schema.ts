@@ -3,17 +3,18 @@ import { z } from 'zod';
 import { builder, MAX_PAGE_SIZE } from '../../graphql/builder.js';
 import { forbidden, unauthenticated } from '../../lib/app-error.js';
 import { decodeId } from '../../graphql/ids.js';
-import { boardArgDescription, periodArgDescription, pointsBoardRef, SeasonRef } from '../leaderboards/index.js';
+import { boardArgDescription, periodArgDescription, pointsBoardRef, SeasonRef, seasonIdArg } from '../leaderboards/index.js';
 import { loadReferencedUser, UserRef } from '../users/index.js';
 import { adjustPoints, MAX_ADJUSTMENT } from './admin-adjust.js';
 import { voidUserPoints, type VoidOutcome } from './void-points.js';
-import { listPointsRecords, recordCursor } from './points-history.js';
+import { findPointsRecord, listPointsRecords, recordCursor } from './points-history.js';
 import { myPoints, type TodayPoints } from './my-points.js';
 import { POINTS_RULES, POINTS_TYPES } from './points-rules.js';
 import type { AwardOutcome } from './points.service.js';
 import { dailySignIn, type SignInOutcome } from './sign-in.js';
 
 const PointsTypeEnum = builder.enumType('PointsType', {
+  description: 'What points were awarded for.',
   values: Object.fromEntries(POINTS_TYPES.map((type) => [type, { description: POINTS_RULES[type].description }])) as Record<
     (typeof POINTS_TYPES)[number],
     { description: string }
@@ -29,18 +30,25 @@ async function seasonTotal(db: Parameters<typeof adjustPoints>[0]['db'], outcome
   return Number(standing?.score ?? 0);
 }
 
-const PointsRecordRef = builder.objectRef<AwardOutcome>('PointsRecord').implement({
-  description: 'One award or reversal of points.',
+const PointsRecordRef = builder.objectRef<AwardOutcome>('PointsRecord');
+
+builder.node(PointsRecordRef, {
+  description:
+    'One award or reversal of points. Its `id` is a global id; `recordId` is the database id that `id` was before. ' +
+    'Only its user and admins can see it: `node(id:)` gives anyone else NOT_FOUND.',
+  id: { resolve: (record) => String(record.recordId) },
+  loadOne: (id, ctx) => findPointsRecord(ctx.deps, { recordId: id, viewer: ctx.viewer }),
   fields: (t) => ({
-    id: t.id({ resolve: (record) => String(record.recordId) }),
-    user: t.field({ type: UserRef, resolve: (record, _args, ctx) => loadReferencedUser(ctx.loaders.users, record.userId) }),
-    type: t.field({ type: PointsTypeEnum, resolve: (record) => record.type }),
+    recordId: t.id({ description: 'The database id (a decimal number), as `id` was before it became a global id.', resolve: (record) => String(record.recordId) }),
+    user: t.field({ type: UserRef, description: 'Whose points these are.', resolve: (record, _args, ctx) => loadReferencedUser(ctx.loaders.users, record.userId) }),
+    type: t.field({ type: PointsTypeEnum, description: 'The rule that granted (or took back) the points.', resolve: (record) => record.type }),
     requested: t.exposeInt('requested', { description: 'What the rule asked for, before the daily cap.' }),
     points: t.exposeInt('granted', { description: 'What was granted: the part that fitted under the daily cap, or a negative reversal.' }),
     season: t.exposeString('seasonId', { description: 'Season id (`YYYY-MM`) of the event time.' }),
-    day: t.exposeString('day', { description: 'Local day (`YYYY-MM-DD`, APP_TIMEZONE) of the event time.' }),
-    occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
-    reason: t.exposeString('reason', { nullable: true }),
+    day: t.exposeString('day', { description: 'Local day (`YYYY-MM-DD`, APP_TIMEZONE) of the event time.', deprecationReason: 'Use `date`: the same value, typed Date.' }),
+    date: t.field({ type: 'Date', description: 'Local day (APP_TIMEZONE) of the event time.', resolve: (record) => record.day }),
+    occurredAt: t.expose('occurredAt', { type: 'DateTime', description: 'When the event that earned (or cost) the points happened.' }),
+    reason: t.exposeString('reason', { nullable: true, description: 'Why, in words: the admin’s reason of an adjustment or void; null for automatic awards.' }),
     activity: t.prismaField({
       type: 'Activity',
       nullable: true,
@@ -63,9 +71,10 @@ const PointsRecordRef = builder.objectRef<AwardOutcome>('PointsRecord').implemen
 });
 
 const VoidResultRef = builder.objectRef<VoidOutcome>('PointsVoid').implement({
+  description: "What `voidUserPoints` did.",
   fields: (t) => ({
-    user: t.field({ type: UserRef, resolve: (outcome, _args, ctx) => loadReferencedUser(ctx.loaders.users, outcome.userId) }),
-    season: t.exposeString('seasonId'),
+    user: t.field({ type: UserRef, description: 'Whose points were voided.', resolve: (outcome, _args, ctx) => loadReferencedUser(ctx.loaders.users, outcome.userId) }),
+    season: t.exposeString('seasonId', { description: 'The season id (`YYYY-MM`).' }),
     voided: t.exposeInt('voided', { description: 'Points taken away (negative when the season total was negative).' }),
     records: t.exposeInt('records', { description: 'Correction records written; 0 when there was nothing left to void.' }),
   }),
@@ -79,38 +88,41 @@ builder.objectField(UserRef, 'pointsRecords', (t) =>
     // Its cursors are record ids, checked by listPointsRecords (see graphql/input-guards.ts).
     extensions: { ownCursors: true },
     args: {
-      season: t.arg.id({ required: false, description: 'Only this season (`YYYY-MM`).' }),
+      season: t.arg.id({ required: false, description: 'Only this season: its `periodId` (`YYYY-MM`) or its global `id`.' }),
       type: t.arg({ type: PointsTypeEnum, required: false, description: 'Only this type.' }),
     },
     resolve: (user, args, ctx) => {
       if (!ctx.viewer) throw unauthenticated();
       if (ctx.viewer.id !== user.id && ctx.viewer.role !== 'ADMIN') throw forbidden("Only admins may read another user's points records.");
-      const filter = { userId: user.id, seasonId: args.season === null || args.season === undefined ? null : String(args.season), type: args.type ?? null };
+      const filter = { userId: user.id, seasonId: seasonIdArg(args.season), type: args.type ?? null };
       return resolveCursorConnection<Promise<AwardOutcome[]>>({ args, toCursor: recordCursor, defaultSize: 20, maxSize: MAX_PAGE_SIZE }, (page) =>
         listPointsRecords(ctx.deps, filter, page),
       );
     },
-  }),
+  }, { name: 'PointsRecordConnection', description: 'A page of points records.' }, { name: 'PointsRecordEdge', description: 'A points record in a page, with its cursor.' }),
 );
 
 const SignInResultRef = builder.objectRef<SignInOutcome>('SignInResult').implement({
+  description: "What today's sign-in earned.",
   fields: (t) => ({
     streakDay: t.exposeInt('streakDay', { description: 'Day of the unbroken sign-in streak, from 1.' }),
-    points: t.exposeInt('granted'),
-    record: t.field({ type: PointsRecordRef, resolve: (outcome) => outcome }),
+    points: t.exposeInt('granted', { description: 'Points granted for it.' }),
+    record: t.field({ type: PointsRecordRef, description: 'The points record written.', resolve: (outcome) => outcome }),
   }),
 });
 
 const PointsAwardRef = builder.objectRef<AwardOutcome>('PointsAward').implement({
+  description: 'What `awardPoints` did.',
   fields: (t) => ({
-    record: t.field({ type: PointsRecordRef, resolve: (outcome) => outcome }),
+    record: t.field({ type: PointsRecordRef, description: 'The points record written.', resolve: (outcome) => outcome }),
     duplicate: t.exposeBoolean('duplicate', { description: 'True when this idempotencyKey was used before: nothing changed.' }),
   }),
 });
 
 const TodayPointsRef = builder.objectRef<TodayPoints>('TodayPoints').implement({
+  description: "Today's points of one type, with its daily cap.",
   fields: (t) => ({
-    type: t.field({ type: PointsTypeEnum, resolve: (row) => row.type }),
+    type: t.field({ type: PointsTypeEnum, description: 'The type.', resolve: (row) => row.type }),
     points: t.exposeInt('points', { description: 'Net points of this type today, reversals included.' }),
     cap: t.exposeInt('cap', { nullable: true, description: 'Daily cap; null when uncapped.' }),
     remaining: t.exposeInt('remaining', { nullable: true, description: 'What the cap still lets in today; reversals give no room back.' }),
@@ -118,9 +130,11 @@ const TodayPointsRef = builder.objectRef<TodayPoints>('TodayPoints').implement({
 });
 
 const MyPointsRef = builder.objectRef<Awaited<ReturnType<typeof myPoints>>>('MyPoints').implement({
+  description: "The viewer's points: today's per type, a board standing, and the sign-in streak.",
   fields: (t) => ({
-    day: t.exposeString('day', { description: 'Today in APP_TIMEZONE (`YYYY-MM-DD`).' }),
-    today: t.field({ type: [TodayPointsRef], resolve: (mine) => mine.today }),
+    day: t.exposeString('day', { description: 'Today in APP_TIMEZONE (`YYYY-MM-DD`).', deprecationReason: 'Use `date`: the same value, typed Date.' }),
+    date: t.field({ type: 'Date', description: 'Today in APP_TIMEZONE.', resolve: (mine) => mine.day }),
+    today: t.field({ type: [TodayPointsRef], description: "Today's points per type, with caps.", resolve: (mine) => mine.today }),
     season: t.field({ type: SeasonRef, description: 'The current season of the `points` board, or the one asked for.', resolve: (mine) => mine.season }),
     board: t.string({ description: 'The leaderboard of `score` and `rank`.', resolve: (mine) => mine.board }),
     period: t.id({ description: 'The period of `score` and `rank` on `board`.', resolve: (mine) => mine.periodId }),
@@ -133,7 +147,7 @@ const MyPointsRef = builder.objectRef<Awaited<ReturnType<typeof myPoints>>>('MyP
     rank: t.exposeInt('rank', { nullable: true, description: 'Rank on `board` in `period`; null when not on it.' }),
     percentile: t.float({ nullable: true, description: 'Share of the board at or above `rank`, in percent.', resolve: (mine) => mine.percentile }),
     signInStreak: t.exposeInt('signInStreak', { description: 'Current sign-in streak in days; 0 once a day was missed.' }),
-    signedInToday: t.exposeBoolean('signedInToday'),
+    signedInToday: t.exposeBoolean('signedInToday', { description: 'True once the viewer signed in today.' }),
     stale: t.exposeBoolean('stale', { description: 'True when the rank was computed from PostgreSQL because Redis was unreachable or its board was being rebuilt.' }),
   }),
 });
@@ -164,9 +178,9 @@ builder.mutationFields((t) => ({
     type: PointsAwardRef,
     description: '(admin) Adds or removes points (no cap). Re-sending the same idempotencyKey changes nothing.',
     args: {
-      userId: t.arg.id({ required: true }),
+      userId: t.arg.id({ required: true, description: 'The user (a User id).' }),
       points: t.arg.int({ required: true, description: `A non-zero integer within ±${MAX_ADJUSTMENT}.` }),
-      reason: t.arg.string({ required: true, validate: z.string().trim().min(1, 'reason must not be empty.').max(500) }),
+      reason: t.arg.string({ required: true, description: 'Why, for the record.', validate: z.string().trim().min(1, 'reason must not be empty.').max(500) }),
       idempotencyKey: t.arg.string({ required: true, description: 'Up to 128 printable ASCII characters, no spaces.' }),
     },
     resolve: (_root, args, ctx) =>
@@ -183,14 +197,14 @@ builder.mutationFields((t) => ({
     description:
       "(admin) Removes a user's points of one season from every board of that season: correction records bring the season total to 0. INVALID_STATE once the season is archived.",
     args: {
-      userId: t.arg.id({ required: true }),
-      season: t.arg.id({ required: true, description: 'Season id, `YYYY-MM`.' }),
-      reason: t.arg.string({ required: true, validate: z.string().trim().min(1, 'reason must not be empty.').max(480) }),
+      userId: t.arg.id({ required: true, description: 'The user (a User id).' }),
+      season: t.arg.id({ required: true, description: 'The season: its `periodId` (`YYYY-MM`) or its global `id`.' }),
+      reason: t.arg.string({ required: true, description: 'Why, for the record.', validate: z.string().trim().min(1, 'reason must not be empty.').max(480) }),
     },
     resolve: (_root, args, ctx) =>
       voidUserPoints(ctx.deps, {
         userId: decodeId('User', String(args.userId)),
-        seasonId: String(args.season),
+        seasonId: seasonIdArg(args.season) ?? '',
         reason: args.reason,
         adminId: ctx.viewer.id,
       }),
