@@ -53,7 +53,7 @@ async function main() {
   logger.info(`metrics on ${app.metricsUrl ?? app.url}/metrics`);
   if (roles.worker) logger.info({ workers: app.workers.length }, 'workers started');
 
-  stopOnSignals(app, deps, logger, config.shutdownTimeoutMs, tracing?.shutdown);
+  stopOnSignals(app, deps, logger, config.shutdownTimeoutMs, tracing ? () => tracing.shutdown() : undefined);
 }
 
 main().catch((error: unknown) => {
