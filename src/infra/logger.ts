@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import { currentRequestScope } from '../lib/request-scope.js';
 
 export type { Logger };
@@ -8,8 +8,8 @@ export type { Logger };
  * A line written while an HTTP request is served carries that request's id
  * (`reqId`), whichever logger wrote it.
  */
-export function createLogger(level: string, base: Record<string, unknown> = {}): Logger {
-  return pino({
+export function createLogger(level: string, base: Record<string, unknown> = {}, destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: 'liveboard', ...base },
     redact: {
@@ -21,5 +21,6 @@ export function createLogger(level: string, base: Record<string, unknown> = {}):
       const scope = currentRequestScope();
       return scope ? { reqId: scope.requestId } : {};
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
