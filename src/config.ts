@@ -211,7 +211,7 @@ const envSchema = z
     /** A manifest of trusted operations (docs/graphql-api.md); when set, no other operation runs. */
     TRUSTED_DOCUMENTS_FILE: z.string().refine(isReadableFile, 'must be the path of a readable file').optional(),
     /** OTLP/HTTP endpoint for traces (e.g. http://collector:4318); setting it turns tracing on. */
-    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ message: 'must be a URL' }).optional(),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
     OTEL_SERVICE_NAME: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits or _ . -').default('liveboard'),
     /** Traces GraphQL operations; on when OTEL_EXPORTER_OTLP_ENDPOINT is set, off otherwise. */
     TRACING: booleanFromEnv.optional(),
@@ -334,7 +334,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       parsed.error.issues.map((issue) => {
         const name = issue.path.join('.') || 'environment';
         const value = typeof issue.path[0] === 'string' ? cleaned[issue.path[0]] : undefined;
-        return `${name} ${issue.message}${value !== undefined && !/SECRET|URL|TOKEN/.test(name) ? ` (got "${value}")` : ''}`;
+        return `${name} ${issue.message}${value !== undefined && !/SECRET|URL|TOKEN|ENDPOINT/.test(name) ? ` (got "${value}")` : ''}`;
       }),
     );
   }
