@@ -85,6 +85,15 @@ describe('@defer and @stream over HTTP', () => {
     expect(codes.every((code) => code === 'FORBIDDEN' || code === 'UNAUTHENTICATED')).toBe(true);
   });
 
+  it('keeps the depth limit: a deferred fragment deeper than MAX_QUERY_DEPTH is refused before anything runs', async () => {
+    let selection = 'id';
+    for (let level = 0; level < 8; level += 1) selection = `hostedActivities(first: 1) { edges { node { organizer { ${selection} } } } }`;
+    const response = await post(`{ viewer { handle ... @defer { ${selection} } } }`, 'multipart/mixed');
+    const text = await response.text();
+    expect(text).toContain('BAD_USER_INPUT');
+    expect(text).not.toContain('"handle"');
+  });
+
   it('over graphql-ws a deferred query gets its initial and deferred results, and the connection stays usable', async () => {
     const client = createWsClient({ url: `${url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
     try {

@@ -79,12 +79,14 @@ describe('automatic persisted queries (APQ)', () => {
     });
     const body = (await response.json()) as { errors: Array<{ extensions: { code: string } }> };
     expect(body.errors[0]!.extensions.code).toBe('PERSISTED_QUERY_MISMATCH');
+    expect(response.status).toBe(400);
     const unknown = await fetch(`${url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256('never sent') } } }),
     });
     expect(((await unknown.json()) as typeof body).errors[0]!.extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect(unknown.status).toBe(404);
   });
 });
 
