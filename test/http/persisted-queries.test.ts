@@ -6,6 +6,8 @@ import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, gql } from '@apollo/
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { addTypenameToDocument } from '@apollo/client/utilities';
 import { print } from 'graphql';
+import { createClient as createWsClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../support/harness.js';
 
@@ -133,6 +135,24 @@ describe('trusted documents mode', () => {
     });
     const body = (await unknownHash.json()) as { errors: Array<{ extensions: { code: string } }> };
     expect(body.errors[0]!.extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+  });
+
+  it('applies the same rule over graphql-ws: manifest text or hash runs, anything else is PERSISTED_QUERY_ONLY', async () => {
+    const client = createWsClient({ url: `${url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const run = (payload: { query: string; extensions?: Record<string, unknown> }) =>
+      new Promise<unknown>((resolve) => {
+        const results: unknown[] = [];
+        client.subscribe(payload, { next: (value) => results.push(value), error: (error) => resolve({ error }), complete: () => resolve(results) });
+      });
+    try {
+      expect(JSON.stringify(await run({ query: trustedText }))).toContain('"algorithm"');
+      expect(JSON.stringify(await run({ query: '', extensions: { persistedQuery: { version: 1, sha256Hash: sha256(trustedText) } } }))).toContain('"algorithm"');
+      const refused = JSON.stringify(await run({ query: '{ viewer { id } }' }));
+      expect(refused).toContain('PERSISTED_QUERY_ONLY');
+      expect(refused).not.toContain('"viewer"');
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('accepts the exact text of a manifest operation', async () => {
