@@ -20,7 +20,8 @@ export function useAutomaticPersistedQueries(maxBytes: number): Plugin {
   const store = new LRUCache<string, string>({ maxSize: maxBytes, sizeCalculation: (query) => Math.max(1, Buffer.byteLength(query)) });
   return useAPQ({
     store: { get: (hash) => store.get(hash) ?? null, set: (hash, query) => void store.set(hash, query) },
-    hash: (query) => sha256(query),
+    // Runs before yoga checks the params' types: a non-string "query" matches no hash (PERSISTED_QUERY_MISMATCH) instead of throwing.
+    hash: (query: unknown) => (typeof query === 'string' ? sha256(query) : ''),
   });
 }
 

@@ -92,6 +92,44 @@ describe('automatic persisted queries (APQ)', () => {
   });
 });
 
+describe('hostile persisted-query payloads', () => {
+  let t: TestContext;
+  beforeAll(async () => {
+    t = await createTestContext();
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  it('answers each with a coded error, never an internal one', async () => {
+    const payloads: unknown[] = [
+      { extensions: { persistedQuery: { version: 1, sha256Hash: 42 } } },
+      { extensions: { persistedQuery: { version: 2, sha256Hash: sha256('{ __typename }') } } },
+      { extensions: { persistedQuery: { version: 1, sha256Hash: 'z'.repeat(10_000) } } },
+      { extensions: { persistedQuery: 'yes' } },
+      { extensions: 'persisted' },
+      { query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: null } } },
+      { query: 7, extensions: { persistedQuery: { version: 1, sha256Hash: sha256('7') } } },
+    ];
+    for (const payload of payloads) {
+      const response = await t.yoga.fetch('http://localhost/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+      const body = (await response.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+      const label = JSON.stringify(payload).slice(0, 80);
+      expect(response.status, label).toBeLessThan(500);
+      if (body.errors === undefined) {
+        // The one well-formed query among them runs; a malformed extension is ignored as unknown.
+        expect(body.data, label).toEqual({ __typename: 'Query' });
+        continue;
+      }
+      for (const error of body.errors) {
+        expect(error.extensions?.code, label).toEqual(expect.any(String));
+        expect(error.extensions?.code, label).not.toBe('INTERNAL_SERVER_ERROR');
+        expect(error.message, label).not.toBe('Unexpected error.');
+      }
+    }
+  });
+});
+
 describe('trusted documents mode', () => {
   let t: TestContext;
   let url: string;
