@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import type { Deps } from '../../src/deps.js';
 import { createYogaServer } from '../../src/graphql/yoga.js';
 import { ADMIN_QUEUES_PATH, createAdminQueuesRoute } from '../../src/http/admin-queues.js';
-import { listen } from '../../src/http/routes.js';
+import { createMetricsServer, createProbeServer, listen } from '../../src/http/routes.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
@@ -67,6 +67,19 @@ describe('x-request-id', () => {
     expect(sse.headers.get('content-type')).toMatch(/text\/event-stream/);
     expect(sse.headers.get('x-request-id')).toMatch(UUID);
     abort.abort();
+  });
+
+  it("is on a worker's probe server and on the METRICS_PORT server too", async () => {
+    for (const probe of [createProbeServer(t.deps), createMetricsServer(t.deps)]) {
+      const probeUrl = await listen(probe.server, 0, '127.0.0.1');
+      try {
+        const response = await fetch(`${probeUrl}/metrics`, { headers: { 'x-request-id': 'probe-1' } });
+        await response.text();
+        expect(response.headers.get('x-request-id')).toBe('probe-1');
+      } finally {
+        await probe.close();
+      }
+    }
   });
 
   it('echoes a plain incoming id and replaces a hostile one', async () => {
