@@ -17,6 +17,7 @@ const ALONE = [
   'test/live/burst.test.ts',
   'test/live/slow-socket.test.ts',
   'test/live/subscription-cleanup.test.ts',
+  'test/ops/admin-board-browser.test.ts',
   'test/ops/container.test.ts',
   'test/ops/redis-restart.test.ts',
   'test/users/user-create.test.ts',

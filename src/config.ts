@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 import { parseCidr } from './lib/client-address.js';
 
@@ -62,6 +63,15 @@ const booleanFromEnv = z
 /** A finite decimal such as `0.05` or `-1`; weights may be negative (a behaviour that cools an activity). */
 const heatWeight = (fallback: number) =>
   z.coerce.number({ message: 'must be a number' }).refine(Number.isFinite, 'must be a finite number').default(fallback);
+
+const isReadableFile = (path: string) => {
+  try {
+    accessSync(path, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const isValidTimeZone = (zone: string) => {
   try {
@@ -196,6 +206,15 @@ const envSchema = z
     METRICS_PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).optional(),
     /** When set, /metrics answers 401 unless called with `Authorization: Bearer <METRICS_TOKEN>`. */
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** Bytes of query text kept for automatic persisted queries (an in-process LRU); 0 turns APQ off. */
+    APQ_CACHE_BYTES: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0).max(1_073_741_824).default(8_388_608),
+    /** A manifest of trusted operations (docs/graphql-api.md); when set, no other operation runs. */
+    TRUSTED_DOCUMENTS_FILE: z.string().refine(isReadableFile, 'must be the path of a readable file').optional(),
+    /** OTLP/HTTP endpoint for traces (e.g. http://collector:4318); setting it turns tracing on. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
+    OTEL_SERVICE_NAME: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits or _ . -').default('liveboard'),
+    /** Traces GraphQL operations; on when OTEL_EXPORTER_OTLP_ENDPOINT is set, off otherwise. */
+    TRACING: booleanFromEnv.optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWT_JWKS_URL) {
@@ -283,6 +302,12 @@ function toConfig(env: z.output<typeof envSchema>) {
       metricsPort: env.METRICS_PORT,
       metricsToken: env.METRICS_TOKEN,
     },
+    persistedQueries: { apqCacheBytes: env.APQ_CACHE_BYTES, trustedDocumentsFile: env.TRUSTED_DOCUMENTS_FILE },
+    tracing: {
+      enabled: env.TRACING ?? env.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined,
+      otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: env.OTEL_SERVICE_NAME,
+    },
     outbox: { maxAttempts: env.OUTBOX_MAX_ATTEMPTS, retryBaseMs: env.OUTBOX_RETRY_BASE_MS, retryMaxMs: env.OUTBOX_RETRY_MAX_MS },
     selfHeal: { checkIntervalMs: env.REDIS_STATE_CHECK_MS },
     live: {
@@ -309,7 +334,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       parsed.error.issues.map((issue) => {
         const name = issue.path.join('.') || 'environment';
         const value = typeof issue.path[0] === 'string' ? cleaned[issue.path[0]] : undefined;
-        return `${name} ${issue.message}${value !== undefined && !/SECRET|URL|TOKEN/.test(name) ? ` (got "${value}")` : ''}`;
+        return `${name} ${issue.message}${value !== undefined && !/SECRET|URL|TOKEN|ENDPOINT/.test(name) ? ` (got "${value}")` : ''}`;
       }),
     );
   }

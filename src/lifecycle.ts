@@ -9,7 +9,7 @@ import type { Logger } from './infra/logger.js';
  * exits 1; a job it was running is not lost: its lock expires and another
  * worker takes it over (BullMQ's stalled-job check).
  */
-export function stopOnSignals(app: RunningApp, deps: OwnedDeps, logger: Logger, timeoutMs: number): void {
+export function stopOnSignals(app: RunningApp, deps: OwnedDeps, logger: Logger, timeoutMs: number, flush?: () => Promise<void>): void {
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -23,6 +23,8 @@ export function stopOnSignals(app: RunningApp, deps: OwnedDeps, logger: Logger, 
     try {
       await app.stop();
       await deps.close();
+      // Spans still batched in memory (tracing) go out before the process ends.
+      await flush?.();
       logger.info('stopped');
       process.exit(0);
     } catch (error) {

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { startApp } from './app.js';
 import { createDeps } from './deps.js';
 import { createLogger } from './infra/logger.js';
+import { startTracing } from './infra/tracing.js';
 import { applyMigrations, ensureDatabase } from './infra/migrator.js';
 import { stopOnSignals } from './lifecycle.js';
 import { seedDemoData } from '../prisma/seed.js';
@@ -40,6 +41,9 @@ async function main() {
     const result = await applyMigrations(config.database.url, { log: (message) => logger.info(message) });
     logger.info({ applied: result.applied.length, alreadyApplied: result.alreadyApplied.length }, 'database migrated');
   }
+  // Before anything serves requests, so every operation's spans reach the exporter.
+  const tracing = startTracing(config.tracing);
+  if (tracing) logger.info({ endpoint: config.tracing.otlpEndpoint }, 'tracing to OTLP');
   const deps = await createDeps(config, logger);
   if (values.seed && config.seedDemoData) await seedDemoData(deps);
 
@@ -49,7 +53,7 @@ async function main() {
   logger.info(`metrics on ${app.metricsUrl ?? app.url}/metrics`);
   if (roles.worker) logger.info({ workers: app.workers.length }, 'workers started');
 
-  stopOnSignals(app, deps, logger, config.shutdownTimeoutMs);
+  stopOnSignals(app, deps, logger, config.shutdownTimeoutMs, tracing ? () => tracing.shutdown() : undefined);
 }
 
 main().catch((error: unknown) => {

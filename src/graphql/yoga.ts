@@ -8,6 +8,7 @@ import { isMasked, toClientError } from './errors.js';
 import { useInputGuards } from './input-guards.js';
 import { useSubscriptionGuards } from './subscription-guards.js';
 import { useSharedSubscriptions } from './live/shared-subscriptions.js';
+import { useHttpFeatures } from './http-features.js';
 import { useDocumentLimits, useJsonPostsOnly, useSchemaDisclosure } from './hygiene.js';
 import { useAbandonedStreamRelease, useOperationMetrics, useSubscriptionGauge } from './plugins.js';
 import { useMutationRateLimit } from './rate-limit.js';
@@ -58,6 +59,7 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
       },
     },
     plugins: [
+      ...useHttpFeatures(deps.config),
       useJsonPostsOnly(),
       ...useDocumentLimits(hygiene),
       ...useSchemaDisclosure(hygiene),

@@ -1,11 +1,12 @@
 import type http from 'node:http';
-import type { DocumentNode, ExecutionArgs, GraphQLError, GraphQLSchema } from 'graphql';
+import { GraphQLError, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../infra/logger.js';
 import type { Yoga } from '../graphql/yoga.js';
 import { resultJson } from '../graphql/live/result-json.js';
 import { toClientError } from '../graphql/errors.js';
+import { PERSISTED_QUERY_ONLY, trustedQueryText, type TrustedDocuments } from '../graphql/persisted-operations.js';
 import { appError, ErrorCode } from '../lib/app-error.js';
 import { createClientSlots } from './client-limits.js';
 import { SocketBackpressure, type BackpressureLimits } from './socket-backpressure.js';
@@ -63,10 +64,12 @@ export interface GraphQLWsOptions {
   /** How much unsent data one connection may hold, and for how long (socket-backpressure.ts). */
   backpressure: BackpressureLimits;
   keepAliveMs?: number;
+  /** Trusted-documents mode (TRUSTED_DOCUMENTS_FILE): only these operations run, as over HTTP. */
+  trustedDocuments?: TrustedDocuments;
 }
 
 export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger, options: GraphQLWsOptions): { dispose(): Promise<void> } {
-  const { clientAddressOf, maxConnectionsPerClient, maxSubscriptionsPerConnection, backpressure: limits, keepAliveMs = 12_000 } = options;
+  const { clientAddressOf, maxConnectionsPerClient, maxSubscriptionsPerConnection, backpressure: limits, keepAliveMs = 12_000, trustedDocuments } = options;
 
   type Enveloped = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
   /** What yoga's envelop hands out for one operation (its own type is too general to be useful here). */
@@ -89,9 +92,13 @@ export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger,
       const connectionParams = ctx.connectionParams ?? {};
       const { clientAddress } = ctx.extra;
       const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ ...ctx, connectionParams, clientAddress } as never) as Operation;
+      const query = trustedDocuments ? trustedQueryText(trustedDocuments, payload) : payload.query;
+      if (query === null) {
+        return [new GraphQLError('Only trusted operations are accepted: send the text or sha256Hash of one of the server\'s persisted operations.', { extensions: { code: PERSISTED_QUERY_ONLY } })];
+      }
       let document;
       try {
-        document = parse(payload.query);
+        document = parse(query);
       } catch (error) {
         return [error as never];
       }

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Deps } from '../lib/app-deps.js';
+import { serveWithRequestId } from './access-log.js';
 import { checkReadiness } from './health.js';
 
 /** A plain Node handler for one path prefix of the HTTP server. */
@@ -75,15 +76,18 @@ export function createMetricsServer(deps: Pick<Deps, 'metrics' | 'config' | 'log
 }
 
 function createRoutesServer(deps: Pick<Deps, 'logger'>, routes: Record<string, Route>): { server: http.Server; close(): Promise<void> } {
-  const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const route = routes[matchRoute(routes, path) ?? ''];
-    if (!route) return sendJson(res, 404, { error: 'not found' });
-    Promise.resolve(route(req, res)).catch((error: unknown) => {
-      deps.logger.error({ err: error, path }, 'unhandled error in an HTTP route');
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-    });
-  });
+  const accessLogger = deps.logger.child({ component: 'http' });
+  const server = http.createServer((req, res) =>
+    serveWithRequestId(req, res, accessLogger, () => {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const route = routes[matchRoute(routes, path) ?? ''];
+      if (!route) return sendJson(res, 404, { error: 'not found' });
+      Promise.resolve(route(req, res)).catch((error: unknown) => {
+        deps.logger.error({ err: error, path }, 'unhandled error in an HTTP route');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      });
+    }),
+  );
   return {
     server,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

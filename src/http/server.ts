@@ -4,7 +4,9 @@ import { Transform } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Deps } from '../lib/app-deps.js';
 import { ErrorCode } from '../lib/app-error.js';
+import { loadTrustedDocuments } from '../graphql/persisted-operations.js';
 import type { Yoga } from '../graphql/yoga.js';
+import { logUpgrade, serveWithRequestId } from './access-log.js';
 import { createClientSlots, requestAddressResolver } from './client-limits.js';
 import { serveGraphQLWs } from './graphql-ws.js';
 import { matchRoute, probeRoutes, sendJson, type Route } from './routes.js';
@@ -33,8 +35,9 @@ export function createHttpServer(deps: Deps, yoga: Yoga, extraRoutes: Record<str
   // Anonymous limits count by this address; a client's open SSE streams are capped per address.
   const clientAddressOf = requestAddressResolver(config.rateLimit.proxyTrust);
   const sseStreams = createClientSlots(config.rateLimit.maxSseStreamsPerClient);
+  const accessLogger = deps.logger.child({ component: 'http' });
 
-  const server = http.createServer((req, res) => {
+  const server = http.createServer((req, res) => serveWithRequestId(req, res, accessLogger, () => {
     const socket = req.socket;
     inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
     res.once('close', () => {
@@ -71,7 +74,7 @@ export function createHttpServer(deps: Deps, yoga: Yoga, extraRoutes: Record<str
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.destroy();
     });
-  });
+  }));
   server.requestTimeout = 30_000;
   server.on('connection', (socket: Socket) => {
     inFlight.set(socket, 0);
@@ -81,11 +84,13 @@ export function createHttpServer(deps: Deps, yoga: Yoga, extraRoutes: Record<str
   server.on('upgrade', (_req, socket: Socket) => inFlight.delete(socket));
 
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: config.http.maxBodyBytes });
+  wss.on('headers', (headers, req) => logUpgrade(req, headers, accessLogger, req.socket));
   const wsServer = serveGraphQLWs(wss, yoga, deps.logger.child({ component: 'graphql-ws' }), {
     clientAddressOf,
     maxConnectionsPerClient: config.rateLimit.maxConnectionsPerClient,
     maxSubscriptionsPerConnection: config.rateLimit.maxSubscriptionsPerConnection,
     backpressure: config.live.wsBackpressure,
+    trustedDocuments: config.persistedQueries.trustedDocumentsFile === undefined ? undefined : loadTrustedDocuments(config.persistedQueries.trustedDocumentsFile),
   });
 
   return {

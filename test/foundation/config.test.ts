@@ -77,6 +77,25 @@ describe('configuration', () => {
     expect(problems.find((p) => p.startsWith('GRAPHIQL'))).toMatch(/true or false/);
   });
 
+  it('checks the persisted-operation and tracing variables', () => {
+    const defaults = loadConfig({});
+    expect(defaults.persistedQueries).toEqual({ apqCacheBytes: 8_388_608, trustedDocumentsFile: undefined });
+    expect(defaults.tracing).toEqual({ enabled: false, otlpEndpoint: undefined, serviceName: 'liveboard' });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing.enabled).toBe(true);
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', TRACING: 'false' }).tracing.enabled).toBe(false);
+    expect(loadConfig({ TRUSTED_DOCUMENTS_FILE: path.join(ROOT, 'package.json') }).persistedQueries.trustedDocumentsFile).toBe(path.join(ROOT, 'package.json'));
+    const problems = problemsOf({
+      TRUSTED_DOCUMENTS_FILE: path.join(ROOT, 'no-such-manifest.json'),
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
+      APQ_CACHE_BYTES: '-1',
+      TRACING: 'sometimes',
+    });
+    expect(problems).toHaveLength(4);
+    expect(problems.find((p) => p.startsWith('TRUSTED_DOCUMENTS_FILE'))).toMatch(/readable file/);
+    expect(problems.find((p) => p.startsWith('OTEL_EXPORTER_OTLP_ENDPOINT'))).toMatch(/URL/);
+    expect(problems.find((p) => p.startsWith('OTEL_EXPORTER_OTLP_ENDPOINT'))).not.toMatch(/collector/);
+  });
+
   it('rejects a port out of range', () => {
     expect(problemsOf({ PORT: '70000' })).toEqual(['PORT must be 0 (any free port) to 65535 (got "70000")']);
   });

@@ -13,7 +13,7 @@ export { createTokenService, InvalidTokenError, parseBearer, type TokenService, 
 export { createViewerCache, type ViewerCache } from './viewer-cache.js';
 export { createLogInGuard, type LogInGuard, type LogInLimits } from './login-limit.js';
 export { hashPassword } from './passwords.js';
-export { createOrPromoteAdmin, handleSchema, passwordSchema } from './users.service.js';
+export { createOrPromoteAdmin, handleSchema, logIn, passwordSchema } from './users.service.js';
 export { createUserCache, createUserLoader, type UserCache, type UserLoader, existingUserIds, loadReferencedUser } from './users.loader.js';
 export { UserRef } from './users.schema.js';
 
