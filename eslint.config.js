@@ -11,7 +11,7 @@ const UPWARD = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'src/generated/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'build/', 'src/generated/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   // import-x reads .ts files (extensions, parser) only with its TypeScript preset.
