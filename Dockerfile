@@ -12,7 +12,9 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts tsconfig.json tsconfig.build.json ./
 COPY prisma ./prisma
-COPY scripts/no-schema-engine.sh ./scripts/
+COPY scripts/no-schema-engine.sh scripts/build-web.mjs ./scripts/
+# postinstall also bundles the live page (web/) with esbuild.
+COPY web ./web
 RUN npm ci
 COPY scripts ./scripts
 COPY src ./src

@@ -12,7 +12,7 @@ const UPWARD = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'src/generated/', 'examples/generated/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'build/', 'src/generated/', 'examples/generated/', 'coverage/'] },
   {
     // The printed schema, as clients see it: descriptions everywhere, naming, and Relay's connection rules.
     files: ['schema.graphql'],

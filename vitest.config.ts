@@ -7,6 +7,8 @@ import { defineConfig } from 'vitest/config';
  * a time after the parallel batch has finished.
  */
 const ALONE = [
+  // Headless Chromium against a real server: heavy, and they time live delivery.
+  'test/browser/**/*.test.ts',
   'test/jobs/graceful-shutdown.test.ts',
   'test/jobs/rollover-cancel.test.ts',
   'test/jobs/schedule-changes.test.ts',

@@ -5,6 +5,7 @@ import { initJobSeries } from './infra/metrics.js';
 import { queuePrefix, startWorkers } from './infra/queues.js';
 import { createYogaServer } from './graphql/yoga.js';
 import { ADMIN_QUEUES_PATH, createAdminQueuesRoute } from './http/admin-queues.js';
+import { createLivePageRoutes } from './http/live-page.js';
 import { createMetricsServer, createProbeServer, listen, type Route } from './http/routes.js';
 import { createHttpServer } from './http/server.js';
 import { createRunRecorder } from './modules/jobs/job-runs.js';
@@ -45,6 +46,7 @@ export async function startApp(deps: Deps, roles: { api: boolean; worker: boolea
     hotSync = await startHotCacheSync(deps);
     const http = createHttpServer(deps, createYogaServer(deps), {
       [ADMIN_QUEUES_PATH]: createAdminQueuesRoute(deps),
+      ...(await createLivePageRoutes(deps.logger)),
       ...options.extraRoutes,
     });
     url = await listen(http.server, options.port ?? deps.config.http.port, deps.config.http.host);

@@ -1,10 +1,10 @@
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import type { Deps } from '../lib/app-deps.js';
 import type { Context, ContextSource } from './context.js';
 import { buildContext, contextFor } from './context-factory.js';
 import { isMasked, toClientError } from './errors.js';
+import { useGraphiQLPage } from './graphiql-page.js';
 import { useInputGuards } from './input-guards.js';
 import { useSubscriptionGuards } from './subscription-guards.js';
 import { useSharedSubscriptions } from './live/shared-subscriptions.js';
@@ -16,6 +16,8 @@ import { schema as appSchema } from './schema.js';
 
 export type Yoga = YogaServerInstance<ContextSource, Context>;
 
+const GRAPHQL_ENDPOINT = '/graphql';
+
 /**
  * The GraphQL endpoint: HTTP, SSE (yoga's default for subscriptions over
  * HTTP) and, through http/server.ts, graphql-ws on the same path. The
@@ -26,7 +28,7 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
   const corsOrigins = new Set(hygiene.corsOrigins);
   return createYoga<ContextSource, Context>({
     schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     // Also enforced while the body streams in (http/server.ts); this covers yoga.fetch.
     maxRequestBodySize: deps.config.http.maxBodyBytes,
     // Only listed origins get CORS headers (with credentials); any other origin gets none, so a browser blocks it.
@@ -42,11 +44,8 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
       };
     },
     context: (initial) => buildContext(deps, initial),
-    graphiql: deps.config.graphiql
-      ? { title: 'liveboard', subscriptionsProtocol: 'WS', defaultQuery: DEFAULT_QUERY }
-      : false,
-    // The bundled GraphiQL works without a CDN, e.g. on an offline machine.
-    renderGraphiQL,
+    // Served by useGraphiQLPage instead (compressed, cacheable); the bundled GraphiQL needs no CDN.
+    graphiql: false,
     landingPage: false,
     logging: deps.logger.child({ component: 'graphql' }),
     maskedErrors: {
@@ -59,6 +58,7 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
       },
     },
     plugins: [
+      ...(deps.config.graphiql ? [useGraphiQLPage(GRAPHQL_ENDPOINT)] : []),
       ...useHttpFeatures(deps.config),
       useJsonPostsOnly(),
       ...useDocumentLimits(hygiene),
@@ -80,17 +80,3 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
     ],
   });
 }
-
-const DEFAULT_QUERY = `# Welcome to liveboard. Sign up, then put the token in the Headers tab:
-# { "Authorization": "Bearer <token>" }
-mutation SignUp {
-  signUp(input: { handle: "newcomer", password: "correct-horse", displayName: "Newcomer" }) {
-    token
-    user { id handle }
-  }
-}
-
-query Viewer {
-  viewer { id handle displayName }
-}
-`;

@@ -9,6 +9,7 @@ import { toClientError } from '../graphql/errors.js';
 import { PERSISTED_QUERY_ONLY, trustedQueryText, type TrustedDocuments } from '../graphql/persisted-operations.js';
 import { appError, ErrorCode } from '../lib/app-error.js';
 import { createClientSlots } from './client-limits.js';
+import { withOperationHeaders } from './operation-headers.js';
 import { SocketBackpressure, type BackpressureLimits } from './socket-backpressure.js';
 
 /** A WebSocket message as text, whichever of ws's binary forms it arrived in. */
@@ -89,7 +90,8 @@ export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger,
         const message = `At most ${maxSubscriptionsPerConnection} operations may be open on one connection; complete some first.`;
         return [toClientError(appError(ErrorCode.TOO_MANY_SUBSCRIPTIONS, message, { max: maxSubscriptionsPerConnection })) as never];
       }
-      const connectionParams = ctx.connectionParams ?? {};
+      // GraphiQL sends its Authorization header with each operation, not at connection_init.
+      const connectionParams = withOperationHeaders(ctx.connectionParams, payload.extensions);
       const { clientAddress } = ctx.extra;
       const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ ...ctx, connectionParams, clientAddress } as never) as Operation;
       const query = trustedDocuments ? trustedQueryText(trustedDocuments, payload) : payload.query;
