@@ -1,4 +1,5 @@
 import { recordAward } from '../../src/modules/points/index.js';
+import { loadavg } from 'node:os';
 import type { BenchEnvironment } from './environment.js';
 import { awardStream, ClientProcess, QUERY, sleep, waitUntil } from './fanout.js';
 import { ServerProcess } from './fanout-server-process.js';
@@ -46,6 +47,7 @@ async function run(env: BenchEnvironment, options: { count: number; query: strin
   try {
     await sleep(1_000);
     const started = server.memory();
+    const loadAtStart = loadavg()[0]!;
     const connectStarted = performance.now();
     let offset = 0;
     const processes = shares(options.count).map((size) => {
@@ -99,6 +101,8 @@ async function run(env: BenchEnvironment, options: { count: number; query: strin
 
     latencies.sort((a, b) => a - b);
     return {
+      // The machine's 1-minute load (2 cores shared with other work): latency depends on it, CPU per event far less.
+      loadAverage: { atStart: round(loadAtStart), atEnd: round(loadavg()[0]!) },
       subscribers: options.count,
       clientProcesses: PROCESSES,
       connectSeconds,

@@ -9,7 +9,7 @@ import { useInputGuards } from './input-guards.js';
 import { useSubscriptionGuards } from './subscription-guards.js';
 import { useSharedSubscriptions } from './live/shared-subscriptions.js';
 import { useDocumentLimits, useJsonPostsOnly, useSchemaDisclosure } from './hygiene.js';
-import { useAbandonedStreamRelease, useOperationMetrics, useSubscriptionGauge } from './plugins.js';
+import { countStreamErrors, useAbandonedStreamRelease, useOperationMetrics, useSubscriptionGauge } from './plugins.js';
 import { useMutationRateLimit } from './rate-limit.js';
 import { schema as appSchema } from './schema.js';
 
@@ -74,6 +74,7 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
         executionContext: (ctx, { viewerDependent }) => contextFor(ctx, viewerDependent ? ctx.viewer : null),
         share: deps.config.live.sharedSubscriptions,
         metrics: deps.metrics,
+        onExecuted: (args, result) => countStreamErrors(deps.metrics, schema, args, result),
       }),
     ],
   });
