@@ -19,7 +19,6 @@ function messageText(data: RawData): string {
 /** Per-connection state: results whose JSON is spliced into the next message at send time. */
 interface Connection {
   socket: WebSocket;
-  request: http.IncomingMessage;
   /** Who the connection's operations count against when anonymous (rate limits). */
   clientAddress: string | null;
   pendingJson: Map<number, string>;
@@ -126,7 +125,8 @@ export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger,
   };
   wss.on('error', (error) => logger.error({ err: error }, 'WebSocket server error'));
   wss.on('connection', (socket, request) => {
-    const connection: Connection = { socket, request, clientAddress: clientAddressOf(request), pendingJson: new Map(), nextRef: 0 };
+    // The upgrade request is not kept: only its client address is needed, and it would hold its headers for the connection's life.
+    const connection: Connection = { socket, clientAddress: clientAddressOf(request), pendingJson: new Map(), nextRef: 0 };
     socket.once('error', (error) => {
       logger.warn({ err: error }, 'WebSocket connection error');
       socket.close(CloseCode.InternalServerError, 'Internal server error');
