@@ -24,5 +24,4 @@ describe('request loaders (made on first use)', () => {
     const users = await Promise.all([loaders.users.load(a.user.id), loaders.users.load(b.user.id), loaders.users.load(-1)]);
     expect(users.map((user) => user?.id ?? null)).toEqual([a.user.id, b.user.id, null]);
   });
-
 });
