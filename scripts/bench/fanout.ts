@@ -50,8 +50,9 @@ export class ClientProcess {
     return clients;
   }
 
+  /** Connecting is slow on a loaded machine (each signed-in subscriber's token is verified and its user read): 10 minutes at most. */
   whenReady(count: number): Promise<void> {
-    return this.until(() => this.ready === count, `${count} subscriptions`);
+    return this.until(() => this.ready === count, `${count} subscriptions`, 600_000);
   }
 
   takeTimes(): number[] {
@@ -60,11 +61,15 @@ export class ClientProcess {
     return times;
   }
 
-  until(check: () => boolean, what: string): Promise<void> {
-    return waitUntil(() => {
-      if (this.failure) throw new Error(`subscriber process: ${this.failure}`);
-      return check();
-    }, what);
+  until(check: () => boolean, what: string, timeoutMs?: number): Promise<void> {
+    return waitUntil(
+      () => {
+        if (this.failure) throw new Error(`subscriber process: ${this.failure}`);
+        return check();
+      },
+      what,
+      timeoutMs,
+    );
   }
 
   async stop(): Promise<void> {

@@ -7,14 +7,37 @@ import type { Context, ContextSource, Loaders, Viewer } from './context.js';
 
 /**
  * Every per-request loader, from the modules' factories: the one place they
- * are made. Loaders that depend on the viewer are bound to it here.
+ * are made. Loaders that depend on the viewer are bound to it here. Each is
+ * made on first use: every subscription has a context, held as long as it is
+ * open, yet its events run with contexts of their own (contextFor), so a
+ * subscriber's own loaders are mostly never used; made eagerly they were
+ * four DataLoaders per open subscription.
  */
+class RequestLoaders implements Loaders {
+  #users: Loaders['users'] | undefined;
+  #viewerFlags: Loaders['viewerFlags'] | undefined;
+  #hotActivities: Loaders['hotActivities'] | undefined;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly viewer: Viewer | null,
+  ) {}
+
+  get users() {
+    return (this.#users ??= createUserLoader(this.deps));
+  }
+
+  get viewerFlags() {
+    return (this.#viewerFlags ??= createViewerFlags(this.deps, this.viewer?.id ?? null));
+  }
+
+  get hotActivities() {
+    return (this.#hotActivities ??= createHotActivityLoader(this.deps));
+  }
+}
+
 export function createLoaders(deps: Deps, viewer: Viewer | null): Loaders {
-  return {
-    users: createUserLoader(deps),
-    viewerFlags: createViewerFlags(deps, viewer?.id ?? null),
-    hotActivities: createHotActivityLoader(deps),
-  };
+  return new RequestLoaders(deps, viewer);
 }
 
 /**

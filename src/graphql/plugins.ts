@@ -1,6 +1,15 @@
 import { createCounter, createHistogram, usePrometheus, type FillLabelsFnParams } from '@graphql-yoga/plugin-prometheus';
-import { getOperationAST, Kind, type FragmentDefinitionNode, type GraphQLSchema, type SelectionSetNode } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import {
+  getOperationAST,
+  Kind,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { Counter } from 'prom-client';
 import type { Metrics } from '../infra/metrics.js';
 import type { Context } from './context.js';
 
@@ -82,12 +91,62 @@ export function operationLabels(schema: GraphQLSchema, params: Pick<FillLabelsFn
   return { operation_type: operation.operation, root_field: rootField };
 }
 
+const ERRORS_TOTAL = 'liveboard_graphql_errors_total';
+
+/** Adds `result`'s errors to liveboard_graphql_errors_total under `phase`. */
+function countErrors(metrics: Metrics, schema: GraphQLSchema, args: Pick<ExecutionArgs, 'document' | 'operationName'>, result: ExecutionResult, phase: string) {
+  if (!result.errors?.length) return;
+  const counter = metrics.registry.getSingleMetric(ERRORS_TOTAL) as Counter | undefined;
+  counter?.inc({ ...operationLabels(schema, { document: args.document, operationName: args.operationName ?? undefined }), phase }, result.errors.length);
+}
+
+/**
+ * Errors in a subscription's event results, counted once per execution
+ * (shared-subscriptions.ts calls it), not once per subscriber the result
+ * goes to: 10,000 subscribers of one failing execution are one error.
+ */
+export function countStreamErrors(metrics: Metrics, schema: GraphQLSchema, args: ExecutionArgs, result: ExecutionResult): void {
+  countErrors(metrics, schema, args, result, 'execute');
+}
+
+/**
+ * Subscriptions refused when opened (an error result instead of a stream, or
+ * a thrown error). Only the opening is looked at: a hook on every streamed
+ * result would wrap each subscriber's stream in one more async iterator, a
+ * cost paid per subscriber per event (see countStreamErrors for those).
+ */
+function useSubscribeErrorCount(metrics: Metrics, schema: GraphQLSchema): Plugin {
+  return {
+    onSubscribe({ args }) {
+      return {
+        onSubscribeResult({ result }) {
+          if (!isAsyncIterable(result)) countErrors(metrics, schema, args, result, 'subscribe');
+        },
+        onSubscribeError({ error }) {
+          const errors = Array.isArray(error) ? error : [error];
+          countErrors(metrics, schema, args, { errors }, 'subscribe');
+        },
+      };
+    },
+  };
+}
+
 /**
  * GraphQL operation latency and errors, into the process registry served at
  * /metrics, under Prometheus names (snake_case labels, `_seconds`, `_total`).
  * The plugin's metrics not listed here are off: their labels are unbounded.
+ * Subscription errors are counted apart (useSubscribeErrorCount, countStreamErrors).
  */
 export function useOperationMetrics(metrics: Metrics, schema: GraphQLSchema): Plugin {
+  return {
+    onPluginInit({ addPlugin }) {
+      addPlugin(usePrometheusMetrics(metrics, schema));
+      addPlugin(useSubscribeErrorCount(metrics, schema));
+    },
+  };
+}
+
+function usePrometheusMetrics(metrics: Metrics, schema: GraphQLSchema): Plugin {
   const registry = metrics.registry;
   const labelNames = ['operation_type', 'root_field'] as const;
   const labels = (params: FillLabelsFnParams) => operationLabels(schema, params);
@@ -112,10 +171,12 @@ export function useOperationMetrics(metrics: Metrics, schema: GraphQLSchema): Pl
       graphql_envelop_error_result: createCounter({
         registry,
         counter: {
-          name: 'liveboard_graphql_errors_total',
+          name: ERRORS_TOTAL,
           help: 'GraphQL errors by phase (parse, validate, context, execute, subscribe)',
           labelNames: [...labelNames, 'phase'] as const,
         },
+        // Not 'subscribe': that hooks every result of every subscriber's stream (see useSubscribeErrorCount).
+        phases: ['parse', 'validate', 'context', 'execute'],
         fillLabelsFn: (params) => ({ ...labels(params), phase: params.errorPhase ?? 'other' }),
       }),
       graphql_envelop_deprecated_field: false,

@@ -10,7 +10,7 @@ import { useSubscriptionGuards } from './subscription-guards.js';
 import { useSharedSubscriptions } from './live/shared-subscriptions.js';
 import { useHttpFeatures } from './http-features.js';
 import { useDocumentLimits, useJsonPostsOnly, useSchemaDisclosure } from './hygiene.js';
-import { useAbandonedStreamRelease, useOperationMetrics, useSubscriptionGauge } from './plugins.js';
+import { countStreamErrors, useAbandonedStreamRelease, useOperationMetrics, useSubscriptionGauge } from './plugins.js';
 import { useMutationRateLimit } from './rate-limit.js';
 import { schema as appSchema } from './schema.js';
 
@@ -76,6 +76,7 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
         executionContext: (ctx, { viewerDependent }) => contextFor(ctx, viewerDependent ? ctx.viewer : null),
         share: deps.config.live.sharedSubscriptions,
         metrics: deps.metrics,
+        onExecuted: (args, result) => countStreamErrors(deps.metrics, schema, args, result),
       }),
     ],
   });

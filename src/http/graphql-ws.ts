@@ -4,13 +4,13 @@ import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../infra/logger.js';
 import type { Yoga } from '../graphql/yoga.js';
-import { resultJson } from '../graphql/live/result-json.js';
+import { resultMessageTail } from '../graphql/live/result-json.js';
 import { toClientError } from '../graphql/errors.js';
 import { PERSISTED_QUERY_ONLY, trustedQueryText, type TrustedDocuments } from '../graphql/persisted-operations.js';
 import { appError, ErrorCode } from '../lib/app-error.js';
 import { createClientSlots } from './client-limits.js';
 import { withOperationHeaders } from './operation-headers.js';
-import { SocketBackpressure, type BackpressureLimits } from './socket-backpressure.js';
+import { SocketBackpressure, type BackpressureLimits, type OutgoingMessage } from './socket-backpressure.js';
 
 /** A WebSocket message as text, whichever of ws's binary forms it arrived in. */
 function messageText(data: RawData): string {
@@ -18,13 +18,12 @@ function messageText(data: RawData): string {
   return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
 }
 
-/** Per-connection state: results whose JSON is spliced into the next message at send time. */
+/** Per-connection state: results whose shared message tail replaces the stand-in at send time. */
 interface Connection {
   socket: WebSocket;
-  request: http.IncomingMessage;
   /** Who the connection's operations count against when anonymous (rate limits). */
   clientAddress: string | null;
-  pendingJson: Map<number, string>;
+  pendingTails: Map<number, Buffer>;
   nextRef: number;
 }
 
@@ -36,24 +35,28 @@ interface Connection {
 const RESULT_REF = '__liveboardResultRef';
 const REF_MARKER = `{"${RESULT_REF}":`;
 
-/** Replaces a stand-in payload (`…"payload":{"__liveboardResultRef":7}}`) with the cached result JSON. */
-function spliceResult(data: string, connection: Connection): string {
+/**
+ * A stand-in payload (`…"payload":{"__liveboardResultRef":7}}`) becomes the
+ * message's head (`…"payload":`) and the result's shared tail (its JSON and
+ * the closing brace), written without building the whole message as a string.
+ */
+function withSharedTail(data: string, connection: Connection): OutgoingMessage {
   const at = data.lastIndexOf(REF_MARKER);
   if (at === -1 || !data.endsWith('}}')) return data;
   const ref = Number(data.slice(at + REF_MARKER.length, -2));
-  const json = connection.pendingJson.get(ref);
-  if (json === undefined) return data;
-  connection.pendingJson.delete(ref);
-  return `${data.slice(0, at)}${json}}`;
+  const tail = connection.pendingTails.get(ref);
+  if (tail === undefined) return data;
+  connection.pendingTails.delete(ref);
+  return { head: data.slice(0, at), tail };
 }
 
 /**
  * graphql-ws on an existing WebSocket server, through yoga's envelop (same
  * context, plugins and auth as HTTP and SSE). Built on graphql-ws's
  * `makeServer` rather than `useServer` for one reason: a subscription result
- * shared by many subscribers is serialized once (result-json.ts) and its
- * JSON is reused in every subscriber's `next` message, instead of each
- * message re-serializing the whole payload.
+ * shared by many subscribers is serialized and UTF-8 encoded once
+ * (result-json.ts), and that one Buffer ends every subscriber's `next`
+ * message, instead of each message re-serializing the whole payload.
  */
 export interface GraphQLWsOptions {
   /** The client address of the upgrade request (trusted proxies included). */
@@ -115,10 +118,10 @@ export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger,
       return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue, rootValue: { execute, subscribe } };
     },
     onNext(ctx, _id, _payload, _args, result) {
-      const json = resultJson(result);
-      if (json === undefined) return;
+      const tail = resultMessageTail(result);
+      if (tail === undefined) return;
       const ref = (ctx.extra.nextRef += 1);
-      ctx.extra.pendingJson.set(ref, json);
+      ctx.extra.pendingTails.set(ref, tail);
       return { [RESULT_REF]: ref } as never;
     },
   });
@@ -135,7 +138,8 @@ export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger,
   };
   wss.on('error', (error) => logger.error({ err: error }, 'WebSocket server error'));
   wss.on('connection', (socket, request) => {
-    const connection: Connection = { socket, request, clientAddress: clientAddressOf(request), pendingJson: new Map(), nextRef: 0 };
+    // The upgrade request is not kept: only its client address is needed, and it would hold its headers for the connection's life.
+    const connection: Connection = { socket, clientAddress: clientAddressOf(request), pendingTails: new Map(), nextRef: 0 };
     socket.once('error', (error) => {
       logger.warn({ err: error }, 'WebSocket connection error');
       socket.close(CloseCode.InternalServerError, 'Internal server error');
@@ -158,8 +162,8 @@ export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger,
     const closed = server.opened(
       {
         protocol: socket.protocol,
-        // Spliced before anything else, so a result that is replaced while waiting leaves nothing in pendingJson.
-        send: (data) => backpressure.send(spliceResult(data, connection)),
+        // Resolved before anything else, so a result that is replaced while waiting leaves nothing in pendingTails.
+        send: (data) => backpressure.send(withSharedTail(data, connection)),
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
           socket.on('message', (data) => {
@@ -175,7 +179,7 @@ export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger,
     socket.once('close', (code, reason) => {
       clearInterval(keepAlive);
       backpressure.dispose();
-      connection.pendingJson.clear();
+      connection.pendingTails.clear();
       void closed(code, String(reason));
     });
   });

@@ -21,6 +21,19 @@ export const STALLED_CLOSE_REASON = 'Too slow: the connection did not read what 
 const TERMINATE_GRACE_MS = 2_000;
 
 /**
+ * What is sent: a whole message, or one whose tail is a Buffer shared by
+ * every subscriber of the same result. A split message goes out as one
+ * WebSocket message in two frames (the head, then the tail as its
+ * continuation), so the shared bytes are written without a copy per socket;
+ * every WebSocket client reassembles fragmented messages (RFC 6455, 5.4).
+ */
+export type OutgoingMessage = string | { head: string; tail: Buffer };
+
+const headOf = (message: OutgoingMessage) => (typeof message === 'string' ? message : message.head);
+/** UTF-16 length of a whole message, bytes of a shared tail: close enough for a bound, without encoding anything twice. */
+const sizeOf = (message: OutgoingMessage) => (typeof message === 'string' ? message.length : message.head.length + message.tail.length);
+
+/**
  * A `next` message as graphql-ws's stringifyMessage writes it: `id` first,
  * then `type`. Anchored, so only the head of a large message is looked at.
  * Anything that does not match is kept in order and never replaced, which is
@@ -81,7 +94,7 @@ export function backpressureStats() {
  */
 export class SocketBackpressure {
   /** Unsent messages in the order their slots were first taken; a newer message of a slot replaces the older in place. */
-  private readonly waiting = new Map<string, string>();
+  private readonly waiting = new Map<string, OutgoingMessage>();
   private waitingBytes = 0;
   private unslotted = 0;
   private stallTimer: NodeJS.Timeout | undefined;
@@ -104,11 +117,11 @@ export class SocketBackpressure {
    * send callback says), or at once when it waits here: the caller
    * (graphql-ws's loop of one subscription) may then hand over a newer one.
    */
-  send(data: string): Promise<void> {
+  send(data: OutgoingMessage): Promise<void> {
     if (this.socket.readyState !== this.socket.OPEN) return Promise.resolve();
     if (this.waiting.size === 0 && this.socket.bufferedAmount <= this.limits.sendBufferBytes) {
       return new Promise<void>((resolve, reject) => {
-        this.socket.send(data, (error) => {
+        this.write(data, (error) => {
           if (error) reject(error);
           else resolve();
           if (this.waiting.size > 0) this.writeWaiting();
@@ -155,25 +168,31 @@ export class SocketBackpressure {
     this.waitingBytes = 0;
   }
 
-  private park(data: string): void {
+  /** One message; a split one as two frames of one message, the callback on the last (both are written in order at once). */
+  private write(data: OutgoingMessage, callback: (error?: Error) => void): void {
+    if (typeof data === 'string') return this.socket.send(data, callback);
+    this.socket.send(data.head, { fin: false });
+    this.socket.send(data.tail, { binary: false, fin: true }, callback);
+  }
+
+  private park(data: OutgoingMessage): void {
     totals.parked += 1;
-    const slot = slotOf(data) ?? `#${(this.unslotted += 1)}`;
+    const slot = slotOf(headOf(data)) ?? `#${(this.unslotted += 1)}`;
     const older = this.waiting.get(slot);
     if (older !== undefined) {
       totals.replaced += 1;
-      this.waitingBytes -= older.length;
+      this.waitingBytes -= sizeOf(older);
     }
-    // String length, not bytes: close enough for a bound, without encoding every message twice.
     this.waiting.set(slot, data);
-    this.waitingBytes += data.length;
+    this.waitingBytes += sizeOf(data);
   }
 
   private writeWaiting(): void {
     while (this.waiting.size > 0 && this.socket.readyState === this.socket.OPEN && this.socket.bufferedAmount <= this.limits.sendBufferBytes) {
-      const [slot, data] = this.waiting.entries().next().value as [string, string];
+      const [slot, data] = this.waiting.entries().next().value as [string, OutgoingMessage];
       this.waiting.delete(slot);
-      this.waitingBytes -= data.length;
-      this.socket.send(data, (error) => {
+      this.waitingBytes -= sizeOf(data);
+      this.write(data, (error) => {
         if (!error && this.waiting.size > 0) this.writeWaiting();
       });
     }

@@ -79,6 +79,19 @@ describe('/metrics', () => {
     await waitFor(async () => value(await scrape(), 'liveboard_open_subscriptions{transport="sse"}') === 0, { what: 'the gauge to drop' });
   });
 
+  it('counts a subscription refused when opened once, under phase subscribe', async () => {
+    const series = 'liveboard_graphql_errors_total{operation_type="subscription",root_field="myStanding",phase="subscribe"}';
+    const before = value(await scrape(), series) ?? 0;
+    // No token: myStanding needs a signed-in user, so the subscription is refused with an error instead of a stream.
+    const response = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: 'subscription { myStanding { rank } }' }),
+    });
+    expect(await response.text()).toContain('UNAUTHENTICATED');
+    expect(value(await scrape(), series)).toBe(before + 1);
+  });
+
   it('measures HTTP requests and GraphQL operations', async () => {
     await gql('query JobNames { jobs { name } }', 'JobNames');
     const metrics = await scrape();

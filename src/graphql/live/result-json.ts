@@ -1,6 +1,7 @@
 import type { ExecutionResult } from 'graphql';
 
 const cache = new WeakMap<object, string>();
+const tails = new WeakMap<object, Buffer>();
 
 /**
  * A result can be serialized once and reused when it is sent as is: no
@@ -26,6 +27,23 @@ export function resultJson(result: ExecutionResult): string | undefined {
     cache.set(result, json);
   }
   return json;
+}
+
+/**
+ * The end of a graphql-ws `next` message carrying `result`: its JSON and the
+ * message's closing brace, UTF-8 encoded once per result. Every subscriber's
+ * frame ends with these same bytes, so they are written from this one Buffer
+ * (graphql-ws.ts), not copied or encoded per subscriber.
+ */
+export function resultMessageTail(result: ExecutionResult): Buffer | undefined {
+  let tail = tails.get(result);
+  if (tail === undefined) {
+    const json = resultJson(result);
+    if (json === undefined) return undefined;
+    tail = Buffer.from(`${json}}`);
+    tails.set(result, tail);
+  }
+  return tail;
 }
 
 /**

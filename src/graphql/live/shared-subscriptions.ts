@@ -38,6 +38,8 @@ export interface SharedSubscriptionsOptions<C> {
    */
   share?: boolean;
   metrics?: Pick<Metrics, 'liveStreams' | 'liveExecutions'>;
+  /** Sees each execution's result once (e.g. to count its errors), however many subscribers it goes to. */
+  onExecuted?: (args: ExecutionArgs, result: ExecutionResult) => void;
 }
 
 type SubscribeResult = AsyncIterable<ExecutionResult> | ExecutionResult;
@@ -57,7 +59,7 @@ type SubscribeResult = AsyncIterable<ExecutionResult> | ExecutionResult;
  * iterators only subscribe to Redis on their first `next()`).
  */
 export function useSharedSubscriptions<C extends object>(options: SharedSubscriptionsOptions<C>): Plugin<C> {
-  const { intervalMs = COALESCE_INTERVAL_MS, bufferSize = 1, share = true, metrics } = options;
+  const { intervalMs = COALESCE_INTERVAL_MS, bufferSize = 1, share = true, metrics, onExecuted } = options;
   const executionContext = options.executionContext ?? ((context: C) => ({ ...context }));
   const streams = new Map<string, Multicast<ExecutionResult>>();
 
@@ -74,6 +76,7 @@ export function useSharedSubscriptions<C extends object>(options: SharedSubscrip
           rootValue: event.value,
           contextValue: executionContext(args.contextValue as C, { viewerDependent }),
         });
+        onExecuted?.(args, result);
         return { done: false, value: shareResultJson(result) };
       },
       return: async () => {
