@@ -11,6 +11,7 @@ import { useSharedSubscriptions } from './live/shared-subscriptions.js';
 import { useDocumentLimits, useJsonPostsOnly, useSchemaDisclosure } from './hygiene.js';
 import { useAbandonedStreamRelease, useOperationMetrics, useSubscriptionGauge } from './plugins.js';
 import { useMutationRateLimit } from './rate-limit.js';
+import { useResponseCache } from './response-cache.js';
 import { schema as appSchema } from './schema.js';
 
 export type Yoga = YogaServerInstance<ContextSource, Context>;
@@ -59,6 +60,8 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
     },
     plugins: [
       useJsonPostsOnly(),
+      // Before the limits and metrics: a cached public answer skips the whole pipeline (response-cache.ts).
+      useResponseCache({ ...deps.config.responseCache, pubsub: deps.pubsub, logger: deps.logger, rootFields: CACHEABLE_ROOT_FIELDS, dropAllOn: DROP_ALL_ANSWERS_ON }),
       ...useDocumentLimits(hygiene),
       ...useSchemaDisclosure(hygiene),
       useInputGuards(),
@@ -78,6 +81,12 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
     ],
   });
 }
+
+/** Public reads whose resolvers declare what their answers depend on (`dependsOn`). */
+const CACHEABLE_ROOT_FIELDS = new Set(['leaderboard', 'leaderboardAround', 'standings', 'hotActivities', '__typename']);
+
+/** A user's name shows in every board answer; this process shows a rename at once (users.service.ts). */
+const DROP_ALL_ANSWERS_ON = new Set(['user:changed'] as const);
 
 const DEFAULT_QUERY = `# Welcome to liveboard. Sign up, then put the token in the Headers tab:
 # { "Authorization": "Bearer <token>" }

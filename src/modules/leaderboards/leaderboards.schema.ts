@@ -4,6 +4,7 @@ import { builder } from '../../graphql/builder.js';
 import { badInput, unauthenticated } from '../../lib/app-error.js';
 import { decodeId } from '../../graphql/ids.js';
 import { loadReferencedUser, UserRef } from '../users/index.js';
+import { dependsOnBoard } from './board-answer-cache.js';
 import { boardArgDescription, periodArgDescription, resolveBoardArgs, seasonArgDescription } from './board-args.js';
 import { decodeBoardCursor, encodeBoardCursor } from './board-cursor.js';
 import { getBoard, getCurrentPeriod, nextResetAt, type ResolvedPeriod } from './board-periods.service.js';
@@ -307,6 +308,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const resolved = await resolveBoardArgs(ctx.deps, args);
+      dependsOnBoard(ctx, resolved);
       return getLeaderboard(ctx.deps, {
         resolved,
         request: pageRequest(resolved, args),
@@ -334,6 +336,7 @@ builder.queryFields((t) => ({
       const userId = args.userId ? decodeId('User', String(args.userId)) : ctx.viewer?.id;
       if (userId === undefined) throw unauthenticated('Log in, or give the userId whose standing to show.');
       const resolved = await resolveBoardArgs(ctx.deps, args);
+      dependsOnBoard(ctx, resolved);
       return getLeaderboardAround(ctx.deps, { resolved, userId, radius: args.radius ?? 5, rankMode: (args.rankMode ?? 'ORDINAL') });
     },
   }),
@@ -352,6 +355,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const resolved = await resolveBoardArgs(ctx.deps, args);
+      dependsOnBoard(ctx, resolved);
       return getStandings(ctx.deps, { resolved, userIds: userIdsOf(args.userIds), rankMode: (args.rankMode ?? 'ORDINAL') });
     },
   }),
