@@ -8,7 +8,7 @@ import { waitFor } from '../support/wait.js';
 let t: TestContext;
 let peer: PeerInstance;
 beforeAll(async () => {
-  t = await createTestContext();
+  t = await createTestContext({ RESPONSE_CACHE_MAX_ENTRIES: '1000' });
   peer = await t.startPeer();
 });
 afterAll(() => t?.cleanup());
