@@ -45,7 +45,8 @@ export async function processRssMb(pid: number): Promise<number> {
  */
 export async function startServer(kind: 'app' | 'bare', env: Record<string, string>): Promise<ServerProcess> {
   const child: ChildProcess = fork(here('./server-process.ts'), [kind], {
-    execArgv: ['--import', 'tsx'],
+    // BENCH_SERVER_FLAGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the servers under load.
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])],
     env: { ...process.env, ...env, NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -92,6 +92,7 @@ export async function interleaved(
   // Per round too, so the spread of the ratio itself is visible.
   const roundRatios = runs.subject.map((result, i) => result.opsPerSecond / (runs.baseline[i] as RunResult).opsPerSecond);
   return {
+    runs,
     baseline: base,
     subject: subj,
     ratio: Math.round((subj.opsPerSecond.median / base.opsPerSecond.median) * 100) / 100,
