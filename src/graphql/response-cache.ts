@@ -19,9 +19,10 @@ import type { PubSub, TopicName, TopicScope } from '../infra/pubsub.js';
  * invalidation happened while it was being computed, nor before the
  * follower's subscription is confirmed by Redis (it could miss a change).
  *
- * Auth: only requests without an `authorization` header are cached, so no
- * answer built for one viewer is ever served to another; requests with a
- * token run as before.
+ * Auth: answers are keyed by viewer (null for anonymous requests). A signed-in
+ * request's token is verified and its user looked up on every request, hit
+ * or not, exactly as the context would (`viewerIdOf`), so no answer built for
+ * one viewer is ever served to another, nor to a bad or expired token.
  */
 
 interface Entry {
@@ -64,6 +65,12 @@ export interface ResponseCacheOptions {
    * once and other processes within their own caches' time to live.
    */
   dropAllOn: ReadonlySet<TopicName>;
+  /**
+   * Who the request's answer is for: null anonymous, a viewer id, or
+   * undefined (a bad credential) to leave the request to the pipeline.
+   * Answers are stored and served per viewer, never across viewers.
+   */
+  viewerOf(request: Request): Promise<number | null | undefined>;
 }
 
 /**
@@ -89,6 +96,8 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
   // Bumped by every invalidation: an answer computed across one is not stored.
   let epoch = 0;
   const pending = new WeakMap<Request, { key: string; epoch: number }>();
+  const rootFieldNames = [...options.rootFields].filter((name) => !name.startsWith('__'));
+  const namesRootField = (query: string) => rootFieldNames.some((name) => query.includes(name));
 
   // This process's own writes: dropped before their message leaves, so the writer reads them back at once.
   options.pubsub.onPublish((topic, scope) => {
@@ -121,9 +130,12 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
   };
 
   return {
-    onParams({ request, params, setResult }) {
-      if (request.headers.has('authorization') || typeof params.query !== 'string') return;
-      const key = JSON.stringify([params.query, params.operationName ?? null, params.variables ?? null]);
+    async onParams({ request, params, setResult }) {
+      // A text naming no cacheable field cannot be stored: spare it the viewer lookup (the real check is at execution).
+      if (typeof params.query !== 'string' || !namesRootField(params.query)) return;
+      const viewer = request.headers.has('authorization') ? await options.viewerOf(request) : null;
+      if (viewer === undefined) return;
+      const key = JSON.stringify([viewer, params.query, params.operationName ?? null, params.variables ?? null]);
       const hit = entries.get(key);
       if (hit) {
         setResult(hit.result);

@@ -3,7 +3,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import type { Deps } from '../lib/app-deps.js';
 import type { Context, ContextSource } from './context.js';
-import { buildContext, contextFor } from './context-factory.js';
+import { buildContext, contextFor, viewerIdOf } from './context-factory.js';
 import { isMasked, toClientError } from './errors.js';
 import { useInputGuards } from './input-guards.js';
 import { useSubscriptionGuards } from './subscription-guards.js';
@@ -61,7 +61,7 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
     plugins: [
       useJsonPostsOnly(),
       // Before the limits and metrics: a cached public answer skips the whole pipeline (response-cache.ts).
-      useResponseCache({ ...deps.config.responseCache, pubsub: deps.pubsub, logger: deps.logger, rootFields: CACHEABLE_ROOT_FIELDS, dropAllOn: DROP_ALL_ANSWERS_ON }),
+      useResponseCache({ ...deps.config.responseCache, pubsub: deps.pubsub, logger: deps.logger, rootFields: CACHEABLE_ROOT_FIELDS, dropAllOn: DROP_ALL_ANSWERS_ON, viewerOf: (request) => viewerIdOf(deps, request) }),
       ...useDocumentLimits(hygiene),
       ...useSchemaDisclosure(hygiene),
       useInputGuards(),

@@ -84,6 +84,21 @@ describe('the response cache of public board reads', () => {
     expect(bScore - aScore).toBe(1);
   });
 
+  it('keeps a signed-in answer per viewer, and still checks the token on every request', async () => {
+    const { user, token } = await t.createUser({ displayName: 'Signed in' });
+    await give(t.deps, user.id, 11);
+    const around = '{ leaderboardAround(radius: 50) { standing { score } entries { user { displayName } } } }';
+    const aroundNames = async (bearer: string) =>
+      (await t.gql<{ leaderboardAround: { entries: Array<{ user: { displayName: string } }> } }>(around, {}, { token: bearer })).data!.leaderboardAround.entries.map(
+        (entry) => entry.user.displayName,
+      );
+    expect(await prime(() => aroundNames(token))).toContain('Signed in');
+    await renameSilently(user.id, 'Signed in, renamed');
+    expect(await aroundNames(token)).toContain('Signed in');
+    const tampered = await t.gql(around, {}, { token: `${token.slice(0, -2)}xx` });
+    expect(tampered.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
   it('drops every answer when this instance changes a user\'s profile', async () => {
     const { user, token } = await t.createUser({ displayName: 'Old name' });
     await give(t.deps, user.id, 7);
