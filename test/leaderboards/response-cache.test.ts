@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seasonIdAt } from '../../src/lib/calendar.js';
+import { encodeId } from '../../src/graphql/ids.js';
 import { periodRef, POINTS_BOARD } from '../../src/modules/leaderboards/index.js';
 import { recordAward } from '../../src/modules/points/points.service.js';
 import { createTestContext, type PeerInstance, type TestContext } from '../support/harness.js';
@@ -97,6 +98,20 @@ describe('the response cache of public board reads', () => {
     expect(await aroundNames(token)).toContain('Signed in');
     const tampered = await t.gql(around, {}, { token: `${token.slice(0, -2)}xx` });
     expect(tampered.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('keeps standings of a set of users until their period announces a change', async () => {
+    const { user } = await t.createUser({ displayName: 'Standing' });
+    await give(t.deps, user.id, 13);
+    const query = `{ standings(userIds: ["${encodeId('User', user.id)}"]) { standings { score user { displayName } } } }`;
+    const shown = async () =>
+      (await t.gql<{ standings: { standings: Array<{ user: { displayName: string } }> } }>(query)).data!.standings.standings.map((row) => row.user.displayName);
+    expect(await prime(shown)).toEqual(['Standing']);
+    await renameSilently(user.id, 'Standing, renamed');
+    expect(await shown()).toEqual(['Standing']);
+    const ref = currentRef();
+    await peer.deps.pubsub.publish('leaderboard:changed', ref, { ref, userId: user.id });
+    await waitFor(async () => (await shown())[0] === 'Standing, renamed', { what: 'the standings answer dropped by the notice' });
   });
 
   it('drops every answer when this instance changes a user\'s profile', async () => {
