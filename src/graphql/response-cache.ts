@@ -80,6 +80,9 @@ export interface ResponseCacheOptions {
  */
 const MAX_FOLLOWED = 256;
 
+/** Longest document + variables kept (characters); 1,000 entries stay within a few MB of keys. */
+const MAX_KEY_LENGTH = 4_096;
+
 export function useResponseCache(options: ResponseCacheOptions): Plugin {
   if (options.maxEntries === 0) return {};
   // Topic → keys of the answers that depend on it.
@@ -136,6 +139,8 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       const viewer = request.headers.has('authorization') ? await options.viewerOf(request) : null;
       if (viewer === undefined) return;
       const key = JSON.stringify([viewer, params.query, params.operationName ?? null, params.variables ?? null]);
+      // Keys are held in memory: a huge document or variables (up to the body limit) is answered but never kept.
+      if (key.length > MAX_KEY_LENGTH) return;
       const hit = entries.get(key);
       if (hit) {
         setResult(hit.result);
