@@ -1,5 +1,6 @@
-import { createBenchEnvironment } from './bench/environment.js';
-import { hotRead, leaderboardRead } from './bench/board-reads.js';
+import { createBenchEnvironment, type BenchEnvironment } from './bench/environment.js';
+import { readScenarios } from './bench/read-scenarios.js';
+import { awardScenarios } from './bench/award-scenario.js';
 import { leaderboardFanout } from './bench/fanout.js';
 import { leaderboardFanout10k, standings10k, standings1k } from './bench/fanout-10k.js';
 import { awardBoards } from './bench/award-boards.js';
@@ -9,33 +10,41 @@ import { graphqlOverhead } from './bench/graphql-overhead.js';
 
 /**
  * `npm run bench`: each scenario measures liveboard against a baseline taken
- * in the same run on the same machine (a bare yoga server, raw Redis,
- * subscriptions without sharing), and reports the ratio, so numbers compare
- * across machines. Results are written down in docs/benchmarks.md.
- * `npm run bench -- fanout` runs only the scenarios whose name contains "fanout".
- * `npm run bench -- fanout-10k` (10,000 subscribers of one selection),
- * `standings-10k` / `standings-1k` (that many distinct `myStanding`
- * subscribers; each with the server in its own process) and `npm run bench --
- * boardmemory` (a 1,000,000-member board) and `npm run bench -- bucketed-10m`
- * (a 10,000,000-member bucketed board) take minutes and run only when named exactly.
+ * in the same run on the same machine and reports the ratio, so numbers
+ * compare across machines. Results are written down in docs/benchmarks.md.
+ * `npm run bench -- <name> [<name> …]` runs the scenarios with exactly those
+ * names; the ones in `onlyByName` take minutes and run only when named.
  */
-const all = { graphqlOverhead, leaderboardRead, hotRead, leaderboardFanout, awardBoards };
-const byExactName = { 'fanout-10k': leaderboardFanout10k, 'standings-10k': standings10k, 'standings-1k': standings1k, boardmemory: boardMemory, 'bucketed-10m': bucketedBoard10m };
-const only = process.argv[2]?.toLowerCase();
-const scenarios =
-  only && only in byExactName
-    ? [byExactName[only as keyof typeof byExactName]]
-    : Object.entries(all)
-        .filter(([name]) => !only || name.toLowerCase().includes(only))
-        .map(([, scenario]) => scenario);
+type Scenario = (env: BenchEnvironment) => Promise<unknown>;
+const defaults: Record<string, Scenario> = { ...readScenarios, ...awardScenarios };
+const onlyByName: Record<string, Scenario> = {
+  graphqlOverhead,
+  leaderboardFanout,
+  awardBoards,
+  'fanout-10k': leaderboardFanout10k,
+  'standings-10k': standings10k,
+  'standings-1k': standings1k,
+  boardmemory: boardMemory,
+  'bucketed-10m': bucketedBoard10m,
+};
+const all: Record<string, Scenario> = { ...defaults, ...onlyByName };
+const asked = process.argv.slice(2);
+const unknown = asked.filter((name) => !(name in all));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown scenario ${unknown.join(', ')}; known: ${Object.keys(all).join(', ')}\n`);
+  process.exit(2);
+}
+const names = asked.length > 0 ? asked : Object.keys(defaults);
 
 // Each scenario gets a fresh database and Redis prefix, so one's data never shapes another's numbers.
-for (const scenario of scenarios) {
+for (const name of names) {
   const env = await createBenchEnvironment();
   try {
-    const result = await scenario(env);
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    const result = await (all[name] as Scenario)(env);
+    process.stdout.write(`${JSON.stringify({ scenario: name, ...(result as object) }, null, 2)}\n`);
   } finally {
     await env.close();
   }
 }
+// Servers and load generators are child processes that end with this one; nothing else keeps it alive.
+process.exit(0);

@@ -163,6 +163,13 @@ const envSchema = z
       .min(100, 'must be 100 to 5000')
       .max(5000, 'must be 100 to 5000')
       .default(500),
+    /** Public board and hot-list answers the response cache holds per instance; 0 switches it off. */
+    RESPONSE_CACHE_MAX_ENTRIES: z.coerce
+      .number({ message: 'must be a number' })
+      .int('must be a whole number')
+      .min(0, 'must be 0 to 100000')
+      .max(100_000, 'must be 0 to 100000')
+      .default(1_000),
     HOT_CACHE_TTL_MS: z.coerce
       .number({ message: 'must be a number' })
       .int('must be a whole number')
@@ -256,6 +263,7 @@ function toConfig(env: z.output<typeof envSchema>) {
     timeZone: env.APP_TIMEZONE,
     logLevel: env.LOG_LEVEL,
     graphiql: env.GRAPHIQL ?? env.NODE_ENV !== 'production',
+    responseCache: { maxEntries: env.RESPONSE_CACHE_MAX_ENTRIES },
     seedDemoData: env.SEED_DEMO_DATA,
     limits: { maxDepth: env.MAX_QUERY_DEPTH, maxComplexity: env.MAX_QUERY_COMPLEXITY },
     rateLimit: {

@@ -12,6 +12,8 @@ export interface BenchInstance {
 }
 
 export interface BenchEnvironment extends BenchInstance {
+  /** The environment this API was configured from: servers in processes of their own get the same. */
+  variables: Record<string, string>;
   /**
    * Another API instance on the same database and Redis prefix, with extra
    * environment variables (e.g. `LIVE_SHARED_SUBSCRIPTIONS=false` for a
@@ -56,6 +58,7 @@ export async function createBenchEnvironment(): Promise<BenchEnvironment> {
   const others: BenchInstance[] = [];
   return {
     ...main,
+    variables: env,
     async startInstance(overrides) {
       const instance = await start({ ...env, ...overrides });
       others.push(instance);

@@ -80,3 +80,22 @@ export async function buildContext(deps: Deps, source: ContextSource): Promise<C
   if (!user) throw unauthenticated('The user of this token no longer exists.');
   return { deps, viewer: user, loaders: createLoaders(deps, user), tokenExpiresAt: verified.expiresAt, clientId, remoteAddress };
 }
+
+/**
+ * The viewer a request would get, for keying cached answers: null when
+ * anonymous, undefined when its credential is malformed or fails (the
+ * operation then runs, and fails, as usual). The same checks as
+ * buildContext, so a cached answer is only ever served to the viewer it
+ * was computed for.
+ */
+export async function viewerIdOf(deps: Deps, request: Request): Promise<number | null | undefined> {
+  const token = parseBearer(request.headers.get('authorization'));
+  if (token === null || token === undefined) return token;
+  try {
+    const verified = await deps.tokens.verifyWithExpiry(token);
+    const user = await deps.viewers.fetch(verified.userId);
+    return user ? user.id : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -2,10 +2,12 @@ import { createCounter, createHistogram, usePrometheus, type FillLabelsFnParams 
 import {
   getOperationAST,
   Kind,
+  type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
   type FragmentDefinitionNode,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
@@ -68,6 +70,21 @@ export function operationLabels(schema: GraphQLSchema, params: Pick<FillLabelsFn
   const document = params.document;
   const operation = document ? (getOperationAST(document, params.operationName) ?? getOperationAST(document)) : null;
   if (!document || !operation || !OPERATION_TYPES.has(operation.operation)) return { operation_type: 'other', root_field: 'other' };
+  // yoga's parser cache hands out one document per query text: walk each operation once, not on every request and phase.
+  const bySchema = labelCache.get(schema) ?? new WeakMap<OperationDefinitionNode, OperationLabels>();
+  labelCache.set(schema, bySchema);
+  let labels = bySchema.get(operation);
+  if (!labels) {
+    labels = computeLabels(schema, document, operation);
+    bySchema.set(operation, labels);
+  }
+  return labels;
+}
+
+// Labels depend on the schema and the operation only, both long-lived objects; keyed weakly, so they go with them.
+const labelCache = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, OperationLabels>>();
+
+function computeLabels(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): OperationLabels {
   const rootFields = schema.getRootType(operation.operation)?.getFields() ?? {};
   const names = new Set<string>();
   const seen = new Set<string>();

@@ -2,7 +2,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import type { Deps } from '../lib/app-deps.js';
 import type { Context, ContextSource } from './context.js';
-import { buildContext, contextFor } from './context-factory.js';
+import { buildContext, contextFor, viewerIdOf } from './context-factory.js';
 import { isMasked, toClientError } from './errors.js';
 import { useGraphiQLPage } from './graphiql-page.js';
 import { useInputGuards } from './input-guards.js';
@@ -12,6 +12,7 @@ import { useHttpFeatures } from './http-features.js';
 import { useDocumentLimits, useJsonPostsOnly, useSchemaDisclosure } from './hygiene.js';
 import { countStreamErrors, useAbandonedStreamRelease, useOperationMetrics, useSubscriptionGauge } from './plugins.js';
 import { useMutationRateLimit } from './rate-limit.js';
+import { useResponseCache } from './response-cache.js';
 import { schema as appSchema } from './schema.js';
 
 export type Yoga = YogaServerInstance<ContextSource, Context>;
@@ -61,6 +62,8 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
       ...(deps.config.graphiql ? [useGraphiQLPage(GRAPHQL_ENDPOINT)] : []),
       ...useHttpFeatures(deps.config),
       useJsonPostsOnly(),
+      // Before the limits and metrics: a cached public answer skips the whole pipeline (response-cache.ts).
+      useResponseCache({ ...deps.config.responseCache, pubsub: deps.pubsub, logger: deps.logger, rootFields: CACHEABLE_ROOT_FIELDS, dropAllOn: DROP_ALL_ANSWERS_ON, viewerOf: (request) => viewerIdOf(deps, request) }),
       ...useDocumentLimits(hygiene),
       ...useSchemaDisclosure(hygiene),
       useInputGuards(),
@@ -81,3 +84,9 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
     ],
   });
 }
+
+/** Public reads whose resolvers declare what their answers depend on (`dependsOn`). */
+const CACHEABLE_ROOT_FIELDS = new Set(['leaderboard', 'leaderboardAround', 'standings', 'hotActivities', '__typename']);
+
+/** A user's name shows in every board answer; this process shows a rename at once (users.service.ts). */
+const DROP_ALL_ANSWERS_ON = new Set(['user:changed'] as const);

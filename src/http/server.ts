@@ -132,7 +132,9 @@ function refuseTooLarge(req: http.IncomingMessage, res: http.ServerResponse, lim
  * buffered. A request without a body is returned as it is.
  */
 function limitBody(req: http.IncomingMessage, limit: number, tooLarge: () => void): http.IncomingMessage {
-  if (req.headers['transfer-encoding'] === undefined && Number(req.headers['content-length'] ?? 0) === 0) return req;
+  // Without chunked encoding the body is exactly Content-Length bytes, already checked against the limit:
+  // node's parser never hands over more (extra bytes would be the next request), so no counting stream is needed.
+  if (req.headers['transfer-encoding'] === undefined) return req;
   let received = 0;
   const body = new Transform({
     transform(chunk: Buffer, _encoding, done) {

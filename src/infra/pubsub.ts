@@ -31,8 +31,21 @@ export interface PubSub {
    * when the Redis subscription is made, so an iterator that is never read
    * costs nothing. `return()` releases it. `internal` subscriptions (the
    * process's own cache followers) are left out of localSubscribers.
+   * `onSubscribed` runs once Redis has confirmed the subscription: from then
+   * on no message is missed (a cache may trust its follower).
    */
-  subscribe<T extends TopicName>(topic: T, scope: TopicScope, options?: { internal?: boolean }): AsyncIterableIterator<TopicMap[T]>;
+  subscribe<T extends TopicName>(
+    topic: T,
+    scope: TopicScope,
+    options?: { internal?: boolean; onSubscribed?: () => void },
+  ): AsyncIterableIterator<TopicMap[T]>;
+  /**
+   * Calls `listener` whenever this process publishes, before the message
+   * leaves: a cache of this process drops what the change outdates at once
+   * (its own writes read back at once), others when the message arrives.
+   * Returns the function that removes the listener.
+   */
+  onPublish(listener: (topic: TopicName, scope: TopicScope) => void): () => void;
   /** Client subscriptions to `topic` for `scope` on this instance that Redis has confirmed (for tests and metrics). */
   localSubscribers(topic: TopicName, scope: TopicScope): number;
   /** The connection that carries this instance's subscriptions (for leak checks: its listeners, PUBSUB NUMSUB). */
@@ -106,15 +119,18 @@ export function createPubSub(options: { publisher: Redis; subscriber: Redis; pre
     else confirmed.set(name, next);
   };
 
+  const publishListeners = new Set<(topic: TopicName, scope: TopicScope) => void>();
+
   return {
     async publish(topic, scope, payload) {
+      for (const listener of publishListeners) listener(topic, scope);
       try {
         await engine.publish(channel(topic, scope), payload);
       } catch (error) {
         options.logger.warn({ err: error, topic, scope }, 'could not publish a live update');
       }
     },
-    subscribe<T extends TopicName>(topic: T, scope: TopicScope, subscribeOptions: { internal?: boolean } = {}) {
+    subscribe<T extends TopicName>(topic: T, scope: TopicScope, subscribeOptions: { internal?: boolean; onSubscribed?: () => void } = {}) {
       const name = channel(topic, scope);
       const counted = subscribeOptions.internal ? 0 : 1;
       let subscription: Promise<number> | undefined;
@@ -137,7 +153,10 @@ export function createPubSub(options: { publisher: Redis; subscriber: Redis; pre
           if (!subscription && !returned) {
             subscription = engine.subscribe<TopicMap[T]>(name, (message) => messages.push(message));
             subscription.then(
-              () => count(name, counted),
+              () => {
+                count(name, counted);
+                subscribeOptions.onSubscribed?.();
+              },
               (error: unknown) => messages.end({ error }),
             );
           }
@@ -148,6 +167,10 @@ export function createPubSub(options: { publisher: Redis; subscriber: Redis; pre
       };
     },
     subscriber: options.subscriber,
+    onPublish(listener) {
+      publishListeners.add(listener);
+      return () => publishListeners.delete(listener);
+    },
     localSubscribers(topic, scope) {
       return confirmed.get(channel(topic, scope)) ?? 0;
     },

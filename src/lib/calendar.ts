@@ -130,9 +130,20 @@ export function isSeasonId(id: string): boolean {
  * @throws RangeError for an invalid date or an unknown time zone.
  */
 export function localDay(at: Date, timeZone: string): string {
-  const wall = wallTimeAt(at.getTime(), timeZone);
-  return `${pad(wall.year, 4)}-${pad(wall.month, 2)}-${pad(wall.day, 2)}`;
+  const epochMs = at.getTime();
+  // Every board read asks for today: answer from the day's bounds instead of going through Intl each time.
+  const known = knownDays.get(timeZone);
+  if (known && epochMs >= known.startMs && epochMs < known.endMs) return known.day;
+  const wall = wallTimeAt(epochMs, timeZone);
+  const day = `${pad(wall.year, 4)}-${pad(wall.month, 2)}-${pad(wall.day, 2)}`;
+  if (wall.year >= MIN_SEASON_YEAR && wall.year <= MAX_SEASON_YEAR) {
+    knownDays.set(timeZone, { day, startMs: startOfLocalDay(wall.year, wall.month, wall.day, timeZone).getTime(), endMs: startOfLocalDay(wall.year, wall.month, wall.day + 1, timeZone).getTime() });
+  }
+  return day;
 }
+
+// The last day asked for per zone, with the instants it starts and ends at (DST included).
+const knownDays = new Map<string, { day: string; startMs: number; endMs: number }>();
 
 /** The season ('YYYY-MM') an instant belongs to in `timeZone`. */
 export function seasonIdAt(at: Date, timeZone: string): string {

@@ -86,6 +86,8 @@ export async function createTestContext(
     MAX_CONNECTIONS_PER_CLIENT: '100000',
     MAX_SSE_STREAMS_PER_CLIENT: '100000',
     HOST: '127.0.0.1',
+    // Tests count the queries and re-reads behind an answer; the response cache has its own test file, which turns it on.
+    RESPONSE_CACHE_MAX_ENTRIES: '0',
     ...env,
   });
   const deps = await createDeps(config, createLogger(config.logLevel), { jobHandlers: options.jobHandlers, eventHandlers: options.eventHandlers });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
+import { dependsOn } from '../../graphql/response-cache.js';
+import { hotBoardScope } from './hot.topics.js';
 import type { Activity } from '../../generated/prisma/client.js';
 import { heatBreakdown, type HeatBreakdown } from './heat-formula.js';
 import { HOT_CACHE_DEPTH, type HotList, type HotListEntry } from './hot-cache.js';
@@ -132,6 +134,8 @@ builder.queryField('hotActivities', (t) =>
         const snapshot = await readHotSnapshot(ctx.deps, { day: args.date, category, first });
         return { ...snapshot, date: args.date, category };
       }
+      // The list's activity rows are themselves kept HOT_CACHE_TTL_MS (hot-cache.ts), so a cached answer is no older.
+      dependsOn(ctx, 'hot:changed', hotBoardScope(category), ctx.deps.config.hot.cacheTtlMs);
       return { ...(await readHotActivities(ctx.deps, { category, first })), date: null, category };
     },
   }),

@@ -4,6 +4,7 @@ import { builder } from '../../graphql/builder.js';
 import { badInput, unauthenticated } from '../../lib/app-error.js';
 import { decodeId } from '../../graphql/ids.js';
 import { loadReferencedUser, UserRef } from '../users/index.js';
+import { dependsOnBoard } from './board-answer-cache.js';
 import { boardArgDescription, periodArgDescription, resolveBoardArgs, seasonArgDescription } from './board-args.js';
 import { encodeBoardCursor } from './board-cursor.js';
 import { viewKey, windowOf, type BoardView } from './board-node-ids.js';
@@ -351,6 +352,7 @@ builder.queryFields((t) => ({
         userIds: args.userIds ? userIdsOf(args.userIds) : undefined,
       };
       const resolved = await resolveBoardArgs(ctx.deps, args);
+      dependsOnBoard(ctx, resolved);
       const read = await getLeaderboard(ctx.deps, {
         resolved,
         request: pageRequest(resolved, window),
@@ -380,6 +382,7 @@ builder.queryFields((t) => ({
       const userId = args.userId ? decodeId('User', String(args.userId)) : ctx.viewer?.id;
       if (userId === undefined) throw unauthenticated('Log in, or give the userId whose standing to show.');
       const resolved = await resolveBoardArgs(ctx.deps, args);
+      dependsOnBoard(ctx, resolved);
       return getLeaderboardAround(ctx.deps, { resolved, userId, radius: args.radius ?? 5, rankMode: (args.rankMode ?? 'ORDINAL') });
     },
   }),
@@ -399,6 +402,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const resolved = await resolveBoardArgs(ctx.deps, args);
+      dependsOnBoard(ctx, resolved);
       return getStandings(ctx.deps, { resolved, userIds: userIdsOf(args.userIds), rankMode: (args.rankMode ?? 'ORDINAL') });
     },
   }),

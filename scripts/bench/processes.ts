@@ -1,0 +1,77 @@
+import { execFile, fork, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { LoadSpec } from './load-process.js';
+
+const run = promisify(execFile);
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+// /proc/<pid>/stat counts CPU in clock ticks; 100 per second on Linux.
+const TICK_MICROS = 10_000;
+
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  /** User + system CPU the process has used so far, in µs. */
+  cpuMicros(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export interface LoadResult {
+  requests: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+/** utime + stime of a process, from /proc/<pid>/stat (fields 14 and 15; the name in brackets may hold spaces). */
+export async function processCpuMicros(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MICROS;
+}
+
+/** Resident memory of a process in MB, from /proc/<pid>/status. */
+export async function processRssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+/**
+ * A server in its own process: liveboard (`app`) or the bare yoga floor
+ * (`bare`), both forked from the same entry with the same flags and the
+ * same environment, NODE_ENV=production included.
+ */
+export async function startServer(kind: 'app' | 'bare', env: Record<string, string>): Promise<ServerProcess> {
+  const child: ChildProcess = fork(here('./server-process.ts'), [kind], {
+    // BENCH_SERVER_FLAGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the servers under load.
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])],
+    env: { ...process.env, ...env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('message', (message) => resolve((message as { url: string }).url));
+    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code} before listening`)));
+  });
+  const pid = child.pid as number;
+  return {
+    url,
+    pid,
+    cpuMicros: () => processCpuMicros(pid),
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.disconnect();
+      await exited;
+    },
+  };
+}
+
+/** HTTP load from an autocannon process of its own. */
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', here('./load-process.ts'), JSON.stringify(spec)], {
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout) as LoadResult;
+}

@@ -1,0 +1,40 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createSchema, createYoga } from 'graphql-yoga';
+import { startApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createDeps } from '../../src/deps.js';
+import { createLogger } from '../../src/infra/logger.js';
+
+/**
+ * The server side of a benchmark, in a process of its own so its CPU can be
+ * read from /proc and no load generator shares its event loop. `app` is a
+ * liveboard API (config from the environment, as in production); `bare` a
+ * yoga server answering `{ hello }`, the floor. Both are started by
+ * processes.ts with the same command and environment (NODE_ENV=production).
+ * Tells the parent its URL over IPC; stops when the parent disconnects.
+ */
+async function startBare(): Promise<string> {
+  const yoga = createYoga({
+    schema: createSchema({ typeDefs: 'type Query { hello: String! }', resolvers: { Query: { hello: () => 'world' } } }),
+    logging: false,
+    graphiql: false,
+    landingPage: false,
+  });
+  // The adapter answers its own errors (500) and never rejects; node ignores a listener's return value.
+  const server = http.createServer((req, res) => void yoga.handle(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+}
+
+async function startLiveboard(): Promise<string> {
+  const config = loadConfig(process.env);
+  const deps = await createDeps(config, createLogger('silent'));
+  const app = await startApp(deps, { api: true, worker: false });
+  return `${app.url}/graphql`;
+}
+
+const url = process.argv[2] === 'bare' ? await startBare() : await startLiveboard();
+process.send?.({ url });
+// The parent going away (normally or not) ends this process: a benchmark stops by itself.
+process.on('disconnect', () => process.exit(0));
