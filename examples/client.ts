@@ -1,4 +1,5 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
+import { Defer20220824Handler } from '@apollo/client/incremental';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { isSubscriptionOperation } from '@apollo/client/utilities';
 import { createClient } from 'graphql-ws';
@@ -21,7 +22,7 @@ export interface LiveboardClientOptions {
  * but the `possibleTypes` codegen writes. Every cached liveboard type has a
  * global `id` (`Node`), the same in a query and in a subscription event, so
  * a `leaderboardChanged` event updates what a `leaderboard` query shows
- * without `updateQuery` or cache code.
+ * without `updateQuery` or cache code. `@defer` parts arrive as they are ready.
  */
 export function createLiveboardClient(options: LiveboardClientOptions) {
   const authorization = options.token ? `Bearer ${options.token}` : undefined;
@@ -35,6 +36,8 @@ export function createLiveboardClient(options: LiveboardClientOptions) {
   const client = new ApolloClient({
     link: ApolloLink.split(isSubscription, new GraphQLWsLink(ws), http),
     cache: new InMemoryCache({ possibleTypes: possibleTypes.possibleTypes }),
+    // liveboard answers `@defer`/`@stream` in the incremental format of graphql-js 17 alpha 2.
+    incrementalHandler: new Defer20220824Handler(),
   });
   return {
     client,

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { gql } from '@apollo/client';
 import { generate } from '@graphql-codegen/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -80,6 +81,34 @@ describe('the example Apollo client', () => {
     } finally {
       watching.unsubscribe();
       live.unsubscribe();
+      await liveboard.close();
+    }
+  });
+
+  it('receives a @defer query in two steps: the initial part, then the deferred one', async () => {
+    const { user, token } = await t.createUser({ displayName: 'Later Name' });
+    const liveboard = createLiveboardClient({ httpUrl: `${url}/graphql`, wsUrl: `${url.replace(/^http/, 'ws')}/graphql`, token, webSocketImpl: WebSocket });
+    const query = gql`
+      query DeferredViewer {
+        viewer {
+          handle
+          ... @defer {
+            displayName
+          }
+        }
+      }
+    `;
+    const seen: Array<{ dataState: string; viewer: unknown }> = [];
+    const watching = liveboard.client
+      .watchQuery({ query, fetchPolicy: 'network-only' })
+      .subscribe((result) => seen.push({ dataState: result.dataState, viewer: (result.data as { viewer?: unknown } | undefined)?.viewer }));
+    try {
+      await waitUntil(() => seen.some((result) => result.dataState === 'complete'), 10_000, () => JSON.stringify(seen));
+      const streamed = seen.filter((result) => result.dataState === 'streaming');
+      expect(streamed[0]?.viewer).toEqual({ __typename: 'User', handle: user.handle });
+      expect(seen.at(-1)).toEqual({ dataState: 'complete', viewer: { __typename: 'User', handle: user.handle, displayName: 'Later Name' } });
+    } finally {
+      watching.unsubscribe();
       await liveboard.close();
     }
   });

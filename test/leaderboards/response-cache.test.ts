@@ -5,6 +5,7 @@ import { periodRef, POINTS_BOARD } from '../../src/modules/leaderboards/index.js
 import { recordAward } from '../../src/modules/points/points.service.js';
 import { createTestContext, type PeerInstance, type TestContext } from '../support/harness.js';
 import { waitFor } from '../support/wait.js';
+import { numsub } from '../support/redis-target.js';
 
 let t: TestContext;
 let peer: PeerInstance;
@@ -32,7 +33,7 @@ const currentRef = () => periodRef(POINTS_BOARD, seasonIdAt(new Date(), t.config
 async function prime(read: () => Promise<unknown>) {
   await read();
   const channel = `${t.config.redis.prefix}:events:leaderboard:changed:${currentRef()}`;
-  await waitFor(async () => ((await t.deps.redis.pubsub('NUMSUB', channel)) as [string, number])[1] > 0, { what: 'the cache following the period' });
+  await waitFor(async () => (await numsub(t.deps.redis, channel)) > 0, { what: 'the cache following the period' });
   return read();
 }
 
