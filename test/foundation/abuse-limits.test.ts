@@ -1,12 +1,13 @@
 import type http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/graphql/ids.js';
 import { createKeySpace, createRedis } from '../../src/infra/redis.js';
 import { AppError } from '../../src/lib/app-error.js';
 import { createLogInGuard } from '../../src/modules/users/index.js';
 import { gqlFrom, sseFrom, webSocketFrom, wsClientFrom, wsExecute, type From } from '../support/from-address.js';
-import { createTestContext, TEST_PASSWORD, type GraphQLResponse, type TestContext } from '../support/harness.js';
+import { TEST_PASSWORD, type GraphQLResponse } from '../support/harness.js';
+import { serveTestContext } from '../support/served-context.js';
 import { record, waitForOpenSubscriptions, waitUntil } from '../support/live-clients.js';
 
 /**
@@ -15,10 +16,7 @@ import { record, waitForOpenSubscriptions, waitUntil } from '../support/live-cli
  * reach the server on 127.0.0.1, so the counts of one test never meet
  * another's.
  */
-let t: TestContext;
-let url: string;
-beforeAll(async () => {
-  t = await createTestContext({
+const t = serveTestContext({
     RATE_LIMIT_MUTATIONS_PER_MINUTE: '12',
     LOGIN_FAILURES_PER_HANDLE: '10',
     LOGIN_FAILURES_PER_ADDRESS: '5',
@@ -26,11 +24,6 @@ beforeAll(async () => {
     MAX_CONNECTIONS_PER_CLIENT: '2',
     MAX_SSE_STREAMS_PER_CLIENT: '2',
   });
-  url = (await t.startServer()).url;
-});
-afterAll(async () => {
-  await t.cleanup();
-});
 
 /** An anonymous mutation: UNAUTHENTICATED when it runs, RATE_LIMITED when the limit stops it first. */
 const ANONYMOUS = 'mutation { updateProfile(input: { displayName: "Anyone" }) { id } }';
@@ -45,23 +38,23 @@ describe('anonymous mutations are counted by address', () => {
     const codes: unknown[] = [];
     for (let i = 0; i < 14; i += 1) {
       const headers = { 'x-client-id': `rotating-client-${i}-${unique()}`, 'x-forwarded-for': `198.51.100.${i}` };
-      codes.push(codeOf(await gqlFrom(url, from('127.0.0.2', headers), ANONYMOUS)));
+      codes.push(codeOf(await gqlFrom(t.url, from('127.0.0.2', headers), ANONYMOUS)));
     }
     expect(codes).toEqual([...Array<string>(12).fill('UNAUTHENTICATED'), 'RATE_LIMITED', 'RATE_LIMITED']);
     // Another address keeps its own count.
-    expect(codeOf(await gqlFrom(url, from('127.0.0.3'), ANONYMOUS))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await gqlFrom(t.url, from('127.0.0.3'), ANONYMOUS))).toBe('UNAUTHENTICATED');
   });
 
   it('counts each graphql-ws connection by its address: one client at its limit does not limit another, and HTTP and SSE from that address share its count', async () => {
-    const first = wsClientFrom(url, from('127.0.0.4'));
-    const second = wsClientFrom(url, from('127.0.0.5'));
+    const first = wsClientFrom(t.url, from('127.0.0.4'));
+    const second = wsClientFrom(t.url, from('127.0.0.5'));
     try {
       for (let i = 0; i < 12; i += 1) expect(codeOf(await wsExecute(first, ANONYMOUS))).toBe('UNAUTHENTICATED');
       expect(codeOf(await wsExecute(first, ANONYMOUS))).toBe('RATE_LIMITED');
       expect(codeOf(await wsExecute(second, ANONYMOUS))).toBe('UNAUTHENTICATED');
 
-      expect(codeOf(await gqlFrom(url, from('127.0.0.4'), ANONYMOUS))).toBe('RATE_LIMITED');
-      const overSse = sseFrom(url, from('127.0.0.4'), ANONYMOUS);
+      expect(codeOf(await gqlFrom(t.url, from('127.0.0.4'), ANONYMOUS))).toBe('RATE_LIMITED');
+      const overSse = sseFrom(t.url, from('127.0.0.4'), ANONYMOUS);
       await overSse.ended;
       expect(codeOf(overSse.events[0])).toBe('RATE_LIMITED');
     } finally {
@@ -73,29 +66,29 @@ describe('anonymous mutations are counted by address', () => {
     const suffix = unique();
     const signUps = (count: number) =>
       `mutation { ${Array.from({ length: count }, (_, i) => `s${i}: signUp(input: { handle: "alias_${suffix}_${count}_${i}", password: "password-${i}", displayName: "Alias" }) { user { id } }`).join(' ')} }`;
-    const ten = await gqlFrom(url, from('127.0.0.6'), signUps(10));
+    const ten = await gqlFrom(t.url, from('127.0.0.6'), signUps(10));
     expect(ten.errors).toBeUndefined();
     expect(Object.keys(ten.data!)).toHaveLength(10);
 
     // Ten of twelve are used: three more fields are refused (and cost nothing), two still run.
-    const three = await gqlFrom(url, from('127.0.0.6'), 'mutation { a: updateProfile(input: { displayName: "A" }) { id } b: updateProfile(input: { displayName: "B" }) { id } c: updateProfile(input: { displayName: "C" }) { id } }');
+    const three = await gqlFrom(t.url, from('127.0.0.6'), 'mutation { a: updateProfile(input: { displayName: "A" }) { id } b: updateProfile(input: { displayName: "B" }) { id } c: updateProfile(input: { displayName: "C" }) { id } }');
     expect(codeOf(three)).toBe('RATE_LIMITED');
     expect(three.errors![0]!.extensions!.cost).toBe(3);
-    const two = await gqlFrom(url, from('127.0.0.6'), `mutation { ...Two } fragment Two on Mutation ${signUps(2).slice('mutation '.length)}`);
+    const two = await gqlFrom(t.url, from('127.0.0.6'), `mutation { ...Two } fragment Two on Mutation ${signUps(2).slice('mutation '.length)}`);
     expect(two.errors).toBeUndefined();
     expect(Object.keys(two.data!)).toHaveLength(2);
-    expect(codeOf(await gqlFrom(url, from('127.0.0.6'), ANONYMOUS))).toBe('RATE_LIMITED');
+    expect(codeOf(await gqlFrom(t.url, from('127.0.0.6'), ANONYMOUS))).toBe('RATE_LIMITED');
 
     // More fields than a whole minute allows: refused outright, nothing created, the allowance untouched.
-    const thirteen = await gqlFrom(url, from('127.0.0.7'), signUps(13));
+    const thirteen = await gqlFrom(t.url, from('127.0.0.7'), signUps(13));
     expect(codeOf(thirteen)).toBe('RATE_LIMITED');
     expect(await t.deps.db.user.count({ where: { handle: { startsWith: `alias_${suffix}_13_` } } })).toBe(0);
-    expect(codeOf(await gqlFrom(url, from('127.0.0.7'), ANONYMOUS))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await gqlFrom(t.url, from('127.0.0.7'), ANONYMOUS))).toBe('UNAUTHENTICATED');
   });
 });
 
 describe('logIn limits', () => {
-  const logIn = (address: string, handle: string, password: string) => gqlFrom(url, from(address), LOG_IN, { input: { handle, password } });
+  const logIn = (address: string, handle: string, password: string) => gqlFrom(t.url, from(address), LOG_IN, { input: { handle, password } });
 
   it('answers RATE_LIMITED to the 11th attempt on one handle within a minute, whatever the address and password', async () => {
     const { user } = await t.createUser();
@@ -161,8 +154,8 @@ describe('caps on what one client holds open', () => {
   it('refuses the operation beyond MAX_SUBSCRIPTIONS_PER_CONNECTION on one connection with TOO_MANY_SUBSCRIPTIONS', async () => {
     const { user } = await t.createUser();
     const variables = { id: encodeId('User', user.id) };
-    const client = wsClientFrom(url, from('127.0.0.10'));
-    const other = wsClientFrom(url, from('127.0.0.10'));
+    const client = wsClientFrom(t.url, from('127.0.0.10'));
+    const other = wsClientFrom(t.url, from('127.0.0.10'));
     try {
       const open = [record(client, USER_CHANGED, variables), record(client, USER_CHANGED, variables), record(client, USER_CHANGED, variables)];
       await waitForOpenSubscriptions(t.deps.metrics, { ws: 3 });
@@ -186,7 +179,7 @@ describe('caps on what one client holds open', () => {
   });
 
   it('refuses a WebSocket upgrade beyond MAX_CONNECTIONS_PER_CLIENT from one address with HTTP 429', async () => {
-    const wsUrl = `${url.replace(/^http/, 'ws')}/graphql`;
+    const wsUrl = `${t.url.replace(/^http/, 'ws')}/graphql`;
     const connect = (address: string) => {
       const socket = new (webSocketFrom(from(address)))(wsUrl, 'graphql-transport-ws');
       return new Promise<{ status: number; close(): void }>((resolve, reject) => {
@@ -214,17 +207,17 @@ describe('caps on what one client holds open', () => {
   it('refuses an SSE stream beyond MAX_SSE_STREAMS_PER_CLIENT from one address with HTTP 429', async () => {
     const { user } = await t.createUser();
     const variables = { id: encodeId('User', user.id) };
-    const streams = [sseFrom(url, from('127.0.0.13'), USER_CHANGED, variables), sseFrom(url, from('127.0.0.13'), USER_CHANGED, variables)];
+    const streams = [sseFrom(t.url, from('127.0.0.13'), USER_CHANGED, variables), sseFrom(t.url, from('127.0.0.13'), USER_CHANGED, variables)];
     expect(await Promise.all(streams.map((stream) => stream.status))).toEqual([200, 200]);
-    const refused = sseFrom(url, from('127.0.0.13'), USER_CHANGED, variables);
+    const refused = sseFrom(t.url, from('127.0.0.13'), USER_CHANGED, variables);
     expect(await refused.status).toBe(429);
-    const elsewhere = sseFrom(url, from('127.0.0.14'), USER_CHANGED, variables);
+    const elsewhere = sseFrom(t.url, from('127.0.0.14'), USER_CHANGED, variables);
     expect(await elsewhere.status).toBe(200);
 
     streams[0]!.close();
     let reopened = refused;
     await waitUntil(async () => {
-      reopened = sseFrom(url, from('127.0.0.13'), USER_CHANGED, variables);
+      reopened = sseFrom(t.url, from('127.0.0.13'), USER_CHANGED, variables);
       return (await reopened.status) === 200;
     }, 5_000);
     for (const stream of [streams[1]!, elsewhere, reopened]) stream.close();

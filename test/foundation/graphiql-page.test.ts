@@ -1,20 +1,13 @@
 import zlib from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { createTestContext } from '../support/harness.js';
+import { serveTestContext } from '../support/served-context.js';
 
-let t: TestContext;
-let url: string;
-beforeAll(async () => {
-  t = await createTestContext();
-  url = (await t.startServer()).url;
-});
-afterAll(async () => {
-  await t?.cleanup();
-});
+const t = serveTestContext();
 
 /** The page over the real server. Node's fetch decodes the body; Content-Length tells what was sent. */
 async function get(headers: Record<string, string>, method = 'GET') {
-  const response = await fetch(`${url}/graphql`, { method, headers: { accept: 'text/html', ...headers } });
+  const response = await fetch(`${t.url}/graphql`, { method, headers: { accept: 'text/html', ...headers } });
   return { response, bytes: Buffer.from(await response.arrayBuffer()) };
 }
 

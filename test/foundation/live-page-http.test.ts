@@ -3,23 +3,15 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLivePageRoutes } from '../../src/http/live-page.js';
 import { createLogger } from '../../src/infra/logger.js';
-import { createTestContext, type TestContext } from '../support/harness.js';
+import { serveTestContext } from '../support/served-context.js';
 
-let t: TestContext;
-let url: string;
-beforeAll(async () => {
-  t = await createTestContext();
-  url = (await t.startServer()).url;
-});
-afterAll(async () => {
-  await t?.cleanup();
-});
+const t = serveTestContext();
 
 /** Node's fetch decodes bodies; these requests read headers and sizes. */
-const get = (pathname: string, headers: Record<string, string> = {}, method = 'GET') => fetch(`${url}${pathname}`, { method, headers });
+const get = (pathname: string, headers: Record<string, string> = {}, method = 'GET') => fetch(`${t.url}${pathname}`, { method, headers });
 
 async function assetPaths(): Promise<string[]> {
   const html = await (await get('/')).text();
@@ -63,7 +55,7 @@ describe('the live page over HTTP', () => {
     const script = (await assetPaths()).find((asset) => asset.endsWith('.js')) ?? '';
     const raw = (encoding: string) => new Promise<Buffer>((resolve, reject) => {
       // node:http, which does not decode: the bytes as sent.
-      http.get(`${url}${script}`, { headers: { 'accept-encoding': encoding } }, (res) => {
+      http.get(`${t.url}${script}`, { headers: { 'accept-encoding': encoding } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
       });

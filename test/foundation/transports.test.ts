@@ -1,19 +1,11 @@
 import { createClient as createSseClient } from 'graphql-sse';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { encodeId } from '../../src/graphql/ids.js';
-import { createTestContext, type TestContext } from '../support/harness.js';
+import { serveTestContext } from '../support/served-context.js';
 
-let t: TestContext;
-let url: string;
-beforeAll(async () => {
-  t = await createTestContext();
-  url = (await t.startServer()).url;
-});
-afterAll(async () => {
-  await t.cleanup();
-});
+const t = serveTestContext();
 
 const SUBSCRIPTION = 'subscription ($id: ID!) { userChanged(id: $id) { id displayName } }';
 const UPDATE = 'mutation ($name: String!) { updateProfile(input: { displayName: $name }) { displayName } }';
@@ -43,7 +35,7 @@ function collect<T>(subscribe: (sink: { next: (value: T) => void; error: (error:
 }
 
 async function post(query: string, variables: Record<string, unknown>, token: string) {
-  const response = await fetch(`${url}/graphql`, {
+  const response = await fetch(`${t.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
@@ -69,7 +61,7 @@ describe('subscriptions', () => {
 
   it('delivers over graphql-ws (WebSocket) with the token in connectionParams', async () => {
     const { user, token } = await t.createUser();
-    ws = createWsClient({ url: url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` } });
+    ws = createWsClient({ url: t.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` } });
     const sub = collect<{ data?: any }>((sink) => ws.subscribe({ query: SUBSCRIPTION, variables: { id: encodeId('User', user.id) } }, sink), 2);
     await waitForSubscribers(`${t.config.redis.prefix}:events:user:changed:${user.id}`, 1);
     await post(UPDATE, { name: 'First' }, token);
@@ -82,7 +74,7 @@ describe('subscriptions', () => {
 
   it('delivers over SSE with the token in the Authorization header', async () => {
     const { user, token } = await t.createUser();
-    const sse = createSseClient({ url: `${url}/graphql`, headers: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    const sse = createSseClient({ url: `${t.url}/graphql`, headers: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
     const sub = collect<{ data?: any }>((sink) => sse.subscribe({ query: SUBSCRIPTION, variables: { id: encodeId('User', user.id) } }, sink), 1);
     await waitForSubscribers(`${t.config.redis.prefix}:events:user:changed:${user.id}`, 1);
     await post(UPDATE, { name: 'Over SSE' }, token);
@@ -93,7 +85,7 @@ describe('subscriptions', () => {
   });
 
   it('refuses a bad token on the WebSocket with UNAUTHENTICATED', async () => {
-    const bad = createWsClient({ url: url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: 'Bearer nope' } });
+    const bad = createWsClient({ url: t.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: 'Bearer nope' } });
     const sub = collect<unknown>((sink) => bad.subscribe({ query: SUBSCRIPTION, variables: { id: encodeId('User', 1) } }, sink), 1);
     const error = await sub.done.then(() => undefined, (reason: Error) => reason);
     await bad.dispose();
@@ -103,20 +95,20 @@ describe('subscriptions', () => {
 
 describe('HTTP endpoints', () => {
   it('serves GraphiQL to a browser', async () => {
-    const response = await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } });
+    const response = await fetch(`${t.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('<title>liveboard</title>');
   });
 
   it('answers /healthz and /readyz', async () => {
-    expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${url}/readyz`);
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${t.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ ready: true, checks: { postgres: { ok: true }, redis: { ok: true } } });
   });
 
   it('refuses a body over the size limit with 413', async () => {
-    const response = await fetch(`${url}/graphql`, {
+    const response = await fetch(`${t.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: `{ viewer { id } }`, padding: 'x'.repeat(t.config.http.maxBodyBytes) }),
@@ -125,7 +117,7 @@ describe('HTTP endpoints', () => {
   });
 
   it('masks unexpected errors and never shows a stack trace', async () => {
-    const response = await fetch(`${url}/graphql`, {
+    const response = await fetch(`${t.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{"query": "{ viewer { id } ',

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { addressLimitKey, createClientAddressResolver, normalizeAddress } from '../../src/lib/client-address.js';
 import { problemsOf } from '../support/config.js';
 import { gqlFrom, webSocketFrom, wsClientFrom, wsExecute, type From } from '../support/from-address.js';
-import { createTestContext, type GraphQLResponse, type TestContext } from '../support/harness.js';
+import { type GraphQLResponse } from '../support/harness.js';
+import { serveTestContext } from '../support/served-context.js';
 
 describe('client address resolution', () => {
   it('takes the peer and ignores X-Forwarded-For unless a proxy is trusted', () => {
@@ -51,15 +52,7 @@ describe('client address resolution', () => {
 });
 
 describe('behind a trusted proxy (TRUST_PROXY_HOPS=1)', () => {
-  let t: TestContext;
-  let url: string;
-  beforeAll(async () => {
-    t = await createTestContext({ TRUST_PROXY_HOPS: '1', RATE_LIMIT_MUTATIONS_PER_MINUTE: '3', MAX_CONNECTIONS_PER_CLIENT: '1' });
-    url = (await t.startServer()).url;
-  });
-  afterAll(async () => {
-    await t.cleanup();
-  });
+  const t = serveTestContext({ TRUST_PROXY_HOPS: '1', RATE_LIMIT_MUTATIONS_PER_MINUTE: '3', MAX_CONNECTIONS_PER_CLIENT: '1' });
 
   const ANONYMOUS = 'mutation { updateProfile(input: { displayName: "Anyone" }) { id } }';
   const codeOf = (result: GraphQLResponse) => result.errors?.[0]?.extensions?.code;
@@ -71,22 +64,22 @@ describe('behind a trusted proxy (TRUST_PROXY_HOPS=1)', () => {
 
   it('counts anonymous callers by the forwarded address: rotating x-client-id or prepending addresses does not help, another client is not limited', async () => {
     const codes = [];
-    for (let i = 0; i < 5; i += 1) codes.push(codeOf(await gqlFrom(url, proxied(`192.0.2.${i}, 203.0.113.9`, `rotating-client-${i}`), ANONYMOUS)));
+    for (let i = 0; i < 5; i += 1) codes.push(codeOf(await gqlFrom(t.url, proxied(`192.0.2.${i}, 203.0.113.9`, `rotating-client-${i}`), ANONYMOUS)));
     expect(codes).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'RATE_LIMITED', 'RATE_LIMITED']);
-    expect(codeOf(await gqlFrom(url, proxied('203.0.113.10'), ANONYMOUS))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await gqlFrom(t.url, proxied('203.0.113.10'), ANONYMOUS))).toBe('UNAUTHENTICATED');
   });
 
   it('keys graphql-ws connections by the forwarded address of their upgrade request', async () => {
-    const client = wsClientFrom(url, proxied('203.0.113.20'));
+    const client = wsClientFrom(t.url, proxied('203.0.113.20'));
     try {
       for (let i = 0; i < 3; i += 1) expect(codeOf(await wsExecute(client, ANONYMOUS))).toBe('UNAUTHENTICATED');
-      expect(codeOf(await gqlFrom(url, proxied('203.0.113.20'), ANONYMOUS))).toBe('RATE_LIMITED');
-      expect(codeOf(await gqlFrom(url, proxied('203.0.113.21'), ANONYMOUS))).toBe('UNAUTHENTICATED');
+      expect(codeOf(await gqlFrom(t.url, proxied('203.0.113.20'), ANONYMOUS))).toBe('RATE_LIMITED');
+      expect(codeOf(await gqlFrom(t.url, proxied('203.0.113.21'), ANONYMOUS))).toBe('UNAUTHENTICATED');
 
       // MAX_CONNECTIONS_PER_CLIENT=1 counts the forwarded address too, not the proxy's.
       const status = (forwardedFor: string) =>
         new Promise<number>((resolve, reject) => {
-          const socket = new (webSocketFrom(proxied(forwardedFor)))(`${url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+          const socket = new (webSocketFrom(proxied(forwardedFor)))(`${t.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
           socket.once('open', () => {
             socket.close();
             resolve(101);

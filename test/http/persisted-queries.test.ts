@@ -10,6 +10,7 @@ import { createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../support/harness.js';
+import { serveTestContext } from '../support/served-context.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -44,19 +45,11 @@ function apolloClient(url: string, token?: string) {
 }
 
 describe('automatic persisted queries (APQ)', () => {
-  let t: TestContext;
-  let url: string;
-  beforeAll(async () => {
-    t = await createTestContext();
-    url = (await t.startServer()).url;
-  });
-  afterAll(async () => {
-    await t?.cleanup();
-  });
+  const t = serveTestContext();
 
   it("answers Apollo's PersistedQueryLink: hash only, PersistedQueryNotFound, then the query is kept and the hash alone is enough", async () => {
     const { user, token } = await t.createUser();
-    const first = apolloClient(url, token);
+    const first = apolloClient(t.url, token);
     const result = await first.client.query({ query: VIEWER, fetchPolicy: 'network-only' });
     expect(result.data).toEqual({ viewer: { __typename: 'User', id: expect.any(String), handle: user.handle } });
     // The first try carried only the hash; the retry after PersistedQueryNotFound carried the text too.
@@ -66,7 +59,7 @@ describe('automatic persisted queries (APQ)', () => {
     expect(first.sent[1]!.query).toContain('viewer');
 
     // Another client (no shared state with the first) now gets its answer from the hash alone.
-    const second = apolloClient(url, token);
+    const second = apolloClient(t.url, token);
     const again = await second.client.query({ query: VIEWER, fetchPolicy: 'network-only' });
     expect(again.data).toEqual(result.data);
     expect(second.sent).toHaveLength(1);
@@ -74,7 +67,7 @@ describe('automatic persisted queries (APQ)', () => {
   });
 
   it('refuses a hash that does not match the query, with a code', async () => {
-    const response = await fetch(`${url}/graphql`, {
+    const response = await fetch(`${t.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ hotSettings { algorithm } }', extensions: { persistedQuery: { version: 1, sha256Hash: sha256('something else') } } }),
@@ -82,7 +75,7 @@ describe('automatic persisted queries (APQ)', () => {
     const body = (await response.json()) as { errors: Array<{ extensions: { code: string } }> };
     expect(body.errors[0]!.extensions.code).toBe('PERSISTED_QUERY_MISMATCH');
     expect(response.status).toBe(400);
-    const unknown = await fetch(`${url}/graphql`, {
+    const unknown = await fetch(`${t.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256('never sent') } } }),

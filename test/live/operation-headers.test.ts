@@ -1,26 +1,21 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { withOperationHeaders } from '../../src/http/operation-headers.js';
-import { createTestContext, type TestContext } from '../support/harness.js';
+import { serveTestContext } from '../support/served-context.js';
 import { openSubscriptions, waitForOpenSubscriptions, waitUntil } from '../support/live-clients.js';
 import { AWARD_POINTS, player } from './live-support.js';
 
-let t: TestContext;
-let url: string;
+const t = serveTestContext();
 const clients: Client[] = [];
-beforeAll(async () => {
-  t = await createTestContext();
-  url = (await t.startServer()).url;
-});
+// Registered after the context's own hooks, so it runs before the cleanup (afterAll hooks run in reverse).
 afterAll(async () => {
   await Promise.all(clients.map(async (client) => await client.dispose()));
-  await t?.cleanup();
 });
 
 /** A graphql-ws client as GraphiQL makes it: an empty connection_init, headers sent with each operation. */
 function graphiqlLikeClient(): Client {
-  const client = createClient({ url: `${url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
+  const client = createClient({ url: `${t.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
   clients.push(client);
   return client;
 }
