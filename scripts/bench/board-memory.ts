@@ -3,28 +3,13 @@ import { boardKeys } from '../../src/modules/leaderboards/board-keys.js';
 import { writeStandings, type StandingWrite } from '../../src/modules/leaderboards/board-script.js';
 import { redisBoard } from '../../src/modules/leaderboards/board-store.js';
 import type { BenchEnvironment } from './environment.js';
+import { latency } from './latency.js';
 
 const SIZES = [100_000, 1_000_000];
 const WRITE_BATCH = 2_000;
 const READS = 300;
 /** Distinct scores on the board: most members share theirs, as on a real points board. */
 const DISTINCT_SCORES = 50_000;
-
-function percentile(sorted: readonly number[], p: number): number {
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]! * 1000) / 1000;
-}
-
-/** Latency (ms) of `READS` calls of `read`, p50 and p99. */
-async function latency(read: (index: number) => Promise<unknown>) {
-  const times: number[] = [];
-  for (let index = 0; index < READS; index += 1) {
-    const started = performance.now();
-    await read(index);
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  return { p50Ms: percentile(times, 50), p99Ms: percentile(times, 99) };
-}
 
 /**
  * Memory per member of one board period in Redis (its sorted set and the
@@ -59,10 +44,10 @@ export async function boardMemory(env: BenchEnvironment) {
     const board = redisBoard(env.deps);
     const user = (index: number) => 1 + ((index * 104_729) % size);
     const reads = {
-      top100: await latency(() => board.page(target, { offset: 0, limit: 100, viewerId: null, rankMode: 'ORDINAL' })),
-      rankOfMember: await latency((index) => board.standings(target, [user(index)], 'ORDINAL')),
-      aroundMe: await latency((index) => board.around(target, user(index), 5, 'ORDINAL')),
-      rankOfMemberCompetition: await latency((index) => board.standings(target, [user(index)], 'COMPETITION')),
+      top100: await latency(READS, () => board.page(target, { offset: 0, limit: 100, viewerId: null, rankMode: 'ORDINAL' })),
+      rankOfMember: await latency(READS, (index) => board.standings(target, [user(index)], 'ORDINAL')),
+      aroundMe: await latency(READS, (index) => board.around(target, user(index), 5, 'ORDINAL')),
+      rankOfMemberCompetition: await latency(READS, (index) => board.standings(target, [user(index)], 'COMPETITION')),
     };
     rows.push({ members: size, loadMs, bytesPerMember: Math.round(total / size), bytesByKey: usage, reads });
     await Promise.all(Object.values(keys).map((key) => redis.unlink(key)));

@@ -2,6 +2,7 @@ import type { BoardTarget } from '../../src/modules/leaderboards/board-definitio
 import type { RankMode } from '../../src/modules/leaderboards/board-source.js';
 import { allBucketedKeys, bucketedBoard, checkLayout, deleteBucketedBoard, evenBounds, loadBucketedBoard, type LoadedStanding } from '../../src/modules/leaderboards/bucketed/index.js';
 import type { BenchEnvironment } from './environment.js';
+import { latency } from './latency.js';
 
 /** 10,000,000 unless BENCH_BUCKETED_MEMBERS says otherwise (a quick run on a smaller board). */
 const MEMBERS = Number(process.env.BENCH_BUCKETED_MEMBERS ?? 10_000_000);
@@ -19,21 +20,6 @@ function* standings(): Generator<LoadedStanding> {
   for (let index = 0; index < MEMBERS; index += 1) yield { userId: index + 1, version: 1, score: scoreOf(index), seq: String(index + 1) };
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]! * 1000) / 1000;
-}
-
-async function latency(read: (index: number) => Promise<unknown>) {
-  const times: number[] = [];
-  for (let index = 0; index < READS; index += 1) {
-    const started = performance.now();
-    await read(index);
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  return { p50Ms: percentile(times, 50), p99Ms: percentile(times, 99) };
-}
-
 /** Enough of the best scores to hold the top 100 (each score is held by MEMBERS / DISTINCT_SCORES members). */
 const TOP_SCORES = Math.ceil((100 * DISTINCT_SCORES) / MEMBERS) + 1;
 
@@ -41,8 +27,10 @@ const TOP_SCORES = Math.ceil((100 * DISTINCT_SCORES) / MEMBERS) + 1;
 function bruteForce(sample: readonly number[]) {
   const better = sample.map(() => ({ position: 1, competition: 1 }));
   const top: Array<[number, number]> = [];
+  const held = new Uint8Array(DISTINCT_SCORES + 1);
   for (let index = 0; index < MEMBERS; index += 1) {
     const score = scoreOf(index);
+    held[score] = 1;
     if (score >= DISTINCT_SCORES - TOP_SCORES) top.push([score, index + 1]);
     sample.forEach((userId, at) => {
       const own = scoreOf(userId - 1);
@@ -53,8 +41,8 @@ function bruteForce(sample: readonly number[]) {
     });
   }
   top.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-  // Every score 1..DISTINCT_SCORES is held (7,919 and 50,000 are coprime), so the distinct better scores are DISTINCT_SCORES − own.
-  const dense = sample.map((userId) => 1 + DISTINCT_SCORES - scoreOf(userId - 1));
+  // Counted, not derived: a board smaller than DISTINCT_SCORES (BENCH_BUCKETED_MEMBERS) does not hold every score.
+  const dense = sample.map((userId) => 1 + held.subarray(scoreOf(userId - 1) + 1).reduce((sum, one) => sum + one, 0));
   return { better, dense, top: top.slice(0, 100).map(([, userId]) => userId) };
 }
 
@@ -87,9 +75,9 @@ export async function bucketedBoard10m(env: BenchEnvironment) {
     const user = (index: number) => 1 + ((index * 104_729) % MEMBERS);
     const reads: Record<string, { p50Ms: number; p99Ms: number }> = {};
     for (const mode of ['COMPETITION', 'DENSE'] as RankMode[]) {
-      reads[`top100${mode}`] = await latency(() => board.page(target, { offset: 0, limit: 100, viewerId: null, rankMode: mode }));
-      reads[`rankOfMember${mode}`] = await latency((index) => board.standings(target, [user(index)], mode));
-      reads[`aroundMe${mode}`] = await latency((index) => board.around(target, user(index), 5, mode));
+      reads[`top100${mode}`] = await latency(READS, () => board.page(target, { offset: 0, limit: 100, viewerId: null, rankMode: mode }));
+      reads[`rankOfMember${mode}`] = await latency(READS, (index) => board.standings(target, [user(index)], mode));
+      reads[`aroundMe${mode}`] = await latency(READS, (index) => board.around(target, user(index), 5, mode));
     }
 
     const sample = Array.from({ length: SAMPLE }, (_unused, index) => user(index * 7 + 3));
