@@ -42,6 +42,17 @@ export function serveWithRequestId(
   runInRequestScope(scope, () => handle(scope));
 }
 
+/**
+ * The headers of a refused WebSocket upgrade (e.g. 429 over the per-address
+ * connection limit): its request id, logged in one access line with the status,
+ * so a refusal can be traced like any other response.
+ */
+export function refusedUpgradeHeaders(req: http.IncomingMessage, status: number, accessLogger: Logger): Record<string, string> {
+  const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+  accessLogger.info({ reqId: requestId, method: req.method, path: (req.url ?? '/').split('?')[0], status }, 'websocket refused');
+  return { [REQUEST_ID_HEADER]: requestId };
+}
+
 /** The id of a WebSocket upgrade: on the 101 response and in one access line when the socket closes. */
 export function logUpgrade(req: http.IncomingMessage, headers: string[], accessLogger: Logger, socket: { once(event: 'close', listener: () => void): unknown }): void {
   const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);

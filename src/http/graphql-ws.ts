@@ -63,6 +63,8 @@ export interface GraphQLWsOptions {
   clientAddressOf: (req: http.IncomingMessage) => string | null;
   /** Upgrades beyond this many open connections from one address are refused with HTTP 429. */
   maxConnectionsPerClient: number;
+  /** Headers for a refused upgrade's response (its request id), and the refusal logged. */
+  refusedUpgradeHeaders: (req: http.IncomingMessage, status: number) => Record<string, string>;
   /** Operations (mostly subscriptions) open at once on one connection; the next is refused with TOO_MANY_SUBSCRIPTIONS. */
   maxSubscriptionsPerConnection: number;
   /** How much unsent data one connection may hold, and for how long (socket-backpressure.ts). */
@@ -73,7 +75,7 @@ export interface GraphQLWsOptions {
 }
 
 export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger, options: GraphQLWsOptions): { dispose(): Promise<void> } {
-  const { clientAddressOf, maxConnectionsPerClient, maxSubscriptionsPerConnection, backpressure: limits, keepAliveMs = 12_000, trustedDocuments } = options;
+  const { clientAddressOf, maxConnectionsPerClient, refusedUpgradeHeaders, maxSubscriptionsPerConnection, backpressure: limits, keepAliveMs = 12_000, trustedDocuments } = options;
 
   type Enveloped = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
   /** What yoga's envelop hands out for one operation (its own type is too general to be useful here). */
@@ -132,7 +134,7 @@ export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger,
   const connections = createClientSlots(maxConnectionsPerClient);
   wss.options.verifyClient = (info, done) => {
     const release = connections.acquire(clientAddressOf(info.req));
-    if (!release) return done(false, 429, 'Too many connections from this address');
+    if (!release) return done(false, 429, 'Too many connections from this address', refusedUpgradeHeaders(info.req, 429));
     info.req.socket.once('close', release);
     done(true);
   };

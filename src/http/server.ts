@@ -6,7 +6,7 @@ import type { Deps } from '../lib/app-deps.js';
 import { ErrorCode } from '../lib/app-error.js';
 import { loadTrustedDocuments } from '../graphql/persisted-operations.js';
 import type { Yoga } from '../graphql/yoga.js';
-import { logUpgrade, serveWithRequestId } from './access-log.js';
+import { logUpgrade, refusedUpgradeHeaders, serveWithRequestId } from './access-log.js';
 import { createClientSlots, requestAddressResolver } from './client-limits.js';
 import { serveGraphQLWs } from './graphql-ws.js';
 import { matchRoute, probeRoutes, sendJson, type Route } from './routes.js';
@@ -88,6 +88,7 @@ export function createHttpServer(deps: Deps, yoga: Yoga, extraRoutes: Record<str
   const wsServer = serveGraphQLWs(wss, yoga, deps.logger.child({ component: 'graphql-ws' }), {
     clientAddressOf,
     maxConnectionsPerClient: config.rateLimit.maxConnectionsPerClient,
+    refusedUpgradeHeaders: (req, status) => refusedUpgradeHeaders(req, status, accessLogger),
     maxSubscriptionsPerConnection: config.rateLimit.maxSubscriptionsPerConnection,
     backpressure: config.live.wsBackpressure,
     trustedDocuments: config.persistedQueries.trustedDocumentsFile === undefined ? undefined : loadTrustedDocuments(config.persistedQueries.trustedDocumentsFile),

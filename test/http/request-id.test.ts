@@ -19,7 +19,8 @@ let token: string;
 const lines: LogLine[] = [];
 
 beforeAll(async () => {
-  t = await createTestContext();
+  // One WebSocket per address, so a second one is refused with 429.
+  t = await createTestContext({ MAX_CONNECTIONS_PER_CLIENT: '1' });
   token = (await t.createUser()).token;
   // The app's own server, with its log lines (debug and up) captured as JSON.
   const capture = new Writable({
@@ -104,6 +105,26 @@ describe('x-request-id', () => {
     socket.close();
     await waitFor(() => lines.some((line) => line.reqId === 'ws-upgrade-1' && line.msg === 'websocket closed'));
     expect(lines.find((line) => line.reqId === 'ws-upgrade-1' && line.msg === 'websocket closed')).toMatchObject({ path: '/graphql', status: 101 });
+  });
+
+  it('is on a refused WebSocket upgrade (429 over the per-address limit), with one access line', async () => {
+    const open = new WebSocket(`${url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    await new Promise<void>((resolve, reject) => {
+      open.once('open', () => resolve());
+      open.once('error', reject);
+    });
+    try {
+      const refused = new WebSocket(`${url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', { headers: { 'x-request-id': 'ws-refused-1' } });
+      const response = await new Promise<{ status?: number; id: unknown }>((resolve, reject) => {
+        refused.once('unexpected-response', (_request, res) => resolve({ status: res.statusCode, id: res.headers['x-request-id'] }));
+        refused.once('open', () => reject(new Error('the second connection was accepted')));
+      });
+      expect(response).toEqual({ status: 429, id: 'ws-refused-1' });
+      await waitFor(() => lines.some((line) => line.reqId === 'ws-refused-1'));
+      expect(lines.filter((line) => line.reqId === 'ws-refused-1')).toEqual([expect.objectContaining({ msg: 'websocket refused', status: 429, path: '/graphql' })]);
+    } finally {
+      open.close();
+    }
   });
 });
 
