@@ -13,7 +13,7 @@ import { syncPendingStandings } from './board-sync.js';
  */
 export type SealState = 'closing' | `frozen:${string}` | 'archived';
 
-type FreezeDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'pubsub' | 'now'>;
+type FreezeDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'pubsub' | 'now' | 'boardCache'>;
 
 /**
  * Seals a period's board now: from here on live writes are refused (the

@@ -8,7 +8,7 @@ import type { StandingWrite } from './board-script.js';
 import { syncPendingStandings } from './board-sync.js';
 import { expectedBoard, type TruthRow } from './reconcile-truth.js';
 
-type ReconcileDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'metrics' | 'pubsub' | 'now' | 'config'>;
+type ReconcileDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'metrics' | 'pubsub' | 'now' | 'config' | 'boardCache'>;
 
 /** A standing as a board holds it or the truth expects it. */
 export interface PlacedScore {

@@ -1,4 +1,4 @@
-export { checkLayout, evenBounds, bucketOf, bucketCount, MAX_BUCKETS, type BucketLayout } from './bucket-layout.js';
+export { checkLayout, evenBounds, bucketOf, bucketCount, MAX_BUCKETS, MAX_USER_SHARDS, type BucketLayout } from './bucket-layout.js';
 export { writeBucketedStanding, writeBucketedStandings, type BucketWriteDeps } from './bucket-write.js';
 export { bucketedBoard } from './bucketed-board.js';
 export { BucketMovesStuckError, READ_ATTEMPTS, STUCK_MOVE_MS } from './bucket-read.js';
