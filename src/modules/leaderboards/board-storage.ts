@@ -3,7 +3,17 @@ import type { BoardTarget } from './board-definition.js';
 import { writeToBoards, type StandingWrite, type WriteOptions } from './board-script.js';
 import type { BoardSource } from './board-source.js';
 import { redisBoard } from './board-store.js';
-import { bucketedBoard, writeBucketedStanding } from './bucketed/index.js';
+import { boardKeys } from './board-keys.js';
+import { layoutOf } from './board-layout.js';
+import {
+  allBucketedKeys,
+  bucketCount,
+  bucketedBoard,
+  frozenBucketedRange,
+  frozenBucketedSize,
+  writeBucketedStanding,
+  type BucketLayout,
+} from './bucketed/index.js';
 
 /**
  * Where a board period lives in Redis: one sorted set (board-store.ts) or
@@ -45,4 +55,34 @@ export async function writeLiveBoards(
     applied[item.index] = plainApplied[position] === true;
   });
   return applied;
+}
+
+/**
+ * The size of a period's board, and a range of it as `ZRANGE … WITHSCORES`
+ * (best first), whichever way it is stored: what the rollover copies and
+ * verifies once the board is frozen.
+ */
+export function frozenBoardOf(deps: Pick<Deps, 'redis' | 'keys'>, ref: string, layout: BucketLayout | null) {
+  const { board } = boardKeys(deps.keys, ref);
+  return {
+    size: (): Promise<number> => (layout ? frozenBucketedSize(deps, ref, layout) : deps.redis.zcard(board)),
+    range: (start: number, stop: number): Promise<string[]> =>
+      layout ? frozenBucketedRange(deps, ref, layout, start, stop) : deps.redis.zrange(board, start, stop, 'WITHSCORES'),
+  };
+}
+
+/** The bucket layout of a period's board, read from its definition (for jobs that carry only the ref). */
+export async function layoutOfPeriod(db: Deps['db'], ref: string): Promise<BucketLayout | null> {
+  const period = await db.boardPeriod.findUniqueOrThrow({ where: { ref }, select: { board: { select: { order: true, bucketBounds: true, userShards: true } } } });
+  return layoutOf(period.board);
+}
+
+/**
+ * Every Redis key of a period's board but its seal (the tombstone a
+ * released board keeps): what the rollover deletes.
+ */
+export function boardKeysToRelease(deps: Pick<Deps, 'keys'>, ref: string, layout: BucketLayout | null): string[] {
+  const { sealed, ...rest } = boardKeys(deps.keys, ref);
+  const bucketed = layout ? allBucketedKeys(deps.keys, ref, bucketCount(layout), layout.userShards) : [];
+  return [...new Set([...Object.values(rest), ...bucketed])].filter((key) => key !== sealed);
 }

@@ -5,3 +5,4 @@ export { BucketMovesStuckError, READ_ATTEMPTS, STUCK_MOVE_MS } from './bucket-re
 export { loadBucketedBoard, deleteBucketedBoard, type LoadedStanding } from './bucket-load.js';
 export { allBucketedKeys } from './bucket-keys.js';
 export { rebuildBucketedBoard } from './bucket-heal.js';
+export { frozenBucketedRange, frozenBucketedSize } from './bucket-frozen.js';
