@@ -3,6 +3,6 @@ export { writeBucketedStanding, writeBucketedStandings, type BucketWriteDeps } f
 export { bucketedBoard } from './bucketed-board.js';
 export { BucketMovesStuckError, READ_ATTEMPTS, STUCK_MOVE_MS } from './bucket-read.js';
 export { loadBucketedBoard, deleteBucketedBoard, type LoadedStanding } from './bucket-load.js';
-export { allBucketedKeys } from './bucket-keys.js';
+export { allBucketedKeys, bucketKeys } from './bucket-keys.js';
 export { rebuildBucketedBoard } from './bucket-heal.js';
 export { frozenBucketedRange, frozenBucketedSize } from './bucket-frozen.js';
