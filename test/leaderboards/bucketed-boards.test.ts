@@ -21,6 +21,7 @@ import type { Job } from 'bullmq';
 import { createTestClock } from '../support/clock.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 import { keysMatching } from '../support/redis-target.js';
+import { waitFor } from '../support/wait.js';
 import { archivePlaces } from './rollover-support.js';
 
 const DAY = '2026-11-10';
@@ -263,5 +264,20 @@ describe('rollover of a bucketed period', () => {
     expect((await keysMatching(t.deps.redis, `*lb:${ref}*`)).map((key) => key.slice(key.indexOf('{')))).toEqual([`{lb:${ref}}:sealed`]);
     const read = await t.gql(`{ leaderboard(board: "bk-desc", period: "${DAY}", first: 100) { stale entries { user { id } score } } }`);
     expect(read.data!.leaderboard.entries.map((entry: { user: { id: string }; score: number }) => [entry.user.id, entry.score])).toEqual(expected);
+  });
+});
+
+describe('with a worker running', () => {
+  it('a stuck move heals by itself: the read that finds it queues the rebuild, the worker runs it, reads are fresh again', async () => {
+    await createBoard({ key: 'bk-heal', period: 'ALL_TIME', source: 'SUBMITTED', operator: 'LATEST', buckets: { bounds: [50], userShards: 2 } });
+    for (const [index, userId] of users.slice(0, 6).entries()) await submit('bk-heal', userId, 20 * index);
+    const before = await page('bk-heal', { first: 100 });
+    expect(before).toMatchObject({ stale: false, totalParticipants: 6 });
+    const home = bucketHomeKeys(t.deps.keys, 'bk-heal/all');
+    await t.deps.redis.hset(home.moves, `${users[0]}:999`, String(t.deps.now().getTime() - 11_000));
+    expect(await page('bk-heal', { first: 100 })).toEqual({ ...before, stale: true });
+    await t.startServer({ api: false, worker: true });
+    await waitFor(async () => (await page('bk-heal', { first: 100 })).stale === false, { what: 'the bucketed board to be rebuilt' });
+    expect(await page('bk-heal', { first: 100 })).toEqual(before);
   });
 });
