@@ -1,3 +1,8 @@
+/**
+ * Where a board period lives in Redis: one sorted set (board-store.ts) or
+ * score buckets (bucketed/), as its board's layout says. Every live read and
+ * write goes through here, so nothing else asks which one a board uses.
+ */
 import type { Deps } from '../../lib/app-deps.js';
 import type { BoardTarget } from './board-definition.js';
 import { writeToBoards, type StandingWrite, type WriteOptions } from './board-script.js';
@@ -15,11 +20,6 @@ import {
   type BucketLayout,
 } from './bucketed/index.js';
 
-/**
- * Where a board period lives in Redis: one sorted set (board-store.ts) or
- * score buckets (bucketed/), as its board's layout says. Every live read and
- * write goes through here, so nothing else asks which one a board uses.
- */
 type StorageDeps = Pick<Deps, 'redis' | 'keys' | 'now'>;
 
 /** What a write needs to know of a board period. */

@@ -127,7 +127,9 @@ function driftOf(userId: number, expected: PlacedScore | null, entries: readonly
  * are left to it; repairs are re-checked atomically in Redis (see
  * board-repair.ts), so a live write racing the run is neither overwritten nor
  * counted as drift. Members that name no user cannot come from the write
- * script, so they are removed directly. Differences are logged, counted in
+ * script, so they are removed directly. A bucketed board is compared the
+ * same way (its buckets' members together) and, on any drift, rebuilt from
+ * the truth: its moves have no per-member repair. Differences are logged, counted in
  * `liveboard_leaderboard_drift_total{kind}`, announced on `leaderboard:changed`
  * and returned.
  */
