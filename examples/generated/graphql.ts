@@ -196,6 +196,23 @@ export type BoardRollover = {
   currentPeriod?: Maybe<Scalars['ID']['output']>;
 };
 
+/** How a bucketed board stores each period in Redis: split by score into `bounds` + 1 sorted sets (docs/scaling.md). Fixed at creation. */
+export type BucketLayout = {
+  __typename?: 'BucketLayout';
+  /** Score bounds from the best score to the worst; a bound's own score falls in the bucket that starts at it. */
+  bounds: Array<Scalars['SafeInt']['output']>;
+  /** How many hash tags the per-user state is spread over. */
+  userShards: Scalars['Int']['output'];
+};
+
+/** Bucketed storage for a very large board (docs/scaling.md): each period's Redis board is split by score into bounds + 1 sorted sets, spread over a cluster. Costs more memory per member and more round trips per read; fixed once the board exists. */
+export type BucketLayoutInput = {
+  /** 1–255 score bounds from the best score to the worst: strictly descending on a DESC board, strictly ascending on an ASC one. */
+  bounds: Array<Scalars['SafeInt']['input']>;
+  /** Hash tags the per-user state is spread over, 1–1024; 16 by default. */
+  userShards?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** A new activity. Times must follow one another: signupStartsAt ≤ signupEndsAt ≤ startsAt < endsAt. */
 export type CreateActivityInput = {
   /** 1–100000 seats; null or absent for unlimited. */
@@ -220,6 +237,8 @@ export type CreateActivityInput = {
 export type CreateLeaderboardInput = {
   /** The activity; exactly for ACTIVITY boards. */
   activityId?: InputMaybe<Scalars['ID']['input']>;
+  /** Bucketed storage; omit for one sorted set (right up to millions of members). */
+  buckets?: InputMaybe<BucketLayoutInput>;
   /** The category slug; exactly for CATEGORY boards. */
   category?: InputMaybe<Scalars['String']['input']>;
   /** Up to 1000 characters. */
@@ -549,6 +568,8 @@ export type LeaderboardDefinition = {
   activity?: Maybe<Activity>;
   /** When it was archived; null while ACTIVE. */
   archivedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The bucket layout of a bucketed board; null for a board stored as one sorted set. */
+  buckets?: Maybe<BucketLayout>;
   /** The category of a CATEGORY board; null otherwise. */
   category?: Maybe<Scalars['String']['output']>;
   /** When it was created. */

@@ -22,7 +22,7 @@ export async function boardMemory(env: BenchEnvironment) {
   const { redis, keys: keySpace } = env.deps;
   const rows = [];
   for (const size of SIZES) {
-    const target: BoardTarget = { ref: `bench-memory-${size}/all`, order: 'DESC', archiveMonth: '2099-01' };
+    const target: BoardTarget = { ref: `bench-memory-${size}/all`, order: 'DESC', archiveMonth: '2099-01', layout: null };
     const keys = boardKeys(keySpace, target.ref);
     const loadStarted = performance.now();
     for (let start = 0; start < size; start += WRITE_BATCH) {

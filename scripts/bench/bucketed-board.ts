@@ -56,8 +56,8 @@ function bruteForce(sample: readonly number[]) {
  */
 export async function bucketedBoard10m(env: BenchEnvironment) {
   const { redis, keys } = env.deps;
-  const target: BoardTarget = { ref: 'bench-bucketed-10m/all', order: 'DESC', archiveMonth: '2099-01' };
   const layout = checkLayout({ bounds: evenBounds(-DISTINCT_SCORES - 1, 0, BUCKETS), userShards: USER_SHARDS });
+  const target: BoardTarget = { ref: 'bench-bucketed-10m/all', order: 'DESC', archiveMonth: '2099-01', layout };
   try {
     const loadStarted = performance.now();
     const loaded = await loadBucketedBoard(env.deps, target, layout, standings());

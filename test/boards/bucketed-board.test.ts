@@ -104,7 +104,7 @@ async function expectBoardEquals(board: BoardSource, target: BoardTarget, truth:
 }
 
 async function freshTarget(order: BoardOrder, layout: BucketLayout, name: string): Promise<BoardTarget> {
-  const target: BoardTarget = { ref: `bucketed-${name}/2026-06`, order, archiveMonth: '2026-06' };
+  const target: BoardTarget = { ref: `bucketed-${name}/2026-06`, order, archiveMonth: '2026-06', layout };
   // An empty board is whole (a new period): the marker a period's creation sets.
   await loadBucketedBoard(t.deps, target, layout, []);
   return target;

@@ -29,7 +29,7 @@ let refCounter = 0;
 /** A fresh board period target. */
 export function newTarget(order: BoardOrder, name = 'b'): BoardTarget {
   refCounter += 1;
-  return { ref: `${name}-${refCounter}/2099-01`, order, archiveMonth: '2099-01' };
+  return { ref: `${name}-${refCounter}/2099-01`, order, archiveMonth: '2099-01', layout: null };
 }
 
 /** Marks a board period whole, as its creation or a finished rebuild does. */

@@ -1,4 +1,5 @@
 import type { BoardOrder, Leaderboard } from '../../generated/prisma/client.js';
+import type { BucketLayout } from './bucketed/bucket-layout.js';
 
 /**
  * A leaderboard definition, as stored (see the `Leaderboard` model): key,
@@ -35,11 +36,13 @@ export function parsePeriodRef(ref: string): { boardKey: string; periodId: strin
 
 /**
  * What a read or write of one board period needs to know: its ref, its
- * order, and the archive partition (the `YYYY-MM` month the period began)
- * that holds it once archived.
+ * order, the archive partition (the `YYYY-MM` month the period began) that
+ * holds it once archived, and how its Redis board is stored.
  */
 export interface BoardTarget {
   ref: string;
   order: BoardOrder;
   archiveMonth: string;
+  /** The bucket layout (board-layout.ts), or null for one sorted set. */
+  layout: BucketLayout | null;
 }

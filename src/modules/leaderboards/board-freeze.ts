@@ -1,7 +1,9 @@
 import type { Deps } from '../../lib/app-deps.js';
 import type { BoardTarget } from './board-definition.js';
 import { boardKeys } from './board-keys.js';
+import { boardKeysToRelease, frozenBoardOf } from './board-storage.js';
 import { syncPendingStandings } from './board-sync.js';
+import type { BucketLayout } from './bucketed/index.js';
 
 /**
  * What a board period's seal key holds while the rollover works on it.
@@ -13,7 +15,7 @@ import { syncPendingStandings } from './board-sync.js';
  */
 export type SealState = 'closing' | `frozen:${string}` | 'archived';
 
-type FreezeDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'pubsub' | 'now'>;
+type FreezeDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'pubsub' | 'now' | 'boardCache'>;
 
 /**
  * Seals a period's board now: from here on live writes are refused (the
@@ -62,23 +64,28 @@ export async function freezeBoard(deps: FreezeDeps, target: BoardTarget, runKey:
     await deps.redis.set(keys.sealed, frozen);
     deps.logger.info({ ref, runKey, previously: seal }, 'board frozen for this rollover run');
   }
-  return deps.redis.zcard(keys.board);
+  return frozenBoardOf(deps, ref, target.layout).size();
 }
 
 /**
- * Deletes an archived period's board from Redis: every key of
- * {@link boardKeys} but the seal, which stays as the `archived` tombstone.
- * Idempotent.
+ * Deletes an archived period's board from Redis: every key of it but the
+ * seal, which stays as the `archived` tombstone. The keys of the home slot
+ * go with the tombstone in one transaction; a bucketed board's buckets and
+ * user shards (other slots) after it, one DEL each. Idempotent: a retry
+ * deletes what a failed run left.
  * @returns how many keys were deleted.
  */
-export async function releaseBoard(deps: Pick<Deps, 'redis' | 'keys'>, ref: string): Promise<number> {
-  const { sealed, ...rest } = boardKeys(deps.keys, ref);
+export async function releaseBoard(deps: Pick<Deps, 'redis' | 'keys'>, ref: string, layout: BucketLayout | null): Promise<number> {
+  const home = boardKeys(deps.keys, ref);
+  const homeKeys = new Set(Object.values(home));
+  const released = boardKeysToRelease(deps, ref, layout);
   const [[deleteError, deleted] = [null, 0]] =
     (await deps.redis
       .multi()
-      .del(...Object.values(rest))
-      .set(sealed, 'archived' satisfies SealState)
+      .del(...released.filter((key) => homeKeys.has(key)))
+      .set(home.sealed, 'archived' satisfies SealState)
       .exec()) ?? [];
   if (deleteError) throw deleteError;
-  return Number(deleted);
+  const elsewhere = await Promise.all(released.filter((key) => !homeKeys.has(key)).map((key) => deps.redis.del(key)));
+  return Number(deleted) + elsewhere.reduce((sum, count) => sum + count, 0);
 }

@@ -5,6 +5,7 @@ import { localDay } from '../../lib/calendar.js';
 import { isPeriodId, PERIOD_ID_FORMATS, periodBounds, periodIdAt } from '../../lib/periods.js';
 import { isBoardKey, periodRef, POINTS_BOARD, type BoardDefinition, type BoardTarget } from './board-definition.js';
 import { boardKeys } from './board-keys.js';
+import { layoutOf } from './board-layout.js';
 
 type PeriodDeps = Pick<Deps, 'db' | 'config' | 'now' | 'redis' | 'keys' | 'logger' | 'boardCache'>;
 
@@ -94,9 +95,9 @@ export function periodIdOf(deps: Pick<Deps, 'config'>, board: BoardDefinition, a
   return periodIdAt(board.period, board.archivedAt && board.archivedAt < at ? board.archivedAt : at, deps.config.timeZone);
 }
 
-/** Where a period's board is read and written: its ref, order and archive partition. */
+/** Where a period's board is read and written: its ref, order, archive partition and bucket layout. */
 export function targetOf(deps: Pick<Deps, 'config'>, board: BoardDefinition, period: Pick<BoardPeriod, 'ref' | 'startsAt'>): BoardTarget {
-  return { ref: period.ref, order: board.order, archiveMonth: localDay(period.startsAt, deps.config.timeZone).slice(0, 7) };
+  return { ref: period.ref, order: board.order, archiveMonth: localDay(period.startsAt, deps.config.timeZone).slice(0, 7), layout: layoutOf(board) };
 }
 
 /** The current period of `board` (created if this is its first use). */

@@ -1,4 +1,5 @@
 import { defineLuaScript } from '../../lib/lua-script.js';
+import { RANK_LUA } from './board-rank-lua.js';
 
 /**
  * Read-only Lua scripts of a board period: each read is one atomic call, so
@@ -14,46 +15,14 @@ import { defineLuaScript } from '../../lib/lua-script.js';
  * position (0-based) and rank in the mode asked for. A standing is the same
  * four values in a table, or false when the user is not on the board.
  *
- * Ranks: ORDINAL = position + 1; COMPETITION = 1 + the members with a better
- * sort score (ZCOUNT on the board); DENSE = 1 + the distinct better sort
- * scores (ZCOUNT on `scores`, which holds each sort score once). Along a run
- * of consecutive positions the ranks follow from the first one and the score
- * changes, so a page costs one ZCOUNT, not one per entry.
+ * Ranks: see board-rank-lua.ts (`rankOf`, `rankRun`).
  */
 const PRELUDE = `local board, scores, ready, members, maxSeq = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local mode = ARGV[1]
 local total = redis.call('ZCARD', board)
 if total == 0 or redis.call('EXISTS', ready) == 0 then return {-2} end
 
-local function rankOf(position, score)
-  if mode == 'COMPETITION' then return 1 + redis.call('ZCOUNT', board, '-inf', '(' .. score) end
-  if mode == 'DENSE' then return 1 + redis.call('ZCOUNT', scores, '-inf', '(' .. score) end
-  return position + 1
-end
-
--- Entries of the consecutive positions from 'first' (a ZRANGE WITHSCORES reply), flattened.
-local function rankRun(first, reply)
-  local out = {}
-  local rank, previous
-  for i = 1, #reply, 2 do
-    local position = first + (i - 1) / 2
-    local score = reply[i + 1]
-    if not rank then
-      rank = rankOf(position, score)
-    elseif mode == 'ORDINAL' then
-      rank = position + 1
-    elseif score ~= previous then
-      if mode == 'COMPETITION' then rank = position + 1 else rank = rank + 1 end
-    end
-    previous = score
-    out[#out + 1] = reply[i]
-    out[#out + 1] = score
-    out[#out + 1] = position
-    out[#out + 1] = rank
-  end
-  return out
-end
-
+${RANK_LUA}
 local function standingOf(userId)
   local member = redis.call('HGET', members, userId)
   if not member then return false end

@@ -4,7 +4,11 @@ import type { Deps } from '../../lib/app-deps.js';
 import { Prisma } from '../../infra/prisma.js';
 import { defineLuaScript, runScript } from '../../lib/lua-script.js';
 import { boardKeys } from './board-keys.js';
-import { writeStandings, writeToBoards, type StandingWrite } from './board-script.js';
+import type { StandingWrite } from './board-script.js';
+import { parsePeriodRef } from './board-definition.js';
+import { layoutOf } from './board-layout.js';
+import { getBoard } from './board-periods.service.js';
+import { writeLiveBoards } from './board-storage.js';
 import './leaderboards.topics.js';
 
 /** A standing of one board period as PostgreSQL committed it: what the Redis board must end up holding. */
@@ -20,7 +24,7 @@ export interface StandingChange {
   version: number;
 }
 
-type SyncDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'pubsub' | 'now'>;
+type SyncDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'pubsub' | 'now' | 'boardCache'>;
 
 const toWrite = (change: StandingChange): StandingWrite => ({
   userId: change.userId,
@@ -49,6 +53,18 @@ async function markSynced(db: Deps['db'], changes: readonly StandingChange[]): P
     FROM locked WHERE s.period_ref = locked.period_ref AND s.user_id = locked.user_id`;
 }
 
+/** The bucket layout of a period ref's board, from the definition cache: layouts never change once a board exists. */
+async function layoutOfRef(deps: SyncDeps, ref: string) {
+  return layoutOf(await getBoard(deps, parsePeriodRef(ref).boardKey));
+}
+
+/** The bucket layout of each period ref's board. */
+async function layoutsOf(deps: SyncDeps, refs: readonly string[]) {
+  const unique = [...new Set(refs)];
+  const layouts = await Promise.all(unique.map((ref) => layoutOfRef(deps, ref)));
+  return new Map(unique.map((ref, index) => [ref, layouts[index] ?? null]));
+}
+
 /**
  * Puts committed standings on their Redis boards, right after their
  * transaction, in ONE round trip however many boards one award fed: this is
@@ -65,10 +81,10 @@ export async function publishStandings(deps: SyncDeps, changes: readonly Standin
   if (changes.length === 0) return true;
   let applied: boolean[];
   try {
-    applied = await writeToBoards(
-      deps.redis,
-      deps.keys,
-      changes.map((change) => ({ target: { ref: change.ref, order: change.order }, write: toWrite(change) })),
+    const layouts = await layoutsOf(deps, changes.map((change) => change.ref));
+    applied = await writeLiveBoards(
+      deps,
+      changes.map((change) => ({ target: { ref: change.ref, order: change.order, layout: layouts.get(change.ref) ?? null }, write: toWrite(change) })),
     );
   } catch (error) {
     deps.logger.warn({ err: error, refs: changes.map((change) => change.ref) }, 'board writes deferred to leaderboard.sync');
@@ -229,8 +245,8 @@ export async function syncPendingStandings(
       byPeriod.set(change.ref, list);
     }
     for (const [periodRef, changes] of byPeriod) {
-      const target = { ref: periodRef, order: changes[0]?.order ?? 'DESC' };
-      const written = await writeStandings(deps.redis, deps.keys, target, changes.map(toWrite), { throughSeal });
+      const target = { ref: periodRef, order: changes[0]?.order ?? 'DESC', layout: await layoutOfRef(deps, periodRef) };
+      const written = await writeLiveBoards(deps, changes.map((change) => ({ target, write: toWrite(change) })), { throughSeal });
       const count = written.filter(Boolean).length;
       applied += count;
       if (count > 0) await deps.pubsub.publish('leaderboard:changed', periodRef, { ref: periodRef, userId: null });

@@ -8,6 +8,7 @@ import type {
 } from '../../generated/prisma/client.js';
 import { badInput } from '../../lib/app-error.js';
 import { isBoardKey, MAX_BOARD_KEY_LENGTH } from './board-definition.js';
+import { normalizeBuckets, type BucketsInput } from './bucket-input.js';
 
 /**
  * What an admin or organizer asks for when creating a board, before any
@@ -25,6 +26,8 @@ export interface CreateDefinitionInput {
   pointTypes?: readonly PointsType[] | null;
   operator?: ScoreOperator | null;
   order?: BoardOrder | null;
+  /** Bucketed storage for a very large board; one sorted set when absent. */
+  buckets?: BucketsInput | null;
 }
 
 /** A definition ready to insert: every rule below checked, every default filled in. */
@@ -40,6 +43,9 @@ export interface NormalizedDefinition {
   pointTypes: PointsType[];
   operator: ScoreOperator;
   order: BoardOrder;
+  /** Bucket bounds in board order (empty: not bucketed) and user shards (null: not bucketed). */
+  bucketBounds: bigint[];
+  userShards: number | null;
 }
 
 export const MAX_TITLE_LENGTH = 100;
@@ -93,7 +99,8 @@ function normalizeCategory(category: string): string {
  *   feeds, so it is refused);
  * - POINTS boards add points up: operator SUM (the default) only, order DESC
  *   only (most points first; nothing ranks who earned fewest);
- * - SUBMITTED boards default to operator BEST and order DESC.
+ * - SUBMITTED boards default to operator BEST and order DESC;
+ * - `buckets`: see {@link normalizeBuckets}; fixed once created.
  * @throws BAD_USER_INPUT naming the rule broken.
  */
 export function normalizeDefinition(input: CreateDefinitionInput): NormalizedDefinition {
@@ -147,5 +154,6 @@ export function normalizeDefinition(input: CreateDefinitionInput): NormalizedDef
     pointTypes,
     operator,
     order,
+    ...normalizeBuckets(order, input.buckets),
   };
 }

@@ -67,6 +67,18 @@ export const LeaderboardStateEnum = builder.enumType('LeaderboardState', {
   } as const,
 });
 
+const BucketLayoutRef = builder.objectRef<{ bounds: number[]; userShards: number }>('BucketLayout').implement({
+  description:
+    'How a bucketed board stores each period in Redis: split by score into `bounds` + 1 sorted sets (docs/scaling.md). Fixed at creation.',
+  fields: (t) => ({
+    bounds: t.expose('bounds', {
+      type: ['SafeInt'],
+      description: 'Score bounds from the best score to the worst; a bound\'s own score falls in the bucket that starts at it.',
+    }),
+    userShards: t.exposeInt('userShards', { description: 'How many hash tags the per-user state is spread over.' }),
+  }),
+});
+
 /** The GraphQL `LeaderboardDefinition`: a board's definition (the `Leaderboard` type is a page of its entries). */
 export const LeaderboardDefinitionRef = builder.prismaObject('Leaderboard', {
   name: 'LeaderboardDefinition',
@@ -100,6 +112,13 @@ export const LeaderboardDefinitionRef = builder.prismaObject('Leaderboard', {
     operator: t.expose('operator', { type: ScoreOperatorEnum, description: 'How a user\'s scores combine within a period (SUM for POINTS boards).' }),
     order: t.expose('order', { type: BoardOrderEnum, description: 'Which scores rank first.' }),
     state: t.expose('state', { type: LeaderboardStateEnum, description: 'ACTIVE, or ARCHIVED (frozen).' }),
+    buckets: t.field({
+      type: BucketLayoutRef,
+      nullable: true,
+      description: 'The bucket layout of a bucketed board; null for a board stored as one sorted set.',
+      resolve: (board) =>
+        board.userShards === null || board.bucketBounds.length === 0 ? null : { bounds: board.bucketBounds.map(Number), userShards: board.userShards },
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
     archivedAt: t.expose('archivedAt', { type: 'DateTime', nullable: true, description: 'When it was archived; null while ACTIVE.' }),
     currentPeriod: t.string({
@@ -112,6 +131,20 @@ export const LeaderboardDefinitionRef = builder.prismaObject('Leaderboard', {
       description: 'When the current period ends and the board starts over (local midnight in APP_TIMEZONE); null for ALL_TIME and archived boards.',
       resolve: (board, _args, ctx) => nextResetOf(ctx.deps, board),
     }),
+  }),
+});
+
+const BucketLayoutInput = builder.inputType('BucketLayoutInput', {
+  description:
+    'Bucketed storage for a very large board (docs/scaling.md): each period\'s Redis board is split by score into bounds + 1 sorted sets, ' +
+    'spread over a cluster. Costs more memory per member and more round trips per read; fixed once the board exists.',
+  fields: (t) => ({
+    bounds: t.field({
+      type: ['SafeInt'],
+      required: true,
+      description: `1–255 score bounds from the best score to the worst: strictly descending on a DESC board, strictly ascending on an ASC one.`,
+    }),
+    userShards: t.int({ required: false, description: 'Hash tags the per-user state is spread over, 1–1024; 16 by default.' }),
   }),
 });
 
@@ -129,6 +162,7 @@ const CreateLeaderboardInput = builder.inputType('CreateLeaderboardInput', {
     pointTypes: t.field({ type: [PointsTypeByName], required: false, description: 'POINTS boards only: the types that feed it; omit (or null) for every type.' }),
     operator: t.field({ type: ScoreOperatorEnum, required: false, description: 'SUBMITTED boards: BEST (default), LATEST or SUM. POINTS boards: SUM only.' }),
     order: t.field({ type: BoardOrderEnum, required: false, description: 'DESC (default) or ASC; POINTS boards are DESC only.' }),
+    buckets: t.field({ type: BucketLayoutInput, required: false, description: 'Bucketed storage; omit for one sorted set (right up to millions of members).' }),
   }),
 });
 

@@ -1,12 +1,15 @@
 import type { Deps } from '../../lib/app-deps.js';
 import { archiveBoard } from './archive-board.js';
 import type { BoardCursor, BoardSource, RankedStanding, RankMode } from './board-source.js';
-import { BoardNotReadyError, redisBoard } from './board-store.js';
+import { liveBoardOf } from './board-storage.js';
+import { BoardNotReadyError } from './board-store.js';
+import { requestBucketRebuild } from './bucket-rebuild.js';
+import { BucketMovesStuckError } from './bucketed/index.js';
 import { postgresBoard } from './postgres-board.js';
 import { existingUserIds } from '../users/index.js';
 import type { ResolvedPeriod } from './board-periods.service.js';
 
-type ReadDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'now' | 'boardCache'>;
+type ReadDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'now' | 'boardCache' | 'queues'>;
 type PageDeps = ReadDeps & Pick<Deps, 'metrics' | 'userCache'>;
 
 const MAX_USER_ID = 2_147_483_647;
@@ -25,7 +28,7 @@ export const MAX_AROUND_RADIUS = 50;
  * PostgreSQL, with the same ranks.
  */
 function boardSourceFor(deps: ReadDeps, resolved: ResolvedPeriod): BoardSource {
-  return resolved.period.state === 'ARCHIVED' ? archiveBoard(deps) : redisBoard(deps);
+  return resolved.period.state === 'ARCHIVED' ? archiveBoard(deps) : liveBoardOf(deps, resolved.target);
 }
 
 /** Whether PostgreSQL holds ranked standings for the period, i.e. a board that lacks them is wrong. */
@@ -42,7 +45,8 @@ async function hasStandings(deps: ReadDeps, ref: string): Promise<boolean> {
  * should not expect live updates to keep it current. So is a board that is not
  * whole (Redis lost it and the rebuild has not finished: see board-store.ts)
  * while PostgreSQL has standings for the period; an empty period reads the same
- * from either and is not stale.
+ * from either and is not stale. A bucketed board whose move died half-way
+ * (BucketMovesStuckError) is also asked to be rebuilt.
  */
 async function readBoard<T>(deps: ReadDeps, resolved: ResolvedPeriod, read: (source: BoardSource) => Promise<T>) {
   const { ref } = resolved.target;
@@ -50,6 +54,7 @@ async function readBoard<T>(deps: ReadDeps, resolved: ResolvedPeriod, read: (sou
     return { value: await read(boardSourceFor(deps, resolved)), stale: false };
   } catch (error) {
     if (resolved.period.state === 'ARCHIVED') throw error;
+    if (error instanceof BucketMovesStuckError) await requestBucketRebuild(deps, ref);
     if (error instanceof BoardNotReadyError) {
       const [value, stale] = await Promise.all([read(postgresBoard(deps)), hasStandings(deps, ref)]);
       if (stale) deps.logger.debug({ ref }, 'board is being rebuilt in Redis; serving it from PostgreSQL');

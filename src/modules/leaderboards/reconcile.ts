@@ -3,12 +3,14 @@ import type { Deps } from '../../lib/app-deps.js';
 import { DRIFT_KINDS, type DriftKind } from '../../infra/metrics.js';
 import { boardMember, parseBoardMember, scoreOfSortScore } from './board-entry.js';
 import { boardKeys } from './board-keys.js';
+import { layoutOf } from './board-layout.js';
+import { bucketCount, bucketKeys, loadBucketedBoard, type BucketLayout } from './bucketed/index.js';
 import { removeStrays, repairStandings } from './board-repair.js';
 import type { StandingWrite } from './board-script.js';
 import { syncPendingStandings } from './board-sync.js';
 import { expectedBoard, type TruthRow } from './reconcile-truth.js';
 
-type ReconcileDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'metrics' | 'pubsub' | 'now' | 'config'>;
+type ReconcileDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'metrics' | 'pubsub' | 'now' | 'config' | 'boardCache'>;
 
 /** A standing as a board holds it or the truth expects it. */
 export interface PlacedScore {
@@ -90,6 +92,19 @@ function expectedOf(row: TruthRow): PlacedScore | null {
   return row.ranked && row.score !== null ? { score: Number(row.score), seq: String(row.seq ?? 0n) } : null;
 }
 
+/**
+ * Replaces a bucketed board period with what the truth expects (pending
+ * standings as PostgreSQL holds them: the sync pushes newer versions after).
+ */
+async function rebuildBucketedFromTruth(deps: ReconcileDeps, target: { ref: string; order: BoardOrder }, layout: BucketLayout, rows: readonly TruthRow[]) {
+  const standings = rows.flatMap((row) => {
+    const expected = expectedOf(row);
+    return expected ? [{ userId: row.user_id, version: row.version ?? 0, score: expected.score, seq: expected.seq }] : [];
+  });
+  await loadBucketedBoard(deps, target, layout, standings);
+  await syncPendingStandings(deps, { ref: target.ref, batchSize: 5_000, maxBatches: Infinity });
+}
+
 /** The drift of one user, or null when the board is right. */
 function driftOf(userId: number, expected: PlacedScore | null, entries: readonly BoardEntry[]): Drift | null {
   const [entry, ...more] = entries;
@@ -112,7 +127,9 @@ function driftOf(userId: number, expected: PlacedScore | null, entries: readonly
  * are left to it; repairs are re-checked atomically in Redis (see
  * board-repair.ts), so a live write racing the run is neither overwritten nor
  * counted as drift. Members that name no user cannot come from the write
- * script, so they are removed directly. Differences are logged, counted in
+ * script, so they are removed directly. A bucketed board is compared the
+ * same way (its buckets' members together) and, on any drift, rebuilt from
+ * the truth: its moves have no per-member repair. Differences are logged, counted in
  * `liveboard_leaderboard_drift_total{kind}`, announced on `leaderboard:changed`
  * and returned.
  */
@@ -129,7 +146,11 @@ export async function reconcileBoard(deps: ReconcileDeps, input: { ref: string }
 
   await syncPendingStandings(deps, { ref, batchSize: 5_000, maxBatches: Infinity });
   const rows = await expectedBoard(deps, period.board, period);
-  const { byUser, foreign } = decodeBoard(period.board.order, await readBoard(deps, keys.board));
+  const layout = layoutOf(period.board);
+  // A bucketed board's members are its buckets' members, in any order (decodeBoard groups them by user).
+  const boardSets = layout ? Array.from({ length: bucketCount(layout) }, (_unused, bucket) => bucketKeys(deps.keys, ref, bucket).board) : [keys.board];
+  const raw = (await Promise.all(boardSets.map((board) => readBoard(deps, board)))).flat();
+  const { byUser, foreign } = decodeBoard(period.board.order, raw);
 
   const candidates: Array<{ drift: Drift; write: StandingWrite }> = [];
   const judged = new Set<number>();
@@ -158,15 +179,7 @@ export async function reconcileBoard(deps: ReconcileDeps, input: { ref: string }
   }
 
   const target = { ref, order: period.board.order };
-  const applied = candidates.length > 0 ? await repairStandings(deps.redis, deps.keys, target, candidates.map((candidate) => candidate.write)) : [];
-  const count = (drift: Drift) => {
-    report.drift[drift.kind] += 1;
-    if (report.repaired.length < 100) report.repaired.push(drift);
-  };
-  candidates.forEach(({ drift }, index) => {
-    if (applied[index]) count(drift);
-  });
-  // Members the repairs cannot reach (not the entry the members hash names: written behind the script's back).
+  // Expected members the repairs cannot reach (not the entry the members hash names: written behind the script's back).
   const expectedMember = new Map(rows.flatMap((row) => {
     const expected = expectedOf(row);
     return row.pending ? [] : [[row.user_id, expected ? boardMember(expected.seq, row.user_id) : null] as const];
@@ -178,7 +191,25 @@ export async function reconcileBoard(deps: ReconcileDeps, input: { ref: string }
       pending.has(userId) ? [] : entries.filter((entry) => entry.member !== expectedMember.get(userId)).map((entry) => ({ member: entry.member, userId })),
     ),
   ];
-  const removed = await removeStrays(deps.redis, deps.keys, target, strays);
+  let applied: boolean[];
+  let removed: number;
+  if (layout) {
+    // A bucketed board has no per-member repair script: any drift rebuilds it from the truth (bucket-load.ts).
+    const drifted = candidates.length > 0 || strays.length > 0;
+    if (drifted) await rebuildBucketedFromTruth(deps, { ref, order: period.board.order }, layout, rows);
+    applied = candidates.map(() => drifted);
+    removed = drifted ? strays.filter((stray) => stray.userId === null || !candidates.some((candidate) => candidate.drift.userId === stray.userId)).length : 0;
+  } else {
+    applied = candidates.length > 0 ? await repairStandings(deps.redis, deps.keys, target, candidates.map((candidate) => candidate.write)) : [];
+    removed = await removeStrays(deps.redis, deps.keys, target, strays);
+  }
+  const count = (drift: Drift) => {
+    report.drift[drift.kind] += 1;
+    if (report.repaired.length < 100) report.repaired.push(drift);
+  };
+  candidates.forEach(({ drift }, index) => {
+    if (applied[index]) count(drift);
+  });
   for (let index = 0; index < removed; index += 1) count({ kind: 'extra', userId: 0, found: null, expected: null });
   if (removed > 0) deps.logger.warn({ ref, members: strays.slice(0, 10).map((stray) => stray.member) }, 'board held stray members; removed');
   report.expected = rows.filter((row) => expectedOf(row) !== null).length;

@@ -1,7 +1,7 @@
 import type { BoardOrder } from '../../generated/prisma/client.js';
 import type { Deps } from '../../lib/app-deps.js';
 import { parseBoardMember, scoreOfSortScore } from './board-entry.js';
-import { boardKeys } from './board-keys.js';
+import { frozenBoardOf, layoutOfPeriod } from './board-storage.js';
 import type { CopyShardData } from './rollover-flow.js';
 
 /** Where a copy shard is, after each batch it inserted. */
@@ -58,12 +58,12 @@ export async function copyShard(
   afterBatch?: AfterBatch,
 ): Promise<{ read: number; inserted: number }> {
   const { ref, month, order, fromRank, toRank, batchSize } = data;
-  const { board } = boardKeys(deps.keys, ref);
+  const board = frozenBoardOf(deps, ref, await layoutOfPeriod(deps.db, ref));
   let read = 0;
   let inserted = 0;
   for (let start = fromRank, batch = 1; start <= toRank; start += batchSize, batch += 1) {
     const end = Math.min(start + batchSize - 1, toRank);
-    const page = decodeBoardPage(await deps.redis.zrange(board, start - 1, end - 1, 'WITHSCORES'), start, order);
+    const page = decodeBoardPage(await board.range(start - 1, end - 1), start, order);
     if (page.length === 0) break;
     read += page.length;
     // Scores and seqs go as text: both may exceed what a 32-bit or double parameter carries exactly.

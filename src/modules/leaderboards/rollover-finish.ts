@@ -66,7 +66,7 @@ export async function finishRollover(deps: FinishDeps, input: { ref: string }): 
   } else {
     members = await deps.db.boardArchiveEntry.count({ where: { month: target.archiveMonth, periodRef: ref } });
   }
-  const deletedKeys = await releaseBoard(deps, ref);
+  const deletedKeys = await releaseBoard(deps, ref, target.layout);
 
   // A repeat after a complete run has nothing to announce; one that found work left (a crash before) announces.
   if (archivedNow || deletedKeys > 0) await announce(deps, period.board, ref);

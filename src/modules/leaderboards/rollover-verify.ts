@@ -1,6 +1,6 @@
 import type { Deps } from '../../lib/app-deps.js';
 import type { BoardTarget } from './board-definition.js';
-import { boardKeys } from './board-keys.js';
+import { frozenBoardOf } from './board-storage.js';
 import { decodeBoardPage } from './rollover-copy.js';
 
 /** The archive of a board period does not equal its board: the board must be kept. */
@@ -32,8 +32,8 @@ interface ArchivedRow {
  */
 export async function verifyArchive(deps: Pick<Deps, 'db' | 'redis' | 'keys'>, target: BoardTarget): Promise<number> {
   const { ref, order, archiveMonth: month } = target;
-  const { board } = boardKeys(deps.keys, ref);
-  const members = await deps.redis.zcard(board);
+  const board = frozenBoardOf(deps, ref, target.layout);
+  const members = await board.size();
   const [counted] = await deps.db.$queryRaw<Array<{ n: bigint }>>`
     SELECT count(*) AS n FROM board_archive WHERE month = ${month} AND period_ref = ${ref}`;
   const rows = Number(counted?.n ?? 0);
@@ -41,7 +41,7 @@ export async function verifyArchive(deps: Pick<Deps, 'db' | 'redis' | 'keys'>, t
 
   for (let offset = 0; offset < members; offset += CHUNK) {
     const [reply, archived] = await Promise.all([
-      deps.redis.zrange(board, offset, offset + CHUNK - 1, 'WITHSCORES'),
+      board.range(offset, offset + CHUNK - 1),
       deps.db.$queryRaw<ArchivedRow[]>`
         SELECT rank, user_id, score::text AS score, seq::text AS seq FROM board_archive
         WHERE month = ${month} AND period_ref = ${ref} AND rank BETWEEN ${offset + 1} AND ${offset + CHUNK} ORDER BY rank`,
@@ -69,6 +69,6 @@ export async function verifyArchive(deps: Pick<Deps, 'db' | 'redis' | 'keys'>, t
       }
     });
   }
-  if ((await deps.redis.zcard(board)) !== members) throw new ArchiveMismatchError(ref, 'the board changed during verification');
+  if ((await board.size()) !== members) throw new ArchiveMismatchError(ref, 'the board changed during verification');
   return members;
 }

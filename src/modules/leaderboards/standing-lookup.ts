@@ -1,8 +1,12 @@
 import type { Deps } from '../../lib/app-deps.js';
 import { parsePeriodRef, type BoardTarget } from './board-definition.js';
 import type { BoardStandings } from './board-source.js';
-import { readStandings } from './board-store.js';
+import { layoutOf } from './board-layout.js';
 import { getBoard } from './board-periods.service.js';
+import { liveBoardOf } from './board-storage.js';
+import { BoardNotReadyError } from './board-store.js';
+import { requestBucketRebuild } from './bucket-rebuild.js';
+import { BucketMovesStuckError } from './bucketed/index.js';
 import { postgresBoard } from './postgres-board.js';
 
 /** What `myStanding` and `standingChanged` push: a place on a board, with the board's size; null when not on it. */
@@ -12,11 +16,12 @@ export interface LiveStanding {
   total: number;
 }
 
-type LookupDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'boardCache'>;
+type LookupDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'boardCache' | 'now' | 'queues'>;
 
 /**
  * Standings of many users in one board period, in the order asked, with the
- * board's size, in one Redis round trip (see readStandings). This is the
+ * board's size, in one Redis round trip (one per bucket and user shard
+ * touched on a bucketed board). This is the
  * StandingWatcher's lookup, run once per window per period for every user
  * watched on this instance, so its cost does not grow with the number of
  * writes.
@@ -29,12 +34,13 @@ export async function lookupStandings(deps: LookupDeps, ref: string, userIds: re
   if (userIds.length === 0) return [];
   const board = await getBoard(deps, parsePeriodRef(ref).boardKey);
   // The archive month is not needed: live standings are read from Redis or from board_standings.
-  const target: BoardTarget = { ref, order: board.order, archiveMonth: '' };
+  const target: BoardTarget = { ref, order: board.order, archiveMonth: '', layout: layoutOf(board) };
   let standings: BoardStandings | null = null;
   try {
-    standings = await readStandings(deps, target, userIds, 'ORDINAL');
+    standings = await liveBoardOf(deps, target).standings(target, userIds, 'ORDINAL');
   } catch (error) {
-    deps.logger.warn({ err: error, ref }, 'standings unreadable in Redis; reading them from PostgreSQL');
+    if (error instanceof BucketMovesStuckError) await requestBucketRebuild(deps, ref);
+    if (!(error instanceof BoardNotReadyError)) deps.logger.warn({ err: error, ref }, 'standings unreadable in Redis; reading them from PostgreSQL');
   }
   standings ??= await postgresBoard(deps).standings(target, userIds, 'ORDINAL');
   const { byUser, total } = standings;

@@ -22,7 +22,7 @@ export interface TodayPoints {
  * archived one is read from its archive), and the sign-in streak.
  */
 export async function myPoints(
-  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'now' | 'boardCache'>,
+  deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'now' | 'boardCache' | 'queues'>,
   input: { userId: number; board: { board?: string | null; period?: string | number | null; season?: string | number | null } },
 ) {
   const now = deps.now();

@@ -98,7 +98,8 @@ async function appendPass(
  * user): its ready marker goes first (readers answer stale from PostgreSQL
  * meanwhile), every key is deleted, the buckets, shards and counts are
  * written in passes of {@link PASS}, and the marker comes back. Used by the
- * repair of a board whose move died half-way and by the bench's bulk load.
+ * rebuild of a board whose move died half-way, by reconcile when a bucketed
+ * board drifted, and by the bench's bulk load.
  * Writes racing a rebuild may be lost; the board's reconcile against
  * PostgreSQL puts them back.
  * @returns how many members were loaded.

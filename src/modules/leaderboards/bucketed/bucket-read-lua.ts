@@ -1,4 +1,5 @@
 import { defineLuaScript } from '../../../lib/lua-script.js';
+import { RANK_LUA } from '../board-rank-lua.js';
 
 /**
  * Home: the seqlock's side of a read. KEYS = [ready, moves, started, counts].
@@ -26,29 +27,12 @@ return {redis.call('EXISTS', KEYS[1]), redis.call('HLEN', KEYS[2]), redis.call('
 export const READ_BUCKET = defineLuaScript(
   `local board, scores, owners, maxSeq = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local mode, op = ARGV[1], ARGV[2]
-local function rankOf(position, score)
-  if mode == 'COMPETITION' then return 1 + redis.call('ZCOUNT', board, '-inf', '(' .. score) end
-  if mode == 'DENSE' then return 1 + redis.call('ZCOUNT', scores, '-inf', '(' .. score) end
-  return position + 1
-end
+${RANK_LUA}
 local entries = {}
 if op == 'range' then
   local first = tonumber(ARGV[3])
-  local reply = redis.call('ZRANGE', board, first, tonumber(ARGV[4]), 'WITHSCORES')
-  local rank, previous
-  for i = 1, #reply, 2 do
-    local position = first + (i - 1) / 2
-    local score = reply[i + 1]
-    if not rank then
-      rank = rankOf(position, score)
-    elseif mode == 'ORDINAL' then
-      rank = position + 1
-    elseif score ~= previous then
-      if mode == 'COMPETITION' then rank = position + 1 else rank = rank + 1 end
-    end
-    previous = score
-    entries[#entries + 1] = {reply[i], score, position, rank}
-  end
+  local flat = rankRun(first, redis.call('ZRANGE', board, first, tonumber(ARGV[4]), 'WITHSCORES'))
+  for i = 1, #flat, 4 do entries[#entries + 1] = {flat[i], flat[i + 1], flat[i + 2], flat[i + 3]} end
 elseif op == 'users' then
   for i = 3, #ARGV do
     local owned = redis.call('HGET', owners, ARGV[i])
