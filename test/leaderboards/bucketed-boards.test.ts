@@ -217,6 +217,24 @@ describe('when a bucketed board breaks', () => {
     expect(await page('bk-desc', { first: 100 })).toEqual(before);
   });
 
+  it.each([
+    ['its home slot (counts, markers), its buckets and shards kept', (key: string) => key.includes(`{lb:bk-desc/${DAY}}`)],
+    ['its home slot and half its buckets, its shards kept', (key: string) => key.includes(`{lb:bk-desc/${DAY}}`) || /:b[0-9]*[02468]\}/.test(key)],
+  ])('is whole again after leaderboard.sync when Redis lost only part of it: %s', async (_what, lostKey) => {
+    // What one node of a cluster losing its data does: the other slots of the period survive,
+    // their user shards claiming versions the lost buckets held.
+    const ref = `bk-desc/${DAY}`;
+    await syncPendingStandings(t.deps);
+    const before = await page('bk-desc', { first: 100 });
+    const lost = (await keysMatching(t.deps.redis, `*lb:${ref}*`)).filter(lostKey);
+    expect(lost.length).toBeGreaterThan(0);
+    for (const key of lost) await t.deps.redis.del(key);
+    expect(await page('bk-desc', { first: 100 })).toEqual({ ...before, stale: true });
+    const { rebuilt } = await syncPendingStandings(t.deps);
+    expect(rebuilt).toContain(ref);
+    expect(await page('bk-desc', { first: 100 })).toEqual(before);
+  });
+
   it('answers stale while a move is stuck, queues one rebuild however often it is read, and the rebuild heals it', async () => {
     const ref = `bk-desc/${DAY}`;
     const before = await page('bk-desc', { first: 100 });

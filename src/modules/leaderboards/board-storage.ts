@@ -9,7 +9,7 @@ import { writeToBoards, type StandingWrite, type WriteOptions } from './board-sc
 import type { BoardSource } from './board-source.js';
 import { redisBoard } from './board-store.js';
 import { boardKeys } from './board-keys.js';
-import { layoutOf } from './board-layout.js';
+import { LAYOUT_FIELDS, layoutOf } from './board-layout.js';
 import {
   allBucketedKeys,
   bucketCount,
@@ -71,9 +71,35 @@ export function frozenBoardOf(deps: Pick<Deps, 'redis' | 'keys'>, ref: string, l
   };
 }
 
+/**
+ * Forgets what Redis holds of the bucketed periods among `periods` (all but
+ * the seal), before `leaderboard.sync` pushes every standing again. A
+ * bucketed period spans many slots: a node that lost some of them (a
+ * restart, a failover to a replica that lagged) can leave user shards that
+ * still claim versions their buckets no longer hold, and a re-push of those
+ * versions would be refused as old, so the board would come back missing
+ * members yet marked whole. Starting from nothing, every re-push applies.
+ * One-set boards need nothing: their keys share one slot and are lost together.
+ */
+export async function forgetBucketedPeriods(
+  deps: Pick<Deps, 'redis' | 'keys'>,
+  periods: ReadonlyArray<{ ref: string; board: Parameters<typeof layoutOf>[0] }>,
+): Promise<void> {
+  await Promise.all(
+    periods.map(async ({ ref, board }) => {
+      const layout = layoutOf(board);
+      if (!layout) return;
+      const { sealed } = boardKeys(deps.keys, ref);
+      const keys = allBucketedKeys(deps.keys, ref, bucketCount(layout), layout.userShards).filter((key) => key !== sealed);
+      // One DEL per key: they are in many slots.
+      await Promise.all(keys.map((key) => deps.redis.del(key)));
+    }),
+  );
+}
+
 /** The bucket layout of a period's board, read from its definition (for jobs that carry only the ref). */
 export async function layoutOfPeriod(db: Deps['db'], ref: string): Promise<BucketLayout | null> {
-  const period = await db.boardPeriod.findUniqueOrThrow({ where: { ref }, select: { board: { select: { order: true, bucketBounds: true, userShards: true } } } });
+  const period = await db.boardPeriod.findUniqueOrThrow({ where: { ref }, select: { board: { select: LAYOUT_FIELDS } } });
   return layoutOf(period.board);
 }
 

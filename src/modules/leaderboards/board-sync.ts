@@ -6,9 +6,9 @@ import { defineLuaScript, runScript } from '../../lib/lua-script.js';
 import { boardKeys } from './board-keys.js';
 import type { StandingWrite } from './board-script.js';
 import { parsePeriodRef } from './board-definition.js';
-import { layoutOf } from './board-layout.js';
+import { LAYOUT_FIELDS, layoutOf } from './board-layout.js';
 import { getBoard } from './board-periods.service.js';
-import { writeLiveBoards } from './board-storage.js';
+import { forgetBucketedPeriods, writeLiveBoards } from './board-storage.js';
 import './leaderboards.topics.js';
 
 /** A standing of one board period as PostgreSQL committed it: what the Redis board must end up holding. */
@@ -127,7 +127,7 @@ return 1`,
  */
 async function requeueLostBoards(deps: SyncDeps, ref: string | undefined): Promise<{ rebuilt: string[]; markers: Map<string, string> }> {
   const markers = new Map<string, string>();
-  const live = await deps.db.boardPeriod.findMany({ where: { state: { not: 'ARCHIVED' }, ref }, select: { ref: true } });
+  const live = await deps.db.boardPeriod.findMany({ where: { state: { not: 'ARCHIVED' }, ref }, select: { ref: true, board: { select: LAYOUT_FIELDS } } });
   if (live.length === 0) return { rebuilt: [], markers };
   // One GET per board (each board has its own hash tag, so one pipeline could not span them in a cluster).
   const replies = await Promise.all(live.map((period) => deps.redis.get(boardKeys(deps.keys, period.ref).synced)));
@@ -137,6 +137,8 @@ async function requeueLostBoards(deps: SyncDeps, ref: string | undefined): Promi
     return marker === null;
   });
   if (lost.length === 0) return { rebuilt: [], markers };
+  // Before the requeue: whatever live writes put on a bucketed board from now on is kept, and re-sent anyway.
+  await forgetBucketedPeriods(deps, lost);
   const rows = await deps.db.$queryRaw<Array<{ ref: string }>>`
     WITH requeued AS (
       UPDATE board_standings SET synced_version = 0
@@ -170,6 +172,7 @@ export async function invalidateLiveBoards(deps: SyncDeps): Promise<number> {
       return deps.redis.del(keys.synced, keys.ready);
     }),
   );
+  // A bucketed period's surviving keys are forgotten by that sync (requeueLostBoards), as its marker is gone.
   return live.length;
 }
 
