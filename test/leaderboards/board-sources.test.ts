@@ -173,3 +173,35 @@ describe('rank modes from PostgreSQL and the archive', () => {
     }
   });
 });
+
+describe('PostgreSQL while standings are written', () => {
+  it('answers each read from one snapshot: a page holds as many entries as its total, a window and standings agree with theirs', async () => {
+    const target = newTarget('DESC', 'pg-snapshot');
+    const board = postgresBoard({ db });
+    const writes = (async () => {
+      for (const [index, userId] of userIds.entries()) {
+        await db.$executeRaw`
+          INSERT INTO board_standings (period_ref, user_id, score, ranked, seq, version)
+          VALUES (${target.ref}, ${userId}, ${index % 7}, true, ${index + 1}, 1)`;
+      }
+    })();
+    let done = false;
+    void writes.finally(() => (done = true));
+    let reads = 0;
+    const first = userIds[0]!;
+    while (!done) {
+      const [page, window, standings] = await Promise.all([
+        board.page(target, { offset: 0, limit: USERS, viewerId: null, rankMode: 'ORDINAL' }),
+        board.around(target, first, USERS, 'ORDINAL'),
+        board.standings(target, userIds.slice(0, 100), 'ORDINAL'),
+      ]);
+      expect(page.entries).toHaveLength(page.total);
+      if (window.standing) expect(window.entries).toHaveLength(window.total);
+      expect(Math.max(0, ...[...standings.byUser.values()].map((standing) => standing.position))).toBeLessThanOrEqual(standings.total);
+      reads += 1;
+    }
+    await writes;
+    // Enough reads overlapped the writes for a torn one to show.
+    expect(reads).toBeGreaterThan(20);
+  });
+});

@@ -5,7 +5,7 @@ import { checkCursorPage, checkPage, checkRadius, checkUserIds } from './board-r
 import type { BoardCursorPage, BoardSource, BoardWindow, RankedStanding, RankMode } from './board-source.js';
 import { afterCursorSql, orderSql, toStanding, type RankedRow } from './board-sql.js';
 
-type Db = Deps['db'];
+type Db = Prisma.TransactionClient;
 
 /**
  * Ranked standings of `board_standings` rows of a period picked by `where`
@@ -64,47 +64,62 @@ async function maxSeq(db: Db, ref: string): Promise<string> {
  * order, ranks and cursor walk as the Redis board (board-store.ts).
  */
 export function postgresBoard(deps: Pick<Deps, 'db'>): BoardSource {
-  const { db } = deps;
+  /**
+   * A read's queries (entries, total, viewer, snapshot) see one snapshot of
+   * the standings: run apart, writes landing between them gave a page whose
+   * total disagreed with its entries. Read-only, so REPEATABLE READ never
+   * fails to serialize.
+   */
+  const inSnapshot = <T>(read: (db: Db) => Promise<T>): Promise<T> =>
+    deps.db.$transaction(read, { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead, maxWait: 10_000, timeout: 15_000 });
   return {
     async page(target, { offset, limit, viewerId, rankMode }) {
       checkPage(offset, limit);
-      const [entries, total, viewer, snapshot] = await Promise.all([
-        rankedRows(db, target, rankMode, Prisma.sql`TRUE`, offset, limit),
-        count(db, target.ref),
-        viewerId === null ? [] : ofUsers(db, target, [viewerId], rankMode),
-        maxSeq(db, target.ref),
-      ]);
-      return { entries, total, viewer: viewer[0] ?? null, snapshot };
+      return inSnapshot(async (db) => {
+        const [entries, total, viewer, snapshot] = await Promise.all([
+          rankedRows(db, target, rankMode, Prisma.sql`TRUE`, offset, limit),
+          count(db, target.ref),
+          viewerId === null ? [] : ofUsers(db, target, [viewerId], rankMode),
+          maxSeq(db, target.ref),
+        ]);
+        return { entries, total, viewer: viewer[0] ?? null, snapshot };
+      });
     },
 
     async pageAfter(target, { after, limit, viewerId, rankMode }): Promise<BoardCursorPage> {
       checkCursorPage(limit);
-      const snapshot = after ? after.snapshot : await maxSeq(db, target.ref);
-      const where = after
-        ? Prisma.sql`${afterCursorSql(target.order, 's', after)} AND s.seq <= ${BigInt(snapshot)}`
-        : Prisma.sql`s.seq <= ${BigInt(snapshot)}`;
-      // One more than asked for tells whether a next page exists.
-      const [rows, total, viewer] = await Promise.all([
-        rankedRows(db, target, rankMode, where, 0, limit + 1),
-        count(db, target.ref),
-        viewerId === null ? [] : ofUsers(db, target, [viewerId], rankMode),
-      ]);
-      return { entries: rows.slice(0, limit), total, viewer: viewer[0] ?? null, snapshot, hasNextPage: rows.length > limit };
+      return inSnapshot(async (db) => {
+        const snapshot = after ? after.snapshot : await maxSeq(db, target.ref);
+        const where = after
+          ? Prisma.sql`${afterCursorSql(target.order, 's', after)} AND s.seq <= ${BigInt(snapshot)}`
+          : Prisma.sql`s.seq <= ${BigInt(snapshot)}`;
+        // One more than asked for tells whether a next page exists.
+        const [rows, total, viewer] = await Promise.all([
+          rankedRows(db, target, rankMode, where, 0, limit + 1),
+          count(db, target.ref),
+          viewerId === null ? [] : ofUsers(db, target, [viewerId], rankMode),
+        ]);
+        return { entries: rows.slice(0, limit), total, viewer: viewer[0] ?? null, snapshot, hasNextPage: rows.length > limit };
+      });
     },
 
     async standings(target, userIds, rankMode) {
       checkUserIds(userIds);
-      const [rows, total] = await Promise.all([ofUsers(db, target, userIds, rankMode), count(db, target.ref)]);
-      return { byUser: new Map(rows.map((row) => [row.userId, row])), total };
+      return inSnapshot(async (db) => {
+        const [rows, total] = await Promise.all([ofUsers(db, target, userIds, rankMode), count(db, target.ref)]);
+        return { byUser: new Map(rows.map((row) => [row.userId, row])), total };
+      });
     },
 
     async around(target, userId, radius, rankMode): Promise<BoardWindow> {
       checkRadius(radius);
-      const [[standing], total] = await Promise.all([ofUsers(db, target, [userId], rankMode), count(db, target.ref)]);
-      if (!standing) return { entries: [], total, standing: null };
-      const first = Math.max(standing.position - 1 - radius, 0);
-      const entries = await rankedRows(db, target, rankMode, Prisma.sql`TRUE`, first, standing.position - first + radius);
-      return { entries, total, standing };
+      return inSnapshot(async (db) => {
+        const [[standing], total] = await Promise.all([ofUsers(db, target, [userId], rankMode), count(db, target.ref)]);
+        if (!standing) return { entries: [], total, standing: null };
+        const first = Math.max(standing.position - 1 - radius, 0);
+        const entries = await rankedRows(db, target, rankMode, Prisma.sql`TRUE`, first, standing.position - first + radius);
+        return { entries, total, standing };
+      });
     },
   };
 }
