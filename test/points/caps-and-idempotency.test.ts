@@ -7,6 +7,8 @@ import { adjustPoints } from '../../src/modules/points/admin-adjust.js';
 import { cappedPoints, cappedPointsSql } from '../../src/modules/points/points-rules.js';
 import { recordAward } from '../../src/modules/points/points.service.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
+import { MAX_BOARD_SCORE } from '../../src/modules/leaderboards/index.js';
+import { suspendUser } from '../../src/modules/users/suspension.js';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -143,6 +145,21 @@ describe('idempotency', () => {
     expect([first.duplicate, second.duplicate].sort()).toEqual([false, true]);
     await expect(adjustPoints(t.deps, { ...input, points: 5 })).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
     expect((await boardPoints(user.id)).points).toBe(999);
+  });
+
+  it('refuses, in the award statement, an adjustment past the season bound or for a missing user, and answers a re-sent key after a suspension', async () => {
+    const { user } = await t.createUser();
+    const input = { userId: user.id, points: 1, reason: 'start', idempotencyKey: `bound-${user.id}`, occurredAt: on(15) };
+    const first = await adjustPoints(t.deps, input);
+    await t.deps.db.boardStanding.updateMany({ where: { userId: user.id }, data: { score: BigInt(MAX_BOARD_SCORE - 10) } });
+    const past = { ...input, points: 11, idempotencyKey: `past-${user.id}` };
+    await expect(adjustPoints(t.deps, past)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'points' } });
+    await expect(adjustPoints(t.deps, { ...input, userId: 2_000_000_000, idempotencyKey: 'nobody' })).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    expect(await recordsOf(user.id)).toHaveLength(1);
+    expect(await t.deps.db.boardStanding.findMany({ where: { userId: user.id } })).toMatchObject([{ score: BigInt(MAX_BOARD_SCORE - 10), version: 1 }]);
+    await suspendUser(t.deps, { userId: user.id, reason: 'cheating' });
+    expect(await adjustPoints(t.deps, input)).toMatchObject({ recordId: first.recordId, duplicate: true });
+    await expect(adjustPoints(t.deps, { ...input, idempotencyKey: `new-${user.id}` })).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
   });
 });
 

@@ -1,8 +1,6 @@
-import { badInput, notFound } from '../../lib/app-error.js';
+import { badInput } from '../../lib/app-error.js';
 import type { Deps } from '../../lib/app-deps.js';
-import { MAX_BOARD_SCORE, pointsBoardRef } from '../leaderboards/index.js';
-import { seasonIdAt } from '../../lib/calendar.js';
-import { findAward, recordAward, type AwardOutcome } from './points.service.js';
+import { recordAward, type AwardOutcome } from './points.service.js';
 
 /** Largest amount one admin adjustment may add or remove. */
 export const MAX_ADJUSTMENT = 1_000_000;
@@ -35,31 +33,12 @@ export async function adjustPoints(
     occurredAt,
     reason,
     createdBy: input.adminId ?? null,
+    // The user must exist and the season total stay within what a board can hold: checked by the award statement itself.
+    boundSeasonTotal: true,
   };
-  let outcome = await findAward(deps.db, key);
-  if (!outcome) {
-    await checkRoom(deps, award);
-    outcome = await recordAward(deps, award);
-  }
+  const outcome = await recordAward(deps, award);
   if (outcome.duplicate && (outcome.userId !== input.userId || outcome.requested !== input.points)) {
     throw badInput('This idempotencyKey was already used for a different award.', { field: 'idempotencyKey' });
   }
   return outcome;
-}
-
-/**
- * The user must exist, and the season total must stay within what a board
- * can hold, ±(2^53 − 1) (caps keep every other award far below it). Checked before the
- * award, not under its lock: only two concurrent multi-million adjustments of
- * one user could slip past, and the board would then refuse that total loudly.
- */
-async function checkRoom(deps: Pick<Deps, 'db' | 'config'>, award: { userId: number; points: number; occurredAt: Date }): Promise<void> {
-  const seasonId = seasonIdAt(award.occurredAt, deps.config.timeZone);
-  const [row] = await deps.db.$queryRaw<Array<{ user_exists: boolean; total: bigint | null }>>`
-    SELECT EXISTS (SELECT 1 FROM users WHERE id = ${award.userId}) AS user_exists,
-           (SELECT score FROM board_standings WHERE period_ref = ${pointsBoardRef(seasonId)} AND user_id = ${award.userId}) AS total`;
-  if (!row?.user_exists) throw notFound('There is no such user.');
-  if (Math.abs(Number(row.total ?? 0) + award.points) > MAX_BOARD_SCORE) {
-    throw badInput(`A season total must stay within ±${MAX_BOARD_SCORE} points.`, { field: 'points' });
-  }
 }

@@ -3,7 +3,7 @@ import type { Deps } from '../../lib/app-deps.js';
 import { getPointsBoard, getCurrentPeriod, getStanding, resolveBoardArgs, seasonOf, percentileOf } from '../leaderboards/index.js';
 import { localDay } from '../../lib/calendar.js';
 import { POINTS_RULES, POINTS_TYPES, roomUnderCap } from './points-rules.js';
-import { currentStreak } from './sign-in.js';
+import { streakOn } from './sign-in.js';
 
 /** Today's points of one type against its daily cap. */
 export interface TodayPoints {
@@ -30,14 +30,21 @@ export async function myPoints(
   const resolved = await resolveBoardArgs(deps, input.board);
   const season =
     resolved.board.key === 'points' ? seasonOf(resolved.period) : seasonOf(await getCurrentPeriod(deps, await getPointsBoard(deps), now));
-  const [rows, streak, { standing, totalParticipants, stale }] = await Promise.all([
-    deps.db.$queryRaw<Array<{ type: PointsType; net: bigint; counted: bigint | null }>>`
-      SELECT type, sum(points) AS net, sum(points) FILTER (WHERE points > 0) AS counted
-      FROM points_records WHERE user_id = ${input.userId} AND day = ${day}::date GROUP BY type`,
-    currentStreak(deps, { userId: input.userId, day }),
+  // Today's sums per type and the streak row in one statement: at least one row, the streak repeated on each.
+  const [rows, { standing, totalParticipants, stale }] = await Promise.all([
+    deps.db.$queryRaw<Array<{ type: PointsType | null; net: bigint | null; counted: bigint | null; last_day: string | null; streak_day: number | null }>>`
+      SELECT r.type, r.net, r.counted, to_char(s.last_day, 'YYYY-MM-DD') AS last_day, s.streak_day
+      FROM (SELECT 1) AS one
+      LEFT JOIN sign_in_streaks s ON s.user_id = ${input.userId}
+      LEFT JOIN LATERAL (
+        SELECT type, sum(points) AS net, sum(points) FILTER (WHERE points > 0) AS counted
+        FROM points_records WHERE user_id = ${input.userId} AND day = ${day}::date GROUP BY type
+      ) AS r ON true`,
     getStanding(deps, resolved, input.userId),
   ]);
-  const byType = new Map(rows.map((row) => [row.type, row]));
+  const first = rows[0];
+  const streak = streakOn(first?.last_day && first.streak_day !== null ? { lastDay: first.last_day, streakDay: first.streak_day } : null, day);
+  const byType = new Map(rows.filter((row) => row.type !== null).map((row) => [row.type, row]));
   const today: TodayPoints[] = POINTS_TYPES.map((type) => {
     const row = byType.get(type);
     const remaining = roomUnderCap(type, Number(row?.counted ?? 0));

@@ -2,8 +2,8 @@ import type { PointsType } from '../../generated/prisma/client.js';
 import type { Deps } from '../../lib/app-deps.js';
 import type { Tx } from '../outbox/index.js';
 import { Prisma } from '../../infra/prisma.js';
-import { publishNewPeriods, publishStandings, pointsBoardRef, type StandingChange } from '../leaderboards/index.js';
-import { AppError, ErrorCode, notFound } from '../../lib/app-error.js';
+import { MAX_BOARD_SCORE, publishNewPeriods, publishStandings, pointsBoardRef, type StandingChange } from '../leaderboards/index.js';
+import { AppError, badInput, ErrorCode, notFound } from '../../lib/app-error.js';
 import { localDay } from '../../lib/calendar.js';
 import { periodsOfEvent } from '../../lib/periods.js';
 import { cappedPointsSql, POINTS_RULES } from './points-rules.js';
@@ -36,6 +36,13 @@ export interface AwardInput {
    * for a suspended user — voiding a suspended cheater is its purpose.
    */
   correction?: boolean;
+  /**
+   * An admin adjustment: refused (BAD_USER_INPUT, nothing written) when it
+   * would take the user's season total on the `points` board beyond
+   * ±{@link MAX_BOARD_SCORE}. Checked in the award statement itself (caps keep
+   * every other award far below the bound).
+   */
+  boundSeasonTotal?: boolean;
 }
 
 /** What an award did; for a repeated key, what the first one did. */
@@ -116,9 +123,10 @@ export async function findAward(db: Tx | Deps['db'], idempotencyKey: string): Pr
  * reversals cannot both take the same points), and nothing from a sealed
  * season. Anything else is granted as asked.
  *
- * A positive amount yields no row at all for a suspended user, so the whole
- * statement writes nothing: the suspension is checked in the same statement
- * as the grant, not beside it.
+ * No row at all (so the whole statement writes nothing) for a user who does
+ * not exist, for a positive amount to a suspended user, and for an adjustment
+ * beyond the season total's bound: these are checked in the same statement
+ * as the grant, not in round trips beside it.
  */
 function grantedCte(input: AwardInput, day: string): Prisma.Sql {
   const requested = Prisma.sql`${input.points}::int`;
@@ -130,16 +138,20 @@ function grantedCte(input: AwardInput, day: string): Prisma.Sql {
                          (SELECT score FROM board_standings WHERE period_ref = ${ref} AND user_id = ${input.userId} FOR UPDATE), 0), 0))::int
              END AS granted`;
   }
-  const notSuspended =
-    input.points > 0 && input.correction !== true ? Prisma.sql`NOT EXISTS (SELECT 1 FROM users WHERE id = ${input.userId} AND suspended_at IS NOT NULL)` : Prisma.sql`true`;
+  const notSuspended = input.points > 0 && input.correction !== true ? Prisma.sql`AND suspended_at IS NULL` : Prisma.empty;
+  const withinBound = input.boundSeasonTotal
+    ? Prisma.sql`AND abs(COALESCE((SELECT score FROM board_standings WHERE period_ref = ${pointsBoardRef(day.slice(0, 7))} AND user_id = ${input.userId}), 0)
+                     + ${input.points}::bigint) <= ${MAX_BOARD_SCORE}::bigint`
+    : Prisma.empty;
+  const mayReceive = Prisma.sql`EXISTS (SELECT 1 FROM users WHERE id = ${input.userId} ${notSuspended}) ${withinBound}`;
   if (POINTS_RULES[input.type].dailyCap === null || input.points <= 0 || input.correction === true) {
-    return Prisma.sql`SELECT ${requested} AS granted WHERE ${notSuspended}`;
+    return Prisma.sql`SELECT ${requested} AS granted WHERE ${mayReceive}`;
   }
   const first = cappedPointsSql(input.type, requested, Prisma.sql`0`);
   const next = cappedPointsSql(input.type, requested, Prisma.sql`d.points`);
   return Prisma.sql`
     INSERT INTO daily_points AS d (user_id, day, type, points, last_granted)
-    SELECT ${input.userId}, ${day}::date, ${input.type}::"PointsType", ${first}, ${first} WHERE ${notSuspended}
+    SELECT ${input.userId}, ${day}::date, ${input.type}::"PointsType", ${first}, ${first} WHERE ${mayReceive}
     ON CONFLICT (user_id, day, type) DO UPDATE
       SET points = d.points + ${next}, last_granted = ${next}
     RETURNING last_granted AS granted`;
@@ -289,24 +301,27 @@ export async function applyAward(db: Tx | Deps['db'], timeZone: string, input: A
     if (isDuplicateKey(error)) throw new DuplicateAwardError(input.idempotencyKey);
     throw error;
   }
-  if (!applied) {
-    await refuseSuspended(db, input.userId);
-    throw new Error(`Points record ${input.idempotencyKey} was not written`);
-  }
+  if (!applied) await explainRefusal(db, input);
+  if (!applied) throw new Error(`Points record ${input.idempotencyKey} was not written`);
   return outcomeOf(applied, false, changesOf(input.userId, applied.changes), applied.new_periods ?? []);
 }
 
 /**
- * Why an award statement wrote nothing: the user is suspended (FORBIDDEN, with
- * the reason) or does not exist (NOT_FOUND).
+ * Why an award statement wrote nothing, read only then (the award itself
+ * checks in one statement): its key was used already (the first outcome is
+ * returned, as for a unique violation), the user does not exist (NOT_FOUND),
+ * is suspended (FORBIDDEN, with the reason), or the adjustment would pass the
+ * season total's bound (BAD_USER_INPUT).
  */
-async function refuseSuspended(db: Tx | Deps['db'], userId: number): Promise<void> {
-  const user = await db.user.findUnique({ where: { id: userId }, select: { suspendedAt: true, suspendedReason: true } });
+async function explainRefusal(db: Tx | Deps['db'], input: AwardInput): Promise<void> {
+  if (await findAward(db, input.idempotencyKey)) throw new DuplicateAwardError(input.idempotencyKey);
+  const user = await db.user.findUnique({ where: { id: input.userId }, select: { suspendedAt: true, suspendedReason: true } });
   if (!user) throw notFound('There is no such user.');
-  if (user.suspendedAt) {
+  if (user.suspendedAt && input.points > 0 && input.correction !== true) {
     const why = user.suspendedReason ? ` (${user.suspendedReason})` : '';
-    throw new AppError(ErrorCode.FORBIDDEN, `User ${userId} is suspended${why}: no points can be awarded to them.`, { reason: 'USER_SUSPENDED' });
+    throw new AppError(ErrorCode.FORBIDDEN, `User ${input.userId} is suspended${why}: no points can be awarded to them.`, { reason: 'USER_SUSPENDED' });
   }
+  if (input.boundSeasonTotal) throw badInput(`A season total must stay within ±${MAX_BOARD_SCORE} points.`, { field: 'points' });
 }
 
 type AwardDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now' | 'boardCache'>;

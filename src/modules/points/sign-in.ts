@@ -55,15 +55,11 @@ export async function dailySignIn(
 }
 
 /**
- * The streak a user has going on `day`: their streak day if they signed in
- * that day or the day before, 0 once a day was missed.
+ * The streak a user has going on `day`, from their streak row (its last day
+ * as `YYYY-MM-DD`, or no row): their streak day if they signed in that day or
+ * the day before, 0 once a day was missed.
  */
-export async function currentStreak(
-  deps: Pick<Deps, 'db'>,
-  input: { userId: number; day: string },
-): Promise<{ streakDay: number; signedInToday: boolean }> {
-  const row = await deps.db.signInStreak.findUnique({ where: { userId: input.userId } });
-  const lastDay = row?.lastDay.toISOString().slice(0, 10);
-  if (!row || (lastDay !== input.day && lastDay !== previousDay(input.day))) return { streakDay: 0, signedInToday: false };
-  return { streakDay: row.streakDay, signedInToday: lastDay === input.day };
+export function streakOn(row: { lastDay: string; streakDay: number } | null, day: string): { streakDay: number; signedInToday: boolean } {
+  if (!row || (row.lastDay !== day && row.lastDay !== previousDay(day))) return { streakDay: 0, signedInToday: false };
+  return { streakDay: row.streakDay, signedInToday: row.lastDay === day };
 }

@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { Config } from '../../config.js';
 
 export interface TokenService {
@@ -20,6 +21,9 @@ const MAX_USER_ID = 2_147_483_647;
 
 export class InvalidTokenError extends Error {}
 
+/** Tokens whose verification is remembered per process (a few MB at most). */
+const VERIFIED_TOKENS = 10_000;
+
 /**
  * JWTs are HS256 with JWT_SECRET, or verified against JWT_JWKS_URL so an
  * existing identity provider can issue them. The accepted algorithms are
@@ -34,10 +38,19 @@ export function createTokenService(auth: Config['auth']): TokenService {
   // Every token must expire: one without `exp` would be a credential that can never be revoked by time.
   const claims = { issuer: auth.issuer, audience: auth.audience, requiredClaims: ['exp'] };
 
-  async function verifyWithAnyKey(token: string): Promise<JWTPayload> {
+  /**
+   * Tokens verified with JWT_SECRET, until their `exp`: the secret is fixed for
+   * the process's life, so the answer cannot change before then. A token
+   * verified against the JWKS is not kept (the provider may drop its key). A
+   * token carries no other revocation: suspensions and role changes are read
+   * from the user (viewer cache) on every request, after this.
+   */
+  const verified = new LRUCache<string, VerifiedToken>({ max: VERIFIED_TOKENS });
+
+  async function verifyWithAnyKey(token: string): Promise<{ payload: JWTPayload; ownKey: boolean }> {
     if (secret) {
       try {
-        return (await jwtVerify(token, await secret, { ...claims, algorithms: ['HS256'] })).payload;
+        return { payload: (await jwtVerify(token, await secret, { ...claims, algorithms: ['HS256'] })).payload, ownKey: true };
       } catch (error) {
         if (!jwks || !(error instanceof joseErrors.JOSEAlgNotAllowed)) throw error;
       }
@@ -47,13 +60,18 @@ export function createTokenService(auth: Config['auth']): TokenService {
       ...claims,
       algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'],
     });
-    return result.payload;
+    return { payload: result.payload, ownKey: false };
   }
 
   async function verifyWithExpiry(token: string): Promise<VerifiedToken> {
+    const known = verified.get(token);
+    // jose's own rule and clock: a token is expired from its `exp` second on, by the real time (not deps.now, which tests move).
+    // eslint-disable-next-line no-restricted-syntax
+    if (known && known.expiresAt.getTime() > Date.now()) return known;
     let payload: JWTPayload;
+    let ownKey: boolean;
     try {
-      payload = await verifyWithAnyKey(token);
+      ({ payload, ownKey } = await verifyWithAnyKey(token));
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw new InvalidTokenError('Your token has expired; log in again.');
       if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'exp') {
@@ -68,7 +86,10 @@ export function createTokenService(auth: Config['auth']): TokenService {
     }
     // `requiredClaims: ['exp']` makes jose refuse a token without one; this only narrows the type.
     if (payload.exp === undefined) throw new InvalidTokenError('Your token has no expiry (exp); log in again.');
-    return { userId, expiresAt: new Date(payload.exp * 1000) };
+    const result = { userId, expiresAt: new Date(payload.exp * 1000) };
+    // eslint-disable-next-line no-restricted-syntax -- the same clock as jose's, above
+    if (ownKey) verified.set(token, result, { ttl: Math.max(1, result.expiresAt.getTime() - Date.now()) });
+    return result;
   }
 
   return {
