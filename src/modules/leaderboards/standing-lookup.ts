@@ -3,6 +3,7 @@ import { parsePeriodRef, type BoardTarget } from './board-definition.js';
 import type { BoardStandings } from './board-source.js';
 import { readStandings } from './board-store.js';
 import { getBoard } from './board-periods.service.js';
+import { MAX_STANDINGS_USERS } from './board-read-limits.js';
 import { postgresBoard } from './postgres-board.js';
 
 /** What `myStanding` and `standingChanged` push: a place on a board, with the board's size; null when not on it. */
@@ -16,10 +17,12 @@ type LookupDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'boardCache'>;
 
 /**
  * Standings of many users in one board period, in the order asked, with the
- * board's size, in one Redis round trip (see readStandings). This is the
- * StandingWatcher's lookup, run once per window per period for every user
- * watched on this instance, so its cost does not grow with the number of
- * writes.
+ * board's size. This is the StandingWatcher's lookup, run once per window per
+ * period for every user watched on this instance, so its cost does not grow
+ * with the number of writes. Users are read MAX_STANDINGS_USERS at a time
+ * (what one read takes), the reads sent together: one instance may watch
+ * 10,000 users of a period, and a read over the limit would fail every time,
+ * leaving every one of them without updates.
  *
  * When Redis cannot be read, or holds no whole board for the period (lost
  * before `leaderboard.sync` rebuilds it, or archived), PostgreSQL answers
@@ -30,11 +33,18 @@ export async function lookupStandings(deps: LookupDeps, ref: string, userIds: re
   const board = await getBoard(deps, parsePeriodRef(ref).boardKey);
   // The archive month is not needed: live standings are read from Redis or from board_standings.
   const target: BoardTarget = { ref, order: board.order, archiveMonth: '' };
+  const chunks: Array<readonly number[]> = [];
+  for (let start = 0; start < userIds.length; start += MAX_STANDINGS_USERS) chunks.push(userIds.slice(start, start + MAX_STANDINGS_USERS));
+  return (await Promise.all(chunks.map((chunk) => lookupChunk(deps, target, chunk)))).flat();
+}
+
+/** At most MAX_STANDINGS_USERS standings, from Redis or else PostgreSQL. */
+async function lookupChunk(deps: LookupDeps, target: BoardTarget, userIds: readonly number[]): Promise<Array<LiveStanding | null>> {
   let standings: BoardStandings | null = null;
   try {
     standings = await readStandings(deps, target, userIds, 'ORDINAL');
   } catch (error) {
-    deps.logger.warn({ err: error, ref }, 'standings unreadable in Redis; reading them from PostgreSQL');
+    deps.logger.warn({ err: error, ref: target.ref }, 'standings unreadable in Redis; reading them from PostgreSQL');
   }
   standings ??= await postgresBoard(deps).standings(target, userIds, 'ORDINAL');
   const { byUser, total } = standings;
