@@ -9,7 +9,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
  * of events. In turns of this size each batch's garbage dies young before the
  * next is made, and the event loop keeps serving other sockets in between.
  */
-export const TURN_BATCH = 250;
+export const TURN_BATCH = 100;
 
 /**
  * Calls `each` for every item, TURN_BATCH per turn of the event loop (the
