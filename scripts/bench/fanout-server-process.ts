@@ -48,7 +48,9 @@ export class ServerProcess {
     const { config } = deps;
     await build();
     const port = await freePort();
-    const child = spawn(process.execPath, ['dist/main.js', '--api'], {
+    // BENCH_SERVER_FLAGS (Node flags, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` or `--heapsnapshot-signal=SIGUSR2`) profile it.
+    const flags = process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...flags, 'dist/main.js', '--api'], {
       cwd: ROOT,
       stdio: ['ignore', 'inherit', 'inherit'],
       env: {
@@ -79,6 +81,10 @@ export class ServerProcess {
       );
     }, 'the server process to answer /healthz');
     return server;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
   }
 
   get pid(): number {

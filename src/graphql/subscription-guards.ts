@@ -15,6 +15,7 @@ import { badInput, forbidden, unauthenticated, type AppError } from '../lib/app-
 import type { Deps } from '../lib/app-deps.js';
 import type { Context } from './context.js';
 import { toClientError } from './errors.js';
+import { createViewerRecheck, type RecheckedUser } from './live/viewer-recheck.js';
 
 /** setTimeout's longest delay (about 24.8 days); a later expiry is caught by the periodic re-check. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -62,12 +63,10 @@ function rootFieldName(selectionSet: SelectionSetNode, document: DocumentNode): 
 }
 
 /**
- * Whether the user may still hold the stream, read through the viewer
- * cache: UNAUTHENTICATED once the user is gone, FORBIDDEN once an
- * admin-only stream's user is no longer an admin.
+ * Whether the user may still hold the stream: UNAUTHENTICATED once the user
+ * is gone, FORBIDDEN once an admin-only stream's user is no longer an admin.
  */
-async function revocation(deps: Pick<Deps, 'viewers'>, viewerId: number, scopes: Record<string, unknown>): Promise<AppError | null> {
-  const user = await deps.viewers.fetch(viewerId);
+function revocation(user: RecheckedUser | null, scopes: Record<string, unknown>): AppError | null {
   if (!user) return unauthenticated('The user of this token no longer exists.');
   const adminOnly = scopes.admin === true && scopes.user !== true;
   if (adminOnly && user.role !== 'ADMIN') return forbidden('You are no longer an admin.');
@@ -140,11 +139,16 @@ function endable(
  * - every operation is refused over the depth or complexity limit at subscribe;
  * - a stream whose root field needs a token (has `authScopes`) ends with
  *   UNAUTHENTICATED when that token expires (a timer set from its `exp`), and
- *   every LIVE_REAUTH_INTERVAL_MS its user is re-read through the viewer
- *   cache: deleted → UNAUTHENTICATED, no longer an admin on an admin-only
- *   stream → FORBIDDEN.
+ *   every LIVE_REAUTH_INTERVAL_MS its user is re-read from PostgreSQL, all
+ *   such users of this instance in one query (viewer-recheck.ts): deleted →
+ *   UNAUTHENTICATED, no longer an admin on an admin-only stream → FORBIDDEN.
  */
-export function useSubscriptionGuards(deps: Pick<Deps, 'config' | 'viewers' | 'now' | 'logger'>): Plugin<Context> {
+export function useSubscriptionGuards(deps: Pick<Deps, 'config' | 'db' | 'now' | 'logger'>): Plugin<Context> {
+  const recheck = createViewerRecheck({
+    intervalMs: deps.config.live.reauthIntervalMs,
+    readUsers: (ids) => deps.db.user.findMany({ where: { id: { in: [...ids] } }, select: { id: true, role: true } }),
+    logger: deps.logger,
+  });
   return {
     onSubscribe({ args: untyped, setResultAndStopExecution }) {
       const args = untyped as ExecutionArgs;
@@ -168,18 +172,15 @@ export function useSubscriptionGuards(deps: Pick<Deps, 'config' | 'viewers' | 'n
             endable(result as AsyncIterable<ExecutionResult>, (end) => {
               const untilExpiry = expiresAt - deps.now().getTime();
               const expiry = untilExpiry <= MAX_TIMER_MS ? setTimeout(() => end(expired()), Math.max(0, untilExpiry)) : undefined;
-              const recheck = setInterval(() => {
+              const unwatch = recheck.watch(viewerId, (user) => {
                 if (deps.now().getTime() >= expiresAt) return end(expired());
-                revocation(deps, viewerId, scopes).then(
-                  (problem) => problem && end(problem),
-                  (error: unknown) => deps.logger.warn({ err: error, viewerId }, 'could not re-check a subscription’s user; trying again later'),
-                );
-              }, deps.config.live.reauthIntervalMs);
+                const problem = revocation(user, scopes);
+                if (problem) end(problem);
+              });
               expiry?.unref();
-              recheck.unref();
               return () => {
                 clearTimeout(expiry);
-                clearInterval(recheck);
+                unwatch();
               };
             }),
           );

@@ -53,15 +53,19 @@ export function refusedUpgradeHeaders(req: http.IncomingMessage, status: number,
   return { [REQUEST_ID_HEADER]: requestId };
 }
 
-/** The id of a WebSocket upgrade: on the 101 response and in one access line when the socket closes. */
+/**
+ * The id of a WebSocket upgrade: on the 101 response and in one access line
+ * when the socket closes. The line's fields are taken now: a closure holding
+ * the upgrade request would keep it and its headers alive as long as the
+ * socket (about 1 KB per connection, 10 MB at 10,000 subscribers).
+ */
 export function logUpgrade(req: http.IncomingMessage, headers: string[], accessLogger: Logger, socket: { once(event: 'close', listener: () => void): unknown }): void {
   const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
   const started = process.hrtime.bigint();
+  const { method } = req;
+  const path = (req.url ?? '/').split('?')[0];
   headers.push(`${REQUEST_ID_HEADER}: ${requestId}`);
   socket.once('close', () =>
-    accessLogger.info(
-      { reqId: requestId, method: req.method, path: (req.url ?? '/').split('?')[0], status: 101, durationMs: Number(process.hrtime.bigint() - started) / 1e6 },
-      'websocket closed',
-    ),
+    accessLogger.info({ reqId: requestId, method, path, status: 101, durationMs: Number(process.hrtime.bigint() - started) / 1e6 }, 'websocket closed'),
   );
 }

@@ -168,11 +168,21 @@ export class SocketBackpressure {
     this.waitingBytes = 0;
   }
 
-  /** One message; a split one as two frames of one message, the callback on the last (both are written in order at once). */
+  /**
+   * One message; a split one as two frames of one message, the callback on
+   * the last. The TCP socket is corked around both, so their four buffers
+   * (two frame headers, the head, the shared tail) leave in one `writev`
+   * instead of one per frame: at 10,000 subscribers, half the system calls.
+   */
   private write(data: OutgoingMessage, callback: (error?: Error) => void): void {
     if (typeof data === 'string') return this.socket.send(data, callback);
-    this.socket.send(data.head, { fin: false });
-    this.socket.send(data.tail, { binary: false, fin: true }, callback);
+    this.raw?.cork();
+    try {
+      this.socket.send(data.head, { fin: false });
+      this.socket.send(data.tail, { binary: false, fin: true }, callback);
+    } finally {
+      this.raw?.uncork();
+    }
   }
 
   private park(data: OutgoingMessage): void {

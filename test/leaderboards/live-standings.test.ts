@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boardKeys } from '../../src/modules/leaderboards/board-keys.js';
+import { MAX_STANDINGS_USERS } from '../../src/modules/leaderboards/board-read-limits.js';
 import type { StandingChange } from '../../src/modules/leaderboards/board-sync.js';
 import { publishStanding, syncPendingStandings } from '../../src/modules/leaderboards/board-sync.js';
 import { lookupStandings } from '../../src/modules/leaderboards/standing-lookup.js';
@@ -94,5 +95,20 @@ describe('lookupStandings (the StandingWatcher lookup)', () => {
     await proxy.stop();
     await waitUntil(() => t.deps.redis.status !== 'ready');
     expect(await lookupStandings(t.deps, REF, users)).toEqual(expected());
+    await proxy.start(proxy.port);
+    await waitUntil(() => t.deps.redis.status === 'ready');
+  });
+
+  it('reads more users than one standings read takes, in order, from Redis and from PostgreSQL', async () => {
+    // Users with no points fill the first read; the three known ones land in the next.
+    const strangers = Array.from({ length: MAX_STANDINGS_USERS }, (_, index) => 900_000_000 + index);
+    const many = [...strangers, ...users];
+    const answer = [...strangers.map(() => null), ...expected()];
+    expect(await lookupStandings(t.deps, REF, many)).toEqual(answer);
+
+    const { board } = boardKeys(t.deps.keys, REF);
+    await t.deps.redis.rename(board, `${board}:aside`);
+    expect(await lookupStandings(t.deps, REF, many)).toEqual(answer);
+    await t.deps.redis.rename(`${board}:aside`, board);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Multicast } from '../../src/graphql/live/multicast.js';
+import { TURN_BATCH as DELIVERY_BATCH } from '../../src/lib/in-turns.js';
 import { PushIterator } from '../../src/lib/push-iterator.js';
 
 function setup(bufferSize = 1) {
@@ -76,5 +77,28 @@ describe('Multicast', () => {
       expect((await consumer.next()).value).toBe(7);
       expect((await consumer.next()).done).toBe(true);
     }
+  });
+
+  it('hands a value to many consumers one batch per turn of the event loop, skipping those who left meanwhile', async () => {
+    const { source, multicast } = setup();
+    const consumers = Array.from({ length: 2 * DELIVERY_BATCH + 1 }, () => multicast.subscribe());
+    const received = new Map<number, number>();
+    consumers.forEach((consumer, index) => void consumer.next().then((result) => !result.done && received.set(index, result.value)));
+    source.push(5);
+    // The first batch gets it before the event loop turns; the rest wait for later turns.
+    await Promise.resolve().then(() => undefined).then(() => undefined).then(() => undefined);
+    expect(received.size).toBe(DELIVERY_BATCH);
+    const leaving = consumers.at(-1)!;
+    await leaving.return!();
+    await tick();
+    await tick();
+    await tick();
+    expect(received.size).toBe(2 * DELIVERY_BATCH);
+    expect([...received.values()].every((value) => value === 5)).toBe(true);
+    expect(received.has(consumers.length - 1)).toBe(false);
+    // The source is read again only after everyone had the value.
+    const next = consumers[0]!.next();
+    source.push(6);
+    expect((await next).value).toBe(6);
   });
 });

@@ -1,3 +1,4 @@
+import { forEachInTurns } from '../../lib/in-turns.js';
 import { PushIterator } from '../../lib/push-iterator.js';
 
 /**
@@ -54,12 +55,23 @@ export class Multicast<T> {
         const result = await this.source.next();
         if (this.ended) return;
         if (result.done) break;
-        for (const consumer of this.consumers) consumer.push(result.value);
+        await this.deliver(result.value);
       }
       this.finish();
     } catch (error) {
       this.finish({ error });
     }
+  }
+
+  /**
+   * Hands a value to every consumer attached now, a batch per turn of the
+   * event loop (lib/in-turns.ts: what 10,000 at once would cost in memory).
+   * One who leaves meanwhile is skipped (a returned iterator ignores pushes),
+   * one who joins meanwhile gets the next value; the source is not read again
+   * until all have this one, so a newer value waits in its coalescer.
+   */
+  private deliver(value: T): Promise<void> {
+    return forEachInTurns([...this.consumers], (consumer) => consumer.push(value), () => this.ended);
   }
 
   /** The source ended or failed: every consumer gets the same ending. */

@@ -1,5 +1,6 @@
 import type { Logger } from '../../infra/logger.js';
 import { COALESCE_INTERVAL_MS } from './coalesce.js';
+import { forEachInTurns } from '../../lib/in-turns.js';
 import { PushIterator } from '../../lib/push-iterator.js';
 
 type Scope = string | number;
@@ -79,16 +80,23 @@ export function createStandingWatcher<V>(options: StandingWatcherOptions<V>): St
     const members = [...state.members.keys()];
     try {
       const values = await options.lookup(scope, members);
+      const changed: Array<{ listener: Listener<V>; member: Member; value: V }> = [];
       members.forEach((member, index) => {
         const value = values[index] as V;
         for (const listener of state.members.get(member) ?? []) {
           if (listener.seen && equals(listener.seen.value, value)) continue;
           listener.seen = { value };
-          try {
-            listener.notify(value);
-          } catch (error) {
-            logger?.warn({ err: error, scope, member }, 'a standing listener failed');
-          }
+          changed.push({ listener, member, value });
+        }
+      });
+      // Thousands of listeners each start an execution and a socket write: a batch per turn (lib/in-turns.ts).
+      await forEachInTurns(changed, ({ listener, member, value }) => {
+        // Unwatched while earlier batches went out.
+        if (!state.members.get(member)?.has(listener)) return;
+        try {
+          listener.notify(value);
+        } catch (error) {
+          logger?.warn({ err: error, scope, member }, 'a standing listener failed');
         }
       });
     } catch (error) {
