@@ -38,12 +38,19 @@ export async function processRssMb(pid: number): Promise<number> {
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
 }
 
+/** Peak resident memory of a process so far in MB (VmHWM), from /proc/<pid>/status. */
+export async function processPeakRssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
+
 /**
  * A server in its own process: liveboard (`app`) or the bare yoga floor
  * (`bare`), both forked from the same entry with the same flags and the
- * same environment, NODE_ENV=production included.
+ * same environment, NODE_ENV=production included. `worker` is a liveboard
+ * process running the jobs only (its URL is its health server).
  */
-export async function startServer(kind: 'app' | 'bare', env: Record<string, string>): Promise<ServerProcess> {
+export async function startServer(kind: 'app' | 'bare' | 'worker', env: Record<string, string>): Promise<ServerProcess> {
   const child: ChildProcess = fork(here('./server-process.ts'), [kind], {
     // BENCH_SERVER_FLAGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the servers under load.
     execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])],
