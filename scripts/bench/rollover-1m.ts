@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { ensureArchivePartition } from '../../src/modules/leaderboards/archive-partitions.js';
 import { ensurePeriod, getBoard } from '../../src/modules/leaderboards/board-periods.service.js';
@@ -25,15 +26,30 @@ async function rawCopy(env: BenchEnvironment, file: string, month: string) {
   });
 }
 
-/** Sets up a closed season of MEMBERS (standings in PostgreSQL, the board in Redis), then rolls it over in a worker process. */
+/**
+ * Waits for the first worker's self-heal of this fresh Redis prefix (it marks
+ * every CURRENT board not whole): a board filled before it ends would be
+ * rebuilt from PostgreSQL, which is not what a rollover normally meets.
+ */
+async function healed(env: BenchEnvironment): Promise<void> {
+  const [epoch, done] = [env.deps.keys.key('{meta}', 'epoch'), env.deps.keys.key('{meta}', 'healed')];
+  for (;;) {
+    const [now, healedAt] = await env.deps.redis.mget(epoch, done);
+    if (now !== null && now === healedAt) return;
+    await sleep(POLL_MS);
+  }
+}
+
+/** Sets up a closed season of MEMBERS (standings in PostgreSQL, the board in Redis, both synced), then rolls it over in a worker process. */
 async function rollover(env: BenchEnvironment, season: string) {
   const ref = `points/${season}`;
   const board = await getBoard(env.deps, 'points');
   await withSql(env.variables.DATABASE_URL as string, (client) => loadStandings(client, ref, MEMBERS));
-  await fillRedisBoard(env.deps, ref, board.order, MEMBERS);
   const worker = await startServer('worker', { ...env.variables, WORKER_HTTP_PORT: '0' });
   const startedAt = new Date();
   try {
+    await healed(env);
+    await fillRedisBoard(env.deps, ref, board.order, MEMBERS);
     const idleRssMb = await processRssMb(worker.pid);
     const cpuBefore = await worker.cpuMicros();
     const { db } = env.deps;
@@ -46,14 +62,16 @@ async function rollover(env: BenchEnvironment, season: string) {
       for (;;) {
         const period = await db.boardPeriod.findUniqueOrThrow({ where: { ref }, select: { state: true } });
         if (period.state === 'ARCHIVED') break;
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        await sleep(POLL_MS);
       }
       const ms = Math.round(performance.now() - started);
       return { ms, postgresCpuMs: Math.round((await cpu.used()) / 1000) };
     });
     const rows = await db.boardArchiveEntry.count({ where: { periodRef: ref } });
     if (rows !== MEMBERS) throw new Error(`rollover archived ${rows} rows of ${MEMBERS}`);
-    // Where the time went, from the job runs the worker recorded.
+    // Where the time went, from the job runs the worker recorded (the finish job records itself just after ARCHIVED).
+    const finished = { name: 'season.rollover.finish', state: 'COMPLETED' as const, startedAt: { gte: startedAt } };
+    for (let tries = 0; tries < 100 && (await db.jobRun.count({ where: finished })) === 0; tries += 1) await sleep(POLL_MS);
     const runs = await db.jobRun.findMany({ where: { name: { startsWith: 'season.rollover' }, state: 'COMPLETED', startedAt: { gte: startedAt } } });
     const longest = (name: string) => Math.max(0, ...runs.filter((run) => run.name === name).map((run) => run.durationMs ?? 0));
     return {

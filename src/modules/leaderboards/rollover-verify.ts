@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Deps } from '../../lib/app-deps.js';
+import { Prisma } from '../../infra/prisma.js';
 import type { BoardTarget } from './board-definition.js';
 import { boardKeys } from './board-keys.js';
 import { decodeBoardPage, type BoardPlace } from './rollover-copy.js';
@@ -24,23 +25,24 @@ interface ArchivedRow {
 
 type VerifyDeps = Pick<Deps, 'db' | 'redis' | 'keys'>;
 
-/** One place as a line of a chunk's digest; PostgreSQL writes the same text for a row (integers in decimal). */
-const placeLine = (place: BoardPlace) => `${place.rank},${place.userId},${place.score},${place.seq}`;
-
 /**
- * Whether the archive rows of ranks `from`..`from + places.length − 1` are
- * exactly `places`: PostgreSQL sends only the count and an md5 of the rows in
- * rank order (one small reply instead of the rows), compared with the md5 of
- * the same text made from the board.
+ * Whether the archive rows of ranks `from`..`from + n − 1` are exactly the n
+ * members of a `ZRANGE … WITHSCORES` reply: PostgreSQL writes each row back
+ * as the board holds it (`<seq as 16 hex digits>:<user id>` and the sort
+ * score, negated for DESC) and sends only the count and an md5 of those lines
+ * in rank order, compared with the md5 of the reply itself. Neither side
+ * decodes or ships a row. With ranks unique and as many rows in the range as
+ * members, the ranks are exactly that range.
  */
-async function digestMatches(db: Deps['db'], target: BoardTarget, from: number, to: number, places: readonly BoardPlace[]): Promise<boolean> {
-  const { ref, archiveMonth: month } = target;
+export async function chunkDigestMatches(db: Deps['db'], target: BoardTarget, from: number, reply: readonly string[]): Promise<boolean> {
+  const { ref, order, archiveMonth: month } = target;
+  const members = reply.length / 2;
+  const sortScore = order === 'DESC' ? Prisma.sql`-score` : Prisma.sql`score`;
   const [row] = await db.$queryRaw<Array<{ n: number; digest: string }>>`
     SELECT count(*)::int AS n,
-           md5(coalesce(string_agg(rank || ',' || user_id || ',' || score || ',' || seq, ';' ORDER BY rank), '')) AS digest
-    FROM board_archive WHERE month = ${month} AND period_ref = ${ref} AND rank BETWEEN ${from} AND ${to}`;
-  const expected = createHash('md5').update(places.map(placeLine).join(';')).digest('hex');
-  return row?.n === places.length && row.digest === expected;
+           md5(coalesce(string_agg(lpad(to_hex(seq), 16, '0') || ':' || user_id || ',' || ${sortScore}, ',' ORDER BY rank), '')) AS digest
+    FROM board_archive WHERE month = ${month} AND period_ref = ${ref} AND rank BETWEEN ${from} AND ${from + members - 1}`;
+  return row?.n === members && row.digest === createHash('md5').update(reply.join(',')).digest('hex');
 }
 
 /** Compares the chunk row by row: run only where the digests differ, to name the first difference. */
@@ -69,8 +71,9 @@ async function compareRows(db: Deps['db'], target: BoardTarget, from: number, to
  * ascending ZRANGE (best first) with the same user, score and seq. With unique
  * (month, ref, rank) and the count equal, that means ranks are exactly 1..n
  * in board order. Chunk by chunk, the rows stay in PostgreSQL: it returns a
- * count and an md5 of their text (see digestMatches); only a chunk whose
- * digest differs is read back and compared row by row, to report where.
+ * count and an md5 of them written as the board's reply (see chunkDigestMatches);
+ * only a chunk whose digest differs is read back and compared row by row, so
+ * a failure still names the first difference.
  * @returns the number of members.
  * @throws ArchiveMismatchError on the first difference found.
  */
@@ -85,13 +88,15 @@ export async function verifyArchive(deps: VerifyDeps, target: BoardTarget): Prom
 
   for (let offset = 0; offset < members; offset += CHUNK) {
     const [from, to] = [offset + 1, offset + CHUNK];
+    const reply = await deps.redis.zrange(board, offset, offset + CHUNK - 1, 'WITHSCORES');
+    if (await chunkDigestMatches(deps.db, target, from, reply)) continue;
     let places: BoardPlace[];
     try {
-      places = decodeBoardPage(await deps.redis.zrange(board, offset, offset + CHUNK - 1, 'WITHSCORES'), from, order);
+      places = decodeBoardPage(reply, from, order);
     } catch (error) {
       throw new ArchiveMismatchError(ref, (error as Error).message);
     }
-    if (!(await digestMatches(deps.db, target, from, to, places))) await compareRows(deps.db, target, from, to, places);
+    await compareRows(deps.db, target, from, to, places);
   }
   if ((await deps.redis.zcard(board)) !== members) throw new ArchiveMismatchError(ref, 'the board changed during verification');
   return members;
