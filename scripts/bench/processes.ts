@@ -75,6 +75,31 @@ export async function startServer(kind: 'app' | 'bare' | 'worker', env: Record<s
   };
 }
 
+/** What one job run in its own process took (see job-process.ts). */
+export interface JobProcessResult {
+  ms: number;
+  cpuMs: number;
+  idleRssMb: number;
+  peakRssMb: number;
+  result: unknown;
+}
+
+/** Runs one job by name in a fresh process (same flags and environment as the servers) and returns what it took. */
+export async function runJobProcess(name: string, env: Record<string, string>, data: unknown = {}): Promise<JobProcessResult> {
+  const child = fork(here('./job-process.ts'), [name, JSON.stringify(data)], {
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])],
+    env: { ...process.env, ...env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const result = await new Promise<JobProcessResult>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as JobProcessResult));
+    child.once('exit', (code) => reject(new Error(`job ${name} exited with ${code} before reporting`)));
+  });
+  await exited;
+  return result;
+}
+
 /** HTTP load from an autocannon process of its own. */
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', here('./load-process.ts'), JSON.stringify(spec)], {
