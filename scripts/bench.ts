@@ -7,6 +7,8 @@ import { awardBoards } from './bench/award-boards.js';
 import { boardMemory } from './bench/board-memory.js';
 import { bucketedBoard10m } from './bench/bucketed-board.js';
 import { graphqlOverhead } from './bench/graphql-overhead.js';
+import { rollover1m } from './bench/rollover-1m.js';
+import { hot1m } from './bench/hot-1m.js';
 
 /**
  * `npm run bench`: each scenario measures liveboard against a baseline taken
@@ -26,6 +28,8 @@ const onlyByName: Record<string, Scenario> = {
   'standings-1k': standings1k,
   boardmemory: boardMemory,
   'bucketed-10m': bucketedBoard10m,
+  'rollover-1m': rollover1m,
+  'hot-1m': hot1m,
 };
 const all: Record<string, Scenario> = { ...defaults, ...onlyByName };
 const asked = process.argv.slice(2);

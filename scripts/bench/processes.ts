@@ -38,12 +38,19 @@ export async function processRssMb(pid: number): Promise<number> {
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
 }
 
+/** Peak resident memory of a process so far in MB (VmHWM), from /proc/<pid>/status. */
+export async function processPeakRssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
+
 /**
  * A server in its own process: liveboard (`app`) or the bare yoga floor
  * (`bare`), both forked from the same entry with the same flags and the
- * same environment, NODE_ENV=production included.
+ * same environment, NODE_ENV=production included. `worker` is a liveboard
+ * process running the jobs only (its URL is its health server).
  */
-export async function startServer(kind: 'app' | 'bare', env: Record<string, string>): Promise<ServerProcess> {
+export async function startServer(kind: 'app' | 'bare' | 'worker', env: Record<string, string>): Promise<ServerProcess> {
   const child: ChildProcess = fork(here('./server-process.ts'), [kind], {
     // BENCH_SERVER_FLAGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the servers under load.
     execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])],
@@ -66,6 +73,31 @@ export async function startServer(kind: 'app' | 'bare', env: Record<string, stri
       await exited;
     },
   };
+}
+
+/** What one job run in its own process took (see job-process.ts). */
+export interface JobProcessResult {
+  ms: number;
+  cpuMs: number;
+  idleRssMb: number;
+  peakRssMb: number;
+  result: unknown;
+}
+
+/** Runs one job by name in a fresh process (same flags and environment as the servers) and returns what it took. */
+export async function runJobProcess(name: string, env: Record<string, string>, data: unknown = {}): Promise<JobProcessResult> {
+  const child = fork(here('./job-process.ts'), [name, JSON.stringify(data)], {
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])],
+    env: { ...process.env, ...env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const result = await new Promise<JobProcessResult>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as JobProcessResult));
+    child.once('exit', (code) => reject(new Error(`job ${name} exited with ${code} before reporting`)));
+  });
+  await exited;
+  return result;
 }
 
 /** HTTP load from an autocannon process of its own. */

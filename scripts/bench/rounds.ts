@@ -46,7 +46,7 @@ export interface Summary {
   max: number;
 }
 
-function summarize(values: number[]): Summary {
+export function summarize(values: number[]): Summary {
   return { median: Math.round(median(values) * 100) / 100, min: Math.min(...values), max: Math.max(...values) };
 }
 

@@ -9,7 +9,8 @@ import { createLogger } from '../../src/infra/logger.js';
 /**
  * The server side of a benchmark, in a process of its own so its CPU can be
  * read from /proc and no load generator shares its event loop. `app` is a
- * liveboard API (config from the environment, as in production); `bare` a
+ * liveboard API (config from the environment, as in production); `worker` a
+ * liveboard worker (the jobs, no API), as `npm run start:worker` would; `bare` a
  * yoga server answering `{ hello }`, the floor. Both are started by
  * processes.ts with the same command and environment (NODE_ENV=production).
  * Tells the parent its URL over IPC; stops when the parent disconnects.
@@ -27,14 +28,15 @@ async function startBare(): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
 }
 
-async function startLiveboard(): Promise<string> {
+async function startLiveboard(role: 'api' | 'worker'): Promise<string> {
   const config = loadConfig(process.env);
   const deps = await createDeps(config, createLogger('silent'));
-  const app = await startApp(deps, { api: true, worker: false });
-  return `${app.url}/graphql`;
+  const app = await startApp(deps, { api: role === 'api', worker: role === 'worker' });
+  return role === 'api' ? `${app.url}/graphql` : (app.url ?? '');
 }
 
-const url = process.argv[2] === 'bare' ? await startBare() : await startLiveboard();
+const kind = process.argv[2];
+const url = kind === 'bare' ? await startBare() : await startLiveboard(kind === 'worker' ? 'worker' : 'api');
 process.send?.({ url });
 // The parent going away (normally or not) ends this process: a benchmark stops by itself.
 process.on('disconnect', () => process.exit(0));

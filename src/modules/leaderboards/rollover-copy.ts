@@ -1,7 +1,9 @@
 import type { BoardOrder } from '../../generated/prisma/client.js';
 import type { Deps } from '../../lib/app-deps.js';
+import { Prisma } from '../../infra/prisma.js';
 import { parseBoardMember, scoreOfSortScore } from './board-entry.js';
 import { frozenBoardOf, layoutOfPeriod } from './board-storage.js';
+import { isUniqueViolation } from './definitions.service.js';
 import type { CopyShardData } from './rollover-flow.js';
 
 /** Where a copy shard is, after each batch it inserted. */
@@ -42,21 +44,53 @@ export function decodeBoardPage(reply: readonly string[], firstRank: number, ord
   return places;
 }
 
+type CopyDeps = Pick<Deps, 'db' | 'redis' | 'keys'>;
+
+/** Whether any archive row of the period holds a rank in `from`..`to`: one probe of the (month, period_ref, rank) key. */
+async function anyRowIn(db: Deps['db'], month: string, ref: string, from: number, to: number): Promise<boolean> {
+  const [row] = await db.$queryRaw<Array<{ found: boolean }>>`
+    SELECT EXISTS (SELECT 1 FROM board_archive WHERE month = ${month} AND period_ref = ${ref} AND rank BETWEEN ${from} AND ${to}) AS found`;
+  return row?.found === true;
+}
+
+/**
+ * Inserts one page of places. Into a rank range with no row yet (every first
+ * attempt) a plain INSERT: no conflict to look for, so PostgreSQL skips the
+ * speculative insertion that `ON CONFLICT` costs on both unique indexes. Else
+ * (a retry, or rows left behind) `ON CONFLICT DO NOTHING` keeps what exists.
+ * A plain INSERT that still meets a row (a concurrent attempt, or a user
+ * archived at another rank) is done again the careful way, so either path
+ * ends with the same rows.
+ * @returns the rows inserted.
+ */
+async function insertPage(db: Deps['db'], month: string, ref: string, page: readonly BoardPlace[]): Promise<number> {
+  // Scores and seqs go as text: both may exceed what a 32-bit or double parameter carries exactly.
+  const rows = Prisma.sql`SELECT ${month}, ${ref}, r.rank, r.user_id, r.score, r.seq
+      FROM unnest(${page.map((place) => place.rank)}::int[], ${page.map((place) => place.userId)}::int[],
+                  ${page.map((place) => String(place.score))}::bigint[], ${page.map((place) => place.seq)}::bigint[])
+        AS r(rank, user_id, score, seq)`;
+  const careful = () => db.$executeRaw`INSERT INTO board_archive (month, period_ref, rank, user_id, score, seq) ${rows} ON CONFLICT DO NOTHING`;
+  const first = page[0] as BoardPlace;
+  if (await anyRowIn(db, month, ref, first.rank, first.rank + page.length - 1)) return careful();
+  try {
+    return await db.$executeRaw`INSERT INTO board_archive (month, period_ref, rank, user_id, score, seq) ${rows}`;
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return careful();
+  }
+}
+
 /**
  * Copies ranks `fromRank`..`toRank` of a period's frozen board into its
  * archive partition, in batches: one ZRANGE … WITHSCORES (ascending: the best
  * entry first) and one multi-row INSERT … SELECT FROM unnest(…) per batch.
  * Rows that exist already (an earlier attempt got that far) are left as they
- * are (ON CONFLICT DO NOTHING), so re-running a shard, whole or from halfway,
+ * are (see insertPage), so re-running a shard, whole or from halfway,
  * changes nothing; a row that disagrees with the board is left for
  * verification to catch.
  * @returns the rows this run read and inserted.
  */
-export async function copyShard(
-  deps: Pick<Deps, 'db' | 'redis' | 'keys'>,
-  data: CopyShardData,
-  afterBatch?: AfterBatch,
-): Promise<{ read: number; inserted: number }> {
+export async function copyShard(deps: CopyDeps, data: CopyShardData, afterBatch?: AfterBatch): Promise<{ read: number; inserted: number }> {
   const { ref, month, order, fromRank, toRank, batchSize } = data;
   const board = frozenBoardOf(deps, ref, await layoutOfPeriod(deps.db, ref));
   let read = 0;
@@ -66,14 +100,7 @@ export async function copyShard(
     const page = decodeBoardPage(await board.range(start - 1, end - 1), start, order);
     if (page.length === 0) break;
     read += page.length;
-    // Scores and seqs go as text: both may exceed what a 32-bit or double parameter carries exactly.
-    inserted += await deps.db.$executeRaw`
-      INSERT INTO board_archive (month, period_ref, rank, user_id, score, seq)
-      SELECT ${month}, ${ref}, r.rank, r.user_id, r.score, r.seq
-      FROM unnest(${page.map((place) => place.rank)}::int[], ${page.map((place) => place.userId)}::int[],
-                  ${page.map((place) => String(place.score))}::bigint[], ${page.map((place) => place.seq)}::bigint[])
-        AS r(rank, user_id, score, seq)
-      ON CONFLICT DO NOTHING`;
+    inserted += await insertPage(deps.db, month, ref, page);
     await afterBatch?.({ ref, fromRank, batch, throughRank: start + page.length - 1 });
   }
   return { read, inserted };
