@@ -6,6 +6,7 @@ import { adjustPoints } from '../../src/modules/points/admin-adjust.js';
 import { rebuilders } from '../../src/self-heal.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 import { deleteKeys } from '../support/redis-target.js';
+import { waitFor } from '../support/wait.js';
 import { archivePlaces, periodState, waitArchived } from './rollover-support.js';
 
 /**
@@ -51,7 +52,9 @@ describe('a closing board period whose queued rollover Redis lost', () => {
     expect(archived.map((place) => [place.userId, place.score])).toEqual(
       [...users].reverse().map(({ user }, index) => [user.id, 10 * (users.length - index)]),
     );
-    const runs = await t.deps.db.jobRun.findMany({ where: { name: FINISH_JOB, state: 'COMPLETED' } });
-    expect(runs).toHaveLength(1);
+    // The period is ARCHIVED inside the finish step; its run is recorded COMPLETED just after the step returns.
+    const finished = () => t.deps.db.jobRun.findMany({ where: { name: FINISH_JOB, state: 'COMPLETED' } });
+    await waitFor(async () => ((await finished()).length > 0 ? true : undefined), { what: 'the finish run to be recorded' });
+    expect(await finished()).toHaveLength(1);
   });
 });
