@@ -15,7 +15,7 @@ export { boardKeys } from './board-keys.js';
 export { invalidateLiveBoards, publishStanding, publishStandings, syncPendingStandings, type StandingChange } from './board-sync.js';
 export { getStanding, percentileOf } from './leaderboards.service.js';
 export { leaderboardJobs } from './leaderboards.jobs.js';
-export { SeasonRef } from './leaderboards.schema.js';
+export { SeasonRef } from './board-read-types.schema.js';
 export { seasonIdArg } from './board-node-ids.js';
 export { resolveBoardArgs, boardArgDescription, periodArgDescription, seasonArgDescription } from './board-args.js';
 export {

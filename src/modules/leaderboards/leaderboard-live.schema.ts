@@ -6,7 +6,7 @@ import { decodeId } from '../../graphql/ids.js';
 import { changedStates } from '../../graphql/live/changed-states.js';
 import { mapStream } from '../../graphql/live/map-stream.js';
 import { boardArgDescription, periodArgDescription, resolveBoardArgs, seasonArgDescription } from './board-args.js';
-import { LeaderboardRef, RankModeEnum, StandingRef, type StandingShape } from './leaderboards.schema.js';
+import { LeaderboardRef, RankModeEnum, StandingRef, type StandingShape } from './board-read-types.schema.js';
 import { getLeaderboard, MAX_LEADERBOARD_PAGE } from './leaderboards.service.js';
 import './leaderboards.topics.js';
 import { lookupStandings, type LiveStanding } from './standing-lookup.js';

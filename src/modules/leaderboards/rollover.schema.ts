@@ -1,6 +1,6 @@
 import { builder } from '../../graphql/builder.js';
 import { parsePeriodRef, periodRef, POINTS_BOARD } from './board-definition.js';
-import { SeasonRef } from './leaderboards.schema.js';
+import { SeasonRef } from './board-read-types.schema.js';
 import { seasonOf, type SeasonShape } from './season-shape.js';
 import { ROLLOVER_SCOPE } from './seasons.topics.js';
 
