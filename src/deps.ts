@@ -89,7 +89,9 @@ export async function createDeps(
     pubsub,
     queues,
     flows,
-    tokens: createTokenService(config.auth),
+    // Tokens are on the real clock, not deps.now: deps.now is moved by tests (and may be set to another
+    // month) after tokens were issued, and a token's exp is a real-world instant its holder was told.
+    tokens: createTokenService(config.auth, () => new Date()),
     viewers: createViewerCache(db),
     userCache: createUserCache(),
     logInGuard: createLogInGuard({ redis, keys }, config.rateLimit.logIn),

@@ -29,7 +29,8 @@ const VERIFIED_TOKENS = 10_000;
  * existing identity provider can issue them. The accepted algorithms are
  * pinned, so an unsigned (`alg: none`) or re-signed token never passes.
  */
-export function createTokenService(auth: Config['auth']): TokenService {
+/** `now` is the clock tokens are issued, verified and remembered by (the real clock in the app, see deps.ts). */
+export function createTokenService(auth: Config['auth'], now: () => Date): TokenService {
   // Imported into WebCrypto once: jose imports a raw secret again on every verification (~2× the CPU of a verify).
   const secret = auth.jwtSecret
     ? crypto.subtle.importKey('raw', new TextEncoder().encode(auth.jwtSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
@@ -50,7 +51,7 @@ export function createTokenService(auth: Config['auth']): TokenService {
   async function verifyWithAnyKey(token: string): Promise<{ payload: JWTPayload; ownKey: boolean }> {
     if (secret) {
       try {
-        return { payload: (await jwtVerify(token, await secret, { ...claims, algorithms: ['HS256'] })).payload, ownKey: true };
+        return { payload: (await jwtVerify(token, await secret, { ...claims, currentDate: now(), algorithms: ['HS256'] })).payload, ownKey: true };
       } catch (error) {
         if (!jwks || !(error instanceof joseErrors.JOSEAlgNotAllowed)) throw error;
       }
@@ -58,6 +59,7 @@ export function createTokenService(auth: Config['auth']): TokenService {
     if (!jwks) throw new InvalidTokenError('No key is configured to verify tokens.');
     const result = await jwtVerify(token, jwks, {
       ...claims,
+      currentDate: now(),
       algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'],
     });
     return { payload: result.payload, ownKey: false };
@@ -65,9 +67,8 @@ export function createTokenService(auth: Config['auth']): TokenService {
 
   async function verifyWithExpiry(token: string): Promise<VerifiedToken> {
     const known = verified.get(token);
-    // jose's own rule and clock: a token is expired from its `exp` second on, by the real time (not deps.now, which tests move).
-    // eslint-disable-next-line no-restricted-syntax
-    if (known && known.expiresAt.getTime() > Date.now()) return known;
+    // jose's rule, on the same clock: a token is expired from its `exp` second on.
+    if (known && known.expiresAt.getTime() > now().getTime()) return known;
     let payload: JWTPayload;
     let ownKey: boolean;
     try {
@@ -87,18 +88,19 @@ export function createTokenService(auth: Config['auth']): TokenService {
     // `requiredClaims: ['exp']` makes jose refuse a token without one; this only narrows the type.
     if (payload.exp === undefined) throw new InvalidTokenError('Your token has no expiry (exp); log in again.');
     const result = { userId, expiresAt: new Date(payload.exp * 1000) };
-    // eslint-disable-next-line no-restricted-syntax -- the same clock as jose's, above
-    if (ownKey) verified.set(token, result, { ttl: Math.max(1, result.expiresAt.getTime() - Date.now()) });
+    // Kept until evicted; an expired entry is never answered (above).
+    if (ownKey) verified.set(token, result);
     return result;
   }
 
   return {
     async issue(userId) {
       if (!secret) throw new Error('JWT_SECRET is not set; tokens are issued by the identity provider.');
-      let jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(String(userId)).setIssuedAt();
+      const issuedAt = Math.floor(now().getTime() / 1000);
+      let jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(String(userId)).setIssuedAt(issuedAt);
       if (auth.issuer) jwt = jwt.setIssuer(auth.issuer);
       if (auth.audience) jwt = jwt.setAudience(auth.audience);
-      return jwt.setExpirationTime(`${auth.tokenTtlSeconds}s`).sign(await secret);
+      return jwt.setExpirationTime(issuedAt + auth.tokenTtlSeconds).sign(await secret);
     },
     verify: async (token) => (await verifyWithExpiry(token)).userId,
     verifyWithExpiry,
