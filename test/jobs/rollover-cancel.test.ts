@@ -4,7 +4,7 @@ import { runJob } from '../../src/modules/jobs/jobs.service.js';
 import { COPY_JOB, FINISH_JOB, ROLLOVER_TICK_JOB } from '../../src/modules/leaderboards/rollover-flow.js';
 import { rolloverCopyJob } from '../../src/modules/leaderboards/rollover.jobs.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
-import { waitFor } from '../support/wait.js';
+import { waitFor, waitHealed } from '../support/wait.js';
 import {
   archivePlaces,
   boardKeysPresent,
@@ -45,6 +45,8 @@ beforeAll(async () => {
   t = await createTestContext({}, { jobHandlers: handlers.map((handler) => (handler.name === COPY_JOB ? heldCopy : handler)) });
   admin = await t.createUser({ role: 'ADMIN' });
   await t.startServer({ api: false, worker: true });
+  // The board is filled straight into Redis: the worker's first heal of this prefix must be behind it.
+  await waitHealed(t.deps);
 });
 afterAll(async () => {
   release?.();

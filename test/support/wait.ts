@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Deps } from '../../src/lib/app-deps.js';
 
 /**
  * Polls until `check` returns a value other than undefined/false, or fails
@@ -19,4 +20,21 @@ export async function waitFor<T>(
     }
     await sleep(options.intervalMs ?? 100);
   }
+}
+
+/**
+ * Waits until a worker's self-heal has rebuilt this test's fresh Redis prefix
+ * (its `healed` marker equals its `epoch`). The first heal of a prefix marks
+ * every CURRENT board not whole and queues the rollover of CLOSING periods, so
+ * a test that fills a board straight into Redis waits for it first.
+ */
+export async function waitHealed(deps: Pick<Deps, 'redis' | 'keys'>): Promise<void> {
+  const [epoch, healed] = [deps.keys.key('{meta}', 'epoch'), deps.keys.key('{meta}', 'healed')];
+  await waitFor(
+    async () => {
+      const [now, done] = await deps.redis.mget(epoch, healed);
+      return now !== null && now === done;
+    },
+    { what: "the worker's first self-heal", timeoutMs: 60_000 },
+  );
 }

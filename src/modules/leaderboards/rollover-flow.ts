@@ -53,6 +53,11 @@ export function planShards(members: number, shardSize = DEFAULT_SHARD_SIZE): Arr
   return shards;
 }
 
+/** The job id of a {@link FINISH_JOB} or {@link COPY_JOB} (without its shard number) of run `runKey` of period `ref`. */
+export function flowJobId(name: typeof FINISH_JOB | typeof COPY_JOB, ref: string, runKey: string): string {
+  return `${name}.${jobIdPart(ref)}.${runKey}`;
+}
+
 /**
  * Adds the rollover flow: one {@link FINISH_JOB} parent over N {@link COPY_JOB}
  * children, all on the `leaderboards` queue. Job ids derive from the period
@@ -67,8 +72,7 @@ export async function startRolloverFlow(
 ): Promise<{ finishJobId: string; shards: number }> {
   const { ref, month, order, members, runKey } = input;
   const batchSize = input.batchSize ?? DEFAULT_BATCH_SIZE;
-  const idOf = (name: string) => `${name}.${jobIdPart(ref)}.${runKey}`;
-  const finishJobId = idOf(FINISH_JOB);
+  const finishJobId = flowJobId(FINISH_JOB, ref, runKey);
   const shards = planShards(members, input.shardSize);
   await deps.flows.add({
     name: FINISH_JOB,
@@ -79,7 +83,7 @@ export async function startRolloverFlow(
       name: COPY_JOB,
       queueName: 'leaderboards',
       data: { ref, month, order, ...shard, batchSize } satisfies CopyShardData,
-      opts: { ...COPY_JOB_OPTIONS, jobId: `${idOf(COPY_JOB)}.${index + 1}`, failParentOnFailure: true },
+      opts: { ...COPY_JOB_OPTIONS, jobId: `${flowJobId(COPY_JOB, ref, runKey)}.${index + 1}`, failParentOnFailure: true },
     })),
   });
   return { finishJobId, shards: shards.length };

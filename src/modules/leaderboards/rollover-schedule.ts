@@ -1,7 +1,8 @@
 import type { Deps } from '../../lib/app-deps.js';
+import { boardKeys } from './board-keys.js';
 import { sealBoard } from './board-freeze.js';
-import { ROLLOVER_JOB, ROLLOVER_JOB_OPTIONS, startRolloverFlow } from './rollover-flow.js';
-import { autoRolloverJobId } from './rollover-period.js';
+import { FINISH_JOB, flowJobId, ROLLOVER_JOB, ROLLOVER_JOB_OPTIONS, startRolloverFlow } from './rollover-flow.js';
+import { AUTO_RUN_KEY, autoRolloverJobId } from './rollover-period.js';
 import { prepareRollover } from './rollover-prepare.js';
 
 type ScheduleDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'queues' | 'now'>;
@@ -73,19 +74,44 @@ export async function startDueRollovers(deps: ScheduleDeps): Promise<{ due: numb
 }
 
 /**
- * Adds again the automatic rollover of every CLOSING board period: a
- * self-healing step after Redis lost its data. A period is CLOSING from the
- * moment its rollover was queued (by the tick, or early by
- * {@link closePeriodNow}) until that rollover archived it, and the queued job
- * lived only in Redis; the tick only looks for CURRENT periods. Where the job
- * still exists (queued, running or done) nothing is added, so this is safe to
- * run after a failover too; a new run archives exactly once.
+ * Whether Redis still holds the rollover run that froze the board of `ref`:
+ * the seal names the run (`frozen:<run>`) and its `season.rollover` job or
+ * its flow's finish job still exists, in any state. Then Redis lost nothing
+ * of it: the run goes on, or it ended (failed, or an admin cancelled it) and
+ * is left as its operator left it.
+ */
+async function frozenRunKnown(deps: Pick<Deps, 'redis' | 'keys' | 'queues'>, ref: string): Promise<boolean> {
+  const seal = await deps.redis.get(boardKeys(deps.keys, ref).sealed);
+  if (!seal?.startsWith('frozen:')) return false;
+  const runKey = seal.slice('frozen:'.length);
+  const queue = deps.queues.leaderboards;
+  const jobs = await Promise.all([
+    queue.getJob(runKey === AUTO_RUN_KEY ? autoRolloverJobId(ref) : runKey),
+    queue.getJob(flowJobId(FINISH_JOB, ref, runKey)),
+  ]);
+  return jobs.some((job) => job !== undefined);
+}
+
+/**
+ * Adds again the automatic rollover of every CLOSING board period whose
+ * rollover Redis lost: a self-healing step after Redis lost its data. A
+ * period is CLOSING from the moment its rollover was queued (by the tick, or
+ * early by {@link closePeriodNow}) until that rollover archived it, and the
+ * queued job lived only in Redis; the tick only looks for CURRENT periods.
+ * Nothing is added where the run that froze the board is still known (see
+ * {@link frozenRunKnown}): a heal after a failover, or a spurious one, must
+ * not start a second run beside a running one, nor restart a run an admin
+ * cancelled. Otherwise {@link enqueueRollover} adds the automatic job unless
+ * it exists; a new run archives exactly once.
  * @returns the periods whose rollover was added or retried.
  */
-export async function requeueClosingRollovers(deps: Pick<Deps, 'db' | 'queues' | 'logger'>): Promise<string[]> {
+export async function requeueClosingRollovers(deps: Pick<Deps, 'db' | 'redis' | 'keys' | 'queues' | 'logger'>): Promise<string[]> {
   const closing = await deps.db.boardPeriod.findMany({ where: { state: 'CLOSING' }, select: { ref: true }, orderBy: { endsAt: 'asc' } });
   const requeued: string[] = [];
-  for (const { ref } of closing) if (await enqueueRollover(deps, ref)) requeued.push(ref);
+  for (const { ref } of closing) {
+    if (await frozenRunKnown(deps, ref)) continue;
+    if (await enqueueRollover(deps, ref)) requeued.push(ref);
+  }
   if (requeued.length > 0) deps.logger.warn({ requeued }, 'rollovers of closing board periods queued again');
   return requeued;
 }
