@@ -108,7 +108,7 @@ export async function loadBucketedBoard(
   deps: Pick<Deps, 'redis' | 'keys'>,
   target: Pick<BoardTarget, 'ref' | 'order'>,
   layout: BucketLayout,
-  standings: Iterable<LoadedStanding>,
+  standings: Iterable<LoadedStanding> | AsyncIterable<LoadedStanding>,
 ): Promise<number> {
   const buckets = bucketCount(layout);
   const home = bucketHomeKeys(deps.keys, target.ref);
@@ -118,7 +118,7 @@ export async function loadBucketedBoard(
   const maxSeq = new Array<bigint>(buckets).fill(-1n);
   let loaded = 0;
   let pass: LoadedStanding[] = [];
-  for (const standing of standings) {
+  for await (const standing of standings) {
     pass.push(standing);
     if (pass.length === PASS) {
       await appendPass(deps, target, layout, pass, maxSeq);
