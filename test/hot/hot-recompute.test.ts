@@ -19,18 +19,19 @@ const BOARD_SIZE = 500; // the default HOT_BOARD_SIZE
 let t: TestContext;
 
 /** The deps with PostgreSQL reads of activities watched (and optionally sabotaged). */
-function watchedDeps(onFindMany: (call: number, args: any) => Promise<void> | void = () => {}) {
+function watchedDeps(onPage: (call: number, args: { take: number; after: number }) => Promise<void> | void = () => {}) {
   const queries: Array<{ take: number; after: number; rows: number }> = [];
-  const activity = {
-    async findMany(args: any) {
-      await onFindMany(queries.length + 1, args);
-      const rows = await t.deps.db.activity.findMany(args);
-      queries.push({ take: args.take, after: args.where?.id?.gt, rows: rows.length });
-      return rows;
-    },
-  };
-  // The real client, with its activity reads observed; every other table (e.g. hot settings) as it is.
-  const db = new Proxy(t.deps.db, { get: (target, property) => (property === 'activity' ? activity : Reflect.get(target, property)) });
+  // readHeatPage's query: `… WHERE id > ${afterId} … LIMIT ${batchSize}`, so its first value and its last.
+  async function $queryRaw(strings: TemplateStringsArray, ...values: unknown[]) {
+    if (!strings.join('?').includes('FROM activities')) return t.deps.db.$queryRaw(strings, ...values);
+    const page = { after: values[0] as number, take: values.at(-1) as number };
+    await onPage(queries.length + 1, page);
+    const rows = await t.deps.db.$queryRaw<unknown[]>(strings, ...values);
+    queries.push({ ...page, rows: rows.length });
+    return rows;
+  }
+  // The real client, with its activity page reads observed; every other query (e.g. hot settings) as it is.
+  const db = new Proxy(t.deps.db, { get: (target, property) => (property === '$queryRaw' ? $queryRaw : Reflect.get(target, property)) });
   return { deps: { ...t.deps, db } as unknown as Deps, queries };
 }
 

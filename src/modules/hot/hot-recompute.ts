@@ -4,7 +4,8 @@ import { redisClockMs, replaceBoards, touchedSince } from './hot-board-store.js'
 import { publishHotChanges } from './hot-changes.js';
 import { refreshActivitiesHeat } from './hot-refresh.js';
 import { currentHotSettings } from './hot-settings.js';
-import { HEAT_ROW_SELECT, insideWindow, publicationTime, toHotEntry, VISIBLE_STATUSES, type HeatRow, type HeatSettings, type HotEntry } from './hot-scoring.js';
+import { readHeatPage } from './heat-row-page.js';
+import { insideWindow, publicationTime, toHotEntry, type HeatRow, type HeatSettings, type HotEntry } from './hot-scoring.js';
 import { TopN } from './top-n-heap.js';
 
 /** Rows per keyset page: big enough to amortise round trips, small enough to bound memory. */
@@ -18,8 +19,8 @@ const TOUCHED_MARGIN_MS = 5_000;
 
 /**
  * Visible activities in keyset-paginated batches (`WHERE id > $last ORDER BY
- * id LIMIT $batch`), so memory holds one batch, never the whole table.
- * `onQuery` is told each batch's size, the last one possibly 0.
+ * id LIMIT $batch`, see readHeatPage), so memory holds one batch, never the
+ * whole table. `onQuery` is told each batch's size, the last one possibly 0.
  */
 export async function* scanHeatRows(
   deps: Pick<Deps, 'db'>,
@@ -27,12 +28,7 @@ export async function* scanHeatRows(
 ): AsyncGenerator<HeatRow[]> {
   let lastId = 0;
   for (;;) {
-    const rows = await deps.db.activity.findMany({
-      where: { id: { gt: lastId }, status: { in: [...VISIBLE_STATUSES] }, ...(input.category ? { category: input.category } : {}) },
-      orderBy: { id: 'asc' },
-      take: input.batchSize,
-      select: HEAT_ROW_SELECT,
-    });
+    const rows = await readHeatPage(deps.db, { afterId: lastId, batchSize: input.batchSize, category: input.category });
     input.onQuery?.(rows.length);
     if (rows.length > 0) yield rows;
     const last = rows.at(-1);
