@@ -140,6 +140,25 @@ describe('hot.recompute', () => {
     expect(await keysMatching(t.deps.redis, staging)).toEqual([]);
   });
 
+  it('fails cleanly when the page read ahead fails while the batch before is still being handled', async () => {
+    // The next page is asked for when a batch arrives; here it fails while afterBatch still waits on I/O.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { deps } = watchedDeps((call) => {
+        if (call === 3) throw new Error('PostgreSQL went away');
+      });
+      // A macrotask boundary, as any I/O of afterBatch (progress, cancellation checks) makes one.
+      const afterBatch = () => new Promise<void>((resolve) => setImmediate(resolve));
+      await expect(recomputeHotBoards(deps, { batchSize: BATCH, afterBatch })).rejects.toThrow('PostgreSQL went away');
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
+
   it('applies again a write made while the scan had already passed its activity', async () => {
     const firstId = (await t.deps.db.activity.findFirst({ where: { status: { in: [...VISIBLE_STATUSES] } }, orderBy: { id: 'asc' } }))!.id;
     const { deps } = watchedDeps(async (call) => {
