@@ -3,11 +3,7 @@ import type { Worker } from 'bullmq';
 import type { Deps } from './deps.js';
 import { initJobSeries } from './infra/metrics.js';
 import { queuePrefix, startWorkers } from './infra/queues.js';
-import { createYogaServer } from './graphql/yoga.js';
-import { ADMIN_QUEUES_PATH, createAdminQueuesRoute } from './http/admin-queues.js';
-import { createLivePageRoutes } from './http/live-page.js';
 import { createMetricsServer, createProbeServer, listen, type Route } from './http/routes.js';
-import { createHttpServer } from './http/server.js';
 import { createRunRecorder } from './modules/jobs/job-runs.js';
 import { syncSchedules } from './modules/jobs/job-schedules.js';
 import { startSelfHeal } from './self-heal.js';
@@ -42,6 +38,14 @@ export async function startApp(deps: Deps, roles: { api: boolean; worker: boolea
   let url: string | undefined;
   let hotSync: HotCacheSync | undefined;
   if (roles.api) {
+    // Loaded only for the API: the GraphQL schema, yoga, Bull Board (Express) and the live page are
+    // ~50 MB of a worker-only process's resident memory it never uses (docs/benchmarks.md).
+    const [{ createYogaServer }, { ADMIN_QUEUES_PATH, createAdminQueuesRoute }, { createLivePageRoutes }, { createHttpServer }] = await Promise.all([
+      import('./graphql/yoga.js'),
+      import('./http/admin-queues.js'),
+      import('./http/live-page.js'),
+      import('./http/server.js'),
+    ]);
     // Before listening: the first hot reads (and reads while PostgreSQL is down) are served from the preloaded copy.
     hotSync = await startHotCacheSync(deps);
     const http = createHttpServer(deps, createYogaServer(deps), {

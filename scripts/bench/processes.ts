@@ -1,4 +1,4 @@
-import { execFile, fork, type ChildProcess } from 'node:child_process';
+import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -70,6 +70,38 @@ export async function startServer(kind: 'app' | 'bare' | 'worker', env: Record<s
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.disconnect();
+      await exited;
+    },
+  };
+}
+
+/**
+ * A worker started as production starts it: `node dist/main.js --worker`
+ * (the Dockerfile's image, docs/operations.md), the compiled code with no tsx
+ * in the process. Needs `npm run build` first. It runs until SIGTERM, which it
+ * answers with its graceful shutdown; its health server listens on
+ * WORKER_HTTP_PORT (0 here: any free port), so callers wait for its work
+ * (the first self-heal) rather than for a URL.
+ */
+export async function startBuiltWorker(env: Record<string, string>): Promise<ServerProcess> {
+  const entry = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+  await readFile(entry).catch(() => {
+    throw new Error(`${entry} is missing: run \`npm run build\` before this benchmark (it runs the built worker, as production does)`);
+  });
+  const flags = process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...flags, entry, '--worker'], {
+    env: { ...process.env, ...env, NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const pid = child.pid as number;
+  return {
+    url: '',
+    pid,
+    cpuMicros: () => processCpuMicros(pid),
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
       await exited;
     },
   };

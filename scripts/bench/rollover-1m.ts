@@ -7,12 +7,18 @@ import { closePeriodNow } from '../../src/modules/leaderboards/rollover-schedule
 import type { BenchEnvironment } from './environment.js';
 import { fillRedisBoard, loadStandings, loadUsers, withSql } from './bulk-load.js';
 import { postgresCpu } from './postgres-cpu.js';
-import { processPeakRssMb, processRssMb, startServer } from './processes.js';
+import { processPeakRssMb, processRssMb, startBuiltWorker, startServer } from './processes.js';
 import { summarize } from './rounds.js';
 
 const MEMBERS = Number(process.env.BENCH_ROLLOVER_MEMBERS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROLLOVER_ROUNDS ?? 3);
 const POLL_MS = 50;
+/**
+ * `built` (the default): the worker as production runs it, `node dist/main.js
+ * --worker` (needs `npm run build`); `tsx`: the source under tsx, as the
+ * runs before 2026-12-01 (07:00) did.
+ */
+const WORKER = process.env.BENCH_ROLLOVER_WORKER === 'tsx' ? 'tsx' : 'built';
 
 /** The baseline: one server-side `COPY … FROM '<file>'` of the same rows into a fresh partition of board_archive. */
 async function rawCopy(env: BenchEnvironment, file: string, month: string) {
@@ -45,7 +51,8 @@ async function rollover(env: BenchEnvironment, season: string) {
   const ref = `points/${season}`;
   const board = await getBoard(env.deps, 'points');
   await withSql(env.variables.DATABASE_URL as string, (client) => loadStandings(client, ref, MEMBERS));
-  const worker = await startServer('worker', { ...env.variables, WORKER_HTTP_PORT: '0' });
+  const workerEnv = { ...env.variables, WORKER_HTTP_PORT: '0' };
+  const worker = WORKER === 'built' ? await startBuiltWorker(workerEnv) : await startServer('worker', workerEnv);
   const startedAt = new Date();
   try {
     await healed(env);
@@ -125,6 +132,7 @@ export async function rollover1m(env: BenchEnvironment) {
     name: `season rollover of ${MEMBERS} members (worker process) vs raw COPY of the same rows`,
     members: MEMBERS,
     rounds: ROUNDS,
+    worker: WORKER === 'built' ? 'node dist/main.js --worker' : 'tsx (server-process.ts)',
     rollover: {
       ms: rolloverMs,
       workerCpuMs: summarize(rollovers.map((run) => run.workerCpuMs)),

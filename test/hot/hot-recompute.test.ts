@@ -19,18 +19,19 @@ const BOARD_SIZE = 500; // the default HOT_BOARD_SIZE
 let t: TestContext;
 
 /** The deps with PostgreSQL reads of activities watched (and optionally sabotaged). */
-function watchedDeps(onFindMany: (call: number, args: any) => Promise<void> | void = () => {}) {
+function watchedDeps(onPage: (call: number, args: { take: number; after: number }) => Promise<void> | void = () => {}) {
   const queries: Array<{ take: number; after: number; rows: number }> = [];
-  const activity = {
-    async findMany(args: any) {
-      await onFindMany(queries.length + 1, args);
-      const rows = await t.deps.db.activity.findMany(args);
-      queries.push({ take: args.take, after: args.where?.id?.gt, rows: rows.length });
-      return rows;
-    },
-  };
-  // The real client, with its activity reads observed; every other table (e.g. hot settings) as it is.
-  const db = new Proxy(t.deps.db, { get: (target, property) => (property === 'activity' ? activity : Reflect.get(target, property)) });
+  // readHeatPage's query: `… WHERE id > ${afterId} … LIMIT ${batchSize}`, so its first value and its last.
+  async function $queryRaw(strings: TemplateStringsArray, ...values: unknown[]) {
+    if (!strings.join('?').includes('FROM activities')) return t.deps.db.$queryRaw(strings, ...values);
+    const page = { after: values[0] as number, take: values.at(-1) as number };
+    await onPage(queries.length + 1, page);
+    const rows = await t.deps.db.$queryRaw<unknown[]>(strings, ...values);
+    queries.push({ ...page, rows: rows.length });
+    return rows;
+  }
+  // The real client, with its activity page reads observed; every other query (e.g. hot settings) as it is.
+  const db = new Proxy(t.deps.db, { get: (target, property) => (property === '$queryRaw' ? $queryRaw : Reflect.get(target, property)) });
   return { deps: { ...t.deps, db } as unknown as Deps, queries };
 }
 
@@ -137,6 +138,25 @@ describe('hot.recompute', () => {
     expect(await keysMatching(t.deps.redis, staging)).toEqual([probe]);
     await t.deps.redis.del(probe);
     expect(await keysMatching(t.deps.redis, staging)).toEqual([]);
+  });
+
+  it('fails cleanly when the page read ahead fails while the batch before is still being handled', async () => {
+    // The next page is asked for when a batch arrives; here it fails while afterBatch still waits on I/O.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { deps } = watchedDeps((call) => {
+        if (call === 3) throw new Error('PostgreSQL went away');
+      });
+      // A macrotask boundary, as any I/O of afterBatch (progress, cancellation checks) makes one.
+      const afterBatch = () => new Promise<void>((resolve) => setImmediate(resolve));
+      await expect(recomputeHotBoards(deps, { batchSize: BATCH, afterBatch })).rejects.toThrow('PostgreSQL went away');
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
   });
 
   it('applies again a write made while the scan had already passed its activity', async () => {

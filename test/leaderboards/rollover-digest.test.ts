@@ -3,10 +3,12 @@ import type { BoardOrder } from '../../src/generated/prisma/client.js';
 import { boardKeys } from '../../src/modules/leaderboards/board-keys.js';
 import { copyShard } from '../../src/modules/leaderboards/rollover-copy.js';
 import { prepareRollover } from '../../src/modules/leaderboards/rollover-prepare.js';
-import { chunkDigestMatches } from '../../src/modules/leaderboards/rollover-verify.js';
+import { shardDigestsOf, type ShardDigest } from '../../src/modules/leaderboards/rollover-digest.js';
+import { finishRollover } from '../../src/modules/leaderboards/rollover-finish.js';
+import { chunkDigestMatches, verifyByShardDigests } from '../../src/modules/leaderboards/rollover-verify.js';
 import { createTestClock } from '../support/clock.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
-import { ensureRef, fillBoard, putMember } from './rollover-support.js';
+import { ensureRef, fillBoard, periodState, putMember } from './rollover-support.js';
 
 const clock = createTestClock('2026-06-15T12:00:00.000Z');
 let t: TestContext;
@@ -52,3 +54,63 @@ describe('the verification digest', () => {
     expect(await chunkDigestMatches(t.deps.db, target, 1, reply)).toBe(true);
   });
 });
+
+describe('verification by the copy shards digests', () => {
+  /** Prepares `ref` and copies it in two shards; returns what they vouch for. */
+  async function copiedInTwo(ref: string, members: number) {
+    const plan = await prepareRollover(t.deps, { ref, runKey: 'shards' });
+    if (plan.archived) throw new Error(`${ref} is archived`);
+    const split = Math.floor(members / 2);
+    const shards = [];
+    for (const [fromRank, toRank] of [[1, split], [split + 1, members]] as const) {
+      const { digest } = await copyShard(t.deps, { ref, month: plan.month, order: plan.order, fromRank, toRank, batchSize: 300 });
+      shards.push(digest);
+    }
+    return shards;
+  }
+
+  it('finishes without comparing rows, yet a row tampered with after the copy still fails the finish and is named', async () => {
+    const ref = 'points/2026-01';
+    await fillBoard(t, ref, 1_500);
+    const shards = shardDigestsOf(await copiedInTwo(ref, 1_500).then((digests) => digests.map((digest) => ({ digest }))));
+    expect(shards?.map((shard) => [shard.fromRank, shard.toRank, shard.rows])).toEqual([[1, 750, 750], [751, 1_500, 1_500 - 750]]);
+
+    await t.deps.db.$executeRaw`UPDATE board_archive SET score = score + 1 WHERE period_ref = ${ref} AND rank = 900`;
+    await expect(finishRollover(t.deps, { ref, shards })).rejects.toThrow(/rank 900 holds user/);
+    expect(await periodState(t, ref)).toBe('CLOSING');
+    expect(await t.deps.redis.zcard(boardKeys(t.deps.keys, ref).board)).toBe(1_500);
+
+    await t.deps.db.$executeRaw`UPDATE board_archive SET score = score - 1 WHERE period_ref = ${ref} AND rank = 900`;
+    expect(await finishRollover(t.deps, { ref, shards })).toMatchObject({ members: 1_500, archivedNow: true, verifiedBy: 'shard digests' });
+  });
+
+  it('vouches for nothing where a range held a row unlike the board, so the finish compares rows and names it', async () => {
+    const ref = 'points/2025-12';
+    await fillBoard(t, ref, 900);
+    await prepareRollover(t.deps, { ref, runKey: 'shards' });
+    // A row the copy keeps (ON CONFLICT DO NOTHING) though the board holds someone else there.
+    await t.deps.db.$executeRaw`INSERT INTO board_archive (month, period_ref, rank, user_id, score, seq) VALUES ('2025-12', ${ref}, 5, 77777777, 1, 1)`;
+    const shards = await copiedInTwo(ref, 900);
+    expect(shards.map((digest) => digest === null)).toEqual([true, false]);
+    expect(shardDigestsOf(shards.map((digest) => ({ digest })))).toBeNull();
+    await expect(finishRollover(t.deps, { ref, shards: null })).rejects.toThrow(/rank 5 holds user 77777777/);
+    expect(await periodState(t, ref)).toBe('CLOSING');
+  });
+
+  it('compares every row when the digests do not cover the board: a shard missing, or a member added after the copy', async () => {
+    const ref = 'points/2025-11';
+    await fillBoard(t, ref, 600);
+    const [first, second] = (await copiedInTwo(ref, 600)) as [ShardDigest, ShardDigest];
+    // Half the board vouched for: the rows are compared (and found equal).
+    expect(await verifyByShardDigests(t.deps, targetOf(ref), [first])).toBeNull();
+    expect(await verifyByShardDigests(t.deps, targetOf(ref), [first, second])).toBe(600);
+
+    await putMember(t, ref, 'DESC', 999_999, 1, 12);
+    expect(await verifyByShardDigests(t.deps, targetOf(ref), [first, second])).toBeNull();
+    await expect(finishRollover(t.deps, { ref, shards: [first, second] })).rejects.toThrow(/600 rows for 601 board members/);
+  });
+});
+
+function targetOf(ref: string) {
+  return { ref, order: 'DESC' as const, archiveMonth: ref.split('/')[1] as string, layout: null };
+}

@@ -4,7 +4,8 @@ import { redisClockMs, replaceBoards, touchedSince } from './hot-board-store.js'
 import { publishHotChanges } from './hot-changes.js';
 import { refreshActivitiesHeat } from './hot-refresh.js';
 import { currentHotSettings } from './hot-settings.js';
-import { HEAT_ROW_SELECT, insideWindow, publicationTime, toHotEntry, VISIBLE_STATUSES, type HeatRow, type HeatSettings, type HotEntry } from './hot-scoring.js';
+import { readHeatPage } from './heat-row-page.js';
+import { insideWindow, publicationTime, toHotEntry, type HeatRow, type HeatSettings, type HotEntry } from './hot-scoring.js';
 import { TopN } from './top-n-heap.js';
 
 /** Rows per keyset page: big enough to amortise round trips, small enough to bound memory. */
@@ -18,26 +19,35 @@ const TOUCHED_MARGIN_MS = 5_000;
 
 /**
  * Visible activities in keyset-paginated batches (`WHERE id > $last ORDER BY
- * id LIMIT $batch`), so memory holds one batch, never the whole table.
- * `onQuery` is told each batch's size, the last one possibly 0.
+ * id LIMIT $batch`, see readHeatPage), so memory holds a batch or two, never
+ * the whole table. The next batch is asked for as soon as a batch arrives
+ * (its last id is all it needs), so PostgreSQL reads it while the caller
+ * scores this one. `onQuery` is told each batch's size, the last one
+ * possibly 0.
  */
 export async function* scanHeatRows(
   deps: Pick<Deps, 'db'>,
   input: { batchSize: number; category?: string | null; onQuery?: (rows: number) => void },
 ): AsyncGenerator<HeatRow[]> {
-  let lastId = 0;
-  for (;;) {
-    const rows = await deps.db.activity.findMany({
-      where: { id: { gt: lastId }, status: { in: [...VISIBLE_STATUSES] }, ...(input.category ? { category: input.category } : {}) },
-      orderBy: { id: 'asc' },
-      take: input.batchSize,
-      select: HEAT_ROW_SELECT,
-    });
-    input.onQuery?.(rows.length);
-    if (rows.length > 0) yield rows;
-    const last = rows.at(-1);
-    if (!last || rows.length < input.batchSize) return;
-    lastId = last.id;
+  const read = (afterId: number) => {
+    const page = readHeatPage(deps.db, { afterId, batchSize: input.batchSize, category: input.category });
+    // Handled here too: it may fail while the caller still scores the batch before, long before it is awaited.
+    page.catch(() => undefined);
+    return page;
+  };
+  let next: Promise<HeatRow[]> | null = read(0);
+  try {
+    while (next) {
+      const rows: HeatRow[] = await next;
+      next = null;
+      input.onQuery?.(rows.length);
+      const last = rows.at(-1);
+      if (last && rows.length === input.batchSize) next = read(last.id);
+      if (rows.length > 0) yield rows;
+    }
+  } finally {
+    // A caller that stopped early (a cancelled job, a failure) returns once the read it started is over.
+    await next?.catch(() => undefined);
   }
 }
 

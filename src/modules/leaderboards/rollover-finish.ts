@@ -2,7 +2,8 @@ import type { Deps } from '../../lib/app-deps.js';
 import { parsePeriodRef, POINTS_BOARD, type BoardDefinition } from './board-definition.js';
 import { releaseBoard } from './board-freeze.js';
 import { ensurePeriod, periodIdOf, targetOf } from './board-periods.service.js';
-import { verifyArchive } from './rollover-verify.js';
+import type { ShardDigest } from './rollover-digest.js';
+import { verifyArchive, verifyByShardDigests } from './rollover-verify.js';
 import { ROLLOVER_SCOPE } from './seasons.topics.js';
 
 type FinishDeps = Pick<Deps, 'db' | 'redis' | 'keys' | 'logger' | 'config' | 'pubsub' | 'now' | 'boardCache'>;
@@ -16,6 +17,8 @@ export interface FinishOutcome {
   archivedNow: boolean;
   /** Redis keys of the board deleted by this run. */
   deletedKeys: number;
+  /** How this run verified the archive: by the copy shards' digests, row by row, or not at all (ARCHIVED already). */
+  verifiedBy: 'shard digests' | 'rows' | null;
 }
 
 /**
@@ -44,23 +47,29 @@ async function announce(deps: FinishDeps, board: BoardDefinition, ref: string): 
  * The last step of the rollover of a CLOSING board period, run after every
  * copy shard is done:
  * 1. verify the archive against the frozen board (throws, keeping the board,
- *    on any difference: the retry verifies again);
+ *    on any difference: the retry verifies again). Given the copy shards'
+ *    digests, a count and a fingerprint of the archive suffice while they
+ *    agree (see verifyByShardDigests); where they do not, or no digests are
+ *    given, every row is compared, which names the first difference;
  * 2. mark the period ARCHIVED: from now on its reads go to the archive;
  * 3. only then delete the board from Redis (the seal stays, `archived`);
  * 4. publish `board:rolledOver` (and `season:rolledOver` for the points board).
  * A run that finds the period ARCHIVED already (a crash after step 2) just
  * does steps 3–4 again; deleting is idempotent.
  */
-export async function finishRollover(deps: FinishDeps, input: { ref: string }): Promise<FinishOutcome> {
-  const { ref } = input;
+export async function finishRollover(deps: FinishDeps, input: { ref: string; shards?: readonly ShardDigest[] | null }): Promise<FinishOutcome> {
+  const { ref, shards } = input;
   const period = await deps.db.boardPeriod.findUniqueOrThrow({ where: { ref }, include: { board: true } });
   if (period.state === 'CURRENT') throw new Error(`Board period ${ref} is not closing; its rollover did not start.`);
   const target = targetOf(deps, period.board, period);
 
   let archivedNow = false;
   let members: number;
+  let verifiedBy: FinishOutcome['verifiedBy'] = null;
   if (period.state === 'CLOSING') {
-    members = await verifyArchive(deps, target);
+    const vouched = shards ? await verifyByShardDigests(deps, target, shards) : null;
+    verifiedBy = vouched === null ? 'rows' : 'shard digests';
+    members = vouched ?? (await verifyArchive(deps, target));
     const { count } = await deps.db.boardPeriod.updateMany({ where: { ref, state: 'CLOSING' }, data: { state: 'ARCHIVED' } });
     archivedNow = count === 1;
   } else {
@@ -70,6 +79,6 @@ export async function finishRollover(deps: FinishDeps, input: { ref: string }): 
 
   // A repeat after a complete run has nothing to announce; one that found work left (a crash before) announces.
   if (archivedNow || deletedKeys > 0) await announce(deps, period.board, ref);
-  deps.logger.info({ ref, members, archivedNow, deletedKeys }, archivedNow ? 'board period archived' : 'board period was archived already');
-  return { ref, members, archivedNow, deletedKeys };
+  deps.logger.info({ ref, members, archivedNow, deletedKeys, verifiedBy }, archivedNow ? 'board period archived' : 'board period was archived already');
+  return { ref, members, archivedNow, deletedKeys, verifiedBy };
 }

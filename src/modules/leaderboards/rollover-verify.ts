@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Deps } from '../../lib/app-deps.js';
-import { Prisma } from '../../infra/prisma.js';
 import type { BoardTarget } from './board-definition.js';
 import { frozenBoardOf } from './board-storage.js';
 import { decodeBoardPage, type BoardPlace } from './rollover-copy.js';
+import { addFingerprints, archiveFingerprint, replyDigest, rowsDigestColumns, type RowsDigest, type ShardDigest } from './rollover-digest.js';
 
 /** The archive of a board period does not equal its board: the board must be kept. */
 export class ArchiveMismatchError extends Error {
@@ -37,12 +36,10 @@ type VerifyDeps = Pick<Deps, 'db' | 'redis' | 'keys'>;
 export async function chunkDigestMatches(db: Deps['db'], target: BoardTarget, from: number, reply: readonly string[]): Promise<boolean> {
   const { ref, order, archiveMonth: month } = target;
   const members = reply.length / 2;
-  const sortScore = order === 'DESC' ? Prisma.sql`-score` : Prisma.sql`score`;
-  const [row] = await db.$queryRaw<Array<{ n: number; digest: string }>>`
-    SELECT count(*)::int AS n,
-           md5(coalesce(string_agg(lpad(to_hex(seq), 16, '0') || ':' || user_id || ',' || ${sortScore}, ',' ORDER BY rank), '')) AS digest
+  const [row] = await db.$queryRaw<RowsDigest[]>`
+    SELECT ${rowsDigestColumns(order)}
     FROM board_archive WHERE month = ${month} AND period_ref = ${ref} AND rank BETWEEN ${from} AND ${from + members - 1}`;
-  return row?.n === members && row.digest === createHash('md5').update(reply.join(',')).digest('hex');
+  return row?.n === members && row.digest === replyDigest(reply);
 }
 
 /** Compares the chunk row by row: run only where the digests differ, to name the first difference. */
@@ -100,4 +97,26 @@ export async function verifyArchive(deps: VerifyDeps, target: BoardTarget): Prom
   }
   if ((await board.size()) !== members) throw new ArchiveMismatchError(ref, 'the board changed during verification');
   return members;
+}
+
+/**
+ * Checks the archive against what the copy shards vouch for, without reading
+ * the board again: their ranges are exactly 1..n, n is still the frozen
+ * board's size, and the period's archive holds n rows whose fingerprint is
+ * the sum of the shards' (each taken when its rows were found equal to the
+ * board they read; see rollover-digest.ts). So the archive is still the rows
+ * that were checked against the board, and the board is still as big as they.
+ * @returns the number of members, or null where this cannot tell (then compare every row: {@link verifyArchive}).
+ */
+export async function verifyByShardDigests(deps: VerifyDeps, target: BoardTarget, shards: readonly ShardDigest[]): Promise<number | null> {
+  let next = 1;
+  for (const shard of shards) {
+    if (shard.fromRank !== next || shard.rows !== shard.toRank - shard.fromRank + 1) return null;
+    next = shard.toRank + 1;
+  }
+  const members = next - 1;
+  if (members === 0 || (await frozenBoardOf(deps, target.ref, target.layout).size()) !== members) return null;
+  const archive = await archiveFingerprint(deps.db, target.archiveMonth, target.ref);
+  const vouched = addFingerprints(...shards.map((shard) => shard.fingerprint));
+  return archive.n === members && archive.fingerprint === vouched ? members : null;
 }

@@ -2,6 +2,7 @@ import type { Deps } from '../../lib/app-deps.js';
 import { NO_JOB_CONTROL, type JobHandler } from '../../infra/queues.js';
 import { parsePeriodRef, POINTS_BOARD } from './board-definition.js';
 import { copyShard, type AfterBatch } from './rollover-copy.js';
+import { shardDigestsOf } from './rollover-digest.js';
 import { finishRollover } from './rollover-finish.js';
 import {
   COPY_JOB,
@@ -87,13 +88,18 @@ export function rolloverCopyJob(
   };
 }
 
-/** `season.rollover.finish`, the parent of the rollover flow: verify, ARCHIVED, delete the board, announce. */
+/**
+ * `season.rollover.finish`, the parent of the rollover flow: verify, ARCHIVED,
+ * delete the board, announce. Its children's return values (kept by BullMQ
+ * on the parent, even once a child is removed) carry the shards' digests.
+ */
 export const rolloverFinishJob: JobHandler<Deps> = {
   queue: 'leaderboards',
   name: FINISH_JOB,
   description: 'Last step of a board period rollover: verifies the archive against the board, marks the period ARCHIVED, deletes the board.',
   options: FINISH_JOB_OPTIONS,
-  process: (job, deps) => finishRollover(deps, { ref: (job.data as FinishData).ref }),
+  process: async (job, deps) =>
+    finishRollover(deps, { ref: (job.data as FinishData).ref, shards: shardDigestsOf(Object.values(await job.getChildrenValues())) }),
 };
 
 /** The rollover's jobs: the per-period run, the tick that starts due ones, and the flow's children and parent. */
