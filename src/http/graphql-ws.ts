@@ -5,6 +5,7 @@ import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../infra/logger.js';
 import type { Yoga } from '../graphql/yoga.js';
 import { resultMessageTail } from '../graphql/live/result-json.js';
+import { takeSharedConsumer } from '../graphql/live/shared-subscriptions.js';
 import { toClientError } from '../graphql/errors.js';
 import { PERSISTED_QUERY_ONLY, trustedQueryText, type TrustedDocuments } from '../graphql/persisted-operations.js';
 import { appError, ErrorCode } from '../lib/app-error.js';
@@ -25,6 +26,7 @@ interface Connection {
   clientAddress: string | null;
   pendingTails: Map<number, Buffer>;
   nextRef: number;
+  backpressure: SocketBackpressure;
 }
 
 /**
@@ -74,6 +76,43 @@ export interface GraphQLWsOptions {
   trustedDocuments?: TrustedDocuments;
 }
 
+/**
+ * A shared subscription's results written straight to its socket, as they
+ * are handed out (Multicast → PushIterator.divert), instead of through
+ * graphql-ws's loop of the subscription: at 10,000 subscribers of one
+ * selection, that loop's steps (envelop's iterator layers, graphql-ws's
+ * `next`, the message's JSON around a stand-in, a promise per write) were
+ * most of the CPU per event besides the system calls. What is written is the
+ * message graphql-ws would write, `{"id":…,"type":"next","payload":<result>}`:
+ * the head, encoded once per subscription, and the result's shared tail.
+ *
+ * Only while graphql-ws has this very subscription registered (not before
+ * its loop started, not after a `complete`, not a later one under the same
+ * id), and only results sent as they are (no errors: those go through
+ * yoga's masking in the loop). Whatever is declined takes the loop, and the
+ * consumer sends nothing directly while such a value is on its way, so
+ * messages keep their order. Back-pressure is the connection's
+ * (socket-backpressure.ts): a socket that is behind keeps the newest result
+ * per subscription.
+ */
+function divertSharedResults(
+  consumer: ReturnType<typeof takeSharedConsumer> & object,
+  ctx: { subscriptions: Record<string, unknown>; extra: Connection },
+  id: string,
+  registered: unknown,
+): void {
+  const quotedId = JSON.stringify(id);
+  const head = Buffer.from(`{"id":${quotedId},"type":"next","payload":`);
+  const slot = `next:${quotedId}`;
+  consumer.divert((result) => {
+    if (ctx.subscriptions[id] !== registered) return false;
+    const tail = resultMessageTail(result);
+    if (tail === undefined) return false;
+    ctx.extra.backpressure.post({ head, tail, slot });
+    return true;
+  });
+}
+
 export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger, options: GraphQLWsOptions): { dispose(): Promise<void> } {
   const { clientAddressOf, maxConnectionsPerClient, refusedUpgradeHeaders, maxSubscriptionsPerConnection, backpressure: limits, keepAliveMs = 12_000, trustedDocuments } = options;
 
@@ -119,6 +158,10 @@ export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger,
       }
       return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue, rootValue: { execute, subscribe } };
     },
+    onOperation(ctx, id, _payload, args, result) {
+      const consumer = takeSharedConsumer(args.contextValue);
+      if (consumer) divertSharedResults(consumer, ctx, id, result);
+    },
     onNext(ctx, _id, _payload, _args, result) {
       const tail = resultMessageTail(result);
       if (tail === undefined) return;
@@ -141,15 +184,16 @@ export function serveGraphQLWs(wss: WebSocketServer, yoga: Yoga, logger: Logger,
   wss.on('error', (error) => logger.error({ err: error }, 'WebSocket server error'));
   wss.on('connection', (socket, request) => {
     // The upgrade request is not kept: only its client address is needed, and it would hold its headers for the connection's life.
-    const connection: Connection = { socket, clientAddress: clientAddressOf(request), pendingTails: new Map(), nextRef: 0 };
+    const clientAddress = clientAddressOf(request);
     socket.once('error', (error) => {
       logger.warn({ err: error }, 'WebSocket connection error');
       socket.close(CloseCode.InternalServerError, 'Internal server error');
     });
     // A socket that cannot keep up gets each subscription's newest result only, never a growing queue.
     const backpressure = new SocketBackpressure(socket, limits, (held) =>
-      logger.warn({ ...held, clientAddress: connection.clientAddress }, 'closing a WebSocket connection that stopped reading'),
+      logger.warn({ ...held, clientAddress }, 'closing a WebSocket connection that stopped reading'),
     );
+    const connection: Connection = { socket, clientAddress, pendingTails: new Map(), nextRef: 0, backpressure };
 
     // Pings find dead peers (a laptop lid closed) whose subscriptions would otherwise stay open.
     let alive = true;

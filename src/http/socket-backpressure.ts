@@ -27,9 +27,18 @@ const TERMINATE_GRACE_MS = 2_000;
  * continuation), so the shared bytes are written without a copy per socket;
  * every WebSocket client reassembles fragmented messages (RFC 6455, 5.4).
  */
-export type OutgoingMessage = string | { head: string; tail: Buffer };
+export type OutgoingMessage = string | SplitMessage;
 
-const headOf = (message: OutgoingMessage) => (typeof message === 'string' ? message : message.head);
+/**
+ * A message in two parts. `slot` is the `next:<id>` slot of a head given as
+ * bytes (the head of a subscription's `next`, encoded once); a string head
+ * is looked at instead.
+ */
+export interface SplitMessage {
+  head: string | Buffer;
+  tail: Buffer;
+  slot?: string;
+}
 /** UTF-16 length of a whole message, bytes of a shared tail: close enough for a bound, without encoding anything twice. */
 const sizeOf = (message: OutgoingMessage) => (typeof message === 'string' ? message.length : message.head.length + message.tail.length);
 
@@ -100,6 +109,10 @@ export class SocketBackpressure {
   private stallTimer: NodeJS.Timeout | undefined;
   private readonly raw: Socket | undefined;
   private readonly flush = () => this.writeWaiting();
+  /** The write callback of a message nobody waits for: one function per connection, not a closure per message. */
+  private readonly written = (error?: Error) => {
+    if (!error && this.waiting.size > 0) this.writeWaiting();
+  };
 
   constructor(
     private readonly socket: WebSocket,
@@ -131,6 +144,20 @@ export class SocketBackpressure {
     this.park(data);
     this.check();
     return Promise.resolve();
+  }
+
+  /**
+   * `send` for a caller that does not wait for the write (a diverted shared
+   * result, graphql-ws.ts): the same choice between writing now and keeping
+   * the slot's newest, without a promise per message. Nothing waiting on the
+   * write is what lets a fast socket take many messages in a row; this class's
+   * bound (`sendBufferBytes`, then newest per slot) is what holds a slow one.
+   */
+  post(data: OutgoingMessage): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.waiting.size === 0 && this.socket.bufferedAmount <= this.limits.sendBufferBytes) return this.write(data, this.written);
+    this.park(data);
+    this.check();
   }
 
   /** Re-evaluates the stall timer; also called by the keep-alive tick, for frames ws wrote itself. */
@@ -178,7 +205,7 @@ export class SocketBackpressure {
     if (typeof data === 'string') return this.socket.send(data, callback);
     this.raw?.cork();
     try {
-      this.socket.send(data.head, { fin: false });
+      this.socket.send(data.head, { binary: false, fin: false });
       this.socket.send(data.tail, { binary: false, fin: true }, callback);
     } finally {
       this.raw?.uncork();
@@ -187,7 +214,7 @@ export class SocketBackpressure {
 
   private park(data: OutgoingMessage): void {
     totals.parked += 1;
-    const slot = slotOf(headOf(data)) ?? `#${(this.unslotted += 1)}`;
+    const slot = (typeof data === 'string' ? slotOf(data) : (data.slot ?? slotOf(String(data.head)))) ?? `#${(this.unslotted += 1)}`;
     const older = this.waiting.get(slot);
     if (older !== undefined) {
       totals.replaced += 1;
@@ -202,9 +229,7 @@ export class SocketBackpressure {
       const [slot, data] = this.waiting.entries().next().value as [string, OutgoingMessage];
       this.waiting.delete(slot);
       this.waitingBytes -= sizeOf(data);
-      this.write(data, (error) => {
-        if (!error && this.waiting.size > 0) this.writeWaiting();
-      });
+      this.write(data, this.written);
     }
     this.check();
   }

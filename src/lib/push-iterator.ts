@@ -11,6 +11,9 @@ export class PushIterator<T> implements AsyncIterableIterator<T> {
   private readonly waiters: Waiter<T>[] = [];
   private ending: { failure?: { error: unknown } } | undefined;
   private detached = false;
+  private sink: ((value: T) => boolean) | undefined;
+  /** A value left through `next()` and the consumer has not asked for another since: it may still be on its way. */
+  private handedOut = false;
 
   /**
    * @param bufferSize values kept while the consumer is not pulling; older ones are dropped.
@@ -25,11 +28,26 @@ export class PushIterator<T> implements AsyncIterableIterator<T> {
     return this;
   }
 
-  /** Hands a value to a waiting `next()`, or buffers it, dropping the oldest beyond the bound. */
+  /**
+   * From now on, values go to `sink` synchronously, without a promise per
+   * value, whenever it takes them (returns true) and nothing sent through
+   * `next()` is still on its way (a value handed out is on its way until
+   * the consumer asks for the next one), so the consumer sees them in the
+   * order pushed. Values the sink declines go through `next()` as before;
+   * ending (`end()`, `return()`) is unchanged, and no value reaches the sink
+   * after it.
+   */
+  divert(sink: (value: T) => boolean): void {
+    this.sink = sink;
+  }
+
+  /** Hands a value to the sink, a waiting `next()`, or the buffer, dropping the oldest beyond the bound. */
   push(value: T): void {
     if (this.ending) return;
+    if (this.sink !== undefined && !this.handedOut && this.buffer.length === 0 && this.sink(value)) return;
     const waiter = this.waiters.shift();
     if (waiter) {
+      this.handedOut = true;
       waiter.resolve({ value, done: false });
       return;
     }
@@ -42,10 +60,12 @@ export class PushIterator<T> implements AsyncIterableIterator<T> {
     if (this.ending) return;
     this.detached = true;
     this.ending = { failure };
+    this.sink = undefined;
     for (const waiter of this.waiters.splice(0)) this.settle(waiter);
   }
 
   next(): Promise<IteratorResult<T>> {
+    this.handedOut = this.buffer.length > 0;
     if (this.buffer.length > 0) return Promise.resolve({ value: this.buffer.shift() as T, done: false });
     return new Promise((resolve, reject) => {
       if (this.ending) this.settle({ resolve, reject });
@@ -56,6 +76,7 @@ export class PushIterator<T> implements AsyncIterableIterator<T> {
   return(): Promise<IteratorResult<T>> {
     this.buffer.length = 0;
     this.ending = {};
+    this.sink = undefined;
     for (const waiter of this.waiters.splice(0)) waiter.resolve({ value: undefined, done: true });
     if (!this.detached) {
       this.detached = true;

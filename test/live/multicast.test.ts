@@ -43,13 +43,13 @@ describe('Multicast', () => {
     const b = multicast.subscribe();
     source.push(1);
     await tick();
-    await a.return!();
+    await a.return();
     expect(state.returned).toBe(0);
     expect(multicast.size).toBe(1);
     const pending = b.next();
     expect((await pending).value).toBe(1);
     const waiting = b.next();
-    await b.return!();
+    await b.return();
     expect(await waiting).toEqual({ value: undefined, done: true });
     await tick();
     expect(state.returned).toBe(1);
@@ -89,7 +89,7 @@ describe('Multicast', () => {
     await Promise.resolve().then(() => undefined).then(() => undefined).then(() => undefined);
     expect(received.size).toBe(DELIVERY_BATCH);
     const leaving = consumers.at(-1)!;
-    await leaving.return!();
+    await leaving.return();
     await tick();
     await tick();
     await tick();

@@ -35,7 +35,7 @@ export class Multicast<T> {
   }
 
   /** A new consumer of every value from now on. */
-  subscribe(): AsyncIterableIterator<T> {
+  subscribe(): PushIterator<T> {
     const consumer = new PushIterator<T>(this.bufferSize, (leaving) => this.leave(leaving));
     if (this.ended) {
       consumer.end();

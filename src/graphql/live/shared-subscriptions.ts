@@ -12,6 +12,7 @@ import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Metrics } from '../../infra/metrics.js';
 import { coalesce, COALESCE_INTERVAL_MS } from './coalesce.js';
 import { Multicast } from './multicast.js';
+import type { PushIterator } from '../../lib/push-iterator.js';
 import { shareResultJson } from './result-json.js';
 import { selectsViewerDependentField } from './viewer-dependence.js';
 
@@ -100,7 +101,7 @@ export function useSharedSubscriptions<C extends object>(options: SharedSubscrip
       // Join before releasing: the stream cannot close in between, as it could across an await.
       const joined = existing.subscribe();
       void releaseUnread(source);
-      return joined;
+      return consumerOf(args, joined);
     }
     const stream: Multicast<ExecutionResult> = new Multicast(
       executions(source, args, viewerDependent),
@@ -112,7 +113,7 @@ export function useSharedSubscriptions<C extends object>(options: SharedSubscrip
     );
     if (share) streams.set(key, stream);
     metrics?.liveStreams.inc();
-    return stream.subscribe();
+    return consumerOf(args, stream.subscribe());
   }
 
   return {
@@ -120,6 +121,31 @@ export function useSharedSubscriptions<C extends object>(options: SharedSubscrip
       setSubscribeFn((args: ExecutionArgs) => subscribeShared(args, subscribeFn as (args: ExecutionArgs) => unknown));
     },
   };
+}
+
+/** Each subscription's own consumer of its multicast, by the subscription's context, until its transport takes it. */
+const consumers = new WeakMap<object, PushIterator<ExecutionResult>>();
+
+function consumerOf(args: ExecutionArgs, consumer: PushIterator<ExecutionResult>): PushIterator<ExecutionResult> {
+  if (typeof args.contextValue === 'object' && args.contextValue !== null) consumers.set(args.contextValue, consumer);
+  return consumer;
+}
+
+/**
+ * The multicast consumer under the subscription that ran with `contextValue`
+ * (each subscription has a context of its own), once: a transport may
+ * `divert` its values to write them itself (http/graphql-ws.ts). The stream
+ * the transport got from `subscribe` is this consumer wrapped by envelop's
+ * per-result hooks (error masking, the subscription gauge's end, error
+ * counting); a diverted value skips those wrappers, so a transport diverts
+ * only results they leave unchanged (no errors, see result-json.ts). Ending,
+ * errors and `return()` still pass through them.
+ */
+export function takeSharedConsumer(contextValue: unknown): PushIterator<ExecutionResult> | undefined {
+  if (typeof contextValue !== 'object' || contextValue === null) return undefined;
+  const consumer = consumers.get(contextValue);
+  consumers.delete(contextValue);
+  return consumer;
 }
 
 async function releaseUnread(source: AsyncIterable<unknown>): Promise<void> {
