@@ -57,6 +57,17 @@ describe('queryDirect', () => {
     }
   });
 
+  it('prepares a statement once per text: the values of each call are its own, and distinct texts past the limit still run', async () => {
+    const pool = poolOf(db)!;
+    const same = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => queryDirect<{ n: number }>(pool, Prisma.sql`SELECT ${n}::int * 2 AS n`, { prepare: true })));
+    expect(same.map(([row]) => row?.n)).toEqual([2, 4, 6, 8, 10, 12]);
+    // Each text its own statement (one name for two texts would fail in PostgreSQL); 40 is past the 32 kept by name.
+    const distinct = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => queryDirect<{ n: number }>(pool, Prisma.sql`SELECT ${i}::int + ${Prisma.raw(String(i))} AS n`, { prepare: true })),
+    );
+    expect(distinct.map(([row]) => row?.n)).toEqual(Array.from({ length: 40 }, (_, i) => 2 * i));
+  });
+
   it('has no pool for a transaction client: statements inside a transaction stay on its connection', async () => {
     const inside = await db.$transaction(async (tx) => ({ pool: poolOf(tx), rows: await tx.$queryRaw`SELECT 1 AS one` }));
     expect(inside).toEqual({ pool: undefined, rows: [{ one: 1 }] });

@@ -255,7 +255,7 @@ function changesOf(userId: number, json: unknown): StandingChange[] {
  */
 function runAwardStatement<T>(db: Tx | Deps['db'], sql: Prisma.Sql): Promise<T[]> {
   const pool = poolOf(db);
-  return pool ? queryDirect<T>(pool, sql) : db.$queryRaw<T[]>(sql);
+  return pool ? queryDirect<T>(pool, sql, { prepare: true }) : db.$queryRaw<T[]>(sql);
 }
 
 /**
