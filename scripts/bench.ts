@@ -1,6 +1,6 @@
 import { createBenchEnvironment, type BenchEnvironment } from './bench/environment.js';
 import { readScenarios } from './bench/read-scenarios.js';
-import { awardScenarios } from './bench/award-scenario.js';
+import { awardFloorScenarios, awardScenarios } from './bench/award-scenario.js';
 import { leaderboardFanout } from './bench/fanout.js';
 import { leaderboardFanout10k, standings10k, standings1k } from './bench/fanout-10k.js';
 import { awardBoards } from './bench/award-boards.js';
@@ -20,6 +20,7 @@ import { hot1m } from './bench/hot-1m.js';
 type Scenario = (env: BenchEnvironment) => Promise<unknown>;
 const defaults: Record<string, Scenario> = { ...readScenarios, ...awardScenarios };
 const onlyByName: Record<string, Scenario> = {
+  ...awardFloorScenarios,
   graphqlOverhead,
   leaderboardFanout,
   awardBoards,

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { encodeId } from '../../src/graphql/ids.js';
 import type { BenchEnvironment } from './environment.js';
 import { startServer } from './processes.js';
-import { httpSide, interleaved, type Side } from './rounds.js';
+import { httpSide, interleaved, inTurns, type Side } from './rounds.js';
 
 const run = promisify(execFile);
 const USERS = 500;
@@ -31,26 +31,34 @@ function rawAwardSide(env: BenchEnvironment, userIds: number[]): Side {
   };
 }
 
-/** `awardPoints` over HTTP by an admin, every award to a user of `USERS` with a unique idempotency key, against the raw loop. */
-async function awardPoints(env: BenchEnvironment) {
+/** 500 award recipients and an admin's token, as every award scenario sends them. */
+async function awardSetup(env: BenchEnvironment) {
   const { db } = env.deps;
   const handles = Array.from({ length: USERS }, (_, i) => `award_${i}`);
   await db.user.createMany({ data: handles.map((handle) => ({ handle, displayName: handle, passwordHash: 'x' })) });
   const userIds = (await db.user.findMany({ where: { handle: { in: handles } }, select: { id: true } })).map((user) => user.id);
   const admin = await db.user.create({ data: { handle: 'bench_admin', displayName: 'Admin', passwordHash: 'x', role: 'ADMIN' } });
   const token = await env.deps.tokens.issue(admin.id);
+  return { userIds, token };
+}
+
+// Awards go to the users in turn, as in the raw loop, so both spread their row locks alike. The values are
+// variables, as a client sends them: one document text, parsed and validated once (inlined literals made every
+// award a new document: ~40% more server CPU per award, measured 2026-12-01).
+const AWARD_BODY = JSON.stringify({
+  query: 'mutation ($u: ID!, $k: String!) { awardPoints(userId: $u, points: 1, reason: "bench", idempotencyKey: $k) { duplicate } }',
+  variables: { u: '$U', k: 'bench-$N' },
+});
+
+/** `awardPoints` over HTTP by an admin, every award to a user of `USERS` with a unique idempotency key, against the raw loop. */
+async function awardPoints(env: BenchEnvironment) {
+  const { userIds, token } = await awardSetup(env);
   const app = await startServer('app', env.variables);
   try {
-    // Awards go to the users in turn, as in the raw loop, so both spread their row locks alike. The values are
-    // variables, as a client sends them: one document text, parsed and validated once (inlined literals made every
-    // award a new document: ~40% more server CPU per award, measured 2026-12-01).
-    const body = JSON.stringify({
-      query: 'mutation ($u: ID!, $k: String!) { awardPoints(userId: $u, points: 1, reason: "bench", idempotencyKey: $k) { duplicate } }',
-      variables: { u: '$U', k: 'bench-$N' },
-    });
+    const cycle = userIds.map((id) => encodeId('User', id));
     const result = await interleaved(
       rawAwardSide(env, userIds),
-      httpSide('liveboard awardPoints over HTTP', app, { body, headers: { authorization: `Bearer ${token}` }, connections: CONCURRENCY, cycle: userIds.map((id) => encodeId('User', id)) }),
+      httpSide('liveboard awardPoints over HTTP', app, { body: AWARD_BODY, headers: { authorization: `Bearer ${token}` }, connections: CONCURRENCY, cycle }),
     );
     return { name: 'awardPoints', concurrency: CONCURRENCY, ...result };
   } finally {
@@ -58,4 +66,30 @@ async function awardPoints(env: BenchEnvironment) {
   }
 }
 
+/**
+ * The floor of an award through GraphQL over HTTP, measured: the raw loop, a
+ * bare yoga server whose `awardPoints` does only the raw loop's work
+ * (bare-award-server.ts, the same request body and Authorization header) and
+ * liveboard's `awardPoints`, in turns in the same rounds. The ratios say how
+ * far the floor itself is from the raw loop, and liveboard from the floor.
+ */
+async function awardFloor(env: BenchEnvironment) {
+  const { userIds, token } = await awardSetup(env);
+  const app = await startServer('app', env.variables);
+  const floor = await startServer('bare-award', { ...env.variables, BENCH_AWARD_TOKEN: token });
+  try {
+    const spec = { body: AWARD_BODY, headers: { authorization: `Bearer ${token}` }, connections: CONCURRENCY, cycle: userIds.map((id) => encodeId('User', id)) };
+    const result = await inTurns([
+      rawAwardSide(env, userIds),
+      httpSide('bare yoga awardPoints: the raw loop\'s INSERT + ZINCRBY in a resolver', floor, spec),
+      httpSide('liveboard awardPoints over HTTP', app, spec),
+    ]);
+    return { name: 'awardFloor', concurrency: CONCURRENCY, ...result };
+  } finally {
+    await floor.stop();
+    await app.stop();
+  }
+}
+
 export const awardScenarios = { awardPoints };
+export const awardFloorScenarios = { awardFloor };

@@ -46,11 +46,11 @@ export async function processPeakRssMb(pid: number): Promise<number> {
 
 /**
  * A server in its own process: liveboard (`app`) or the bare yoga floor
- * (`bare`), both forked from the same entry with the same flags and the
+ * (`bare`, or `bare-award` for awards), all forked from the same entry with the same flags and the
  * same environment, NODE_ENV=production included. `worker` is a liveboard
  * process running the jobs only (its URL is its health server).
  */
-export async function startServer(kind: 'app' | 'bare' | 'worker', env: Record<string, string>): Promise<ServerProcess> {
+export async function startServer(kind: 'app' | 'bare' | 'bare-award' | 'worker', env: Record<string, string>): Promise<ServerProcess> {
   const child: ChildProcess = fork(here('./server-process.ts'), [kind], {
     // BENCH_SERVER_FLAGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the servers under load.
     execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])],

@@ -1,10 +1,11 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { RAW_AWARD_LUA, RAW_AWARD_SQL } from './raw-award-work.js';
 
 /**
  * The award's essential work and nothing else, in a process of its own: one
  * SQL statement through `pg` (the record, with its idempotency key) and one
- * Lua ZADD to the board, `concurrency` at a time for `seconds`. The floor an
+ * Lua ZINCRBY to the board (raw-award-work.ts), `concurrency` at a time for `seconds`. The floor an
  * award through the API is compared with. Prints JSON: awards, per second,
  * this process's CPU per award.
  */
@@ -19,7 +20,6 @@ const { databaseUrl, redisUrl, key, userIds, seconds, concurrency, poolSize } = 
 };
 const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
 const redis = new Redis(redisUrl);
-const ZADD = "return redis.call('ZINCRBY', KEYS[1], ARGV[1], ARGV[2])";
 const tag = `raw-${process.pid}-${Date.now()}`;
 const deadline = Date.now() + seconds * 1000;
 const cpu = process.cpuUsage();
@@ -29,12 +29,8 @@ await Promise.all(
     while (Date.now() < deadline) {
       count += 1;
       const userId = userIds[count % userIds.length] as number;
-      await pool.query(
-        `INSERT INTO points_records (user_id, type, requested, points, idempotency_key, season_id, day, occurred_at)
-         VALUES ($1, 'ADMIN_ADJUST', 1, 1, $2, to_char(now(), 'YYYY-MM'), current_date, now())`,
-        [userId, `${tag}-${count}`],
-      );
-      await redis.eval(ZADD, 1, key, 1, String(userId));
+      await pool.query(RAW_AWARD_SQL, [userId, `${tag}-${count}`]);
+      await redis.eval(RAW_AWARD_LUA, 1, key, 1, String(userId));
     }
   }),
 );

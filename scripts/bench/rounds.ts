@@ -59,6 +59,47 @@ export interface SideSummary {
 }
 
 /**
+ * Runs any number of sides in turns (each once per round, in the order given)
+ * after one short warm-up each; returns medians and spreads per side, and for
+ * every side after the first its ratio to each earlier side: of the medians,
+ * and the spread of the per-round ratios.
+ */
+export async function inTurns(sides: Side[], options: { rounds?: number; seconds?: number; warmupSeconds?: number } = {}) {
+  const rounds = options.rounds ?? 3;
+  const seconds = options.seconds ?? 5;
+  for (const side of sides) await side.run(options.warmupSeconds ?? 2);
+  const runs: RunResult[][] = sides.map(() => []);
+  for (let round = 0; round < rounds; round += 1) {
+    for (const [index, side] of sides.entries()) runs[index]?.push(await side.run(seconds));
+  }
+  const summaries = sides.map((side, index) => summarizeSide(side.label, runs[index] ?? []));
+  const ratios: Array<{ of: string; to: string; ratio: number; spread: { min: number; max: number } }> = [];
+  for (let subject = 1; subject < sides.length; subject += 1) {
+    for (let base = 0; base < subject; base += 1) {
+      const perRound = (runs[subject] ?? []).map((result, i) => result.opsPerSecond / (runs[base]?.[i] as RunResult).opsPerSecond);
+      ratios.push({
+        of: (sides[subject] as Side).label,
+        to: (sides[base] as Side).label,
+        ratio: Math.round(((summaries[subject] as SideSummary).opsPerSecond.median / (summaries[base] as SideSummary).opsPerSecond.median) * 100) / 100,
+        spread: { min: Math.round(Math.min(...perRound) * 100) / 100, max: Math.round(Math.max(...perRound) * 100) / 100 },
+      });
+    }
+  }
+  return { runs, sides: summaries, ratios };
+}
+
+function summarizeSide(label: string, results: RunResult[]): SideSummary {
+  const p99s = results.map((result) => result.p99Ms).filter((value): value is number => value !== null);
+  return {
+    label,
+    opsPerSecond: summarize(results.map((result) => result.opsPerSecond)),
+    p99Ms: p99s.length > 0 ? summarize(p99s) : null,
+    cpuMicrosPerOp: summarize(results.map((result) => result.cpuMicrosPerOp)),
+    errors: results.reduce((sum, result) => sum + result.errors, 0),
+  };
+}
+
+/**
  * Runs baseline and subject in turns (baseline, subject, baseline, …) after
  * one short warm-up each, so slow drifts of a shared machine hit both sides
  * alike; returns medians and spreads per side and the ratios of the medians.
@@ -77,18 +118,8 @@ export async function interleaved(
     runs.baseline.push(await baseline.run(seconds));
     runs.subject.push(await subject.run(seconds));
   }
-  const side = (label: string, results: RunResult[]): SideSummary => {
-    const p99s = results.map((result) => result.p99Ms).filter((value): value is number => value !== null);
-    return {
-      label,
-      opsPerSecond: summarize(results.map((result) => result.opsPerSecond)),
-      p99Ms: p99s.length > 0 ? summarize(p99s) : null,
-      cpuMicrosPerOp: summarize(results.map((result) => result.cpuMicrosPerOp)),
-      errors: results.reduce((sum, result) => sum + result.errors, 0),
-    };
-  };
-  const base = side(baseline.label, runs.baseline);
-  const subj = side(subject.label, runs.subject);
+  const base = summarizeSide(baseline.label, runs.baseline);
+  const subj = summarizeSide(subject.label, runs.subject);
   // Per round too, so the spread of the ratio itself is visible.
   const roundRatios = runs.subject.map((result, i) => result.opsPerSecond / (runs.baseline[i] as RunResult).opsPerSecond);
   return {

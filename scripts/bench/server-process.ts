@@ -5,13 +5,15 @@ import { startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeps } from '../../src/deps.js';
 import { createLogger } from '../../src/infra/logger.js';
+import { startBareAward } from './bare-award-server.js';
 
 /**
  * The server side of a benchmark, in a process of its own so its CPU can be
  * read from /proc and no load generator shares its event loop. `app` is a
  * liveboard API (config from the environment, as in production); `worker` a
  * liveboard worker (the jobs, no API), as `npm run start:worker` would; `bare` a
- * yoga server answering `{ hello }`, the floor. Both are started by
+ * yoga server answering `{ hello }`, the floor; `bare-award` a bare yoga
+ * server whose `awardPoints` does only the raw loop's work (bare-award-server.ts). All are started by
  * processes.ts with the same command and environment (NODE_ENV=production).
  * Tells the parent its URL over IPC; stops when the parent disconnects.
  */
@@ -36,7 +38,12 @@ async function startLiveboard(role: 'api' | 'worker'): Promise<string> {
 }
 
 const kind = process.argv[2];
-const url = kind === 'bare' ? await startBare() : await startLiveboard(kind === 'worker' ? 'worker' : 'api');
+const url =
+  kind === 'bare'
+    ? await startBare()
+    : kind === 'bare-award'
+      ? await startBareAward(process.env)
+      : await startLiveboard(kind === 'worker' ? 'worker' : 'api');
 process.send?.({ url });
 // The parent going away (normally or not) ends this process: a benchmark stops by itself.
 process.on('disconnect', () => process.exit(0));

@@ -60,6 +60,62 @@ const badText = (where: string) =>
   badInput(`${where} contains a NUL character or an unpaired surrogate; send valid Unicode text without NUL.`, { field: where });
 
 /**
+ * What the document alone decides, in the order the walk meets it: a cursor
+ * argument passed as a variable (checked against each request's value) or a
+ * problem of the document itself (a bad string literal or a literal cursor
+ * we never handed out), after which nothing else counts.
+ */
+type Step = { variable: string; argument: string } | { problem: () => AppError };
+
+const cursorProblem = (argument: string) =>
+  badInput(`${argument} is not a cursor of this list; pass an endCursor or startCursor it returned.`, { field: argument });
+
+function stepsOf(schema: GraphQLSchema, document: DocumentNode): Step[] {
+  const steps: Step[] = [];
+  let done = false;
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      StringValue(node) {
+        if (done || !BAD_TEXT.test(node.value)) return;
+        steps.push({ problem: () => badText('A string in the query') });
+        done = true;
+      },
+      Argument(node) {
+        const field = typeInfo.getFieldDef();
+        const argument = node.name.value;
+        if (done || !field || (argument !== 'after' && argument !== 'before')) return;
+        if (!getNamedType(field.type).name.endsWith('Connection')) return;
+        // A connection whose cursors are not id cursors says so, and checks them itself.
+        if (field.extensions.ownCursors === true) return;
+        if (node.value.kind === Kind.VARIABLE) steps.push({ variable: node.value.name.value, argument });
+        else if (node.value.kind === Kind.STRING && !isIdCursor(node.value.value)) {
+          steps.push({ problem: () => cursorProblem(argument) });
+          done = true;
+        }
+      },
+    }),
+  );
+  return steps;
+}
+
+/**
+ * The walk's steps per document: yoga's parser cache hands out one document
+ * object per query text, so a document sent again (every award, every read
+ * with variables) is walked once, not on every request.
+ */
+const planned = new WeakMap<DocumentNode, { schema: GraphQLSchema; steps: Step[] }>();
+
+function plannedSteps(schema: GraphQLSchema, document: DocumentNode): Step[] {
+  const known = planned.get(document);
+  if (known?.schema === schema) return known.steps;
+  const steps = stepsOf(schema, document);
+  planned.set(document, { schema, steps });
+  return steps;
+}
+
+/**
  * Checks what a client sends, once, before anything runs: every string (in
  * the document's literals and anywhere in the variables, whatever the type:
  * String, ID, JSON, custom scalars) is valid Unicode without NUL, and every
@@ -71,31 +127,12 @@ export function checkInput(schema: GraphQLSchema, document: DocumentNode, variab
   const inVariables = badTextIn(variables ?? {}, 'variables');
   if (inVariables === TOO_DEEP) return badInput(`Variables nest deeper than ${MAX_VARIABLE_DEPTH} levels.`);
   if (inVariables) return badText(`"${inVariables.replace(/^variables\./, '$')}"`);
-
-  let problem: AppError | null = null;
-  const typeInfo = new TypeInfo(schema);
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      StringValue(node) {
-        if (!problem && BAD_TEXT.test(node.value)) problem = badText('A string in the query');
-      },
-      Argument(node) {
-        const field = typeInfo.getFieldDef();
-        if (problem || !field || (node.name.value !== 'after' && node.name.value !== 'before')) return;
-        if (!getNamedType(field.type).name.endsWith('Connection')) return;
-        // A connection whose cursors are not id cursors says so, and checks them itself.
-        if (field.extensions.ownCursors === true) return;
-        const value = node.value.kind === Kind.VARIABLE ? variables?.[node.value.name.value] : node.value.kind === Kind.STRING ? node.value.value : null;
-        if (typeof value === 'string' && !isIdCursor(value)) {
-          problem = badInput(`${node.name.value} is not a cursor of this list; pass an endCursor or startCursor it returned.`, {
-            field: node.name.value,
-          });
-        }
-      },
-    }),
-  );
-  return problem;
+  for (const step of plannedSteps(schema, document)) {
+    if ('problem' in step) return step.problem();
+    const value = variables?.[step.variable];
+    if (typeof value === 'string' && !isIdCursor(value)) return cursorProblem(step.argument);
+  }
+  return null;
 }
 
 /**
