@@ -13,6 +13,7 @@ import { useDocumentLimits, useJsonPostsOnly, useSchemaDisclosure } from './hygi
 import { countStreamErrors, useAbandonedStreamRelease, useOperationMetrics, useSubscriptionGauge } from './plugins.js';
 import { useMutationRateLimit } from './rate-limit.js';
 import { useResponseCache } from './response-cache.js';
+import { readUserStateVersion } from '../lib/user-state-version.js';
 import { schema as appSchema } from './schema.js';
 
 export type Yoga = YogaServerInstance<ContextSource, Context>;
@@ -63,7 +64,16 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
       ...useHttpFeatures(deps.config),
       useJsonPostsOnly(),
       // Before the limits and metrics: a cached public answer skips the whole pipeline (response-cache.ts).
-      useResponseCache({ ...deps.config.responseCache, pubsub: deps.pubsub, logger: deps.logger, rootFields: CACHEABLE_ROOT_FIELDS, dropAllOn: DROP_ALL_ANSWERS_ON, viewerOf: (request) => viewerIdOf(deps, request) }),
+      useResponseCache({
+        ...deps.config.responseCache,
+        pubsub: deps.pubsub,
+        logger: deps.logger,
+        rootFields: CACHEABLE_ROOT_FIELDS,
+        dropAllOn: DROP_ALL_ANSWERS_ON,
+        viewerOf: (request) => viewerIdOf(deps, request),
+        now: () => deps.now(),
+        viewerState: { fields: VIEWER_STATE_FIELDS, read: (viewerId) => readUserStateVersion(deps, viewerId) },
+      }),
       ...useDocumentLimits(hygiene),
       ...useSchemaDisclosure(hygiene),
       useInputGuards(),
@@ -85,8 +95,11 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
   });
 }
 
-/** Public reads whose resolvers declare what their answers depend on (`dependsOn`). */
-const CACHEABLE_ROOT_FIELDS = new Set(['leaderboard', 'leaderboardAround', 'standings', 'hotActivities', '__typename']);
+/** Reads whose resolvers declare what their answers depend on (`dependsOn`). */
+const CACHEABLE_ROOT_FIELDS = new Set(['leaderboard', 'leaderboardAround', 'standings', 'hotActivities', 'myPoints', '__typename']);
+
+/** Root fields whose answers are the viewer's own state, cached under its version (lib/user-state-version.ts). */
+const VIEWER_STATE_FIELDS = ['myPoints'];
 
 /** A user's name shows in every board answer; this process shows a rename at once (users.service.ts). */
 const DROP_ALL_ANSWERS_ON = new Set(['user:changed'] as const);
