@@ -4,6 +4,7 @@ import type { Deps } from '../lib/app-deps.js';
 import type { Context, ContextSource } from './context.js';
 import { buildContext, contextFor, viewerIdOf } from './context-factory.js';
 import { isMasked, toClientError } from './errors.js';
+import { useBodyLimit } from './body-limit.js';
 import { useGraphiQLPage } from './graphiql-page.js';
 import { useInputGuards } from './input-guards.js';
 import { useSubscriptionGuards } from './subscription-guards.js';
@@ -31,8 +32,8 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
   return createYoga<ContextSource, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
-    // Also enforced while the body streams in (http/server.ts); this covers yoga.fetch.
-    maxRequestBodySize: deps.config.http.maxBodyBytes,
+    // Enforced by useBodyLimit (last plugin, so it wraps whichever parser is chosen) and by http/server.ts.
+    maxRequestBodySize: false,
     // Only listed origins get CORS headers (with credentials); any other origin gets none, so a browser blocks it.
     cors: (request) => {
       const origin = request.headers.get('origin');
@@ -91,6 +92,7 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
         metrics: deps.metrics,
         onExecuted: (args, result) => countStreamErrors(deps.metrics, schema, args, result),
       }),
+      useBodyLimit(deps.config.http.maxBodyBytes),
     ],
   });
 }
