@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addDays, localDayStart } from '../../src/lib/calendar.js';
+import { createDefinition } from '../../src/modules/leaderboards/definitions.service.js';
+import { submitScore } from '../../src/modules/leaderboards/submit-score.service.js';
 import { recordAward } from '../../src/modules/points/points.service.js';
 import { createTestClock } from '../support/clock.js';
 import { createTestContext, type PeerInstance, type TestContext } from '../support/harness.js';
@@ -103,6 +105,30 @@ describe('myPoints through the response cache', () => {
     // Only the version (as an eviction or a failover that lost recent writes would); a whole flush also loses the boards, whose loss empties the cache anyway.
     await t.deps.redis.del(t.deps.keys.key('user-state-version', user.id));
     expect((await mine(token)).signInStreak).toBe(4);
+  });
+
+  it('shows a score the viewer submitted on another instance at once, even if its notice is lost', async () => {
+    const { user: admin } = await t.createUser({ role: 'ADMIN' });
+    await createDefinition(t.deps, admin, { key: 'laps', title: 'Laps', period: 'ALL_TIME', source: 'SUBMITTED', operator: 'BEST', order: 'DESC' });
+    const { user, token } = await t.createUser();
+    const laps = async () => {
+      const response = await t.gql<{ myPoints: { score: number; board: string; period: string } }>('{ myPoints(board: "laps") { score board period } }', {}, { token });
+      expect(response.errors).toBeUndefined();
+      return response.data!.myPoints;
+    };
+    await submitScore(t.deps, { boardKey: 'laps', userId: admin.id, score: 1, idempotencyKey: 'laps:admin', submittedBy: admin.id });
+    const first = await laps();
+    const channel = `${t.config.redis.prefix}:events:leaderboard:changed:${first.board}/${first.period}`;
+    await waitFor(async () => (await numsub(t.deps.redis, channel)) > 0, { what: 'the cache following the board period' });
+    expect((await laps()).score).toBe(0);
+    // The peer's notices go nowhere: only the viewer's version can tell this instance.
+    const lost = vi.spyOn(peer.deps.pubsub, 'publish').mockResolvedValue(undefined);
+    try {
+      await submitScore(peer.deps, { boardKey: 'laps', userId: user.id, score: 42, idempotencyKey: 'laps:viewer', submittedBy: admin.id });
+    } finally {
+      lost.mockRestore();
+    }
+    expect((await laps()).score).toBe(42);
   });
 
   it('keeps each viewer\'s answer to that viewer', async () => {
