@@ -43,5 +43,7 @@ export interface ContextSource {
   request?: Request;
   /** The client's address as the HTTP server resolved it (proxies included), for HTTP, SSE and graphql-ws alike. */
   clientAddress?: string | null;
+  /** True when the HTTP server limited the request body itself (graphql/body-limit.ts). */
+  bodyLimited?: boolean;
   connectionParams?: Record<string, unknown>;
 }

@@ -3,6 +3,7 @@ import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../infra/logger.js';
 import type { PubSub, TopicName, TopicScope } from '../infra/pubsub.js';
+import { declaredFor } from './response-cache-declarations.js';
 
 /**
  * Whole responses of public reads (board pages, hot lists), per document,
@@ -23,31 +24,23 @@ import type { PubSub, TopicName, TopicScope } from '../infra/pubsub.js';
  * request's token is verified and its user looked up on every request, hit
  * or not, exactly as the context would (`viewerIdOf`), so no answer built for
  * one viewer is ever served to another, nor to a bad or expired token.
+ *
+ * A viewer's own state (`myPoints`: today's sums, streak, standing) is also
+ * kept per viewer, under a version of that state read from Redis before the
+ * operation runs (`viewerState`); every write to it replaces the version
+ * after it commits, on whichever instance, so the next read misses. Such an
+ * answer also expires at the instant it declared (`validUntil`, e.g. the
+ * next local midnight) on the application's clock.
  */
 
 interface Entry {
   result: ExecutionResult;
   topics: string[];
+  /** When the answer stops being right on `now()`'s clock (validUntil); null when only its time to live bounds it. */
+  until: number | null;
 }
 
-interface Dependencies {
-  topics: Map<string, [TopicName, TopicScope]>;
-  maxAgeMs: number;
-}
-
-const declared = new WeakMap<object, Dependencies>();
-
-/**
- * Declares that the answer of the current operation changes when `topic`
- * is published for `scope`, and may not be served from the response cache
- * longer than `maxAgeMs` (how stale the resolver's own inputs may already be).
- */
-export function dependsOn(context: object, topic: TopicName, scope: TopicScope, maxAgeMs: number): void {
-  const dependencies = declared.get(context) ?? { topics: new Map(), maxAgeMs };
-  dependencies.topics.set(`${topic}\u0000${scope}`, [topic, scope]);
-  dependencies.maxAgeMs = Math.min(dependencies.maxAgeMs, maxAgeMs);
-  declared.set(context, dependencies);
-}
+export { dependsOn, dependsOnViewerState, validUntil } from './response-cache-declarations.js';
 
 export interface ResponseCacheOptions {
   pubsub: PubSub;
@@ -71,6 +64,15 @@ export interface ResponseCacheOptions {
    * Answers are stored and served per viewer, never across viewers.
    */
   viewerOf(request: Request): Promise<number | null | undefined>;
+  /** The application's clock (`deps.now`), against which `validUntil` declarations expire. */
+  now(): Date;
+  /**
+   * Answers that are a viewer's own state (`dependsOnViewerState`): for a
+   * signed-in request whose text names one of `fields`, `read` gives the
+   * viewer's current state version (undefined when it cannot be read: the
+   * request then bypasses the cache), and the answer is keyed by it.
+   */
+  viewerState?: { fields: readonly string[]; read(viewerId: number): Promise<string | undefined> };
 }
 
 /**
@@ -98,7 +100,7 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
   const followed = new Map<string, AsyncIterableIterator<unknown>>();
   // Bumped by every invalidation: an answer computed across one is not stored.
   let epoch = 0;
-  const pending = new WeakMap<Request, { key: string; epoch: number }>();
+  const pending = new WeakMap<Request, { key: string; epoch: number; versioned: boolean }>();
   const rootFieldNames = [...options.rootFields].filter((name) => !name.startsWith('__'));
   const namesRootField = (query: string) => rootFieldNames.some((name) => query.includes(name));
 
@@ -138,15 +140,20 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       if (typeof params.query !== 'string' || !namesRootField(params.query)) return;
       const viewer = request.headers.has('authorization') ? await options.viewerOf(request) : null;
       if (viewer === undefined) return;
-      const key = JSON.stringify([viewer, params.query, params.operationName ?? null, params.variables ?? null]);
+      const query = params.query;
+      // Read before the operation runs: a write that replaces the version after this read is seen by the next request.
+      const state = viewer !== null && options.viewerState?.fields.some((name) => query.includes(name)) ? await options.viewerState.read(viewer) : null;
+      if (state === undefined) return;
+      const key = JSON.stringify([viewer, state, query, params.operationName ?? null, params.variables ?? null]);
       // Keys are held in memory: a huge document or variables (up to the body limit) is answered but never kept.
       if (key.length > MAX_KEY_LENGTH) return;
       const hit = entries.get(key);
-      if (hit) {
+      if (hit && (hit.until === null || hit.until > options.now().getTime())) {
         setResult(hit.result);
         return;
       }
-      pending.set(request, { key, epoch });
+      if (hit) entries.delete(key);
+      pending.set(request, { key, epoch, versioned: state !== null });
     },
     onExecute({ args }) {
       const request = (args.contextValue as { request?: Request }).request;
@@ -159,12 +166,17 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
       if (!cacheable) return;
       return {
         onExecuteDone({ result }) {
-          const dependencies = declared.get(args.contextValue);
+          const dependencies = declaredFor(args.contextValue);
           if (!dependencies || Symbol.asyncIterator in result || result.errors?.length) return;
+          // A viewer's own answer without the version it was read under could outlive their next write.
+          if (dependencies.viewerState && !started.versioned) return;
           const ids = [...dependencies.topics.keys()];
           for (const id of ids) follow(id, dependencies.topics.get(id) as [TopicName, TopicScope]);
           if (started.epoch !== epoch || !ids.every((id) => ready.has(id))) return;
-          entries.set(started.key, { result, topics: ids }, { ttl: dependencies.maxAgeMs });
+          const left = dependencies.until === null ? Number.POSITIVE_INFINITY : dependencies.until - options.now().getTime();
+          const ttl = Math.min(dependencies.maxAgeMs, left);
+          if (!(ttl > 0) || ttl === Number.POSITIVE_INFINITY) return;
+          entries.set(started.key, { result, topics: ids, until: dependencies.until }, { ttl });
           for (const id of ids) {
             const keys = byTopic.get(id) ?? new Set<string>();
             keys.add(started.key);

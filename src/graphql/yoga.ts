@@ -4,6 +4,7 @@ import type { Deps } from '../lib/app-deps.js';
 import type { Context, ContextSource } from './context.js';
 import { buildContext, contextFor, viewerIdOf } from './context-factory.js';
 import { isMasked, toClientError } from './errors.js';
+import { useBodyLimit } from './body-limit.js';
 import { useGraphiQLPage } from './graphiql-page.js';
 import { useInputGuards } from './input-guards.js';
 import { useSubscriptionGuards } from './subscription-guards.js';
@@ -13,6 +14,7 @@ import { useDocumentLimits, useJsonPostsOnly, useSchemaDisclosure } from './hygi
 import { countStreamErrors, useAbandonedStreamRelease, useOperationMetrics, useSubscriptionGauge } from './plugins.js';
 import { useMutationRateLimit } from './rate-limit.js';
 import { useResponseCache } from './response-cache.js';
+import { readUserStateVersion } from '../lib/user-state-version.js';
 import { schema as appSchema } from './schema.js';
 
 export type Yoga = YogaServerInstance<ContextSource, Context>;
@@ -30,8 +32,8 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
   return createYoga<ContextSource, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
-    // Also enforced while the body streams in (http/server.ts); this covers yoga.fetch.
-    maxRequestBodySize: deps.config.http.maxBodyBytes,
+    // Enforced by useBodyLimit (last plugin, so it wraps whichever parser is chosen) and by http/server.ts.
+    maxRequestBodySize: false,
     // Only listed origins get CORS headers (with credentials); any other origin gets none, so a browser blocks it.
     cors: (request) => {
       const origin = request.headers.get('origin');
@@ -63,7 +65,16 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
       ...useHttpFeatures(deps.config),
       useJsonPostsOnly(),
       // Before the limits and metrics: a cached public answer skips the whole pipeline (response-cache.ts).
-      useResponseCache({ ...deps.config.responseCache, pubsub: deps.pubsub, logger: deps.logger, rootFields: CACHEABLE_ROOT_FIELDS, dropAllOn: DROP_ALL_ANSWERS_ON, viewerOf: (request) => viewerIdOf(deps, request) }),
+      useResponseCache({
+        ...deps.config.responseCache,
+        pubsub: deps.pubsub,
+        logger: deps.logger,
+        rootFields: CACHEABLE_ROOT_FIELDS,
+        dropAllOn: DROP_ALL_ANSWERS_ON,
+        viewerOf: (request) => viewerIdOf(deps, request),
+        now: () => deps.now(),
+        viewerState: { fields: VIEWER_STATE_FIELDS, read: (viewerId) => readUserStateVersion(deps, viewerId) },
+      }),
       ...useDocumentLimits(hygiene),
       ...useSchemaDisclosure(hygiene),
       useInputGuards(),
@@ -81,12 +92,16 @@ export function createYogaServer(deps: Deps, schema: GraphQLSchema = appSchema):
         metrics: deps.metrics,
         onExecuted: (args, result) => countStreamErrors(deps.metrics, schema, args, result),
       }),
+      useBodyLimit(deps.config.http.maxBodyBytes),
     ],
   });
 }
 
-/** Public reads whose resolvers declare what their answers depend on (`dependsOn`). */
-const CACHEABLE_ROOT_FIELDS = new Set(['leaderboard', 'leaderboardAround', 'standings', 'hotActivities', '__typename']);
+/** Reads whose resolvers declare what their answers depend on (`dependsOn`). */
+const CACHEABLE_ROOT_FIELDS = new Set(['leaderboard', 'leaderboardAround', 'standings', 'hotActivities', 'myPoints', '__typename']);
+
+/** Root fields whose answers are the viewer's own state, cached under its version (lib/user-state-version.ts). */
+const VIEWER_STATE_FIELDS = ['myPoints'];
 
 /** A user's name shows in every board answer; this process shows a rename at once (users.service.ts). */
 const DROP_ALL_ANSWERS_ON = new Set(['user:changed'] as const);

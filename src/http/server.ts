@@ -69,7 +69,7 @@ export function createHttpServer(deps: Deps, yoga: Yoga, extraRoutes: Record<str
     if (releaseStream) res.once('close', releaseStream);
     const route = routeKey ? routes[routeKey] : undefined;
     // Routes read their own (small, authenticated) bodies; GraphQL bodies are counted as they stream in.
-    Promise.resolve(route ? route(req, res) : yoga.handle(limitBody(req, limit, tooLarge), res, { clientAddress })).catch((error: unknown) => {
+    Promise.resolve(route ? route(req, res) : yoga.handle(limitBody(req, limit, tooLarge), res, { clientAddress, bodyLimited: true })).catch((error: unknown) => {
       deps.logger.error({ err: error, path }, 'unhandled error in an HTTP route');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.destroy();

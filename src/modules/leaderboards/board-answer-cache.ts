@@ -10,5 +10,10 @@ const BOARD_ANSWER_MAX_AGE_MS = 5_000;
 
 /** A board read's answer changes when its period's board does: `leaderboard:changed` of that period. */
 export function dependsOnBoard(context: object, resolved: ResolvedPeriod): void {
-  dependsOn(context, 'leaderboard:changed', resolved.target.ref, BOARD_ANSWER_MAX_AGE_MS);
+  dependsOnBoardPeriod(context, resolved.target.ref);
+}
+
+/** {@link dependsOnBoard} by the period's ref, for other modules' answers that show a standing there (`myPoints`). */
+export function dependsOnBoardPeriod(context: object, ref: string): void {
+  dependsOn(context, 'leaderboard:changed', ref, BOARD_ANSWER_MAX_AGE_MS);
 }

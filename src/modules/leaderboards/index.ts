@@ -14,6 +14,7 @@ export { periodRef, POINTS_BOARD } from './board-definition.js';
 export { boardKeys } from './board-keys.js';
 export { invalidateLiveBoards, publishStanding, publishStandings, syncPendingStandings, type StandingChange } from './board-sync.js';
 export { getStanding, percentileOf } from './leaderboards.service.js';
+export { dependsOnBoardPeriod } from './board-answer-cache.js';
 export { leaderboardJobs } from './leaderboards.jobs.js';
 export { SeasonRef } from './board-read-types.schema.js';
 export { seasonIdArg } from './board-node-ids.js';

@@ -1,4 +1,5 @@
 import type { Deps } from '../../lib/app-deps.js';
+import { replaceUserStateVersion } from '../../lib/user-state-version.js';
 import { publishStanding } from './board-sync.js';
 import { applySubmission, type ScoreInput, type SubmissionOutcome } from './submit-score.js';
 
@@ -12,6 +13,9 @@ type SubmitScoreDeps = Pick<Deps, 'db' | 'config' | 'now' | 'redis' | 'keys' | '
  */
 export async function submitScore(deps: SubmitScoreDeps, input: ScoreInput): Promise<SubmissionOutcome> {
   const outcome = await applySubmission(deps, input);
-  if (outcome.standing) await publishStanding(deps, outcome.standing);
+  if (!outcome.standing) return outcome;
+  // Committed: the user's cached own answers (`myPoints` of this board, on every instance) are not matched again.
+  await replaceUserStateVersion(deps, outcome.standing.userId);
+  await publishStanding(deps, outcome.standing);
   return outcome;
 }

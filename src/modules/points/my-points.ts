@@ -55,6 +55,8 @@ export async function myPoints(
     season,
     today,
     board: resolved.board.key,
+    /** The period of `score` and `rank` (its `leaderboard:changed` notices change them). */
+    ref: resolved.target.ref,
     periodId: resolved.period.periodId,
     score: standing?.score ?? 0,
     rank: standing?.rank ?? null,

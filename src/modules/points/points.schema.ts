@@ -9,6 +9,7 @@ import { adjustPoints, MAX_ADJUSTMENT } from './admin-adjust.js';
 import { voidUserPoints, type VoidOutcome } from './void-points.js';
 import { findPointsRecord, listPointsRecords, recordCursor } from './points-history.js';
 import { myPoints, type TodayPoints } from './my-points.js';
+import { cacheMyPoints } from './my-points-cache.js';
 import { POINTS_RULES, POINTS_TYPES } from './points-rules.js';
 import type { AwardOutcome } from './points.service.js';
 import { dailySignIn, type SignInOutcome } from './sign-in.js';
@@ -164,7 +165,11 @@ builder.queryField('myPoints', (t) =>
       board: t.arg.string({ required: false, defaultValue: 'points', description: boardArgDescription }),
       period: t.arg.id({ required: false, description: periodArgDescription }),
     },
-    resolve: (_root, args, ctx) => myPoints(ctx.deps, { userId: ctx.viewer.id, board: args }),
+    resolve: async (_root, args, ctx) => {
+      const mine = await myPoints(ctx.deps, { userId: ctx.viewer.id, board: args });
+      cacheMyPoints(ctx, mine, ctx.deps.config.timeZone);
+      return mine;
+    },
   }),
 );
 

@@ -7,6 +7,7 @@ import { Prisma, poolOf } from '../../infra/prisma.js';
 import { MAX_BOARD_SCORE, publishNewPeriods, publishStandings, pointsBoardRef, type StandingChange } from '../leaderboards/index.js';
 import { AppError, badInput, ErrorCode, notFound } from '../../lib/app-error.js';
 import { localDay } from '../../lib/calendar.js';
+import { replaceUserStateVersion } from '../../lib/user-state-version.js';
 import { periodsOfEvent } from '../../lib/periods.js';
 import { cappedPointsSql, POINTS_RULES } from './points-rules.js';
 
@@ -365,8 +366,12 @@ async function settle(deps: AwardDeps, run: () => Promise<AwardOutcome>): Promis
       if (!(error instanceof DuplicateAwardError)) throw error;
       const existing = await findAward(deps.db, error.idempotencyKey);
       if (!existing) throw error;
+      // Nothing changed; replacing the version anyway lets a retry heal a replacement the first attempt could not make.
+      await replaceUserStateVersion(deps, existing.userId);
       return existing;
     }
+    // Committed: the user's cached `myPoints` answers (every instance's) are not matched again.
+    await replaceUserStateVersion(deps, outcome.userId);
     // Ready markers first: a new period's board is whole before its first standing lands.
     await publishNewPeriods(deps, outcome.newPeriods);
     await publishStandings(deps, outcome.changes);
