@@ -16,6 +16,10 @@ const pools = new WeakMap<object, pg.Pool>();
  */
 export function createPrisma(options: { url: string; poolSize: number }): Db {
   const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize });
+  // An idle connection that dies (PostgreSQL restarted) is dropped by the pool and the next query opens a new one.
+  // The adapter listens only once Prisma connected; until then a statement sent directly can leave an idle connection
+  // whose 'error' would crash the process with no listener.
+  pool.on('error', () => {});
   const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   pools.set(client, pool);
   return client;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { queryDirect } from '../../src/infra/direct-sql.js';
 import { createPrisma, poolOf, Prisma, type Db } from '../../src/infra/prisma.js';
 import { createDatabase, dropDatabase, uniqueName } from '../support/databases.js';
+import { waitFor } from '../support/wait.js';
 
 /**
  * A statement sent straight to the pool (the award statement, see
@@ -11,10 +12,12 @@ import { createDatabase, dropDatabase, uniqueName } from '../support/databases.j
 
 let db: Db;
 let dbName: string;
+let url: string;
 
 beforeAll(async () => {
   dbName = uniqueName('lb_direct');
-  db = createPrisma({ url: await createDatabase(dbName, inject('templateDatabase')), poolSize: 2 });
+  url = await createDatabase(dbName, inject('templateDatabase'));
+  db = createPrisma({ url, poolSize: 2 });
 });
 
 afterAll(async () => {
@@ -71,5 +74,22 @@ describe('queryDirect', () => {
   it('has no pool for a transaction client: statements inside a transaction stay on its connection', async () => {
     const inside = await db.$transaction(async (tx) => ({ pool: poolOf(tx), rows: await tx.$queryRaw`SELECT 1 AS one` }));
     expect(inside).toEqual({ pool: undefined, rows: [{ one: 1 }] });
+  });
+
+  it('survives an idle connection dying before Prisma ever connected (PostgreSQL restarted): the next statement reconnects', async () => {
+    // A client Prisma never used: only the pool made in createPrisma listens for its idle connections' errors.
+    const fresh = createPrisma({ url, poolSize: 1 });
+    try {
+      const pool = poolOf(fresh)!;
+      const [{ pid } = { pid: 0 }] = await queryDirect<{ pid: number }>(pool, Prisma.sql`SELECT pg_backend_pid() AS pid`);
+      expect(pool.idleCount).toBe(1);
+      await db.$queryRaw`SELECT pg_terminate_backend(${pid}::int)`;
+      // The pool drops the dead connection on its 'error' (an emit with no listener would be an uncaught exception).
+      await waitFor(() => pool.idleCount === 0, { what: 'the pool to drop its dead connection' });
+      const [again] = await queryDirect<{ pid: number }>(pool, Prisma.sql`SELECT pg_backend_pid() AS pid`);
+      expect(again?.pid).not.toBe(pid);
+    } finally {
+      await fresh.$disconnect();
+    }
   });
 });
