@@ -1,3 +1,5 @@
+import type { FeedHandlers } from './push-feed.js';
+
 type Waiter<T> = { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void };
 
 /**
@@ -12,6 +14,7 @@ export class PushIterator<T> implements AsyncIterableIterator<T> {
   private ending: { failure?: { error: unknown } } | undefined;
   private detached = false;
   private sink: ((value: T) => boolean) | undefined;
+  private fed: FeedHandlers<T> | undefined;
   /** A value left through `next()` and the consumer has not asked for another since: it may still be on its way. */
   private handedOut = false;
 
@@ -41,9 +44,23 @@ export class PushIterator<T> implements AsyncIterableIterator<T> {
     this.sink = sink;
   }
 
-  /** Hands a value to the sink, a waiting `next()`, or the buffer, dropping the oldest beyond the bound. */
+  /**
+   * From now on every value goes to `handlers.value` as it is pushed (those
+   * buffered first), and the producer's `end()` to `handlers.end`: the
+   * iterator is no longer pulled (lib/push-feed.ts). `return()` still stops
+   * it, without calling `handlers.end`.
+   */
+  feed(handlers: FeedHandlers<T>): void {
+    const buffered = this.buffer.splice(0);
+    if (!this.ending) this.fed = handlers;
+    for (const value of buffered) handlers.value(value);
+    if (this.ending) handlers.end(this.ending.failure);
+  }
+
+  /** Hands a value to the feed, the sink, a waiting `next()`, or the buffer, dropping the oldest beyond the bound. */
   push(value: T): void {
     if (this.ending) return;
+    if (this.fed) return this.fed.value(value);
     if (this.sink !== undefined && !this.handedOut && this.buffer.length === 0 && this.sink(value)) return;
     const waiter = this.waiters.shift();
     if (waiter) {
@@ -61,6 +78,9 @@ export class PushIterator<T> implements AsyncIterableIterator<T> {
     this.detached = true;
     this.ending = { failure };
     this.sink = undefined;
+    const fed = this.fed;
+    this.fed = undefined;
+    fed?.end(failure);
     for (const waiter of this.waiters.splice(0)) this.settle(waiter);
   }
 
@@ -77,6 +97,7 @@ export class PushIterator<T> implements AsyncIterableIterator<T> {
     this.buffer.length = 0;
     this.ending = {};
     this.sink = undefined;
+    this.fed = undefined;
     for (const waiter of this.waiters.splice(0)) waiter.resolve({ value: undefined, done: true });
     if (!this.detached) {
       this.detached = true;

@@ -1,5 +1,15 @@
-import { forEachInTurns } from '../../lib/in-turns.js';
+import { forEachInTurns, TURN_BATCH } from '../../lib/in-turns.js';
+import type { FeedHandlers } from '../../lib/push-feed.js';
 import { PushIterator } from '../../lib/push-iterator.js';
+
+/**
+ * A source that hands its values over itself (lib/push-feed.ts) instead of
+ * being pulled: `start` once, `stop` when nobody is left.
+ */
+export interface FedSource<T> {
+  start(handlers: FeedHandlers<T>): void;
+  stop(): Promise<unknown> | void;
+}
 
 /**
  * One source iterator read once, its values handed to many consumers. Each
@@ -12,14 +22,18 @@ export class Multicast<T> {
   private readonly consumers = new Set<PushIterator<T>>();
   private started = false;
   private ended = false;
+  /** A fed source's delivery in turns is under way; `queued` is the newest value that came meanwhile. */
+  private delivering = false;
+  private queued: { value: T } | undefined;
+  private endQueued: { failure?: { error: unknown } } | undefined;
 
   /**
-   * @param source read from the first `subscribe()` until it ends or the last consumer leaves, then returned.
+   * @param source read (or fed) from the first `subscribe()` until it ends or the last consumer leaves, then returned (stopped).
    * @param onIdle called once, synchronously, when the multicast stops taking consumers.
    * @param bufferSize values kept per consumer that has not pulled yet; older ones are dropped.
    */
   constructor(
-    private readonly source: AsyncIterator<T>,
+    private readonly source: AsyncIterator<T> | FedSource<T>,
     private readonly onIdle: () => void,
     private readonly bufferSize = 1,
   ) {}
@@ -44,15 +58,17 @@ export class Multicast<T> {
     this.consumers.add(consumer);
     if (!this.started) {
       this.started = true;
-      void this.pump();
+      if ('start' in this.source) this.source.start({ value: (value) => this.offer(value), end: (failure) => this.fedEnd(failure) });
+      else void this.pump();
     }
     return consumer;
   }
 
   private async pump(): Promise<void> {
+    const source = this.source as AsyncIterator<T>;
     try {
       for (;;) {
-        const result = await this.source.next();
+        const result = await source.next();
         if (this.ended) return;
         if (result.done) break;
         await this.deliver(result.value);
@@ -61,6 +77,43 @@ export class Multicast<T> {
     } catch (error) {
       this.finish({ error });
     }
+  }
+
+  /**
+   * A fed value. Up to TURN_BATCH consumers (a viewer's own stream has one)
+   * get it at once, with nothing left pending; more get it in turns, and a
+   * value fed meanwhile waits, newest only, until every consumer has the one
+   * before, so no consumer gets an older value after a newer one.
+   */
+  private offer(value: T): void {
+    if (this.ended) return;
+    if (this.delivering) {
+      this.queued = { value };
+      return;
+    }
+    if (this.consumers.size <= TURN_BATCH) {
+      for (const consumer of this.consumers) consumer.push(value);
+      return;
+    }
+    this.delivering = true;
+    void this.deliverQueued(value);
+  }
+
+  private async deliverQueued(first: T): Promise<void> {
+    let next: { value: T } | undefined = { value: first };
+    while (next && !this.ended) {
+      await this.deliver(next.value);
+      next = this.queued;
+      this.queued = undefined;
+    }
+    this.delivering = false;
+    if (this.endQueued) this.finish(this.endQueued.failure);
+  }
+
+  /** A fed source ended: after the delivery under way, if any. */
+  private fedEnd(failure?: { error: unknown }): void {
+    if (this.delivering) this.endQueued = { failure };
+    else this.finish(failure);
   }
 
   /**
@@ -87,9 +140,10 @@ export class Multicast<T> {
     if (!this.consumers.delete(consumer) || this.consumers.size > 0 || this.ended) return;
     this.ended = true;
     this.onIdle();
-    // Returning the source is what releases its Redis subscription.
+    // Returning (stopping) the source is what releases its Redis subscription or watch.
+    const source = this.source;
     Promise.resolve()
-      .then(() => this.source.return?.())
+      .then(() => ('start' in source ? source.stop() : source.return?.()))
       .catch(() => undefined);
   }
 }

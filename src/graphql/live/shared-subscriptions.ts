@@ -11,7 +11,9 @@ import {
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Metrics } from '../../infra/metrics.js';
 import { coalesce, COALESCE_INTERVAL_MS } from './coalesce.js';
-import { Multicast } from './multicast.js';
+import { fedExecutions } from './fed-executions.js';
+import { Multicast, type FedSource } from './multicast.js';
+import { feedOf } from '../../lib/push-feed.js';
 import type { PushIterator } from '../../lib/push-iterator.js';
 import { shareResultJson } from './result-json.js';
 import { selectsViewerDependentField } from './viewer-dependence.js';
@@ -64,6 +66,17 @@ export function useSharedSubscriptions<C extends object>(options: SharedSubscrip
   const executionContext = options.executionContext ?? ((context: C) => ({ ...context }));
   const streams = new Map<string, Multicast<ExecutionResult>>();
 
+  /** One execution of the selection for a source event, with a fresh context; its result serialized once when sent. */
+  function executeEvent(args: ExecutionArgs, viewerDependent: boolean, event: unknown): ExecutionResult | Promise<ExecutionResult> {
+    metrics?.liveExecutions.inc();
+    const settled = (result: ExecutionResult) => {
+      onExecuted?.(args, result);
+      return shareResultJson(result);
+    };
+    const result = execute({ ...args, rootValue: event, contextValue: executionContext(args.contextValue as C, { viewerDependent }) });
+    return result instanceof Promise ? result.then(settled) : settled(result);
+  }
+
   /** Executes the selection once per coalesced source event. */
   function executions(source: AsyncIterable<unknown>, args: ExecutionArgs, viewerDependent: boolean): AsyncIterator<ExecutionResult> {
     const events = coalesce(source, intervalMs);
@@ -71,20 +84,22 @@ export function useSharedSubscriptions<C extends object>(options: SharedSubscrip
       async next() {
         const event = await events.next();
         if (event.done) return { done: true, value: undefined };
-        metrics?.liveExecutions.inc();
-        const result = await execute({
-          ...args,
-          rootValue: event.value,
-          contextValue: executionContext(args.contextValue as C, { viewerDependent }),
-        });
-        onExecuted?.(args, result);
-        return { done: false, value: shareResultJson(result) };
+        return { done: false, value: await executeEvent(args, viewerDependent, event.value) };
       },
       return: async () => {
         await events.return?.();
         return { done: true, value: undefined };
       },
     };
+  }
+
+  /** A source that can be fed (a StandingWatcher's stream) is executed as fed; any other is pulled and coalesced. */
+  function executionsOf(source: AsyncIterable<unknown>, args: ExecutionArgs, viewerDependent: boolean): AsyncIterator<ExecutionResult> | FedSource<ExecutionResult> {
+    const feed = feedOf<unknown>(source);
+    if (!feed) return executions(source, args, viewerDependent);
+    // A fed stream is its own iterator (standing-watcher.ts, map-stream.ts): returning it ends the watch.
+    const iterator = source[Symbol.asyncIterator]();
+    return fedExecutions(feed, () => iterator.return?.(), (event) => executeEvent(args, viewerDependent, event));
   }
 
   async function subscribeShared(args: ExecutionArgs, fallback: (args: ExecutionArgs) => unknown): Promise<SubscribeResult> {
@@ -104,7 +119,7 @@ export function useSharedSubscriptions<C extends object>(options: SharedSubscrip
       return consumerOf(args, joined);
     }
     const stream: Multicast<ExecutionResult> = new Multicast(
-      executions(source, args, viewerDependent),
+      executionsOf(source, args, viewerDependent),
       () => {
         if (streams.get(key) === stream) streams.delete(key);
         metrics?.liveStreams.dec();

@@ -1,6 +1,7 @@
 import type { Logger } from '../../infra/logger.js';
 import { COALESCE_INTERVAL_MS } from './coalesce.js';
 import { forEachInTurns } from '../../lib/in-turns.js';
+import { PUSH_FEED, type FeedableStream } from '../../lib/push-feed.js';
 import { PushIterator } from '../../lib/push-iterator.js';
 
 type Scope = string | number;
@@ -35,8 +36,13 @@ export interface StandingWatcherOptions<V> {
 export interface StandingWatcher<V> {
   /** Calls `listener` with the member's value each time it changes; returns the unwatch function. `initial` is the value the caller already knows, if any. */
   watch(scope: Scope, member: Member, listener: (value: V) => void, options?: { initial?: V }): () => void;
-  /** The member's changing value as an async iterator (latest only), for a subscription's `subscribe`; `return()` unwatches. */
-  stream(scope: Scope, member: Member, options?: { initial?: V }): AsyncIterableIterator<V>;
+  /**
+   * The member's changing value as an async iterator (latest only), for a
+   * subscription's `subscribe`; `return()` unwatches. It can also be fed
+   * (lib/push-feed.ts): values are rate-limited here already, one per
+   * lookup at most, so they may skip the subscription's coalescing.
+   */
+  stream(scope: Scope, member: Member, options?: { initial?: V }): AsyncIterableIterator<V> & FeedableStream<V>;
   /** The scope may have changed: schedules its batched lookup (no-op when nobody here watches it). */
   touch(scope: Scope): void;
   /** Scopes and listeners currently watched, for metrics and tests. */
@@ -158,7 +164,8 @@ export function createStandingWatcher<V>(options: StandingWatcherOptions<V>): St
       let unwatch = () => {};
       const iterator = new PushIterator<V>(1, () => unwatch());
       unwatch = watcher.watch(scope, member, (value) => iterator.push(value), streamOptions);
-      return iterator;
+      const feedable: FeedableStream<V> = { [PUSH_FEED]: (handlers) => iterator.feed(handlers) };
+      return Object.assign(iterator, feedable);
     },
     touch(scope) {
       const state = scopes.get(scope);
