@@ -29,12 +29,14 @@ export const DEFAULT_HEAT_WEIGHTS: Readonly<HeatWeights> = Object.freeze({
  * (why, and what each costs: docs/operations.md "Processes"):
  * - `--liftoff-only`: Prisma's query compiler is WebAssembly; V8's optimising
  *   tier-up of it holds ~80 MB of resident code and compiler memory in every
- *   process, for queries a worker compiles a few times per job;
+ *   process, for plans Prisma compiles once per query shape (raw statements
+ *   skip the compiler), so the baseline code costs a worker nothing visible;
  * - `--heap-growing-percent=30`: the old generation may grow to 1.3× what
  *   survived the last full collection (V8 lets it reach several times that
  *   with the ~4 GB default limit), so garbage stays proportional to the live
  *   set. A soft policy, not a limit: a job with a larger live set runs, it is
- *   only collected more often.
+ *   only collected more often (+20–50% worker CPU in a 1,000,000-member
+ *   rollover: docs/benchmarks.md, run G).
  */
 export const DEFAULT_WORKER_V8_FLAGS = '--liftoff-only --heap-growing-percent=30';
 
