@@ -24,6 +24,22 @@ export const DEFAULT_HEAT_WEIGHTS: Readonly<HeatWeights> = Object.freeze({
   checkIn: 2.0,
 });
 
+/**
+ * What a worker-only process gives V8 unless WORKER_V8_FLAGS says otherwise
+ * (why, and what each costs: docs/operations.md "Processes"):
+ * - `--liftoff-only`: Prisma's query compiler is WebAssembly; V8's optimising
+ *   tier-up of it holds ~80 MB of resident code and compiler memory in every
+ *   process, for plans Prisma compiles once per query shape (raw statements
+ *   skip the compiler), so the baseline code costs a worker nothing visible;
+ * - `--heap-growing-percent=30`: the old generation may grow to 1.3× what
+ *   survived the last full collection (V8 lets it reach several times that
+ *   with the ~4 GB default limit), so garbage stays proportional to the live
+ *   set. A soft policy, not a limit: a job with a larger live set runs, it is
+ *   only collected more often (+20–50% worker CPU in a 1,000,000-member
+ *   rollover: docs/benchmarks.md, run G).
+ */
+export const DEFAULT_WORKER_V8_FLAGS = '--liftoff-only --heap-growing-percent=30';
+
 const DEV_JWT_SECRET = 'liveboard-development-secret-change-me-0123456789';
 
 /**
@@ -143,6 +159,14 @@ const envSchema = z
     /** Health and metrics port of a worker-only process (`npm run start:worker`); the API port serves them otherwise. */
     WORKER_HTTP_PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).default(4001),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+    /**
+     * V8 flags a worker-only process sets on itself at start (src/worker-v8-flags.ts): space-separated
+     * `--name` or `--name=value`; `none` keeps V8's defaults.
+     */
+    WORKER_V8_FLAGS: z
+      .string()
+      .regex(/^(none|--[a-z0-9-]+(=[\w.-]+)?(\s+--[a-z0-9-]+(=[\w.-]+)?)*)$/, 'must be `none` or V8 flags such as --heap-growing-percent=30, separated by spaces')
+      .default(DEFAULT_WORKER_V8_FLAGS),
     /** How long a worker's lock on a running job lasts; it is renewed every half of it while the worker lives. */
     JOB_LOCK_DURATION_MS: z.coerce.number().int().min(500).default(30_000),
     /** How often workers look for jobs whose worker died (lock expired), to hand them to another worker. */
@@ -282,6 +306,7 @@ function toConfig(env: z.output<typeof envSchema>) {
     jobs: {
       workerHttpPort: env.WORKER_HTTP_PORT,
       concurrency: env.WORKER_CONCURRENCY,
+      v8Flags: env.WORKER_V8_FLAGS === 'none' ? [] : env.WORKER_V8_FLAGS.trim().split(/\s+/),
       lockDurationMs: env.JOB_LOCK_DURATION_MS,
       stalledIntervalMs: env.JOB_STALLED_INTERVAL_MS,
       historyDays: env.JOB_HISTORY_DAYS,

@@ -91,5 +91,33 @@ async function awardFloor(env: BenchEnvironment) {
   }
 }
 
+/**
+ * Two versions of liveboard's `awardPoints` in turns in the same rounds, for
+ * a before/after of a change on a busy machine: this checkout against the one
+ * at BENCH_AWARD_B_CHECKOUT (e.g. `git archive <commit>` unpacked, with a
+ * symlink to this node_modules and a copy of src/generated), with the floor
+ * as a third side.
+ */
+async function awardAB(env: BenchEnvironment) {
+  const checkout = process.env.BENCH_AWARD_B_CHECKOUT;
+  if (!checkout) throw new Error('awardAB needs BENCH_AWARD_B_CHECKOUT: the other checkout to run');
+  const { userIds, token } = await awardSetup(env);
+  const app = await startServer('app', env.variables);
+  const other = await startServer('app', env.variables, { checkout });
+  const floor = await startServer('bare-award', { ...env.variables, BENCH_AWARD_TOKEN: token });
+  try {
+    const spec = { body: AWARD_BODY, headers: { authorization: `Bearer ${token}` }, connections: CONCURRENCY, cycle: userIds.map((id) => encodeId('User', id)) };
+    const result = await inTurns([
+      httpSide('bare yoga awardPoints: the raw loop\'s INSERT + ZINCRBY in a resolver', floor, spec),
+      httpSide(`liveboard awardPoints, ${checkout}`, other, spec),
+      httpSide('liveboard awardPoints, this checkout', app, spec),
+      // Five rounds, not three: the difference sought is smaller than one round's noise on a shared machine.
+    ], { rounds: 5 });
+    return { name: 'awardAB', concurrency: CONCURRENCY, ...result };
+  } finally {
+    await Promise.all([floor.stop(), other.stop(), app.stop()]);
+  }
+}
+
 export const awardScenarios = { awardPoints };
-export const awardFloorScenarios = { awardFloor };
+export const awardFloorScenarios = { awardFloor, awardAB };

@@ -4,10 +4,12 @@ import { loadConfig } from '../../src/config.js';
 import { createDeps } from '../../src/deps.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { jobHandlers } from '../../src/jobs.js';
+import { applyWorkerV8Flags } from '../../src/worker-v8-flags.js';
 
 /**
  * One job run in a process of its own, as a worker runs it (the same handler,
- * dependencies built from the environment, NODE_ENV=production), without the
+ * dependencies built from the environment, NODE_ENV=production, the worker's
+ * V8 flags from WORKER_V8_FLAGS), without the
  * schedulers and self-heal a whole worker starts beside it, so the process's
  * peak memory and CPU are the job's own plus startup. Tells the parent over
  * IPC what the run took: wall time, CPU (process.cpuUsage), resident memory
@@ -19,7 +21,10 @@ const rssOf = (field: 'VmRSS' | 'VmHWM') =>
 const [name = '', data = '{}'] = process.argv.slice(2);
 const handler = jobHandlers.find((candidate) => candidate.name === name);
 if (!handler) throw new Error(`no job ${name}`);
-const deps = await createDeps(loadConfig(process.env), createLogger('silent'));
+const config = loadConfig(process.env);
+// As a worker-only process sets them (src/main.ts), before any client exists.
+applyWorkerV8Flags(config.jobs.v8Flags);
+const deps = await createDeps(config, createLogger('silent'));
 const idleRssMb = rssOf('VmRSS');
 const cpu = process.cpuUsage();
 const started = performance.now();

@@ -50,8 +50,14 @@ export async function processPeakRssMb(pid: number): Promise<number> {
  * same environment, NODE_ENV=production included. `worker` is a liveboard
  * process running the jobs only (its URL is its health server).
  */
-export async function startServer(kind: 'app' | 'bare' | 'bare-award' | 'worker', env: Record<string, string>): Promise<ServerProcess> {
-  const child: ChildProcess = fork(here('./server-process.ts'), [kind], {
+export async function startServer(
+  kind: 'app' | 'bare' | 'bare-award' | 'worker',
+  env: Record<string, string>,
+  /** Another checkout of the repository to run the server from (an A/B of two versions of the code, awardAB). */
+  options: { checkout?: string } = {},
+): Promise<ServerProcess> {
+  const entry = options.checkout ? `${options.checkout}/scripts/bench/server-process.ts` : here('./server-process.ts');
+  const child: ChildProcess = fork(entry, [kind], {
     // BENCH_SERVER_FLAGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the servers under load.
     execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])],
     env: { ...process.env, ...env, NODE_ENV: 'production' },

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Cluster } from 'ioredis';
 import { isCluster, type Redis } from '../infra/redis.js';
 
 /** A Lua script identified by its SHA-1, so it can be sent with EVALSHA. */
@@ -33,7 +32,9 @@ function isNoScript(error: Error): boolean {
  */
 export async function runScript(redis: Redis, script: LuaScript, calls: readonly ScriptCall[]): Promise<unknown[]> {
   if (calls.length === 0) return [];
-  if (isCluster(redis)) return runOnCluster(redis, script, calls);
+  // With auto-pipelining the client already sends the calls issued in one tick in one write, together with
+  // whatever else (another request's commands) was issued then; an explicit pipeline would be a write of its own.
+  if (isCluster(redis) || redis.options.enableAutoPipelining) return runEach(redis, script, calls);
   const send = async (indexes: readonly number[], mode: 'evalsha' | 'eval') => {
     const pipeline = redis.pipeline();
     for (const index of indexes) {
@@ -68,11 +69,12 @@ export async function runScript(redis: Redis, script: LuaScript, calls: readonly
 }
 
 /**
- * In a cluster each call goes to the node owning its keys' slot (one pipeline
- * cannot span slots); the client's auto-pipelining still sends the calls for
- * one node in one write.
+ * Each call as a command of its own. In a cluster each goes to the node owning
+ * its keys' slot (one pipeline cannot span slots); the client's
+ * auto-pipelining (always on for a cluster, and on the request path's single
+ * connection) still sends the calls for one node in one write.
  */
-async function runOnCluster(redis: Cluster, script: LuaScript, calls: readonly ScriptCall[]): Promise<unknown[]> {
+async function runEach(redis: Redis, script: LuaScript, calls: readonly ScriptCall[]): Promise<unknown[]> {
   return Promise.all(
     calls.map(async (call) => {
       try {

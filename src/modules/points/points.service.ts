@@ -370,11 +370,13 @@ async function settle(deps: AwardDeps, run: () => Promise<AwardOutcome>): Promis
       await replaceUserStateVersion(deps, existing.userId);
       return existing;
     }
-    // Committed: the user's cached `myPoints` answers (every instance's) are not matched again.
-    await replaceUserStateVersion(deps, outcome.userId);
+    // Committed: the user's cached `myPoints` answers (every instance's) are not matched again. Issued beside
+    // the board writes, not before them, so that (with the client's auto-pipelining) both leave in one write.
+    const versionReplaced = replaceUserStateVersion(deps, outcome.userId);
     // Ready markers first: a new period's board is whole before its first standing lands.
     await publishNewPeriods(deps, outcome.newPeriods);
     await publishStandings(deps, outcome.changes);
+    await versionReplaced;
     return outcome;
   }
 }
