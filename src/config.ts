@@ -40,6 +40,26 @@ export const DEFAULT_HEAT_WEIGHTS: Readonly<HeatWeights> = Object.freeze({
  */
 export const DEFAULT_WORKER_V8_FLAGS = '--liftoff-only --heap-growing-percent=30';
 
+/**
+ * What a process serving the API gives V8 unless API_V8_FLAGS says otherwise:
+ * the same heap policy as a worker's. With 10,000 subscribers each event's
+ * executions and messages leave tens of MB of short-lived objects that
+ * outlive young collections; under V8's default policy the old generation
+ * grew to ~1.1 GB before a full collection, under this one it stays ~630 MB
+ * at no measured CPU cost (docs/benchmarks.md, `standings-10k`). No
+ * `--liftoff-only`: the API compiles Prisma plans for many query shapes.
+ */
+export const DEFAULT_API_V8_FLAGS = '--heap-growing-percent=30';
+
+/** `none`, or V8 flags separated by spaces; nothing a shell would read. */
+const v8FlagsSetting = (fallback: string) =>
+  z
+    .string()
+    .regex(/^(none|--[a-z0-9-]+(=[\w.-]+)?(\s+--[a-z0-9-]+(=[\w.-]+)?)*)$/, 'must be `none` or V8 flags such as --heap-growing-percent=30, separated by spaces')
+    .default(fallback);
+
+const v8FlagsOf = (setting: string): string[] => (setting === 'none' ? [] : setting.trim().split(/\s+/));
+
 const DEV_JWT_SECRET = 'liveboard-development-secret-change-me-0123456789';
 
 /**
@@ -163,10 +183,9 @@ const envSchema = z
      * V8 flags a worker-only process sets on itself at start (src/worker-v8-flags.ts): space-separated
      * `--name` or `--name=value`; `none` keeps V8's defaults.
      */
-    WORKER_V8_FLAGS: z
-      .string()
-      .regex(/^(none|--[a-z0-9-]+(=[\w.-]+)?(\s+--[a-z0-9-]+(=[\w.-]+)?)*)$/, 'must be `none` or V8 flags such as --heap-growing-percent=30, separated by spaces')
-      .default(DEFAULT_WORKER_V8_FLAGS),
+    WORKER_V8_FLAGS: v8FlagsSetting(DEFAULT_WORKER_V8_FLAGS),
+    /** V8 flags a process serving the API (`--api`, or API and workers together) sets on itself at start; `none` keeps V8's defaults. */
+    API_V8_FLAGS: v8FlagsSetting(DEFAULT_API_V8_FLAGS),
     /** How long a worker's lock on a running job lasts; it is renewed every half of it while the worker lives. */
     JOB_LOCK_DURATION_MS: z.coerce.number().int().min(500).default(30_000),
     /** How often workers look for jobs whose worker died (lock expired), to hand them to another worker. */
@@ -267,7 +286,7 @@ function toConfig(env: z.output<typeof envSchema>) {
   return {
     env: env.NODE_ENV,
     isProduction: env.NODE_ENV === 'production',
-    http: { host: env.HOST, port: env.PORT, maxBodyBytes: env.MAX_BODY_BYTES },
+    http: { host: env.HOST, port: env.PORT, maxBodyBytes: env.MAX_BODY_BYTES, v8Flags: v8FlagsOf(env.API_V8_FLAGS) },
     database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
     redis: {
       url: env.REDIS_URL,
@@ -306,7 +325,7 @@ function toConfig(env: z.output<typeof envSchema>) {
     jobs: {
       workerHttpPort: env.WORKER_HTTP_PORT,
       concurrency: env.WORKER_CONCURRENCY,
-      v8Flags: env.WORKER_V8_FLAGS === 'none' ? [] : env.WORKER_V8_FLAGS.trim().split(/\s+/),
+      v8Flags: v8FlagsOf(env.WORKER_V8_FLAGS),
       lockDurationMs: env.JOB_LOCK_DURATION_MS,
       stalledIntervalMs: env.JOB_STALLED_INTERVAL_MS,
       historyDays: env.JOB_HISTORY_DAYS,

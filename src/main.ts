@@ -6,7 +6,7 @@ import { createLogger } from './infra/logger.js';
 import { startTracing } from './infra/tracing.js';
 import { applyMigrations, ensureDatabase } from './infra/migrator.js';
 import { stopOnSignals } from './lifecycle.js';
-import { applyWorkerV8Flags } from './worker-v8-flags.js';
+import { applyV8Flags } from './v8-flags.js';
 import { seedDemoData } from '../prisma/seed.js';
 
 /**
@@ -36,10 +36,11 @@ async function main() {
     throw error;
   }
   const logger = createLogger(config.logLevel, { role: Object.keys(roles).filter((role) => roles[role as keyof typeof roles]).join('+') });
-  // Only a worker-only process: the API keeps V8's defaults (its Prisma queries are compiled per request).
-  if (roles.worker && !roles.api && config.jobs.v8Flags.length > 0) {
-    applyWorkerV8Flags(config.jobs.v8Flags);
-    logger.info({ v8Flags: config.jobs.v8Flags }, 'worker V8 flags set (WORKER_V8_FLAGS)');
+  // A process serving the API takes API_V8_FLAGS (also with workers beside it); a worker-only one WORKER_V8_FLAGS.
+  const v8Flags = roles.api ? { flags: config.http.v8Flags, setting: 'API_V8_FLAGS' } : { flags: config.jobs.v8Flags, setting: 'WORKER_V8_FLAGS' };
+  if (v8Flags.flags.length > 0) {
+    applyV8Flags(v8Flags.flags);
+    logger.info({ v8Flags: v8Flags.flags }, `V8 flags set (${v8Flags.setting})`);
   }
 
   if (values.migrate) {

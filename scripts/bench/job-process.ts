@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config.js';
 import { createDeps } from '../../src/deps.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { jobHandlers } from '../../src/jobs.js';
-import { applyWorkerV8Flags } from '../../src/worker-v8-flags.js';
+import { applyV8Flags } from '../../src/v8-flags.js';
 
 /**
  * One job run in a process of its own, as a worker runs it (the same handler,
@@ -23,7 +23,7 @@ const handler = jobHandlers.find((candidate) => candidate.name === name);
 if (!handler) throw new Error(`no job ${name}`);
 const config = loadConfig(process.env);
 // As a worker-only process sets them (src/main.ts), before any client exists.
-applyWorkerV8Flags(config.jobs.v8Flags);
+applyV8Flags(config.jobs.v8Flags);
 const deps = await createDeps(config, createLogger('silent'));
 const idleRssMb = rssOf('VmRSS');
 const cpu = process.cpuUsage();

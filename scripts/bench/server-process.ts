@@ -5,6 +5,7 @@ import { startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeps } from '../../src/deps.js';
 import { createLogger } from '../../src/infra/logger.js';
+import { applyV8Flags } from '../../src/v8-flags.js';
 import { startBareAward } from './bare-award-server.js';
 
 /**
@@ -32,6 +33,8 @@ async function startBare(): Promise<string> {
 
 async function startLiveboard(role: 'api' | 'worker'): Promise<string> {
   const config = loadConfig(process.env);
+  // As src/main.ts does: the flags are the product's own settings, not the benchmark's.
+  applyV8Flags(role === 'api' ? config.http.v8Flags : config.jobs.v8Flags);
   const deps = await createDeps(config, createLogger('silent'));
   const app = await startApp(deps, { api: role === 'api', worker: role === 'worker' });
   return role === 'api' ? `${app.url}/graphql` : (app.url ?? '');
