@@ -180,7 +180,7 @@ const envSchema = z
     WORKER_HTTP_PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).default(4001),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
     /**
-     * V8 flags a worker-only process sets on itself at start (src/worker-v8-flags.ts): space-separated
+     * V8 flags a worker-only process sets on itself at start (src/v8-flags.ts): space-separated
      * `--name` or `--name=value`; `none` keeps V8's defaults.
      */
     WORKER_V8_FLAGS: v8FlagsSetting(DEFAULT_WORKER_V8_FLAGS),
