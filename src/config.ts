@@ -45,8 +45,8 @@ export const DEFAULT_WORKER_V8_FLAGS = '--liftoff-only --heap-growing-percent=30
  * the same heap policy as a worker's. With 10,000 subscribers each event's
  * executions and messages leave tens of MB of short-lived objects that
  * outlive young collections; under V8's default policy the old generation
- * grew to ~1.1 GB before a full collection, under this one it stays ~630 MB
- * at no measured CPU cost (docs/benchmarks.md, `standings-10k`). No
+ * grew to ~1.1 GB before a full collection, under this one it stays ~630 MB,
+ * its CPU per event within this machine's noise (docs/benchmarks.md, `standings-10k`). No
  * `--liftoff-only`: the API compiles Prisma plans for many query shapes.
  */
 export const DEFAULT_API_V8_FLAGS = '--heap-growing-percent=30';
