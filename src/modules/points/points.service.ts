@@ -2,14 +2,14 @@ import pg from 'pg';
 import type { PointsType } from '../../generated/prisma/client.js';
 import type { Deps } from '../../lib/app-deps.js';
 import type { Tx } from '../outbox/index.js';
-import { queryDirect } from '../../infra/direct-sql.js';
-import { Prisma, poolOf } from '../../infra/prisma.js';
+import { poolOf } from '../../infra/prisma.js';
 import { MAX_BOARD_SCORE, publishNewPeriods, publishStandings, pointsBoardRef, type StandingChange } from '../leaderboards/index.js';
 import { AppError, badInput, ErrorCode, notFound } from '../../lib/app-error.js';
 import { localDay } from '../../lib/calendar.js';
 import { replaceUserStateVersion } from '../../lib/user-state-version.js';
 import { periodsOfEvent } from '../../lib/periods.js';
-import { cappedPointsSql, POINTS_RULES } from './points-rules.js';
+import { applyAwardsSql, submitAward, type BatchRow } from './award-batch.js';
+import { POINTS_RULES } from './points-rules.js';
 
 /** One award (or reversal) as a caller asks for it. */
 export interface AwardInput {
@@ -117,50 +117,7 @@ export async function findAward(db: Tx | Deps['db'], idempotencyKey: string): Pr
   return row ? outcomeOf(row, true) : null;
 }
 
-/**
- * The points this award may add: a positive award of a capped type goes
- * through the per-day counter, whose conditional upsert grants what still fits
- * under the cap (all, part or nothing) while holding the counter row's lock,
- * so concurrent awards can never exceed it. An automatic reversal takes at
- * most the season total, read under the standing's row lock (so concurrent
- * reversals cannot both take the same points), and nothing from a sealed
- * season. Anything else is granted as asked.
- *
- * No row at all (so the whole statement writes nothing) for a user who does
- * not exist, for a positive amount to a suspended user, and for an adjustment
- * beyond the season total's bound: these are checked in the same statement
- * as the grant, not in round trips beside it.
- */
-function grantedCte(input: AwardInput, day: string): Prisma.Sql {
-  const requested = Prisma.sql`${input.points}::int`;
-  if (input.points < 0 && input.clampAtZero) {
-    const ref = pointsBoardRef(day.slice(0, 7));
-    return Prisma.sql`
-      SELECT CASE WHEN EXISTS (SELECT 1 FROM board_periods WHERE ref = ${ref} AND state <> 'CURRENT') THEN 0
-                  ELSE GREATEST(${requested}::bigint, -GREATEST(COALESCE(
-                         (SELECT score FROM board_standings WHERE period_ref = ${ref} AND user_id = ${input.userId} FOR UPDATE), 0), 0))::int
-             END AS granted`;
-  }
-  const notSuspended = input.points > 0 && input.correction !== true ? Prisma.sql`AND suspended_at IS NULL` : Prisma.empty;
-  const withinBound = input.boundSeasonTotal
-    ? Prisma.sql`AND abs(COALESCE((SELECT score FROM board_standings WHERE period_ref = ${pointsBoardRef(day.slice(0, 7))} AND user_id = ${input.userId}), 0)
-                     + ${input.points}::bigint) <= ${MAX_BOARD_SCORE}::bigint`
-    : Prisma.empty;
-  const mayReceive = Prisma.sql`EXISTS (SELECT 1 FROM users WHERE id = ${input.userId} ${notSuspended}) ${withinBound}`;
-  if (POINTS_RULES[input.type].dailyCap === null || input.points <= 0 || input.correction === true) {
-    return Prisma.sql`SELECT ${requested} AS granted WHERE ${mayReceive}`;
-  }
-  const first = cappedPointsSql(input.type, requested, Prisma.sql`0`);
-  const next = cappedPointsSql(input.type, requested, Prisma.sql`d.points`);
-  return Prisma.sql`
-    INSERT INTO daily_points AS d (user_id, day, type, points, last_granted)
-    SELECT ${input.userId}, ${day}::date, ${input.type}::"PointsType", ${first}, ${first} WHERE ${mayReceive}
-    ON CONFLICT (user_id, day, type) DO UPDATE
-      SET points = d.points + ${next}, last_granted = ${next}
-    RETURNING last_granted AS granted`;
-}
-
-/** A used idempotency key met inside a statement; the statement (and its transaction) changed nothing. */
+/** A used idempotency key met by an award: it changed nothing. */
 export class DuplicateAwardError extends Error {
   constructor(readonly idempotencyKey: string) {
     super(`Points record ${idempotencyKey} exists`);
@@ -168,9 +125,9 @@ export class DuplicateAwardError extends Error {
 }
 
 /**
- * The PostgreSQL error behind a failed statement: pg's own error (a statement
- * sent directly, see runAwardStatement) or the cause inside a Prisma
- * raw-query error.
+ * The PostgreSQL error behind a failed statement: pg's own error (a batch
+ * sent directly, see award-batch.ts) or the cause inside a Prisma raw-query
+ * error (an award in a transaction).
  */
 function pgCause(error: unknown): { code?: string; constraint?: string } | undefined {
   if (error instanceof pg.DatabaseError) return { code: error.code, constraint: error.constraint };
@@ -179,12 +136,7 @@ function pgCause(error: unknown): { code?: string; constraint?: string } | undef
   return cause ? { code: cause.originalCode, constraint: cause.constraint?.index } : undefined;
 }
 
-function isDuplicateKey(error: unknown): boolean {
-  const cause = pgCause(error);
-  return cause?.code === '23505' && cause.constraint === 'points_idempotency_keys_pkey';
-}
-
-interface AppliedRow extends RecordRow {
+interface AppliedRow extends RecordRow, BatchRow {
   /** JSON: the standings written, with their board's order. */
   changes: unknown;
   new_periods: string[] | null;
@@ -200,38 +152,46 @@ interface ChangeJson {
 }
 
 /**
- * Every POINTS board this award feeds, with the ref of the period its event
- * time falls in: active boards that take its type, and are global, of its
- * activity's category, or of its activity (a tournament board: entries come
- * from its participants' JOIN and CHECK_IN points, not from hosting it).
+ * An award as apply_awards reads it (see its migration): the award as asked,
+ * and what TypeScript works out from its event time and the rules — the local
+ * day and season, the period ids and bounds of the boards it may feed, the
+ * type's daily cap and which checks apply.
  */
-function boardsCte(input: AwardInput, periods: ReturnType<typeof periodsOfEvent>): Prisma.Sql {
-  const activityId = input.activityId ?? null;
-  return Prisma.sql`
-    SELECT b.id, b.sort_order, b.period, b.created_at,
-           b.key || '/' || CASE b.period WHEN 'DAILY' THEN ${periods.DAILY.id} WHEN 'WEEKLY' THEN ${periods.WEEKLY.id}
-                                         WHEN 'MONTHLY' THEN ${periods.MONTHLY.id} ELSE 'all' END AS ref
-    FROM leaderboards b
-    WHERE b.source = 'POINTS' AND b.state = 'ACTIVE'
-      AND (cardinality(b.point_types) = 0 OR ${input.type}::"PointsType" = ANY(b.point_types))
-      AND (b.scope = 'GLOBAL'
-           OR (b.scope = 'CATEGORY' AND b.category = (SELECT a.category FROM activities a WHERE a.id = ${activityId}::int))
-           OR (b.scope = 'ACTIVITY' AND b.activity_id = ${activityId}::int AND ${input.type}::"PointsType" <> 'HOST_ACTIVITY'))`;
-}
-
-/** The period rows of the fed boards, created here when this is their first award (bounds computed in TypeScript). */
-function periodsCte(periods: ReturnType<typeof periodsOfEvent>): Prisma.Sql {
-  const bound = (kind: 'DAILY' | 'WEEKLY' | 'MONTHLY', edge: 'startsAt' | 'endsAt') => periods[kind][edge];
-  return Prisma.sql`
-    INSERT INTO board_periods (ref, board_id, period_id, starts_at, ends_at)
-    SELECT boards.ref, boards.id, substr(boards.ref, length(boards.ref) - position('/' IN reverse(boards.ref)) + 2),
-           CASE boards.period WHEN 'DAILY' THEN ${bound('DAILY', 'startsAt')}::timestamptz WHEN 'WEEKLY' THEN ${bound('WEEKLY', 'startsAt')}::timestamptz
-                              WHEN 'MONTHLY' THEN ${bound('MONTHLY', 'startsAt')}::timestamptz ELSE boards.created_at END,
-           CASE boards.period WHEN 'DAILY' THEN ${bound('DAILY', 'endsAt')}::timestamptz WHEN 'WEEKLY' THEN ${bound('WEEKLY', 'endsAt')}::timestamptz
-                              WHEN 'MONTHLY' THEN ${bound('MONTHLY', 'endsAt')}::timestamptz END
-    FROM boards, allowed WHERE allowed.granted <> 0
-    ON CONFLICT DO NOTHING
-    RETURNING ref`;
+function awardJson(input: AwardInput, timeZone: string): object {
+  const day = localDay(input.occurredAt, timeZone);
+  const seasonId = day.slice(0, 7);
+  const periods = periodsOfEvent(day, timeZone);
+  const cap = POINTS_RULES[input.type].dailyCap;
+  const kind =
+    input.points < 0 && input.clampAtZero ? 'reversal' : cap !== null && input.points > 0 && input.correction !== true ? 'capped' : 'plain';
+  return {
+    user_id: input.userId,
+    type: input.type,
+    points: input.points,
+    key: input.idempotencyKey,
+    season: seasonId,
+    day,
+    occurred_at: input.occurredAt.toISOString(),
+    reason: input.reason ?? null,
+    activity_id: input.activityId ?? null,
+    participation_id: input.participationId ?? null,
+    created_by: input.createdBy ?? null,
+    kind,
+    cap,
+    check_suspended: input.points > 0 && input.correction !== true,
+    // MAX_BOARD_SCORE is 2^53 - 1: exact as a JSON number.
+    bound: input.boundSeasonTotal ? MAX_BOARD_SCORE : null,
+    points_ref: pointsBoardRef(seasonId),
+    daily: periods.DAILY.id,
+    daily_start: periods.DAILY.startsAt,
+    daily_end: periods.DAILY.endsAt,
+    weekly: periods.WEEKLY.id,
+    weekly_start: periods.WEEKLY.startsAt,
+    weekly_end: periods.WEEKLY.endsAt,
+    monthly: periods.MONTHLY.id,
+    monthly_start: periods.MONTHLY.startsAt,
+    monthly_end: periods.MONTHLY.endsAt,
+  };
 }
 
 function changesOf(userId: number, json: unknown): StandingChange[] {
@@ -248,83 +208,48 @@ function changesOf(userId: number, json: unknown): StandingChange[] {
 }
 
 /**
- * The award statement outside a transaction goes straight to the client's pg
- * pool: Prisma's raw-query pipeline around it (argument mapping, its
- * interpreter, spans, result conversion) was ~10% of an award's server CPU in
- * a profile of the award benchmark. Inside a transaction it must run on the
- * transaction's connection, so it goes through Prisma there.
+ * An award's row from apply_awards as its outcome: the record it wrote, or
+ * DuplicateAwardError for a used key, or the reason it was refused.
  */
-function runAwardStatement<T>(db: Tx | Deps['db'], sql: Prisma.Sql): Promise<T[]> {
-  const pool = poolOf(db);
-  return pool ? queryDirect<T>(pool, sql, { prepare: true }) : db.$queryRaw<T[]>(sql);
+async function outcomeOfRow(db: Tx | Deps['db'], input: AwardInput, row: AppliedRow | undefined): Promise<AwardOutcome> {
+  if (row?.outcome === 'duplicate') throw new DuplicateAwardError(input.idempotencyKey);
+  if (row?.outcome === 'refused') await explainRefusal(db, input);
+  if (row?.outcome !== 'applied') throw new Error(`Points record ${input.idempotencyKey} was not written`);
+  return outcomeOf(row, false, changesOf(input.userId, row.changes), row.new_periods ?? []);
 }
 
 /**
- * Applies one award in ONE statement (one round trip, atomic on its own or
- * inside the caller's transaction):
- * 1. `allowed`: what the daily cap lets in (conditional upsert of the day's counter);
- * 2. `boards` and `periods`: every POINTS board the award feeds, and their
- *    periods of the event time (created by the first award that needs one);
- * 3. `standing`: on each, the score plus the grant, with a fresh `board_seq`
- *    taken in ON CONFLICT's SET, i.e. while holding the standing's row lock,
- *    so per user and board the seqs follow commit order (who reached a score
- *    first). Rows are written in ref order, so awards lock in the same order;
- * 4. `record`: the PointsRecord with its grant and the `points` board's seq;
- * 5. `claimed`: its idempotency key, inserted last. A used key fails this
- *    insert with a unique violation, which undoes steps 1–4 of the same
- *    statement: a repeated key changes nothing. A grant of 0 is recorded too,
- *    so its retry is a no-op, but leaves the standings alone. (The key has its
- *    own table because points_records is partitioned by season, and a unique
- *    index there would have to include the season.)
+ * Applies one award inside the caller's transaction (`db` a transaction
+ * client: a sign-in and its streak): apply_awards with a batch of one, on the
+ * transaction's connection, through Prisma. The same function applies every
+ * batch of {@link recordAward}, so there is one implementation of an award:
+ * 1. refused, writing nothing, for a user who does not exist, a positive
+ *    amount to a suspended user, an adjustment beyond the season total's bound;
+ * 2. its idempotency key claimed first: a used key changes nothing;
+ * 3. what the daily cap lets in (conditional upsert of the day's counter, under
+ *    its row lock), or for an automatic reversal at most the season total;
+ * 4. every POINTS board it feeds, their periods of the event time (created by
+ *    the first award that needs one), and on each the score plus the grant
+ *    with a fresh `board_seq` taken under the standing's row lock, so per user
+ *    and board the seqs follow commit order (who reached a score first);
+ * 5. the PointsRecord with its grant and the `points` board's seq. A grant of
+ *    0 is recorded too, so its retry is a no-op, but leaves the standings alone.
  * @throws DuplicateAwardError when the key was used; the caller returns the first outcome.
  */
 export async function applyAward(db: Tx | Deps['db'], timeZone: string, input: AwardInput): Promise<AwardOutcome> {
-  const day = localDay(input.occurredAt, timeZone);
-  const seasonId = day.slice(0, 7);
-  const periods = periodsOfEvent(day, timeZone);
-  let applied: AppliedRow | undefined;
-  try {
-    [applied] = await runAwardStatement<AppliedRow>(db, Prisma.sql`
-      WITH allowed AS (${grantedCte(input, day)}),
-      boards AS (${boardsCte(input, periods)}),
-      periods AS (${periodsCte(periods)}),
-      standing AS (
-        INSERT INTO board_standings AS s (period_ref, user_id, score, ranked, seq, version)
-        SELECT boards.ref, ${input.userId}, allowed.granted, true, nextval('board_seq'), 1
-        FROM allowed, boards WHERE allowed.granted <> 0 ORDER BY boards.ref
-        ON CONFLICT (period_ref, user_id) DO UPDATE
-          SET score = s.score + excluded.score, ranked = s.score + excluded.score <> 0, seq = nextval('board_seq'),
-              version = s.version + 1, updated_at = now()
-        RETURNING period_ref, score, ranked, seq, version
-      ),
-      record AS (
-        INSERT INTO points_records (user_id, type, requested, points, seq, idempotency_key, season_id, day, occurred_at,
-                                    reason, activity_id, participation_id, created_by)
-        SELECT ${input.userId}, ${input.type}::"PointsType", ${input.points}, allowed.granted,
-               (SELECT seq FROM standing WHERE period_ref = ${pointsBoardRef(seasonId)}), ${input.idempotencyKey},
-               ${seasonId}, ${day}::date, ${input.occurredAt}, ${input.reason ?? null}, ${input.activityId ?? null},
-               ${input.participationId ?? null}, ${input.createdBy ?? null}
-        FROM allowed
-        RETURNING id, user_id, type, requested, points, season_id, day, occurred_at, reason, activity_id, created_by
-      ),
-      claimed AS (
-        INSERT INTO points_idempotency_keys (idempotency_key, record_id, season_id)
-        SELECT ${input.idempotencyKey}, record.id, record.season_id FROM record
-        RETURNING record_id
-      )
-      SELECT record.*,
-        (SELECT json_agg(json_build_object('ref', st.period_ref, 'order', boards.sort_order, 'score', st.score::text,
-                                           'ranked', st.ranked, 'seq', st.seq::text, 'version', st.version) ORDER BY st.period_ref)
-         FROM standing st JOIN boards ON boards.ref = st.period_ref) AS changes,
-        (SELECT array_agg(ref) FROM periods) AS new_periods
-      FROM record JOIN claimed ON claimed.record_id = record.id`);
-  } catch (error) {
-    if (isDuplicateKey(error)) throw new DuplicateAwardError(input.idempotencyKey);
-    throw error;
-  }
-  if (!applied) await explainRefusal(db, input);
-  if (!applied) throw new Error(`Points record ${input.idempotencyKey} was not written`);
-  return outcomeOf(applied, false, changesOf(input.userId, applied.changes), applied.new_periods ?? []);
+  const [row] = await db.$queryRaw<AppliedRow[]>(applyAwardsSql([awardJson(input, timeZone)]));
+  return outcomeOfRow(db, input, row);
+}
+
+/**
+ * Applies one award outside any transaction, batched with the awards this
+ * process has waiting (award-batch.ts): committed together with them, in one
+ * statement. A client without its own pool (a test double) applies it alone.
+ */
+async function applyBatched(db: Deps['db'], timeZone: string, input: AwardInput): Promise<AwardOutcome> {
+  const pool = poolOf(db);
+  if (!pool) return applyAward(db, timeZone, input);
+  return outcomeOfRow(db, input, await submitAward<AppliedRow>(pool, awardJson(input, timeZone)));
 }
 
 /**
@@ -387,7 +312,7 @@ async function settle(deps: AwardDeps, run: () => Promise<AwardOutcome>): Promis
  * round trip. The engine behind every award.
  */
 export async function recordAward(deps: AwardDeps, input: AwardInput): Promise<AwardOutcome> {
-  return settle(deps, () => applyAward(deps.db, deps.config.timeZone, input));
+  return settle(deps, () => applyBatched(deps.db, deps.config.timeZone, input));
 }
 
 /**
