@@ -20,7 +20,7 @@ export interface TruthRow {
 
 /**
  * Which points records feed a POINTS board period, mirroring what an award
- * feeds (points.service.ts `boardsCte`):
+ * feeds (`apply_awards`, migration 20261201500000_apply_awards):
  * - the `points` board: every record of its season (`season_id`, one partition);
  * - any other: records of the board's point types (all when null), of its
  *   scope (global; an activity of its category; its activity, but not for

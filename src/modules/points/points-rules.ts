@@ -1,7 +1,8 @@
 /**
  * The points rules of docs/points-rules.md — the only place amounts and caps are written down,
- * and the only place the daily-cap arithmetic is: {@link roomUnderCap} / {@link cappedPoints}
- * for TypeScript, {@link cappedPointsSql} for the statement that grants under the counter's lock.
+ * and the only place the daily-cap arithmetic is written in TypeScript: {@link roomUnderCap} /
+ * {@link cappedPoints}, and {@link cappedPointsSql} as SQL. The award function apply_awards
+ * (a migration) grants under the counter's lock with the same expression, the cap passed in from here.
  * Services, the `myPoints` query and tests read them from here.
  */
 import { Prisma } from '../../infra/prisma.js';
@@ -113,7 +114,7 @@ export function roomUnderCap(type: PointsType, awardedToday: number): number | n
  *
  * `awardedToday` is as for {@link roomUnderCap}. Callers must read it under the
  * same lock or transaction that writes the award, or caps are not exact; the
- * award statement does that in SQL with {@link cappedPointsSql}.
+ * award function apply_awards does that in SQL, with {@link cappedPointsSql}'s expression.
  *
  * @throws RangeError when `requested` or `awardedToday` is negative or not an integer.
  */
@@ -131,8 +132,9 @@ export function cappedPoints(type: PointsType, requested: number, awardedToday: 
 /**
  * {@link cappedPoints} as a SQL expression, for a capped `type`: what of
  * `requested` fits under its cap after `awardedToday` (both SQL int
- * expressions). The award statement evaluates it while holding the day's
- * counter row, which is what makes concurrent awards exact.
+ * expressions). apply_awards evaluates this expression (the cap passed in
+ * from {@link POINTS_RULES}) while holding the day's counter row, which is
+ * what makes concurrent awards exact.
  * @throws RangeError for an uncapped type (nothing to compute).
  */
 export function cappedPointsSql(type: PointsType, requested: Prisma.Sql, awardedToday: Prisma.Sql): Prisma.Sql {

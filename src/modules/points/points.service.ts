@@ -253,8 +253,8 @@ async function applyBatched(db: Deps['db'], timeZone: string, input: AwardInput)
 }
 
 /**
- * Why an award statement wrote nothing, read only then (the award itself
- * checks in one statement): its key was used already (the first outcome is
+ * Why apply_awards refused an award, read only then (the award itself checks
+ * in its statement): its key was used already (the first outcome is
  * returned, as for a unique violation), the user does not exist (NOT_FOUND),
  * is suspended (FORBIDDEN, with the reason), or the adjustment would pass the
  * season total's bound (BAD_USER_INPUT).
@@ -276,10 +276,11 @@ const DEADLOCK_ATTEMPTS = 3;
 
 /**
  * Runs an award and puts its committed standing on the board; for a used key,
- * returns the first outcome instead. Every award locks the day's counter, then
- * the standing, then its key, so awards do not deadlock one another; should a
- * transaction around one (a sign-in) still lose a deadlock, it was rolled back
- * whole and is simply run again.
+ * returns the first outcome instead. apply_awards takes an award's key, then
+ * its day's counter, then its standings in ref order, and a batch's awards in
+ * user id order, so awards and batches do not deadlock one another; should a
+ * batch or a transaction around an award (a sign-in) still lose a deadlock, it
+ * was rolled back whole and each award in it is simply run again.
  */
 async function settle(deps: AwardDeps, run: () => Promise<AwardOutcome>): Promise<AwardOutcome> {
   for (let attempt = 1; ; attempt += 1) {
@@ -308,7 +309,8 @@ async function settle(deps: AwardDeps, run: () => Promise<AwardOutcome>): Promis
 
 /**
  * Awards points exactly once per idempotency key, within the daily cap of its
- * type, and updates every board it feeds: one SQL statement, then one Redis
+ * type, and updates every board it feeds: one SQL statement (shared with the
+ * other awards this process has waiting, see award-batch.ts), then one Redis
  * round trip. The engine behind every award.
  */
 export async function recordAward(deps: AwardDeps, input: AwardInput): Promise<AwardOutcome> {
