@@ -19,7 +19,7 @@ import { Prisma } from '../../infra/prisma.js';
  * user's rows until the batch commits; a bound keeps that wait and a lost
  * deadlock's redo short.
  */
-export const MAX_BATCH = 32;
+const MAX_BATCH = 32;
 
 /**
  * Batches on their way at once, per pool. PostgreSQL shares this machine's
