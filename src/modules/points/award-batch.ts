@@ -23,10 +23,11 @@ const MAX_BATCH = 32;
 
 /**
  * Batches on their way at once, per pool: one being applied while the next
- * is sent or its result read. More make batches smaller, and each statement
- * costs the server a write and a result to parse: in an A/B of the award
- * benchmark 2 beat 4 in every round (1.2x the awards/s, 13% less server CPU
- * per award; docs/benchmarks.md, "Awards: group commit").
+ * is sent or its result read. More make batches smaller (each statement
+ * costs the server a write and a result to parse) and hold more of the
+ * pool's connections; two A/Bs of 2 against 4 in the award benchmark came
+ * out opposite ways, each within noise (docs/benchmarks.md, "Awards: group
+ * commit"), so the smaller stays.
  */
 const MAX_IN_FLIGHT = 2;
 
