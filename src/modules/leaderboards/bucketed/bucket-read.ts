@@ -11,12 +11,15 @@ import { READ_AT, READ_BUCKET, READ_HOME } from './bucket-read-lua.js';
 export interface BucketReadDeps {
   redis: Redis;
   keys: KeySpace;
-  now: () => Date;
 }
 
 /** How often a read starts again when a move overlapped it, before answering "not whole" (stale, from PostgreSQL). */
 export const READ_ATTEMPTS = 5;
-/** A move registered longer than this died half-way: the board needs its repair. */
+/**
+ * A move registered longer than this (by Redis's clock) died half-way: the
+ * board needs its repair. A move whose writer saw it fail is marked stuck at
+ * once (bucket-write.ts).
+ */
 export const STUCK_MOVE_MS = 10_000;
 
 /** A bucketed board whose move died half-way (see bucket-write.ts): readers answer stale until it is rebuilt. */
@@ -45,10 +48,10 @@ export type BucketReply = [number, number, string, Array<RawEntry | false>];
 async function readHome(deps: BucketReadDeps, target: BoardTarget, layout: BucketLayout): Promise<BucketHome | typeof RETRY> {
   const home = bucketHomeKeys(deps.keys, target.ref);
   const [reply] = await runScript(deps.redis, READ_HOME, [{ keys: [home.ready, home.moves, home.started, home.counts], args: [] }]);
-  const [ready, moves, started, oldest, flat] = reply as [number, number, string, string, string[]];
+  const [ready, moves, started, oldestAge, flat] = reply as [number, number, string, string, string[]];
   if (ready !== 1) throw new BoardNotReadyError(target.ref);
   if (moves > 0) {
-    const age = deps.now().getTime() - Number(oldest);
+    const age = Number(oldestAge);
     if (age > STUCK_MOVE_MS) throw new BucketMovesStuckError(target.ref, age);
     return RETRY;
   }
