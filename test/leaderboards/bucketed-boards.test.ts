@@ -276,6 +276,38 @@ describe('when a bucketed board breaks', () => {
   });
 });
 
+describe('ties around a user', () => {
+  it('leaderboardAround answers the same from Redis and from PostgreSQL in every rank mode, bucketed or not', async () => {
+    const boards = ['bk-ties', 'bk-ties-plain', 'bk-ties-asc', 'bk-ties-asc-plain'];
+    const input = { period: 'ALL_TIME', source: 'SUBMITTED', operator: 'LATEST' };
+    await createBoard({ ...input, key: 'bk-ties', buckets: { bounds: [30, 15], userShards: 3 } });
+    await createBoard({ ...input, key: 'bk-ties-plain' });
+    await createBoard({ ...input, key: 'bk-ties-asc', order: 'ASC', buckets: { bounds: [15, 30], userShards: 3 } });
+    await createBoard({ ...input, key: 'bk-ties-asc-plain', order: 'ASC' });
+    // Long runs of equal scores (5 distinct scores for 30 users), crossing the bucket bounds.
+    for (const [index, userId] of users.entries()) {
+      for (const board of boards) await submit(board, userId, 10 * ((index * 7) % 5));
+    }
+    for (const board of boards) {
+      const around = async () => {
+        const out: Record<string, unknown> = {};
+        for (const rankMode of ['ORDINAL', 'COMPETITION', 'DENSE']) {
+          for (const userId of users) out[`${rankMode}-${userId}`] = (await t.gql(AROUND, { board, userId: gid(userId), rankMode })).data!.leaderboardAround;
+        }
+        return out;
+      };
+      const fromRedis = await around();
+      expect(Object.values(fromRedis).every((read) => (read as { stale: boolean }).stale === false)).toBe(true);
+      for (const key of await keysMatching(t.deps.redis, `*lb:${board}/all*`)) await t.deps.redis.del(key);
+      const fromPostgres = await around();
+      expect(Object.values(fromPostgres).every((read) => (read as { stale: boolean }).stale === true)).toBe(true);
+      const fresh = (reads: Record<string, unknown>) => Object.fromEntries(Object.entries(reads).map(([key, read]) => [key, { ...(read as object), stale: undefined }]));
+      expect(fresh(fromPostgres)).toEqual(fresh(fromRedis));
+      await syncPendingStandings(t.deps);
+    }
+  });
+});
+
 describe('rollover of a bucketed period', () => {
   it('archives exactly the board and deletes every key of it but the seal', async () => {
     const ref = `bk-desc/${DAY}`;
