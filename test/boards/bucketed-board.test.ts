@@ -5,6 +5,8 @@ import type { BoardSource, RankedStanding, RankMode } from '../../src/modules/le
 import type { StandingWrite } from '../../src/modules/leaderboards/board-script.js';
 import {
   bucketedBoard,
+  BucketBoardBrokenError,
+  BucketBoardInconsistentError,
   BucketMovesStuckError,
   checkLayout,
   loadBucketedBoard,
@@ -222,7 +224,8 @@ describe('a bucketed board under concurrent moves', () => {
             else expect(entry.rank).toBe(mode === 'COMPETITION' ? index + 1 : previous.rank + 1);
           });
         } catch (error) {
-          if (!(error instanceof BoardNotReadyError)) throw error;
+          // Racing moves make reads stale, never "broken" (that would call for a rebuild).
+          if (!(error instanceof BoardNotReadyError) || error instanceof BucketBoardBrokenError) throw error;
           stale += 1;
         }
       }
@@ -241,7 +244,8 @@ describe('a bucketed board under concurrent moves', () => {
             expect(entry.rank).toBe(entry.score === previous.score ? previous.rank : previous.rank + 1);
           });
         } catch (error) {
-          if (!(error instanceof BoardNotReadyError)) throw error;
+          // Racing moves make reads stale, never "broken" (that would call for a rebuild).
+          if (!(error instanceof BoardNotReadyError) || error instanceof BucketBoardBrokenError) throw error;
           stale += 1;
         }
       }
@@ -331,5 +335,28 @@ describe('two writes of one user and version at once (a live write and leaderboa
     expect(midMove.length).toBeGreaterThan(0);
     // …and every time, that move was still registered, so no reader could trust buckets read meanwhile.
     expect(midMove.filter((look) => look.registered === 0)).toEqual([]);
+  });
+});
+
+describe('a board whose buckets disagree with no move in flight', () => {
+  it('is reported broken at once (no later write mends it), and heals by a rebuild from PostgreSQL', async () => {
+    const layout = checkLayout({ bounds: [-50], userShards: 2 });
+    const users = await Promise.all([1, 2, 3].map(async () => (await t.createUser()).user.id));
+    const target = await freshTarget('DESC', layout, 'drift');
+    const rows = users.map((userId, index) => ({ periodRef: target.ref, userId, score: BigInt(30 + index * 20), ranked: true, seq: BigInt(index + 1), version: 1 }));
+    await t.deps.db.boardStanding.createMany({ data: rows });
+    await writeBucketedStandings(t.deps, target, layout, rows.map((row) => ({ userId: row.userId, version: 1, score: Number(row.score), seq: row.seq.toString(), ranked: true })));
+    const board = bucketedBoard(t.deps, layout);
+    const read = () => board.page(target, { offset: 0, limit: 10, viewerId: null, rankMode: 'ORDINAL' });
+    expect((await read()).entries.map((entry) => entry.score)).toEqual([70, 50, 30]);
+    // A count change applied twice (a script re-sent after its reply was lost): bucket 1 is counted one too many.
+    await t.deps.redis.hincrby(t.deps.keys.key(`{lb:${target.ref}}`, 'bucket-counts'), '1', 1);
+    await expect(read()).rejects.toBeInstanceOf(BucketBoardInconsistentError);
+    // A later write of a user of that bucket does not mend the count.
+    await writeBucketedStanding(t.deps, target, layout, { userId: users[0]!, version: 2, score: 35, seq: '10', ranked: true });
+    await expect(read()).rejects.toBeInstanceOf(BucketBoardInconsistentError);
+    await t.deps.db.boardStanding.update({ where: { periodRef_userId: { periodRef: target.ref, userId: users[0]! } }, data: { score: 35n, seq: 10n, version: 2 } });
+    await rebuildBucketedBoard(t.deps, target, layout);
+    expect((await read()).entries.map((entry) => entry.score)).toEqual([70, 50, 35]);
   });
 });
