@@ -5,6 +5,8 @@ import type { BoardSource, RankedStanding, RankMode } from '../../src/modules/le
 import type { StandingWrite } from '../../src/modules/leaderboards/board-script.js';
 import {
   bucketedBoard,
+  BucketBoardBrokenError,
+  BucketBoardInconsistentError,
   BucketMovesStuckError,
   checkLayout,
   loadBucketedBoard,
@@ -67,6 +69,12 @@ async function bruteForce(target: BoardTarget, truth: Truth, mode: RankMode): Pr
            ${rank} OVER (ORDER BY score ${direction}) AS rank
     FROM board_standings WHERE period_ref = ${target.ref} ORDER BY score ${direction}, seq`;
   return sorted.map(toStanding);
+}
+
+/** Redis's clock in ms: what a move's start and age are measured by. */
+async function redisMs(): Promise<number> {
+  const [seconds, micros] = await t.deps.redis.time();
+  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
 }
 
 let seq = 0n;
@@ -216,7 +224,8 @@ describe('a bucketed board under concurrent moves', () => {
             else expect(entry.rank).toBe(mode === 'COMPETITION' ? index + 1 : previous.rank + 1);
           });
         } catch (error) {
-          if (!(error instanceof BoardNotReadyError)) throw error;
+          // Racing moves make reads stale, never "broken" (that would call for a rebuild).
+          if (!(error instanceof BoardNotReadyError) || error instanceof BucketBoardBrokenError) throw error;
           stale += 1;
         }
       }
@@ -235,7 +244,8 @@ describe('a bucketed board under concurrent moves', () => {
             expect(entry.rank).toBe(entry.score === previous.score ? previous.rank : previous.rank + 1);
           });
         } catch (error) {
-          if (!(error instanceof BoardNotReadyError)) throw error;
+          // Racing moves make reads stale, never "broken" (that would call for a rebuild).
+          if (!(error instanceof BoardNotReadyError) || error instanceof BucketBoardBrokenError) throw error;
           stale += 1;
         }
       }
@@ -261,10 +271,14 @@ describe('a move that died half-way', () => {
 
     // The writer of user 0 (score 30 → 90) died after registering its move and adding the member to bucket 0:
     // the member is in both buckets, the move never ends.
-    await t.deps.redis.hset(t.deps.keys.key(`{lb:${target.ref}}`, 'bucket-moves'), `${users[0]}:2`, String(clock.now().getTime()));
+    const moves = t.deps.keys.key(`{lb:${target.ref}}`, 'bucket-moves');
+    await t.deps.redis.hset(moves, `${users[0]}:2:a`, String(await redisMs()));
     await t.deps.redis.zadd(t.deps.keys.key(`{lb:${target.ref}:b0}`, 'board'), -90, `${'9'.padStart(16, '0')}:${users[0]}`);
     await expect(board.page(target, { offset: 0, limit: 10, viewerId: null, rankMode: 'ORDINAL' })).rejects.toBeInstanceOf(BoardNotReadyError);
+    // Its age is measured by Redis's clock (the one BEGIN_MOVE stamps), not the app's.
     clock.advance(STUCK_MOVE_MS + 1);
+    await expect(board.page(target, { offset: 0, limit: 10, viewerId: null, rankMode: 'ORDINAL' })).rejects.toMatchObject({ name: 'BoardNotReadyError' });
+    await t.deps.redis.hset(moves, `${users[0]}:2:a`, String((await redisMs()) - STUCK_MOVE_MS - 1));
     await expect(board.page(target, { offset: 0, limit: 10, viewerId: null, rankMode: 'ORDINAL' })).rejects.toBeInstanceOf(BucketMovesStuckError);
 
     await rebuildBucketedBoard(t.deps, target, layout);
@@ -274,5 +288,75 @@ describe('a move that died half-way', () => {
       [users[1], 50, 2],
       [users[0], 30, 3],
     ]);
+  });
+});
+
+describe('a move that fails half-way', () => {
+  it('is marked stuck at once, so the next read asks for the rebuild instead of answering stale until STUCK_MOVE_MS', async () => {
+    const layout = checkLayout({ bounds: [-50], userShards: 2 });
+    const users = await Promise.all([1, 2].map(async () => (await t.createUser()).user.id));
+    const target = await freshTarget('DESC', layout, 'fails');
+    await writeBucketedStandings(t.deps, target, layout, users.map((userId, index) => ({ userId, version: 1, score: 10 + index, seq: nextSeq(), ranked: true })));
+    const board = bucketedBoard(t.deps, layout);
+    const read = () => board.page(target, { offset: 0, limit: 10, viewerId: null, rankMode: 'ORDINAL' });
+    expect((await read()).entries.map((entry) => entry.score)).toEqual([11, 10]);
+    // Bucket 0 (scores ≥ 50) cannot take the member: its owners key is not a hash, so step 4 fails (WRONGTYPE)
+    // after the move was registered, claimed and counted.
+    await t.deps.redis.set(t.deps.keys.key(`{lb:${target.ref}:b0}`, 'owners'), 'not a hash');
+    await expect(writeBucketedStanding(t.deps, target, layout, { userId: users[0]!, version: 2, score: 90, seq: nextSeq(), ranked: true })).rejects.toThrow(/WRONGTYPE/);
+    // The app's clock does not move (as under a test clock): the move is stuck by its mark, not by its age.
+    await expect(read()).rejects.toBeInstanceOf(BucketMovesStuckError);
+  });
+});
+
+describe('two writes of one user and version at once (a live write and leaderboard.sync re-sending it)', () => {
+  it('keep the move registered until the write that moves the user has finished it', async () => {
+    const layout = checkLayout({ bounds: [-50], userShards: 2 });
+    const [mover, other] = await Promise.all([1, 2].map(async () => (await t.createUser()).user.id));
+    const target = await freshTarget('DESC', layout, 'twice');
+    await writeBucketedStanding(t.deps, target, layout, { userId: other!, version: 1, score: 40, seq: nextSeq(), ranked: true });
+    const moves = t.deps.keys.key(`{lb:${target.ref}}`, 'bucket-moves');
+    const at = t.deps.keys.key(`{lb:${target.ref}:u${mover! % 2}}`, 'at');
+    const seen: Array<{ registered: number; at: string | null }> = [];
+    for (let version = 1; version <= 20; version += 1) {
+      // Every version crosses the bound (30 ↔ 90), so both writes take the move path.
+      const write = { userId: mover!, version, score: version % 2 === 0 ? 30 : 90, seq: nextSeq(), ranked: true };
+      // The refused one returns while the other is still moving the user: look at the board then.
+      const look = async (applied: boolean) => {
+        if (!applied) seen.push({ registered: await t.deps.redis.hlen(moves), at: await t.deps.redis.hget(at, String(mover)) });
+        return applied;
+      };
+      const applied = await Promise.all([writeBucketedStanding(t.deps, target, layout, write).then(look), writeBucketedStanding(t.deps, target, layout, write).then(look)]);
+      expect(applied.filter(Boolean)).toHaveLength(1);
+      expect(await t.deps.redis.hlen(moves)).toBe(0);
+    }
+    const midMove = seen.filter((look) => look.at?.endsWith('*'));
+    // The race is real: the user was still pending in the other write's move when the refused one ended…
+    expect(midMove.length).toBeGreaterThan(0);
+    // …and every time, that move was still registered, so no reader could trust buckets read meanwhile.
+    expect(midMove.filter((look) => look.registered === 0)).toEqual([]);
+  });
+});
+
+describe('a board whose buckets disagree with no move in flight', () => {
+  it('is reported broken at once (no later write mends it), and heals by a rebuild from PostgreSQL', async () => {
+    const layout = checkLayout({ bounds: [-50], userShards: 2 });
+    const users = await Promise.all([1, 2, 3].map(async () => (await t.createUser()).user.id));
+    const target = await freshTarget('DESC', layout, 'drift');
+    const rows = users.map((userId, index) => ({ periodRef: target.ref, userId, score: BigInt(30 + index * 20), ranked: true, seq: BigInt(index + 1), version: 1 }));
+    await t.deps.db.boardStanding.createMany({ data: rows });
+    await writeBucketedStandings(t.deps, target, layout, rows.map((row) => ({ userId: row.userId, version: 1, score: Number(row.score), seq: row.seq.toString(), ranked: true })));
+    const board = bucketedBoard(t.deps, layout);
+    const read = () => board.page(target, { offset: 0, limit: 10, viewerId: null, rankMode: 'ORDINAL' });
+    expect((await read()).entries.map((entry) => entry.score)).toEqual([70, 50, 30]);
+    // A count change applied twice (a script re-sent after its reply was lost): bucket 1 is counted one too many.
+    await t.deps.redis.hincrby(t.deps.keys.key(`{lb:${target.ref}}`, 'bucket-counts'), '1', 1);
+    await expect(read()).rejects.toBeInstanceOf(BucketBoardInconsistentError);
+    // A later write of a user of that bucket does not mend the count.
+    await writeBucketedStanding(t.deps, target, layout, { userId: users[0]!, version: 2, score: 35, seq: '10', ranked: true });
+    await expect(read()).rejects.toBeInstanceOf(BucketBoardInconsistentError);
+    await t.deps.db.boardStanding.update({ where: { periodRef_userId: { periodRef: target.ref, userId: users[0]! } }, data: { score: 35n, seq: 10n, version: 2 } });
+    await rebuildBucketedBoard(t.deps, target, layout);
+    expect((await read()).entries.map((entry) => entry.score)).toEqual([70, 50, 35]);
   });
 });

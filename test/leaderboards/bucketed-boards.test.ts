@@ -21,7 +21,7 @@ import type { Job } from 'bullmq';
 import { createTestClock } from '../support/clock.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 import { keysMatching } from '../support/redis-target.js';
-import { waitFor } from '../support/wait.js';
+import { waitFor, waitHealed } from '../support/wait.js';
 import { archivePlaces } from './rollover-support.js';
 
 const DAY = '2026-11-10';
@@ -54,6 +54,16 @@ function lcg(seed: number) {
 }
 
 const gid = (userId: number) => encodeId('User', userId);
+
+/** Redis's clock in ms: what a bucketed move's start and age are measured by (bucket-write-lua.ts). */
+async function redisMs(): Promise<number> {
+  const [seconds, micros] = await t.deps.redis.time();
+  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+}
+
+let worker: Promise<unknown> | null = null;
+/** Starts this file's in-process worker once (queued jobs such as leaderboard.bucket-rebuild then run by themselves). */
+const startWorker = () => (worker ??= t.startServer({ api: false, worker: true }));
 
 async function submit(board: string, userId: number, score: number) {
   writeCounter += 1;
@@ -240,7 +250,7 @@ describe('when a bucketed board breaks', () => {
     const before = await page('bk-desc', { first: 100 });
     // What a writer that died after registering its move leaves (bucket-write.ts step 1), 11 s ago.
     const home = bucketHomeKeys(t.deps.keys, ref);
-    await t.deps.redis.hset(home.moves, `${users[0]}:999`, String(t.deps.now().getTime() - 11_000));
+    await t.deps.redis.hset(home.moves, `${users[0]}:999:a`, String((await redisMs()) - 11_000));
     await t.deps.redis.incr(home.started);
     expect(await page('bk-desc', { first: 100 })).toEqual({ ...before, stale: true });
     expect(await page('bk-desc', { first: 100 })).toEqual({ ...before, stale: true });
@@ -263,6 +273,38 @@ describe('when a bucketed board breaks', () => {
     const report = await reconcileBoard(t.deps, { ref });
     expect(report.drift.missing).toBe(1);
     expect(await page('bk-desc', { first: 100 })).toEqual(before);
+  });
+});
+
+describe('ties around a user', () => {
+  it('leaderboardAround answers the same from Redis and from PostgreSQL in every rank mode, bucketed or not', async () => {
+    const boards = ['bk-ties', 'bk-ties-plain', 'bk-ties-asc', 'bk-ties-asc-plain'];
+    const input = { period: 'ALL_TIME', source: 'SUBMITTED', operator: 'LATEST' };
+    await createBoard({ ...input, key: 'bk-ties', buckets: { bounds: [30, 15], userShards: 3 } });
+    await createBoard({ ...input, key: 'bk-ties-plain' });
+    await createBoard({ ...input, key: 'bk-ties-asc', order: 'ASC', buckets: { bounds: [15, 30], userShards: 3 } });
+    await createBoard({ ...input, key: 'bk-ties-asc-plain', order: 'ASC' });
+    // Long runs of equal scores (5 distinct scores for 30 users), crossing the bucket bounds.
+    for (const [index, userId] of users.entries()) {
+      for (const board of boards) await submit(board, userId, 10 * ((index * 7) % 5));
+    }
+    for (const board of boards) {
+      const around = async () => {
+        const out: Record<string, unknown> = {};
+        for (const rankMode of ['ORDINAL', 'COMPETITION', 'DENSE']) {
+          for (const userId of users) out[`${rankMode}-${userId}`] = (await t.gql(AROUND, { board, userId: gid(userId), rankMode })).data!.leaderboardAround;
+        }
+        return out;
+      };
+      const fromRedis = await around();
+      expect(Object.values(fromRedis).every((read) => (read as { stale: boolean }).stale === false)).toBe(true);
+      for (const key of await keysMatching(t.deps.redis, `*lb:${board}/all*`)) await t.deps.redis.del(key);
+      const fromPostgres = await around();
+      expect(Object.values(fromPostgres).every((read) => (read as { stale: boolean }).stale === true)).toBe(true);
+      const fresh = (reads: Record<string, unknown>) => Object.fromEntries(Object.entries(reads).map(([key, read]) => [key, { ...(read as object), stale: undefined }]));
+      expect(fresh(fromPostgres)).toEqual(fresh(fromRedis));
+      await syncPendingStandings(t.deps);
+    }
   });
 });
 
@@ -292,10 +334,29 @@ describe('with a worker running', () => {
     const before = await page('bk-heal', { first: 100 });
     expect(before).toMatchObject({ stale: false, totalParticipants: 6 });
     const home = bucketHomeKeys(t.deps.keys, 'bk-heal/all');
-    await t.deps.redis.hset(home.moves, `${users[0]}:999`, String(t.deps.now().getTime() - 11_000));
+    await t.deps.redis.hset(home.moves, `${users[0]}:999:a`, String((await redisMs()) - 11_000));
     expect(await page('bk-heal', { first: 100 })).toEqual({ ...before, stale: true });
-    await t.startServer({ api: false, worker: true });
+    await startWorker();
     await waitFor(async () => (await page('bk-heal', { first: 100 })).stale === false, { what: 'the bucketed board to be rebuilt' });
     expect(await page('bk-heal', { first: 100 })).toEqual(before);
+  });
+
+  it('a move that fails half-way heals by itself: its writer marks it stuck, the next read queues the rebuild, the worker runs it', async () => {
+    await createBoard({ key: 'bk-fail', period: 'ALL_TIME', source: 'SUBMITTED', operator: 'LATEST', buckets: { bounds: [50], userShards: 2 } });
+    for (const [index, userId] of users.slice(0, 5).entries()) await submit('bk-fail', userId, 10 * index);
+    // The worker's first self-heal rebuilds every board once: let it finish, so it is not what heals this one.
+    await startWorker();
+    await waitHealed(t.deps);
+    await waitFor(async () => (await page('bk-fail', { first: 100 })).stale === false, { what: 'the self-heal to end' });
+    expect(await page('bk-fail', { first: 100 })).toMatchObject({ stale: false, totalParticipants: 5 });
+    // Bucket 0 (scores ≥ 50) is empty; its owners key is made a string, so the move of a user into it fails with
+    // WRONGTYPE after it was registered, claimed and counted (what any Redis error half-way leaves).
+    await t.deps.redis.set(t.deps.keys.key(`{lb:bk-fail/all:b0}`, 'owners'), 'not a hash');
+    // The test clock stands still: the move must not need STUCK_MOVE_MS of app time to be found stuck.
+    await submit('bk-fail', users[0]!, 90);
+    await waitFor(async () => (await page('bk-fail', { first: 100 })).stale === false, { what: 'the bucketed board to be rebuilt' });
+    const healed = await page('bk-fail', { first: 100 });
+    expect(healed.entries.map((entry: { user: { id: string }; score: number }) => [entry.user.id, entry.score])).toEqual(await bruteForce('bk-fail/all', 'DESC'));
+    expect(healed.entries[0]).toMatchObject({ score: 90, user: { id: gid(users[0]!) } });
   });
 });

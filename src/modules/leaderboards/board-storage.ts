@@ -89,8 +89,10 @@ export async function forgetBucketedPeriods(
     periods.map(async ({ ref, board }) => {
       const layout = layoutOf(board);
       if (!layout) return;
-      const { sealed } = boardKeys(deps.keys, ref);
-      const keys = allBucketedKeys(deps.keys, ref, bucketCount(layout), layout.userShards).filter((key) => key !== sealed);
+      const { sealed, ready } = boardKeys(deps.keys, ref);
+      // The ready marker first: a reader that still found it would take the half-deleted buckets for a broken board.
+      await deps.redis.del(ready);
+      const keys = allBucketedKeys(deps.keys, ref, bucketCount(layout), layout.userShards).filter((key) => key !== sealed && key !== ready);
       // One DEL per key: they are in many slots.
       await Promise.all(keys.map((key) => deps.redis.del(key)));
     }),

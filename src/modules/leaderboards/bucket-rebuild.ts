@@ -10,7 +10,7 @@ export const bucketRebuildJobId = (ref: string) => `bucket-rebuild-${ref.replace
 
 /**
  * Asks a worker to rebuild a bucketed board period: what a reader does when
- * it finds a move stuck (BucketMovesStuckError). Deduplicated by job id;
+ * it finds the board broken (BucketBoardBrokenError). Deduplicated by job id;
  * never throws (the reader has already answered stale from PostgreSQL, and
  * the next stuck read asks again).
  */

@@ -4,7 +4,7 @@ import type { BoardCursor, BoardSource, RankedStanding, RankMode } from './board
 import { liveBoardOf } from './board-storage.js';
 import { BoardNotReadyError } from './board-store.js';
 import { requestBucketRebuild } from './bucket-rebuild.js';
-import { BucketMovesStuckError } from './bucketed/index.js';
+import { BucketBoardBrokenError } from './bucketed/index.js';
 import { postgresBoard } from './postgres-board.js';
 import { existingUserIds } from '../users/index.js';
 import type { ResolvedPeriod } from './board-periods.service.js';
@@ -45,8 +45,9 @@ async function hasStandings(deps: ReadDeps, ref: string): Promise<boolean> {
  * should not expect live updates to keep it current. So is a board that is not
  * whole (Redis lost it and the rebuild has not finished: see board-store.ts)
  * while PostgreSQL has standings for the period; an empty period reads the same
- * from either and is not stale. A bucketed board whose move died half-way
- * (BucketMovesStuckError) is also asked to be rebuilt.
+ * from either and is not stale. A bucketed board that only a rebuild mends
+ * (BucketBoardBrokenError: a move died half-way, or its buckets disagree with
+ * no move in flight) is also asked to be rebuilt.
  */
 async function readBoard<T>(deps: ReadDeps, resolved: ResolvedPeriod, read: (source: BoardSource) => Promise<T>) {
   const { ref } = resolved.target;
@@ -54,7 +55,7 @@ async function readBoard<T>(deps: ReadDeps, resolved: ResolvedPeriod, read: (sou
     return { value: await read(boardSourceFor(deps, resolved)), stale: false };
   } catch (error) {
     if (resolved.period.state === 'ARCHIVED') throw error;
-    if (error instanceof BucketMovesStuckError) await requestBucketRebuild(deps, ref);
+    if (error instanceof BucketBoardBrokenError) await requestBucketRebuild(deps, ref);
     if (error instanceof BoardNotReadyError) {
       const [value, stale] = await Promise.all([read(postgresBoard(deps)), hasStandings(deps, ref)]);
       if (stale) deps.logger.debug({ ref }, 'board is being rebuilt in Redis; serving it from PostgreSQL');

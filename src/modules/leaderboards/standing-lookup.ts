@@ -6,7 +6,7 @@ import { getBoard } from './board-periods.service.js';
 import { liveBoardOf } from './board-storage.js';
 import { BoardNotReadyError } from './board-store.js';
 import { requestBucketRebuild } from './bucket-rebuild.js';
-import { BucketMovesStuckError } from './bucketed/index.js';
+import { BucketBoardBrokenError } from './bucketed/index.js';
 import { MAX_STANDINGS_USERS } from './board-read-limits.js';
 import { postgresBoard } from './postgres-board.js';
 
@@ -49,7 +49,7 @@ async function lookupChunk(deps: LookupDeps, target: BoardTarget, userIds: reado
   try {
     standings = await liveBoardOf(deps, target).standings(target, userIds, 'ORDINAL');
   } catch (error) {
-    if (error instanceof BucketMovesStuckError) await requestBucketRebuild(deps, target.ref);
+    if (error instanceof BucketBoardBrokenError) await requestBucketRebuild(deps, target.ref);
     if (!(error instanceof BoardNotReadyError)) deps.logger.warn({ err: error, ref: target.ref }, 'standings unreadable in Redis; reading them from PostgreSQL');
   }
   standings ??= await postgresBoard(deps).standings(target, userIds, 'ORDINAL');

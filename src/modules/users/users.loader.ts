@@ -17,12 +17,27 @@ export function createUserCache(ttlMs = USER_CACHE_TTL_MS): UserCache {
   return new LRUCache<number, User>({ max: 100_000, ttl: ttlMs });
 }
 
-/** Reads the users of `ids` the process cache lacks, in one query, into the cache. */
-async function fillUserCache(deps: Pick<Deps, 'db' | 'userCache'>, ids: readonly number[]): Promise<void> {
-  const missing = ids.filter((id) => !deps.userCache.has(id));
-  if (missing.length === 0) return;
+/**
+ * The users of `ids`: those the process cache holds, the rest read in one
+ * query (and cached). The cache hits are taken before the query, not looked
+ * up again after it: an entry whose TTL ran out while the query was waiting
+ * (a slow, loaded machine) would otherwise read as "no such user".
+ */
+async function usersOf(deps: Pick<Deps, 'db' | 'userCache'>, ids: readonly number[]): Promise<Map<number, User>> {
+  const found = new Map<number, User>();
+  const missing: number[] = [];
+  for (const id of ids) {
+    const cached = deps.userCache.get(id);
+    if (cached) found.set(id, cached);
+    else missing.push(id);
+  }
+  if (missing.length === 0) return found;
   const rows = await deps.db.user.findMany({ where: { id: { in: missing } }, omit: { passwordHash: true } });
-  for (const row of rows) deps.userCache.set(row.id, row as User);
+  for (const row of rows) {
+    deps.userCache.set(row.id, row as User);
+    found.set(row.id, row as User);
+  }
+  return found;
 }
 
 export type UserLoader = DataLoader<number, User | null>;
@@ -45,8 +60,8 @@ export async function loadReferencedUser(loader: UserLoader, id: number): Promis
  */
 export function createUserLoader(deps: Pick<Deps, 'db' | 'userCache'>): UserLoader {
   return new DataLoader(async (ids) => {
-    await fillUserCache(deps, ids);
-    return ids.map((id) => deps.userCache.get(id) ?? null);
+    const users = await usersOf(deps, ids);
+    return ids.map((id) => users.get(id) ?? null);
   });
 }
 
@@ -56,6 +71,5 @@ export function createUserLoader(deps: Pick<Deps, 'db' | 'userCache'>): UserLoad
  * reads outside a request context, e.g. a board page checked before it is shown.
  */
 export async function existingUserIds(deps: Pick<Deps, 'db' | 'userCache'>, ids: readonly number[]): Promise<Set<number>> {
-  await fillUserCache(deps, ids);
-  return new Set(ids.filter((id) => deps.userCache.has(id)));
+  return new Set((await usersOf(deps, ids)).keys());
 }

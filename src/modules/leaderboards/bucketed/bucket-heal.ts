@@ -30,7 +30,8 @@ export async function* rankedStandings(deps: Pick<Deps, 'db'>, ref: string, page
 
 /**
  * Rebuilds a bucketed board period from PostgreSQL, the source of truth:
- * what a reader's BucketMovesStuckError (a move that died half-way) calls for.
+ * what a reader's BucketBoardBrokenError (a move that died half-way, buckets
+ * inconsistent with no move in flight) calls for.
  * @returns how many members the board holds again.
  */
 export async function rebuildBucketedBoard(

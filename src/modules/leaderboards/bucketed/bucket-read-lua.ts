@@ -3,14 +3,21 @@ import { RANK_LUA } from '../board-rank-lua.js';
 
 /**
  * Home: the seqlock's side of a read. KEYS = [ready, moves, started, counts].
- * Returns {ready 0/1, moves registered, started, oldest move start ms or '', counts as a flat HGETALL}.
+ * Returns {ready 0/1, moves registered, started, age in ms of the oldest move or '', counts as a flat HGETALL}.
+ * The age is measured by Redis's TIME, the clock BEGIN_MOVE stamped the start with.
  */
 export const READ_HOME = defineLuaScript(
-  `local oldest = ''
+  `local oldest = nil
 for _, started in ipairs(redis.call('HVALS', KEYS[2])) do
-  if oldest == '' or tonumber(started) < tonumber(oldest) then oldest = started end
+  local at = tonumber(started) or 0
+  if not oldest or at < oldest then oldest = at end
 end
-return {redis.call('EXISTS', KEYS[1]), redis.call('HLEN', KEYS[2]), redis.call('GET', KEYS[3]) or '0', oldest, redis.call('HGETALL', KEYS[4])}`,
+local age = ''
+if oldest then
+  local now = redis.call('TIME')
+  age = string.format('%.0f', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - oldest)
+end
+return {redis.call('EXISTS', KEYS[1]), redis.call('HLEN', KEYS[2]), redis.call('GET', KEYS[3]) or '0', age, redis.call('HGETALL', KEYS[4])}`,
   4,
 );
 

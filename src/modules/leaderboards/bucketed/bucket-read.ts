@@ -11,19 +11,46 @@ import { READ_AT, READ_BUCKET, READ_HOME } from './bucket-read-lua.js';
 export interface BucketReadDeps {
   redis: Redis;
   keys: KeySpace;
-  now: () => Date;
 }
 
 /** How often a read starts again when a move overlapped it, before answering "not whole" (stale, from PostgreSQL). */
 export const READ_ATTEMPTS = 5;
-/** A move registered longer than this died half-way: the board needs its repair. */
+/**
+ * A move registered longer than this (by Redis's clock) died half-way: the
+ * board needs its repair. A move whose writer saw it fail is marked stuck at
+ * once (bucket-write.ts).
+ */
 export const STUCK_MOVE_MS = 10_000;
 
-/** A bucketed board whose move died half-way (see bucket-write.ts): readers answer stale until it is rebuilt. */
-export class BucketMovesStuckError extends BoardNotReadyError {
+/**
+ * A bucketed board that only a rebuild from PostgreSQL makes whole again:
+ * readers answer stale and ask for it (bucket-rebuild.ts).
+ */
+export class BucketBoardBrokenError extends BoardNotReadyError {
+  constructor(ref: string) {
+    super(ref);
+    this.name = 'BucketBoardBrokenError';
+  }
+}
+
+/** A bucketed board whose move died half-way (see bucket-write.ts). */
+export class BucketMovesStuckError extends BucketBoardBrokenError {
   constructor(ref: string, readonly ageMs: number) {
     super(ref);
     this.name = 'BucketMovesStuckError';
+  }
+}
+
+/**
+ * A bucketed board whose buckets disagree with its home counts or user shards
+ * while no move is in flight (every change of a move happens while it is
+ * registered): e.g. a script a client re-sent after a lost reply, or slots a
+ * node lost. No later write mends it.
+ */
+export class BucketBoardInconsistentError extends BucketBoardBrokenError {
+  constructor(ref: string) {
+    super(ref);
+    this.name = 'BucketBoardInconsistentError';
   }
 }
 
@@ -45,10 +72,10 @@ export type BucketReply = [number, number, string, Array<RawEntry | false>];
 async function readHome(deps: BucketReadDeps, target: BoardTarget, layout: BucketLayout): Promise<BucketHome | typeof RETRY> {
   const home = bucketHomeKeys(deps.keys, target.ref);
   const [reply] = await runScript(deps.redis, READ_HOME, [{ keys: [home.ready, home.moves, home.started, home.counts], args: [] }]);
-  const [ready, moves, started, oldest, flat] = reply as [number, number, string, string, string[]];
+  const [ready, moves, started, oldestAge, flat] = reply as [number, number, string, string, string[]];
   if (ready !== 1) throw new BoardNotReadyError(target.ref);
   if (moves > 0) {
-    const age = deps.now().getTime() - Number(oldest);
+    const age = Number(oldestAge);
     if (age > STUCK_MOVE_MS) throw new BucketMovesStuckError(target.ref, age);
     return RETRY;
   }
@@ -69,7 +96,9 @@ async function readHome(deps: BucketReadDeps, target: BoardTarget, layout: Bucke
  * the first read and none began by the second, so every bucket was read
  * between two instants with no member in motion: no member counted twice or
  * missed. Otherwise it starts again; after {@link READ_ATTEMPTS} it throws
- * BoardNotReadyError and the caller answers from PostgreSQL (stale).
+ * BoardNotReadyError and the caller answers from PostgreSQL (stale). A body
+ * that saw the buckets disagree while no move was in flight throws
+ * {@link BucketBoardInconsistentError} at once: only a rebuild mends that.
  */
 export async function underSeqlock<T>(
   deps: BucketReadDeps,
@@ -82,8 +111,11 @@ export async function underSeqlock<T>(
     if (first !== RETRY) {
       if (first.total === 0) throw new BoardNotReadyError(target.ref);
       const value = await body(first);
-      const second = value === RETRY ? RETRY : await readHome(deps, target, layout);
-      if (value !== RETRY && second !== RETRY && second.started === first.started) return value;
+      const second = await readHome(deps, target, layout);
+      const calm = second !== RETRY && second.started === first.started;
+      if (value !== RETRY && calm) return value;
+      // The body saw the buckets disagree, and no move was registered or began meanwhile: retrying cannot help.
+      if (calm) throw new BucketBoardInconsistentError(target.ref);
     }
     // Let the overlapping move's next step run before looking again.
     await new Promise((resolve) => setImmediate(resolve));

@@ -47,15 +47,31 @@ return 1`,
 );
 
 /**
- * Home: registers a move (KEYS = [moves, started, sealed]; ARGV = [move id, now ms, honour seal '1'|'0']).
+ * Home: registers a move (KEYS = [moves, started, sealed]; ARGV = [move id, honour seal '1'|'0']).
+ * Its start is Redis's TIME (ms), the clock a reader measures its age by
+ * (READ_HOME): one clock, whatever the clocks of the app instances say.
  * Returns 0 when the board is sealed and the seal is honoured.
  */
 export const BEGIN_MOVE = defineLuaScript(
-  `if ARGV[3] == '1' and redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  `if ARGV[2] == '1' and redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+local now = redis.call('TIME')
+redis.call('HSET', KEYS[1], ARGV[1], string.format('%.0f', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)))
 redis.call('INCR', KEYS[2])
 return 1`,
   3,
+);
+
+/**
+ * Home: what a writer whose move failed half-way does to it (KEYS = [moves];
+ * ARGV = [move id]): its start becomes 0, so the next reader finds it stuck
+ * at once and asks for the board's rebuild. Left alone when the move is not
+ * registered any more (a rebuild already replaced the board).
+ */
+export const MOVE_FAILED = defineLuaScript(
+  `if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], '0')
+return 1`,
+  1,
 );
 
 /** Home: applies a move's count change and/or ends it. KEYS = [moves, counts]; ARGV = [move id, from bucket or '', to bucket or '', finish '1'|'0']. */

@@ -1,15 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import type { KeySpace, Redis } from '../../../infra/redis.js';
 import { runScript } from '../../../lib/lua-script.js';
 import { writeArgs, type StandingWrite, type WriteOptions, type WriteTarget } from '../board-script.js';
 import { bucketKeys, bucketHomeKeys, shardKeys } from './bucket-keys.js';
 import { bucketOf, shardOf, type BucketLayout } from './bucket-layout.js';
-import { BEGIN_MOVE, BUCKET_WRITE, CLAIM_LOCAL, CLAIM_MOVE, COUNT_MOVE, SETTLE } from './bucket-write-lua.js';
+import { BEGIN_MOVE, BUCKET_WRITE, CLAIM_LOCAL, CLAIM_MOVE, COUNT_MOVE, MOVE_FAILED, SETTLE } from './bucket-write-lua.js';
 
-/** What a bucketed write needs: Redis, its key space and the clock (move start times, for stuck-move detection). */
+/** What a bucketed write needs: Redis and its key space (a move's start time is Redis's own clock). */
 export interface BucketWriteDeps {
   redis: Redis;
   keys: KeySpace;
-  now: () => Date;
 }
 
 /**
@@ -30,9 +30,10 @@ export interface BucketWriteDeps {
  * 5. shard: settle the pending mark; 6. home: unregister the move.
  * A reader trusts its bucket reads only when no move was registered before
  * them and `started` did not change by their end (bucket-read.ts), so it never
- * sees the user in both buckets or in neither. A move that dies half-way
- * stays registered; readers then answer stale and the board's repair
- * rebuilds it (bucket-heal.ts).
+ * sees the user in both buckets or in neither. A move that fails half-way
+ * (a Redis error) stays registered, marked stuck (MOVE_FAILED): the next read
+ * answers stale and asks for the board's rebuild (bucket-heal.ts). One whose
+ * writer died is found stuck by its age (STUCK_MOVE_MS, by Redis's clock).
  * @returns whether the write was applied (false: stale version, or sealed board).
  */
 export async function writeBucketedStanding(
@@ -62,21 +63,37 @@ export async function writeBucketedStanding(
     return true;
   }
 
-  const moveId = `${userId}:${version}`;
-  const [begun] = await runScript(deps.redis, BEGIN_MOVE, [{ keys: [home.moves, home.started, home.sealed], args: [moveId, String(deps.now().getTime()), honourSeal] }]);
-  if (begun !== 1) return false;
-  const [claim] = (await runScript(deps.redis, CLAIM_MOVE, [{ keys: [shard.versions, shard.at], args: [userId, version, bucket] }])) as [[number, string?]];
-  if (claim[0] !== 1) {
-    await runScript(deps.redis, COUNT_MOVE, [{ keys: [home.moves, home.counts], args: [moveId, '', '', '1'] }]);
-    return false;
+  // Unique per attempt: two writes of one user and version (a live write and leaderboard.sync re-sending it)
+  // may both begin a move, and the one whose claim is refused must end its own registration, not the other's.
+  const moveId = `${userId}:${version}:${randomUUID()}`;
+  try {
+    const [begun] = await runScript(deps.redis, BEGIN_MOVE, [{ keys: [home.moves, home.started, home.sealed], args: [moveId, honourSeal] }]);
+    if (begun !== 1) return false;
+  } catch (error) {
+    // Nothing but the registration can have happened: take it back if it was made.
+    await deps.redis.hdel(home.moves, moveId).catch(() => 0);
+    throw error;
   }
-  const previous = claim[1] ?? '';
-  await runScript(deps.redis, COUNT_MOVE, [{ keys: [home.moves, home.counts], args: [moveId, previous, bucket, '0'] }]);
-  if (bucket !== '') await runScript(deps.redis, BUCKET_WRITE, [bucketWrite(bucket, true)]);
-  if (previous !== '' && previous !== bucket) await runScript(deps.redis, BUCKET_WRITE, [bucketWrite(previous, false)]);
-  await runScript(deps.redis, SETTLE, [{ keys: [shard.versions, shard.at], args: [userId, version] }]);
-  await runScript(deps.redis, COUNT_MOVE, [{ keys: [home.moves, home.counts], args: [moveId, '', '', '1'] }]);
-  return true;
+  try {
+    const [claim] = (await runScript(deps.redis, CLAIM_MOVE, [{ keys: [shard.versions, shard.at], args: [userId, version, bucket] }])) as [[number, string?]];
+    if (claim[0] !== 1) {
+      await runScript(deps.redis, COUNT_MOVE, [{ keys: [home.moves, home.counts], args: [moveId, '', '', '1'] }]);
+      return false;
+    }
+    const previous = claim[1] ?? '';
+    await runScript(deps.redis, COUNT_MOVE, [{ keys: [home.moves, home.counts], args: [moveId, previous, bucket, '0'] }]);
+    if (bucket !== '') await runScript(deps.redis, BUCKET_WRITE, [bucketWrite(bucket, true)]);
+    if (previous !== '' && previous !== bucket) await runScript(deps.redis, BUCKET_WRITE, [bucketWrite(previous, false)]);
+    await runScript(deps.redis, SETTLE, [{ keys: [shard.versions, shard.at], args: [userId, version] }]);
+    await runScript(deps.redis, COUNT_MOVE, [{ keys: [home.moves, home.counts], args: [moveId, '', '', '1'] }]);
+    return true;
+  } catch (error) {
+    // Which steps ran is unknown (a command that timed out may still have run), so the move cannot be
+    // undone or ended safely: it is marked stuck, and the next read asks for the board's rebuild at once.
+    // If Redis cannot be told either, readers find it stuck after STUCK_MOVE_MS.
+    await runScript(deps.redis, MOVE_FAILED, [{ keys: [home.moves], args: [moveId] }]).catch(() => 0);
+    throw error;
+  }
 }
 
 /** {@link writeBucketedStanding} for several writes, concurrently (writes of one user still resolve newest-wins). */
