@@ -9,7 +9,7 @@ import { TopOfBoardChangedDocument, TopOfBoardDocument, type TopOfBoardQuery } f
 import { SCALARS } from '../../examples/scalars.js';
 import { encodeId } from '../../src/graphql/ids.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
-import { waitForOpenSubscriptions, waitUntil } from '../support/live-clients.js';
+import { waitForNumsub, waitForOpenSubscriptions, waitUntil } from '../support/live-clients.js';
 
 const AWARD = `mutation ($u: ID!, $p: Int!, $k: String!) { awardPoints(userId: $u, points: $p, reason: "test", idempotencyKey: $k) { duplicate } }`;
 
@@ -68,6 +68,10 @@ describe('the example Apollo client', () => {
         ['Ann', 2, 30],
       ]);
       await waitForOpenSubscriptions(t.deps.metrics, { ws: 1 });
+      // Open is not yet listening: the event reaches the subscription only once its topic is subscribed here and in Redis.
+      const { ref } = await t.deps.db.boardPeriod.findFirstOrThrow({ where: { board: { key: 'points' } }, orderBy: { startsAt: 'desc' }, select: { ref: true } });
+      await waitUntil(() => t.deps.pubsub.localSubscribers('leaderboard:changed', ref) === 1);
+      await waitForNumsub(t.deps.redis, `${t.deps.keys.prefix}:events:leaderboard:changed:${ref}`, 1);
 
       await award(ann.user.id, 40, 'apollo-3');
       await waitUntil(() => events.length === 1 && shown.length === 2, 10_000, () => `events ${events.length}, renders ${shown.length}`);
