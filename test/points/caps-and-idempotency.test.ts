@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boardKeys } from '../../src/modules/leaderboards/board-keys.js';
 import { boardScore, pointsRef } from '../support/boards.js';
 import { awardCheckIn, awardHost, awardJoin, reverseJoin } from '../../src/modules/points/activity-awards.js';
-import { Prisma } from '../../src/infra/prisma.js';
 import { adjustPoints } from '../../src/modules/points/admin-adjust.js';
-import { cappedPoints, cappedPointsSql } from '../../src/modules/points/points-rules.js';
+import { cappedPoints } from '../../src/modules/points/points-rules.js';
 import { recordAward } from '../../src/modules/points/points.service.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 import { MAX_BOARD_SCORE } from '../../src/modules/leaderboards/index.js';
@@ -164,18 +163,21 @@ describe('idempotency', () => {
 });
 
 describe('the daily-cap arithmetic', () => {
-  it('is the same in the award statement (SQL) as in cappedPoints', async () => {
-    const cases = [];
-    for (const type of ['JOIN_ACTIVITY', 'CHECK_IN', 'HOST_ACTIVITY'] as const) {
-      for (const requested of [0, 5, 10, 20, 50, 150]) {
-        for (const awarded of [0, 5, 25, 30, 60, 99, 100, 175]) cases.push({ type, requested, awarded });
-      }
-    }
-    const rows = await t.deps.db.$queryRaw<Array<{ granted: number }>>(
-      Prisma.sql`SELECT granted FROM (VALUES ${Prisma.join(
-        cases.map((c, i) => Prisma.sql`(${i}::int, ${cappedPointsSql(c.type, Prisma.sql`${c.requested}::int`, Prisma.sql`${c.awarded}::int`)})`),
-      )}) AS v(i, granted) ORDER BY i`,
+  it('is the same in apply_awards (SQL, under the counter lock) as in cappedPoints', async () => {
+    const REQUESTED = [0, 5, 10, 20, 50, 150];
+    const AWARDED = [0, 5, 25, 30, 60, 99, 100, 175];
+    // One user per requested amount, one day per amount already awarded: every case has its own counter row.
+    const users = await Promise.all(REQUESTED.map(async () => (await t.createUser()).user.id));
+    const cases = (['JOIN_ACTIVITY', 'CHECK_IN', 'HOST_ACTIVITY'] as const).flatMap((type) =>
+      REQUESTED.flatMap((requested, r) => AWARDED.map((awarded, a) => ({ type, requested, awarded, userId: users[r]!, day: a + 1 }))),
     );
-    expect(rows.map((row) => row.granted)).toEqual(cases.map((c) => cappedPoints(c.type, c.requested, c.awarded)));
+    // What earlier awards took that day (0: no counter row yet, so the award inserts it).
+    await t.deps.db.dailyPoints.createMany({
+      data: cases.filter((c) => c.awarded > 0).map((c) => ({ userId: c.userId, day: on(c.day, 0), type: c.type, points: c.awarded, lastGranted: c.awarded })),
+    });
+    const outcomes = await Promise.all(
+      cases.map((c) => recordAward(t.deps, { userId: c.userId, type: c.type, points: c.requested, idempotencyKey: `arith:${c.type}:${c.userId}:${c.day}`, occurredAt: on(c.day) })),
+    );
+    expect(outcomes.map((outcome) => outcome.granted)).toEqual(cases.map((c) => cappedPoints(c.type, c.requested, c.awarded)));
   });
 });

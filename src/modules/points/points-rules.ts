@@ -1,11 +1,10 @@
 /**
  * The points rules of docs/points-rules.md — the only place amounts and caps are written down,
  * and the only place the daily-cap arithmetic is written in TypeScript: {@link roomUnderCap} /
- * {@link cappedPoints}, and {@link cappedPointsSql} as SQL. The award function apply_awards
- * (a migration) grants under the counter's lock with the same expression, the cap passed in from here.
+ * {@link cappedPoints}. The award function apply_awards (a migration) grants under the counter's
+ * lock with the same arithmetic in SQL, the cap passed in from here; a test holds the two equal.
  * Services, the `myPoints` query and tests read them from here.
  */
-import { Prisma } from '../../infra/prisma.js';
 
 /** Every reason a user's points can change. */
 export type PointsType = 'DAILY_SIGN_IN' | 'JOIN_ACTIVITY' | 'CHECK_IN' | 'HOST_ACTIVITY' | 'ADMIN_ADJUST';
@@ -114,7 +113,7 @@ export function roomUnderCap(type: PointsType, awardedToday: number): number | n
  *
  * `awardedToday` is as for {@link roomUnderCap}. Callers must read it under the
  * same lock or transaction that writes the award, or caps are not exact; the
- * award function apply_awards does that in SQL, with {@link cappedPointsSql}'s expression.
+ * award function apply_awards does that in SQL, with the same arithmetic.
  *
  * @throws RangeError when `requested` or `awardedToday` is negative or not an integer.
  */
@@ -127,18 +126,4 @@ export function cappedPoints(type: PointsType, requested: number, awardedToday: 
   }
   const room = roomUnderCap(type, awardedToday);
   return room === null ? requested : Math.min(requested, room);
-}
-
-/**
- * {@link cappedPoints} as a SQL expression, for a capped `type`: what of
- * `requested` fits under its cap after `awardedToday` (both SQL int
- * expressions). apply_awards evaluates this expression (the cap passed in
- * from {@link POINTS_RULES}) while holding the day's counter row, which is
- * what makes concurrent awards exact.
- * @throws RangeError for an uncapped type (nothing to compute).
- */
-export function cappedPointsSql(type: PointsType, requested: Prisma.Sql, awardedToday: Prisma.Sql): Prisma.Sql {
-  const cap = POINTS_RULES[type].dailyCap;
-  if (cap === null) throw new RangeError(`${type} has no daily cap`);
-  return Prisma.sql`LEAST(${requested}, GREATEST(${cap}::int - ${awardedToday}, 0))`;
 }

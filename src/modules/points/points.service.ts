@@ -125,15 +125,13 @@ export class DuplicateAwardError extends Error {
 }
 
 /**
- * The PostgreSQL error behind a failed statement: pg's own error (a batch
+ * The SQLSTATE of a failed statement: pg's own error (a batch
  * sent directly, see award-batch.ts) or the cause inside a Prisma raw-query
  * error (an award in a transaction).
  */
-function pgCause(error: unknown): { code?: string; constraint?: string } | undefined {
-  if (error instanceof pg.DatabaseError) return { code: error.code, constraint: error.constraint };
-  const cause = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string; constraint?: { index?: string } } } } })?.meta
-    ?.driverAdapterError?.cause;
-  return cause ? { code: cause.originalCode, constraint: cause.constraint?.index } : undefined;
+function pgCode(error: unknown): string | undefined {
+  if (error instanceof pg.DatabaseError) return error.code;
+  return (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } })?.meta?.driverAdapterError?.cause?.originalCode;
 }
 
 interface AppliedRow extends RecordRow, BatchRow {
@@ -288,7 +286,7 @@ async function settle(deps: AwardDeps, run: () => Promise<AwardOutcome>): Promis
     try {
       outcome = await run();
     } catch (error) {
-      if (pgCause(error)?.code === '40P01' && attempt < DEADLOCK_ATTEMPTS) continue;
+      if (pgCode(error) === '40P01' && attempt < DEADLOCK_ATTEMPTS) continue;
       if (!(error instanceof DuplicateAwardError)) throw error;
       const existing = await findAward(deps.db, error.idempotencyKey);
       if (!existing) throw error;
