@@ -9,6 +9,7 @@ import {
   archivePlaces,
   boardKeysPresent,
   boardPlaces,
+  completedFinishRuns,
   fillBoard,
   firstDifference,
   jobResult,
@@ -135,7 +136,7 @@ describe('cancelling a board period rollover midway', () => {
     expect(archived).toHaveLength(MEMBERS);
     expect(firstDifference(archived, before)).toBe(-1);
     expect(await boardKeysPresent(t, REF)).toEqual(['sealed']);
-    const finishes = await t.deps.db.jobRun.findMany({ where: { name: FINISH_JOB, state: 'COMPLETED' } });
+    const finishes = await completedFinishRuns(t);
     expect(finishes).toHaveLength(1);
     expect(await t.deps.db.jobRun.count({ where: { name: FINISH_JOB } })).toBe(2);
     const finishJob = await t.deps.queues.leaderboards.getJob(finishes[0]!.jobId);

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closePeriodNow, requeueClosingRollovers } from '../../src/modules/leaderboards/index.js';
-import { FINISH_JOB } from '../../src/modules/leaderboards/rollover-flow.js';
 import { autoRolloverJobId } from '../../src/modules/leaderboards/rollover-period.js';
 import { adjustPoints } from '../../src/modules/points/admin-adjust.js';
 import { rebuilders } from '../../src/self-heal.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
 import { deleteKeys } from '../support/redis-target.js';
-import { waitFor } from '../support/wait.js';
-import { archivePlaces, periodState, waitArchived } from './rollover-support.js';
+import { archivePlaces, completedFinishRuns, periodState, waitArchived } from './rollover-support.js';
 
 /**
  * A board period closed early (closePeriodNow) is CLOSING with its rollover
@@ -52,9 +50,6 @@ describe('a closing board period whose queued rollover Redis lost', () => {
     expect(archived.map((place) => [place.userId, place.score])).toEqual(
       [...users].reverse().map(({ user }, index) => [user.id, 10 * (users.length - index)]),
     );
-    // The period is ARCHIVED inside the finish step; its run is recorded COMPLETED just after the step returns.
-    const finished = () => t.deps.db.jobRun.findMany({ where: { name: FINISH_JOB, state: 'COMPLETED' } });
-    await waitFor(async () => ((await finished()).length > 0 ? true : undefined), { what: 'the finish run to be recorded' });
-    expect(await finished()).toHaveLength(1);
+    expect(await completedFinishRuns(t)).toHaveLength(1);
   });
 });

@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boardKeys } from '../../src/modules/leaderboards/board-keys.js';
 import { writeStandings } from '../../src/modules/leaderboards/board-script.js';
 import { syncPendingStandings } from '../../src/modules/leaderboards/board-sync.js';
-import { FINISH_JOB, ROLLOVER_TICK_JOB } from '../../src/modules/leaderboards/rollover-flow.js';
+import { ROLLOVER_TICK_JOB } from '../../src/modules/leaderboards/rollover-flow.js';
 import { autoRolloverJobId } from '../../src/modules/leaderboards/rollover-period.js';
 import { closePeriodNow } from '../../src/modules/leaderboards/rollover-schedule.js';
 import { rolloverTickJob } from '../../src/modules/leaderboards/rollover.jobs.js';
 import { recordAward } from '../../src/modules/points/index.js';
 import { createTestClock } from '../support/clock.js';
 import { createTestContext, type TestContext } from '../support/harness.js';
-import { archivePlaces, boardKeysPresent, boardPlaces, firstDifference, jobResult, periodState, waitArchived } from './rollover-support.js';
+import { archivePlaces, boardKeysPresent, boardPlaces, completedFinishRuns, firstDifference, jobResult, periodState, waitArchived } from './rollover-support.js';
 
 const ZONE = 'Asia/Shanghai';
 /** 10:00 on 2 December in Shanghai. */
@@ -83,7 +83,7 @@ describe('a DAILY board', () => {
     await award(users[3]!, 7);
     expect((await boardPlaces(t, today)).map((place) => [place.userId, place.score])).toEqual([[users[3], 7]]);
     expect(await boardKeysPresent(t, yesterday)).toEqual(['sealed']);
-    expect(await t.deps.db.jobRun.count({ where: { name: FINISH_JOB, state: 'COMPLETED' } })).toBe(1);
+    expect(await completedFinishRuns(t)).toHaveLength(1);
     const runs = await t.deps.db.jobRun.findMany({ where: { name: 'season.rollover' }, select: { jobId: true } });
     expect(new Set(runs.map((run) => run.jobId))).toEqual(new Set([autoRolloverJobId(yesterday)]));
   });

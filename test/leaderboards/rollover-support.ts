@@ -4,6 +4,7 @@ import { parsePeriodRef } from '../../src/modules/leaderboards/board-definition.
 import { boardMember, parseBoardMember, scoreOfSortScore, sortScoreOf } from '../../src/modules/leaderboards/board-entry.js';
 import { boardKeys } from '../../src/modules/leaderboards/board-keys.js';
 import { ensurePeriod, getBoard } from '../../src/modules/leaderboards/board-periods.service.js';
+import { FINISH_JOB } from '../../src/modules/leaderboards/rollover-flow.js';
 import type { TestContext } from '../support/harness.js';
 import { waitFor } from '../support/wait.js';
 
@@ -125,6 +126,20 @@ export async function periodState(t: TestContext, ref: string): Promise<string |
 /** Waits until the period is ARCHIVED (the rollover flow finished). */
 export function waitArchived(t: TestContext, ref: string, timeoutMs = 60_000): Promise<true> {
   return waitFor(async () => (await periodState(t, ref)) === 'ARCHIVED' || undefined, { timeoutMs, what: `board period ${ref} to be archived` });
+}
+
+/**
+ * Waits until `count` finish steps are recorded COMPLETED and returns them. The period turns ARCHIVED inside the
+ * finish step, and its run record is written just after the step returns, so a test that saw ARCHIVED waits here.
+ */
+export function completedFinishRuns(t: TestContext, count = 1, timeoutMs = 20_000) {
+  return waitFor(
+    async () => {
+      const runs = await t.deps.db.jobRun.findMany({ where: { name: FINISH_JOB, state: 'COMPLETED' } });
+      return runs.length >= count ? runs : undefined;
+    },
+    { timeoutMs, what: `${count} finish step(s) to be recorded COMPLETED` },
+  );
 }
 
 /** Waits until a job has completed and returns its return value; fails fast if it failed for good. */
