@@ -1,8 +1,9 @@
-import { recordAward } from '../../src/modules/points/index.js';
+import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { recordAward } from '../../src/modules/points/index.js';
 import type { BenchEnvironment } from './environment.js';
 import { awardStream, ClientProcess, QUERY, sleep, waitUntil } from './fanout.js';
-import { ServerProcess } from './fanout-server-process.js';
+import { processCpuMs, ServerProcess } from './fanout-server-process.js';
 
 /**
  * The goals of the "10,000 live subscribers per instance" issues, each
@@ -34,6 +35,7 @@ const MY_STANDING = 'subscription { myStanding { rank points } }';
 
 const now = () => performance.timeOrigin + performance.now();
 const round = (value: number) => Math.round(value * 10) / 10;
+const ratio = (of: number, to: number) => Math.round((of / to) * 100) / 100;
 
 function percentile(sorted: number[], q: number): number {
   return round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!);
@@ -44,6 +46,28 @@ function shares(count: number): number[] {
   return Array.from({ length: PROCESSES }, (_, index) => Math.floor(count / PROCESSES) + (index < count % PROCESSES ? 1 : 0));
 }
 
+/** The Redis server's pid when it runs on this machine (its CPU is then read from /proc); null otherwise. */
+async function localRedisPid(env: BenchEnvironment): Promise<number | null> {
+  const info = await env.deps.redis.info('server');
+  const pid = Number(/^process_id:(\d+)/m.exec(info)?.[1]);
+  return Number.isInteger(pid) && existsSync(`/proc/${pid}/stat`) ? pid : null;
+}
+
+const cpuTotal = (cpu: { user: number; system: number }) => cpu.user + cpu.system;
+
+/**
+ * CPU used so far by everything else an event makes work for on this machine: the subscriber processes
+ * (receiving and timing every delivery), Redis, and this process (the award, the receive times over IPC).
+ */
+function otherCpuMs(processes: ClientProcess[], redisPid: number | null) {
+  const own = process.cpuUsage();
+  return {
+    clients: processes.reduce((sum, clients) => sum + cpuTotal(processCpuMs(clients.pid)), 0),
+    redis: redisPid === null ? null : cpuTotal(processCpuMs(redisPid)),
+    bench: (own.user + own.system) / 1000,
+  };
+}
+
 /**
  * Starts the server process, opens `count` subscribers over the client
  * processes, waits until the server has them all, then makes WARMUP_EVENTS +
@@ -51,8 +75,12 @@ function shares(count: number): number[] {
  * was delivered to everyone, and measures each delivery's latency, the
  * server's CPU per event and its RSS.
  */
-async function run(env: BenchEnvironment, options: { count: number; query: string; tokens?: string[]; award: () => Promise<unknown> }) {
-  const server = await ServerProcess.start(env.deps);
+async function run(
+  env: BenchEnvironment,
+  options: { count: number; query: string; tokens?: string[]; award: (server: ServerProcess) => Promise<unknown>; server?: () => Promise<ServerProcess> },
+) {
+  const server = await (options.server ?? (() => ServerProcess.start(env.deps)))();
+  const redisPid = await localRedisPid(env);
   let sampler: NodeJS.Timeout | undefined;
   try {
     await sleep(1_000);
@@ -82,12 +110,14 @@ async function run(env: BenchEnvironment, options: { count: number; query: strin
     const eventP99: number[] = [];
     const cpuMs: number[] = [];
     const systemCpuMs: number[] = [];
+    const others: Array<ReturnType<typeof otherCpuMs>> = [];
     for (let event = 0; event < WARMUP_EVENTS + EVENTS; event += 1) {
       await sleep(400);
       for (const clients of processes) clients.takeTimes();
       const target = total() + options.count;
       const cpu = server.cpuMs();
-      await options.award();
+      const otherBefore = otherCpuMs(processes, redisPid);
+      await options.award(server);
       const committed = now();
       if (event === SNAPSHOT_EVENT) setTimeout(() => process.kill(server.pid, 'SIGUSR2'), SNAPSHOT_DELAY_MS);
       await waitUntil(() => {
@@ -100,7 +130,13 @@ async function run(env: BenchEnvironment, options: { count: number; query: strin
       // Let the last batch of receive times arrive over IPC, and the server finish its writes.
       await sleep(100);
       const used = server.cpuMs();
+      const otherAfter = otherCpuMs(processes, redisPid);
       if (event < WARMUP_EVENTS) continue;
+      others.push({
+        clients: otherAfter.clients - otherBefore.clients,
+        redis: otherAfter.redis === null || otherBefore.redis === null ? null : otherAfter.redis - otherBefore.redis,
+        bench: otherAfter.bench - otherBefore.bench,
+      });
       const times = processes.flatMap((clients) => clients.takeTimes()).map((time) => time - committed);
       latencies.push(...times);
       eventP99.push(percentile(times.sort((a, b) => a - b), 0.99));
@@ -125,9 +161,15 @@ async function run(env: BenchEnvironment, options: { count: number; query: strin
       deliveries: latencies.length,
       // min: the first delivery (notice, coalescer, read, one execution); the rest is writing to every socket.
       latencyMs: { min: percentile(latencies, 0), p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), max: percentile(latencies, 1) },
-      p99PerEventMs: { min: Math.min(...eventP99), max: Math.max(...eventP99) },
+      p99PerEventMs: { min: Math.min(...eventP99), max: Math.max(...eventP99), each: eventP99 },
       // /proc counts in 10 ms ticks.
       serverCpuMsPerEvent: { total: mean(cpuMs), system: mean(systemCpuMs) },
+      // The rest of the machine's work per event (2 cores, shared with the server): what the server's CPU competes with.
+      otherCpuMsPerEvent: {
+        subscriberProcesses: mean(others.map((other) => other.clients)),
+        redis: redisPid === null ? null : mean(others.map((other) => other.redis ?? 0)),
+        benchProcess: mean(others.map((other) => other.bench)),
+      },
       serverRssMb: {
         beforeClients: started.rssMb,
         connectedIdle: connected.rssMb,
@@ -189,11 +231,33 @@ async function standings(env: BenchEnvironment, goalCount: number) {
     const newcomer = await deps.db.user.create({ data: { handle: `bench_new_${(newcomers += 1)}`, displayName: 'Newcomer', passwordHash: 'x' } });
     await give(newcomer.id, 1_000_000);
   };
+  const liveboard = await run(env, { count, query: MY_STANDING, tokens, award: overtake });
+  // The floor, in the same run: stock yoga + graphql-ws pushing each of as many subscribers a standing of its own.
+  // BENCH_STANDINGS_FLOOR=0 leaves it out (short runs while trying settings).
+  if (process.env.BENCH_STANDINGS_FLOOR === '0') return { selection: MY_STANDING, ...liveboard };
+  const floor = await run(env, {
+    count,
+    query: MY_STANDING,
+    tokens: Array.from({ length: count }, (_, index) => `viewer-${index}`),
+    award: async (server) => {
+      const response = await fetch(`${server.url}/bump`, { method: 'POST' });
+      if (!response.ok) throw new Error(`bump: ${response.status}`);
+    },
+    server: () => ServerProcess.startBareStandings(),
+  });
   return {
     name: `one instance (own process): ${count.toLocaleString('en')} distinct myStanding subscribers, every rank changing per event`,
     selection: MY_STANDING,
     goals: goalCount >= 10_000 ? { p99Ms: 1_000, rssMb: 800 } : { p99Ms: 1_000 },
-    ...(await run(env, { count, query: MY_STANDING, tokens, award: overtake })),
+    ...liveboard,
+    floor: {
+      name: 'bare yoga + graphql-ws (bare-standings-server.ts): the same subscribers, each a standing of its own per event, no lookup',
+      ...floor,
+    },
+    ratiosToFloor: {
+      p99: ratio(liveboard.latencyMs.p99, floor.latencyMs.p99),
+      serverCpuPerEvent: ratio(liveboard.serverCpuMsPerEvent.total, floor.serverCpuMsPerEvent.total),
+    },
   };
 }
 

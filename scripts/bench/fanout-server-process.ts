@@ -10,6 +10,15 @@ import { sleep, waitUntil } from './fanout.js';
 const TICKS_PER_SECOND = 100;
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** User and system CPU a process has used so far, in ms, from /proc/<pid>/stat. */
+export function processCpuMs(pid: number): { user: number; system: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the whole line.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const toMs = (ticks: string) => (Number(ticks) * 1000) / TICKS_PER_SECOND;
+  return { user: toMs(fields[11]!), system: toMs(fields[12]!) };
+}
+
 let built: Promise<unknown> | undefined;
 /**
  * `npm run build`, once per bench run: the server runs the compiled
@@ -42,35 +51,43 @@ export class ServerProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly url: string,
+    private readonly kind: 'liveboard' | 'bare',
   ) {}
 
   static async start(deps: Deps): Promise<ServerProcess> {
     const { config } = deps;
     await build();
+    return ServerProcess.spawn(['dist/main.js', '--api'], 'liveboard', {
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: config.database.url,
+      REDIS_URL: config.redis.url,
+      REDIS_PREFIX: config.redis.prefix,
+      JWT_SECRET: config.auth.jwtSecret,
+      APP_TIMEZONE: config.timeZone,
+      SEED_DEMO_DATA: 'false',
+      RATE_LIMIT_MUTATIONS_PER_MINUTE: '0',
+      // Every subscriber connects from one loopback address.
+      MAX_CONNECTIONS_PER_CLIENT: '1000000',
+      // The API's heap policy (config.ts) can be tried from the command line, e.g. API_V8_FLAGS=none.
+      ...(process.env.API_V8_FLAGS === undefined ? {} : { API_V8_FLAGS: process.env.API_V8_FLAGS }),
+    });
+  }
+
+  /** The floor of `standings-10k` (bare-standings-server.ts), started the same way; its `/bump` is the event. */
+  static startBareStandings(): Promise<ServerProcess> {
+    return ServerProcess.spawn(['--import', 'tsx', 'scripts/bench/bare-standings-server.ts'], 'bare', {});
+  }
+
+  private static async spawn(args: string[], kind: 'liveboard' | 'bare', env: NodeJS.ProcessEnv): Promise<ServerProcess> {
     const port = await freePort();
     // BENCH_SERVER_FLAGS (Node flags, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` or `--heapsnapshot-signal=SIGUSR2`) profile it.
     const flags = process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [];
-    const child = spawn(process.execPath, [...flags, 'dist/main.js', '--api'], {
+    const child = spawn(process.execPath, [...flags, ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'inherit', 'inherit'],
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'silent',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        DATABASE_URL: config.database.url,
-        REDIS_URL: config.redis.url,
-        REDIS_PREFIX: config.redis.prefix,
-        JWT_SECRET: config.auth.jwtSecret,
-        APP_TIMEZONE: config.timeZone,
-        SEED_DEMO_DATA: 'false',
-        RATE_LIMIT_MUTATIONS_PER_MINUTE: '0',
-        // Every subscriber connects from one loopback address.
-        MAX_CONNECTIONS_PER_CLIENT: '1000000',
-      },
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...env },
     });
-    const server = new ServerProcess(child, `http://127.0.0.1:${port}`);
+    const server = new ServerProcess(child, `http://127.0.0.1:${port}`, kind);
     let exited: number | null = null;
     child.once('exit', (code) => (exited = code ?? -1));
     await waitUntil(async () => {
@@ -100,15 +117,12 @@ export class ServerProcess {
 
   /** User and system CPU the server process has used so far, in ms. */
   cpuMs(): { user: number; system: number } {
-    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
-    // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the whole line.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const toMs = (ticks: string) => (Number(ticks) * 1000) / TICKS_PER_SECOND;
-    return { user: toMs(fields[11]!), system: toMs(fields[12]!) };
+    return processCpuMs(this.pid);
   }
 
-  /** Open graphql-ws subscriptions, from the server's own /metrics. */
+  /** Open graphql-ws subscriptions, from the server's own /metrics (the bare server's /subscriptions). */
   async openWsSubscriptions(): Promise<number> {
+    if (this.kind === 'bare') return Number(await (await fetch(`${this.url}/subscriptions`)).text());
     const text = await (await fetch(`${this.url}/metrics`)).text();
     const line = /^liveboard_open_subscriptions\{transport="ws"\} (\d+)/m.exec(text);
     return Number(line?.[1] ?? 0);

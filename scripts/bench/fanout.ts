@@ -55,6 +55,10 @@ export class ClientProcess {
     return this.until(() => this.ready === count, `${count} subscriptions`, 600_000);
   }
 
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   takeTimes(): number[] {
     const times = this.times;
     this.times = [];
