@@ -231,10 +231,15 @@ async function standings(env: BenchEnvironment, goalCount: number) {
     const newcomer = await deps.db.user.create({ data: { handle: `bench_new_${(newcomers += 1)}`, displayName: 'Newcomer', passwordHash: 'x' } });
     await give(newcomer.id, 1_000_000);
   };
+  const scenario = {
+    name: `one instance (own process): ${count.toLocaleString('en')} distinct myStanding subscribers, every rank changing per event`,
+    selection: MY_STANDING,
+    goals: goalCount >= 10_000 ? { p99Ms: 1_000, rssMb: 800 } : { p99Ms: 1_000 },
+  };
   const liveboard = await run(env, { count, query: MY_STANDING, tokens, award: overtake });
   // The floor, in the same run: stock yoga + graphql-ws pushing each of as many subscribers a standing of its own.
   // BENCH_STANDINGS_FLOOR=0 leaves it out (short runs while trying settings).
-  if (process.env.BENCH_STANDINGS_FLOOR === '0') return { selection: MY_STANDING, ...liveboard };
+  if (process.env.BENCH_STANDINGS_FLOOR === '0') return { ...scenario, ...liveboard };
   const floor = await run(env, {
     count,
     query: MY_STANDING,
@@ -246,9 +251,7 @@ async function standings(env: BenchEnvironment, goalCount: number) {
     server: () => ServerProcess.startBareStandings(),
   });
   return {
-    name: `one instance (own process): ${count.toLocaleString('en')} distinct myStanding subscribers, every rank changing per event`,
-    selection: MY_STANDING,
-    goals: goalCount >= 10_000 ? { p99Ms: 1_000, rssMb: 800 } : { p99Ms: 1_000 },
+    ...scenario,
     ...liveboard,
     floor: {
       name: 'bare yoga + graphql-ws (bare-standings-server.ts): the same subscribers, each a standing of its own per event, no lookup',
