@@ -3,7 +3,8 @@ import { loadavg } from 'node:os';
 import { recordAward } from '../../src/modules/points/index.js';
 import type { BenchEnvironment } from './environment.js';
 import { awardStream, ClientProcess, QUERY, sleep, waitUntil } from './fanout.js';
-import { processCpuMs, ServerProcess } from './fanout-server-process.js';
+import { ServerProcess } from './fanout-server-process.js';
+import { processCpuMicros } from './processes.js';
 
 /**
  * The goals of the "10,000 live subscribers per instance" issues, each
@@ -53,17 +54,16 @@ async function localRedisPid(env: BenchEnvironment): Promise<number | null> {
   return Number.isInteger(pid) && existsSync(`/proc/${pid}/stat`) ? pid : null;
 }
 
-const cpuTotal = (cpu: { user: number; system: number }) => cpu.user + cpu.system;
-
 /**
- * CPU used so far by everything else an event makes work for on this machine: the subscriber processes
+ * CPU used so far, in ms, by everything else an event makes work for on this machine: the subscriber processes
  * (receiving and timing every delivery), Redis, and this process (the award, the receive times over IPC).
  */
-function otherCpuMs(processes: ClientProcess[], redisPid: number | null) {
+async function otherCpuMs(processes: ClientProcess[], redisPid: number | null) {
+  const ms = async (pid: number) => (await processCpuMicros(pid)) / 1000;
   const own = process.cpuUsage();
   return {
-    clients: processes.reduce((sum, clients) => sum + cpuTotal(processCpuMs(clients.pid)), 0),
-    redis: redisPid === null ? null : cpuTotal(processCpuMs(redisPid)),
+    clients: (await Promise.all(processes.map((clients) => ms(clients.pid)))).reduce((sum, used) => sum + used, 0),
+    redis: redisPid === null ? null : await ms(redisPid),
     bench: (own.user + own.system) / 1000,
   };
 }
@@ -110,13 +110,13 @@ async function run(
     const eventP99: number[] = [];
     const cpuMs: number[] = [];
     const systemCpuMs: number[] = [];
-    const others: Array<ReturnType<typeof otherCpuMs>> = [];
+    const others: Array<Awaited<ReturnType<typeof otherCpuMs>>> = [];
     for (let event = 0; event < WARMUP_EVENTS + EVENTS; event += 1) {
       await sleep(400);
       for (const clients of processes) clients.takeTimes();
       const target = total() + options.count;
       const cpu = server.cpuMs();
-      const otherBefore = otherCpuMs(processes, redisPid);
+      const otherBefore = await otherCpuMs(processes, redisPid);
       await options.award(server);
       const committed = now();
       if (event === SNAPSHOT_EVENT) setTimeout(() => process.kill(server.pid, 'SIGUSR2'), SNAPSHOT_DELAY_MS);
@@ -130,7 +130,7 @@ async function run(
       // Let the last batch of receive times arrive over IPC, and the server finish its writes.
       await sleep(100);
       const used = server.cpuMs();
-      const otherAfter = otherCpuMs(processes, redisPid);
+      const otherAfter = await otherCpuMs(processes, redisPid);
       if (event < WARMUP_EVENTS) continue;
       others.push({
         clients: otherAfter.clients - otherBefore.clients,

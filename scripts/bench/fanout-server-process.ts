@@ -10,15 +10,6 @@ import { sleep, waitUntil } from './fanout.js';
 const TICKS_PER_SECOND = 100;
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** User and system CPU a process has used so far, in ms, from /proc/<pid>/stat. */
-export function processCpuMs(pid: number): { user: number; system: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the whole line.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const toMs = (ticks: string) => (Number(ticks) * 1000) / TICKS_PER_SECOND;
-  return { user: toMs(fields[11]!), system: toMs(fields[12]!) };
-}
-
 let built: Promise<unknown> | undefined;
 /**
  * `npm run build`, once per bench run: the server runs the compiled
@@ -45,7 +36,9 @@ const mb = (kb: number) => Math.round(kb / 1024);
  * logging and no mutation rate limit, on the bench's database and Redis
  * prefix. Its memory and CPU are read from /proc/<pid>, so they are the
  * server's alone: the bench process (data setup, awards) and the subscriber
- * processes are not in them.
+ * processes are not in them. `startBareStandings` starts the floor of
+ * `standings-10k` (bare-standings-server.ts) the same way, with NODE_ENV=production,
+ * its one small file under tsx (no build of its own).
  */
 export class ServerProcess {
   private constructor(
@@ -117,7 +110,11 @@ export class ServerProcess {
 
   /** User and system CPU the server process has used so far, in ms. */
   cpuMs(): { user: number; system: number } {
-    return processCpuMs(this.pid);
+    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the whole line.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const toMs = (ticks: string) => (Number(ticks) * 1000) / TICKS_PER_SECOND;
+    return { user: toMs(fields[11]!), system: toMs(fields[12]!) };
   }
 
   /** Open graphql-ws subscriptions, from the server's own /metrics (the bare server's /subscriptions). */
